@@ -1,0 +1,36 @@
+/* helpq - compat.h: portability macros shared by every module. */
+#ifndef HELPQ_COMPAT_H
+#define HELPQ_COMPAT_H
+
+#include "autoconf.h"
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef __dead
+#define __dead		__attribute__((__noreturn__))
+#endif
+#ifndef __printflike
+#define __printflike(a, b) __attribute__((__format__(__printf__, a, b)))
+#endif
+#ifndef nitems
+#define nitems(a)	(sizeof (a) / sizeof (a)[0])
+#endif
+
+/* glibc's sys/queue.h lacks the _SAFE iterators. */
+#ifndef TAILQ_FOREACH_SAFE
+#define TAILQ_FOREACH_SAFE(var, head, field, tvar)			\
+	for ((var) = TAILQ_FIRST(head);					\
+	    (var) != NULL && ((tvar) = TAILQ_NEXT(var, field), 1);	\
+	    (var) = (tvar))
+#endif
+#ifndef TAILQ_FIRST
+#define TAILQ_FIRST(head)	((head)->tqh_first)
+#endif
+#ifndef TAILQ_NEXT
+#define TAILQ_NEXT(elm, field)	((elm)->field.tqe_next)
+#endif
+
+#endif

@@ -1,0 +1,53 @@
+/* helpq - config.h: the configuration file (INI style), defaults, secrets. */
+#ifndef HELPQ_CONFIG_H
+#define HELPQ_CONFIG_H
+
+#include "compat.h"
+
+#include <time.h>
+
+enum config_stranger {
+	CONFIG_STRANGER_LINK = 0,	/* new ticket linked to the old one */
+	CONFIG_STRANGER_JOIN		/* let the token decide */
+};
+
+struct config {
+	char		*path;		/* file read, or NULL for defaults */
+
+	/* [helpq] */
+	char		*database;	/* SQLite file */
+	char		*address;	/* the support address */
+	char		*name;		/* display name for outgoing mail */
+	char		**agents;	/* addresses, or "@domain" */
+	size_t		 nagents;
+	char		*timezone;	/* for display; NULL = local */
+
+	/* [thread] */
+	char		*token_prefix;	/* "#" gives "[#123]" */
+	time_t		 subject_window; /* same subject joins within this */
+	time_t		 reopen_window;	/* closed ticket reopens within this */
+	enum config_stranger stranger;
+};
+
+/* Fill c with the built-in defaults. */
+void	 config_defaults(struct config *c);
+
+/*
+ * Read path into c (after config_defaults). Returns 0, or -1 with *cause
+ * ("file:line:column: what") allocated for the caller to free.
+ */
+int	 config_load(struct config *c, const char *path, char **cause);
+
+/* Nonzero if addr (lower-case) is the support address or an agent's. */
+int	 config_is_agent(const struct config *c, const char *addr);
+
+/* Free everything c owns; c itself is not freed. */
+void	 config_clear(struct config *c);
+
+/*
+ * Parse a duration: "90" (seconds), "30m", "24h", "7d", "2w".
+ * Returns 0 and sets *out, or -1.
+ */
+int	 config_parse_duration(const char *s, time_t *out);
+
+#endif

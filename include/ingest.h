@@ -1,0 +1,54 @@
+/*
+ * helpq - ingest.h: the pipeline for one incoming message: parse, recognise
+ * duplicates, thread, store (message, ticket, events) in a transaction.
+ */
+#ifndef HELPQ_INGEST_H
+#define HELPQ_INGEST_H
+
+#include "compat.h"
+
+#include <time.h>
+
+struct config;
+struct msg_origin;
+struct store;
+
+enum ingest_result {
+	INGEST_NEW = 0,		/* opened a new ticket */
+	INGEST_THREADED,	/* joined an existing ticket */
+	INGEST_DUPLICATE,	/* already stored; nothing added */
+	INGEST_FAILED		/* could not be stored (logged) */
+};
+
+struct ingest_stats {
+	uint64_t	 count[INGEST_FAILED + 1];
+	uint64_t	 bytes;
+};
+
+struct ingest;
+
+/*
+ * Messages are committed in batches of batch_size (1 = one transaction per
+ * message). ingest_flush() commits the open batch; the caller marks its
+ * sources processed only after a flush returns 0.
+ */
+struct ingest	*ingest_new(struct store *, const struct config *,
+		    unsigned batch_size);
+/* Flushes, then frees. Returns what ingest_flush returned. */
+int		 ingest_free(struct ingest *, char **cause);
+
+/*
+ * Run one raw message through the pipeline. The message is stored even if
+ * it cannot be parsed well (its raw bytes are never lost). A failure of the
+ * store rolls back the open batch and returns -1 with *cause set; messages
+ * of that batch must then be offered again.
+ */
+int		 ingest_message(struct ingest *, const char *raw, size_t len,
+		    const struct msg_origin *, enum ingest_result *resp,
+		    char **cause);
+int		 ingest_flush(struct ingest *, char **cause);
+/* Messages in the open (uncommitted) batch. */
+unsigned	 ingest_pending(const struct ingest *);
+const struct ingest_stats *ingest_stats(const struct ingest *);
+
+#endif

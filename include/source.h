@@ -1,0 +1,51 @@
+/*
+ * helpq - source.h: where raw messages come from. Every kind of source
+ * (Maildir, mbox, stdin, IMAP) implements the same operations, so the
+ * pipeline never asks which kind it has.
+ */
+#ifndef HELPQ_SOURCE_H
+#define HELPQ_SOURCE_H
+
+#include "compat.h"
+
+struct source;
+
+/* One message handed out by a source; valid until the next call of next. */
+struct source_item {
+	const char	*data;
+	size_t		 len;
+	const char	*where;		/* file name, "mbox:offset", "stdin" */
+	uint32_t	 uidvalidity;	/* IMAP only, else 0 */
+	uint32_t	 uid;		/* IMAP only, else 0 */
+};
+
+struct source_ops {
+	const char	*name;
+	/* 0 and *item set; 1 at the end; -1 with *cause on error. */
+	int		(*next)(struct source *, struct source_item *item,
+			    char **cause);
+	/* Everything handed out so far is committed: mark it processed. */
+	int		(*mark)(struct source *, char **cause);
+	void		(*close)(struct source *);
+};
+
+struct source {
+	const struct source_ops	*ops;
+	char			*name;		/* mailbox name for the store */
+	size_t			 total;		/* messages, when known, else 0 */
+	void			*priv;
+};
+
+/*
+ * Open path as a local source: a Maildir (a directory with cur/ and new/),
+ * an mbox file, or "-" for one message on standard input. Returns 0, or -1
+ * with *cause set. Close with source_close.
+ */
+int	 source_local_open(const char *path, struct source **sp,
+	    char **cause);
+
+int	 source_next(struct source *, struct source_item *, char **cause);
+int	 source_mark(struct source *, char **cause);
+void	 source_close(struct source *);
+
+#endif

@@ -1,0 +1,250 @@
+/*
+ * helpq - store.h: the SQLite store. Every SQL statement helpq runs lives in
+ * store.c and is prepared once per connection.
+ */
+#ifndef HELPQ_STORE_H
+#define HELPQ_STORE_H
+
+#include "compat.h"
+
+#include <time.h>
+
+struct message;
+struct store;
+
+enum ticket_status {
+	TICKET_NEW = 0,
+	TICKET_OPEN,
+	TICKET_WAITING,
+	TICKET_CLOSED
+};
+
+enum msg_direction {
+	MSG_IN = 0,		/* from a customer (or anyone outside) */
+	MSG_OUT			/* from us: agent, ack, escalation, survey */
+};
+
+enum msg_kind {
+	MSG_KIND_CUSTOMER = 0,
+	MSG_KIND_AGENT,
+	MSG_KIND_ACK,
+	MSG_KIND_ESCALATION,
+	MSG_KIND_SURVEY,
+	MSG_KIND_AUTOMATED
+};
+
+/* A ticket as read back. Strings are owned; free with store_ticket_clear. */
+struct ticket {
+	int64_t			 id;		/* the ticket number */
+	char			*subject;
+	char			*norm_subject;
+	int64_t			 customer_id;
+	char			*customer;	/* address */
+	char			*customer_name;	/* or NULL */
+	enum ticket_status	 status;
+	char			*queue;		/* or NULL */
+	int			 priority;
+	char			*assignee;	/* or NULL */
+	char			*language;	/* or NULL */
+	time_t			 created;
+	time_t			 updated;	/* last message or change */
+	time_t			 first_response; /* 0 = none yet */
+	time_t			 due;		/* 0 = none */
+	time_t			 closed;	/* 0 = not closed */
+	int64_t			 linked_to;	/* 0 = none */
+	int			 nmessages;
+	char			**tags;		/* sorted */
+	size_t			 ntags;
+};
+
+/* A new ticket to create. Strings are borrowed. */
+struct ticket_new {
+	const char		*subject;
+	const char		*norm_subject;
+	const char		*customer;	/* address, lower-case */
+	const char		*customer_name;	/* or NULL */
+	time_t			 created;
+	int64_t			 linked_to;	/* 0 = none */
+};
+
+/* Where a stored message came from. Strings are borrowed. */
+struct msg_origin {
+	const char		*mailbox;	/* "INBOX", a path, "-" for stdin */
+	uint32_t		 uidvalidity;	/* 0 when not IMAP */
+	uint32_t		 uid;		/* 0 when not IMAP */
+	time_t			 received;	/* when helpq read it */
+};
+
+/* A stored message as read back. Strings are owned by the store callback
+ * and valid only during the callback. */
+struct stored_message {
+	int64_t			 id;
+	int64_t			 ticket_id;	/* 0 = no ticket (ignored) */
+	const char		*message_id;	/* or NULL */
+	enum msg_direction	 direction;
+	enum msg_kind		 kind;
+	const char		*from_addr;
+	const char		*from_name;	/* or NULL */
+	const char		*to;		/* "a@x, B <b@y>" decoded */
+	const char		*cc;
+	const char		*subject;
+	time_t			 date;		/* header date, else received */
+	time_t			 received;
+	const char		*body;
+	const char		*attachments;	/* JSON array of {name,type,size} */
+	const char		*hash;
+};
+
+/* An audit event as read back; strings valid during the callback only. */
+struct stored_event {
+	int64_t			 id;
+	int64_t			 ticket_id;
+	int64_t			 message_id;	/* messages.id, 0 = none */
+	time_t			 time;
+	const char		*kind;		/* "received", "threaded", ... */
+	const char		*detail;	/* free text, or NULL */
+};
+
+/* Filter for store_tickets_list; NULL/0 fields do not filter. Borrowed. */
+struct ticket_filter {
+	int			 status;	/* -1 = any, else enum ticket_status */
+	int			 open_only;	/* anything but closed */
+	const char		*tag;
+	const char		*queue;
+	const char		*customer;
+	int			 limit;		/* 0 = all */
+};
+
+/* One full-text search hit; strings valid during the callback only. */
+struct search_hit {
+	int64_t			 ticket_id;
+	int64_t			 message_id;
+	const char		*subject;
+	const char		*from_addr;
+	time_t			 date;
+	const char		*snippet;	/* matched text, terms in [ ] */
+};
+
+/*
+ * Every function that can fail returns -1 and sets *cause (allocated; the
+ * caller frees it). Lookups return 0 when found, 1 when not found.
+ */
+
+/* Open (creating and migrating forward as needed) the database at path.
+ * readonly opens an existing database without writing. */
+int	 store_open(const char *path, int readonly, struct store **sp,
+	    char **cause);
+void	 store_close(struct store *);
+
+int	 store_begin(struct store *, char **cause);
+int	 store_commit(struct store *, char **cause);
+void	 store_rollback(struct store *);
+
+/*
+ * Recognise a message already stored. With a Message-ID: the same id and
+ * the same hash is a duplicate (returns 0, *idp set); the same id with
+ * another hash returns 2 (*idp = that message, *ticketp its ticket).
+ * Without one: the same hash is a duplicate. Otherwise returns 1.
+ */
+int	 store_message_known(struct store *, const char *msgid,
+	    const char *hash, int64_t *idp, int64_t *ticketp, char **cause);
+
+/* The ticket holding a message whose Message-ID is msgid. */
+int	 store_ticket_by_msgid(struct store *, const char *msgid,
+	    int64_t *ticketp, char **cause);
+
+/*
+ * The newest ticket of customer whose normalised subject is norm_subject
+ * and which had activity at or after since.
+ */
+int	 store_ticket_by_subject(struct store *, const char *customer,
+	    const char *norm_subject, time_t since, int64_t *ticketp,
+	    char **cause);
+
+/* Read ticket id into t (with tags and message count). */
+int	 store_ticket_get(struct store *, int64_t id, struct ticket *t,
+	    char **cause);
+void	 store_ticket_clear(struct ticket *);
+
+/* Returns 0 if addr is the customer or appeared in From/To/Cc of any of
+ * the ticket's messages, 1 if not. */
+int	 store_ticket_has_participant(struct store *, int64_t ticket,
+	    const char *addr, char **cause);
+
+/* Create a ticket (and its customer, counting it). *idp is its number. */
+int	 store_ticket_create(struct store *, const struct ticket_new *,
+	    int64_t *idp, char **cause);
+
+/* Set the status; closing sets the closed time, anything else clears it. */
+int	 store_ticket_set_status(struct store *, int64_t ticket,
+	    enum ticket_status, time_t when, char **cause);
+
+/* Record activity at when (updated = max(updated, when)). */
+int	 store_ticket_touch(struct store *, int64_t ticket, time_t when,
+	    char **cause);
+
+/* Record the first response time if none is set yet. */
+int	 store_ticket_responded(struct store *, int64_t ticket, time_t when,
+	    char **cause);
+
+/*
+ * Store a parsed message with its raw bytes, attachments, participants and
+ * full-text entry. ticket may be 0 (stored but no ticket). *idp is the new
+ * messages.id.
+ */
+int	 store_message_insert(struct store *, const struct message *,
+	    const char *raw, size_t rawlen, const struct msg_origin *,
+	    enum msg_direction, enum msg_kind, int64_t ticket, int64_t *idp,
+	    char **cause);
+
+/* Append an audit event. message may be 0; detail may be NULL. */
+int	 store_event_add(struct store *, int64_t ticket, int64_t message,
+	    time_t when, const char *kind, const char *detail, char **cause);
+
+/* Tags: adding an existing one or removing a missing one is not an error.
+ * Each change that happens is also written as an event. */
+int	 store_tag_add(struct store *, int64_t ticket, const char *tag,
+	    time_t when, char **cause);
+int	 store_tag_remove(struct store *, int64_t ticket, const char *tag,
+	    time_t when, char **cause);
+
+typedef int (*store_ticket_cb)(const struct ticket *, void *);
+typedef int (*store_message_cb)(const struct stored_message *, void *);
+typedef int (*store_event_cb)(const struct stored_event *, void *);
+typedef int (*store_hit_cb)(const struct search_hit *, void *);
+
+/* Walk tickets matching f, newest activity first. A callback returning
+ * non-zero stops the walk (not an error). */
+int	 store_tickets_list(struct store *, const struct ticket_filter *f,
+	    store_ticket_cb, void *arg, char **cause);
+
+/* Walk a ticket's messages in order (date, then id). */
+int	 store_ticket_messages(struct store *, int64_t ticket,
+	    store_message_cb, void *arg, char **cause);
+
+/* Walk a ticket's events in order. */
+int	 store_ticket_events(struct store *, int64_t ticket, store_event_cb,
+	    void *arg, char **cause);
+
+/*
+ * Full-text search (FTS5 query syntax; bare words are ANDed, accents and
+ * case folded, so "grusse" finds "Grüße" and "καλημερα" "Καλημέρα").
+ * Best matches first, at most limit (0 = 50).
+ */
+int	 store_search(struct store *, const char *query, int limit,
+	    store_hit_cb, void *arg, char **cause);
+
+/* Raw bytes of a stored message (allocated; caller frees). */
+int	 store_message_raw(struct store *, int64_t id, char **rawp,
+	    size_t *lenp, char **cause);
+
+/* Counts for summaries and tests. */
+int	 store_count(struct store *, const char *what, int64_t *np,
+	    char **cause);	/* what: "tickets", "messages", "events" */
+
+const char *store_status_name(enum ticket_status);
+int	 store_status_parse(const char *, enum ticket_status *);
+const char *store_kind_name(enum msg_kind);
+const char *store_direction_name(enum msg_direction);
+
+#endif

@@ -1,0 +1,2 @@
+/* helpq - config.c */
+#include "compat.h"

@@ -1,0 +1,2 @@
+/* helpq - ingest.c */
+#include "compat.h"

@@ -1,0 +1,3 @@
+/* helpq - main.c */
+#include "compat.h"
+int main(void) { return 0; }

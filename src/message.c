@@ -1,0 +1,2 @@
+/* helpq - message.c */
+#include "compat.h"

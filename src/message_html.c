@@ -1,0 +1,2 @@
+/* helpq - message_html.c */
+#include "compat.h"

@@ -1,0 +1,2 @@
+/* helpq - output.c */
+#include "compat.h"

@@ -1,0 +1,2 @@
+/* helpq - source.c */
+#include "compat.h"

@@ -1,0 +1,2 @@
+/* helpq - source_local.c */
+#include "compat.h"

@@ -1,0 +1,2 @@
+/* helpq - store.c */
+#include "compat.h"

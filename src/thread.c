@@ -1,0 +1,2 @@
+/* helpq - thread.c */
+#include "compat.h"
