@@ -44,6 +44,9 @@ int	 config_is_agent(const struct config *c, const char *addr);
 /* Free everything c owns; c itself is not freed. */
 void	 config_clear(struct config *c);
 
+/* Nonzero if the keyword table is sorted (for the unit test). */
+int	 config_keys_sorted(void);
+
 /*
  * Parse a duration: "90" (seconds), "30m", "24h", "7d", "2w".
  * Returns 0 and sets *out, or -1.

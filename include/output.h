@@ -1,0 +1,28 @@
+/*
+ * helpq - output.h: how tickets, conversations and search hits are shown,
+ * as terminal text or as the documented JSON interface (helpq(1)).
+ */
+#ifndef HELPQ_OUTPUT_H
+#define HELPQ_OUTPUT_H
+
+#include "compat.h"
+
+#include <stdio.h>
+#include <time.h>
+
+struct store;
+struct ticket_filter;
+
+/* Each returns 0, or -1 with *cause set (allocated; the caller frees). */
+int	output_tickets(FILE *, struct store *, const struct ticket_filter *,
+	    int json, char **cause);
+/* Returns 1 if ticket id does not exist. */
+int	output_show(FILE *, struct store *, int64_t id, int json,
+	    char **cause);
+int	output_search(FILE *, struct store *, const char *query, int limit,
+	    int json, char **cause);
+
+/* "2026-11-22T10:00:00Z" into buf (at least 21 bytes); "" for 0. */
+const char *output_iso8601(time_t, char *buf, size_t len);
+
+#endif

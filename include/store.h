@@ -140,6 +140,12 @@ int	 store_begin(struct store *, char **cause);
 int	 store_commit(struct store *, char **cause);
 void	 store_rollback(struct store *);
 
+/* A savepoint inside the open transaction, so one message's failure undoes
+ * that message only. */
+int	 store_savepoint(struct store *, char **cause);
+int	 store_savepoint_release(struct store *, char **cause);
+int	 store_savepoint_rollback(struct store *, char **cause);
+
 /*
  * Recognise a message already stored. With a Message-ID: the same id and
  * the same hash is a duplicate (returns 0, *idp set); the same id with

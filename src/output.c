@@ -1,2 +1,467 @@
-/* helpq - output.c */
+/* helpq - output.c: tickets, conversations and search hits as text or JSON. */
 #include "compat.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "output.h"
+#include "store.h"
+#include "xmalloc.h"
+
+const char *
+output_iso8601(time_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+
+	if (t == 0 || gmtime_r(&t, &tm) == NULL) {
+		if (len > 0)
+			buf[0] = '\0';
+		return (buf);
+	}
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return (buf);
+}
+
+/* Local time (TZ, or the configured time zone) for people. */
+static const char *
+output_local(time_t t, char *buf, size_t len)
+{
+	struct tm	tm;
+
+	if (t == 0 || localtime_r(&t, &tm) == NULL) {
+		snprintf(buf, len, "-");
+		return (buf);
+	}
+	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
+	return (buf);
+}
+
+static json_t *
+json_time(time_t t)
+{
+	char	buf[32];
+
+	if (t == 0)
+		return (json_null());
+	return (json_string(output_iso8601(t, buf, sizeof buf)));
+}
+
+/* A string that may be NULL; jansson wants valid UTF-8 (the store has it). */
+static json_t *
+json_str(const char *s)
+{
+	json_t	*j;
+
+	if (s == NULL)
+		return (json_null());
+	if ((j = json_string(s)) == NULL)
+		j = json_string("\xef\xbf\xbd");
+	return (j);
+}
+
+static json_t *
+ticket_json(const struct ticket *t)
+{
+	json_t	*o, *tags;
+	size_t	 i;
+
+	tags = json_array();
+	for (i = 0; i < t->ntags; i++)
+		json_array_append_new(tags, json_str(t->tags[i]));
+	o = json_object();
+	json_object_set_new(o, "number", json_integer(t->id));
+	json_object_set_new(o, "subject", json_str(t->subject));
+	json_object_set_new(o, "customer", json_str(t->customer));
+	json_object_set_new(o, "customer_name", json_str(t->customer_name));
+	json_object_set_new(o, "status", json_str(store_status_name(t->status)));
+	json_object_set_new(o, "queue", json_str(t->queue));
+	json_object_set_new(o, "priority", json_integer(t->priority));
+	json_object_set_new(o, "assignee", json_str(t->assignee));
+	json_object_set_new(o, "language", json_str(t->language));
+	json_object_set_new(o, "tags", tags);
+	json_object_set_new(o, "messages", json_integer(t->nmessages));
+	json_object_set_new(o, "created", json_time(t->created));
+	json_object_set_new(o, "updated", json_time(t->updated));
+	json_object_set_new(o, "first_response", json_time(t->first_response));
+	json_object_set_new(o, "due", json_time(t->due));
+	json_object_set_new(o, "closed", json_time(t->closed));
+	json_object_set_new(o, "linked_to", t->linked_to != 0 ?
+	    json_integer(t->linked_to) : json_null());
+	return (o);
+}
+
+static int
+json_print(FILE *f, json_t *j)
+{
+	int	rc;
+
+	rc = json_dumpf(j, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', f);
+	json_decref(j);
+	return (rc);
+}
+
+/* Copy at most width characters (code points) of s, marking a cut. */
+static void
+add_clipped(struct buf *b, const char *s, size_t width)
+{
+	size_t		 n = 0;
+	const char	*p = s;
+
+	while (*p != '\0') {
+		if (((unsigned char)*p & 0xc0) != 0x80) {
+			if (n == width) {
+				buf_add(b, s, (size_t)(p - s));
+				buf_adds(b, "…");
+				return;
+			}
+			n++;
+		}
+		p++;
+	}
+	buf_adds(b, s);
+}
+
+/* Control characters from mail never reach the terminal. */
+static void
+add_safe(struct buf *b, const char *s, int keep_newlines)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char	c = (unsigned char)*s;
+
+		if (c == '\n' && keep_newlines)
+			buf_addc(b, '\n');
+		else if (c == '\t')
+			buf_addc(b, keep_newlines ? '\t' : ' ');
+		else if (c == '\r' && keep_newlines)
+			continue;
+		else if (c < 0x20 || c == 0x7f)
+			buf_addc(b, '?');
+		else
+			buf_addc(b, (char)c);
+	}
+}
+
+struct tickets_ctx {
+	FILE		*f;
+	json_t		*array;
+	struct buf	 line;
+	size_t		 n;
+};
+
+static int
+tickets_cb(const struct ticket *t, void *arg)
+{
+	struct tickets_ctx	*ctx = arg;
+	struct buf		 subj;
+	char			 when[32];
+	size_t			 i;
+
+	ctx->n++;
+	if (ctx->array != NULL) {
+		json_array_append_new(ctx->array, ticket_json(t));
+		return (0);
+	}
+	buf_init(&subj);
+	add_safe(&subj, t->subject != NULL ? t->subject : "", 0);
+	for (i = 0; i < t->ntags; i++)
+		buf_addf(&subj, " +%s", t->tags[i]);
+	buf_reset(&ctx->line);
+	buf_addf(&ctx->line, "%6lld  %-7s %s %4d  ", (long long)t->id,
+	    store_status_name(t->status),
+	    output_local(t->updated, when, sizeof when), t->nmessages);
+	add_clipped(&ctx->line, t->customer != NULL ? t->customer : "", 28);
+	buf_adds(&ctx->line, "  ");
+	add_clipped(&ctx->line, buf_cstr(&subj), 60);
+	fprintf(ctx->f, "%s\n", buf_cstr(&ctx->line));
+	buf_free(&subj);
+	return (0);
+}
+
+int
+output_tickets(FILE *f, struct store *st, const struct ticket_filter *flt,
+    int json, char **cause)
+{
+	struct tickets_ctx	ctx;
+	int			rc;
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.f = f;
+	if (json)
+		ctx.array = json_array();
+	else
+		fprintf(f, "%6s  %-7s %-16s %4s  %-28s  %s\n", "TICKET",
+		    "STATUS", "UPDATED", "MSGS", "CUSTOMER", "SUBJECT");
+	rc = store_tickets_list(st, flt, tickets_cb, &ctx, cause);
+	buf_free(&ctx.line);
+	if (json) {
+		if (rc == 0)
+			json_print(f, ctx.array);
+		else
+			json_decref(ctx.array);
+	}
+	return (rc);
+}
+
+struct show_ctx {
+	FILE		*f;
+	json_t		*messages;
+	json_t		*events;
+};
+
+static json_t *
+attachments_json(const char *text)
+{
+	json_t		*j;
+	json_error_t	 err;
+
+	if (text == NULL || (j = json_loads(text, 0, &err)) == NULL)
+		return (json_array());
+	return (j);
+}
+
+static int
+show_message_cb(const struct stored_message *m, void *arg)
+{
+	struct show_ctx	*ctx = arg;
+	json_t		*o, *att;
+	struct buf	 b;
+	char		 when[32];
+	size_t		 i;
+
+	if (ctx->messages != NULL) {
+		o = json_object();
+		json_object_set_new(o, "id", json_integer(m->id));
+		json_object_set_new(o, "message_id", json_str(m->message_id));
+		json_object_set_new(o, "direction",
+		    json_str(store_direction_name(m->direction)));
+		json_object_set_new(o, "kind", json_str(store_kind_name(m->kind)));
+		json_object_set_new(o, "from", json_str(m->from_addr));
+		json_object_set_new(o, "from_name", json_str(m->from_name));
+		json_object_set_new(o, "to", json_str(m->to));
+		json_object_set_new(o, "cc", json_str(m->cc));
+		json_object_set_new(o, "subject", json_str(m->subject));
+		json_object_set_new(o, "date", json_time(m->date));
+		json_object_set_new(o, "received", json_time(m->received));
+		json_object_set_new(o, "body", json_str(m->body));
+		json_object_set_new(o, "attachments",
+		    attachments_json(m->attachments));
+		json_array_append_new(ctx->messages, o);
+		return (0);
+	}
+	buf_init(&b);
+	buf_addf(&b, "\n--- %s  %s %s  ", output_local(m->date, when,
+	    sizeof when), store_direction_name(m->direction),
+	    store_kind_name(m->kind));
+	if (m->from_name != NULL && *m->from_name != '\0') {
+		add_safe(&b, m->from_name, 0);
+		buf_addf(&b, " <%s>", m->from_addr ? m->from_addr : "");
+	} else
+		add_safe(&b, m->from_addr != NULL ? m->from_addr : "", 0);
+	buf_adds(&b, "\n");
+	if (m->to != NULL && *m->to != '\0') {
+		buf_adds(&b, "To: ");
+		add_safe(&b, m->to, 0);
+		buf_adds(&b, "\n");
+	}
+	if (m->cc != NULL && *m->cc != '\0') {
+		buf_adds(&b, "Cc: ");
+		add_safe(&b, m->cc, 0);
+		buf_adds(&b, "\n");
+	}
+	buf_adds(&b, "Subject: ");
+	add_safe(&b, m->subject != NULL ? m->subject : "", 0);
+	buf_adds(&b, "\n");
+	att = attachments_json(m->attachments);
+	for (i = 0; i < json_array_size(att); i++) {
+		json_t	*a = json_array_get(att, i);
+
+		buf_adds(&b, i == 0 ? "Attachments: " : ", ");
+		add_safe(&b, json_string_value(json_object_get(a, "name")) ?
+		    json_string_value(json_object_get(a, "name")) : "(unnamed)",
+		    0);
+		buf_addf(&b, " (%s, %lld bytes)",
+		    json_string_value(json_object_get(a, "type")) ?
+		    json_string_value(json_object_get(a, "type")) : "?",
+		    (long long)json_integer_value(json_object_get(a, "size")));
+	}
+	if (json_array_size(att) > 0)
+		buf_adds(&b, "\n");
+	json_decref(att);
+	buf_adds(&b, "\n");
+	add_safe(&b, m->body != NULL ? m->body : "", 1);
+	if (b.len > 0 && b.data[b.len - 1] != '\n')
+		buf_adds(&b, "\n");
+	fputs(buf_cstr(&b), ctx->f);
+	buf_free(&b);
+	return (0);
+}
+
+static int
+show_event_cb(const struct stored_event *e, void *arg)
+{
+	struct show_ctx	*ctx = arg;
+	struct buf	 b;
+	json_t		*o;
+	char		 when[32];
+
+	if (ctx->events != NULL) {
+		o = json_object();
+		json_object_set_new(o, "time", json_time(e->time));
+		json_object_set_new(o, "kind", json_str(e->kind));
+		json_object_set_new(o, "message", e->message_id != 0 ?
+		    json_integer(e->message_id) : json_null());
+		json_object_set_new(o, "detail", json_str(e->detail));
+		json_array_append_new(ctx->events, o);
+		return (0);
+	}
+	buf_init(&b);
+	buf_addf(&b, "  %s  %-10s ", output_local(e->time, when, sizeof when),
+	    e->kind);
+	if (e->message_id != 0)
+		buf_addf(&b, "[msg %lld] ", (long long)e->message_id);
+	add_safe(&b, e->detail != NULL ? e->detail : "", 0);
+	fprintf(ctx->f, "%s\n", buf_cstr(&b));
+	buf_free(&b);
+	return (0);
+}
+
+static void
+show_header(FILE *f, const struct ticket *t)
+{
+	struct buf	b;
+	char		w1[32], w2[32];
+	size_t		i;
+
+	buf_init(&b);
+	buf_addf(&b, "Ticket #%lld  [%s]  ", (long long)t->id,
+	    store_status_name(t->status));
+	add_safe(&b, t->subject != NULL ? t->subject : "", 0);
+	buf_adds(&b, "\nCustomer: ");
+	if (t->customer_name != NULL && *t->customer_name != '\0') {
+		add_safe(&b, t->customer_name, 0);
+		buf_addf(&b, " <%s>", t->customer);
+	} else
+		add_safe(&b, t->customer != NULL ? t->customer : "", 0);
+	buf_addf(&b, "\nCreated: %s   Updated: %s",
+	    output_local(t->created, w1, sizeof w1),
+	    output_local(t->updated, w2, sizeof w2));
+	if (t->first_response != 0)
+		buf_addf(&b, "   First response: %s",
+		    output_local(t->first_response, w1, sizeof w1));
+	if (t->closed != 0)
+		buf_addf(&b, "   Closed: %s",
+		    output_local(t->closed, w1, sizeof w1));
+	buf_addf(&b, "\nMessages: %d", t->nmessages);
+	if (t->queue != NULL)
+		buf_addf(&b, "   Queue: %s", t->queue);
+	if (t->ntags > 0) {
+		buf_adds(&b, "   Tags:");
+		for (i = 0; i < t->ntags; i++)
+			buf_addf(&b, " %s", t->tags[i]);
+	}
+	if (t->linked_to != 0)
+		buf_addf(&b, "\nLinked to: #%lld", (long long)t->linked_to);
+	fprintf(f, "%s\n", buf_cstr(&b));
+	buf_free(&b);
+}
+
+int
+output_show(FILE *f, struct store *st, int64_t id, int json, char **cause)
+{
+	struct ticket	 t;
+	struct show_ctx	 ctx;
+	json_t		*o;
+	int		 rc;
+
+	memset(&t, 0, sizeof t);
+	if ((rc = store_ticket_get(st, id, &t, cause)) != 0)
+		return (rc);
+	memset(&ctx, 0, sizeof ctx);
+	ctx.f = f;
+	if (json) {
+		ctx.messages = json_array();
+		ctx.events = json_array();
+	} else
+		show_header(f, &t);
+	rc = store_ticket_messages(st, id, show_message_cb, &ctx, cause);
+	if (rc == 0 && !json)
+		fprintf(f, "\nEvents:\n");
+	if (rc == 0)
+		rc = store_ticket_events(st, id, show_event_cb, &ctx, cause);
+	if (json) {
+		if (rc == 0) {
+			o = json_object();
+			json_object_set_new(o, "ticket", ticket_json(&t));
+			json_object_set(o, "messages", ctx.messages);
+			json_object_set(o, "events", ctx.events);
+			json_print(f, o);
+		}
+		json_decref(ctx.messages);
+		json_decref(ctx.events);
+	}
+	store_ticket_clear(&t);
+	return (rc);
+}
+
+struct search_ctx {
+	FILE	*f;
+	json_t	*array;
+};
+
+static int
+search_cb(const struct search_hit *h, void *arg)
+{
+	struct search_ctx	*ctx = arg;
+	struct buf		 b;
+	json_t			*o;
+	char			 when[32];
+
+	if (ctx->array != NULL) {
+		o = json_object();
+		json_object_set_new(o, "ticket", json_integer(h->ticket_id));
+		json_object_set_new(o, "message", json_integer(h->message_id));
+		json_object_set_new(o, "subject", json_str(h->subject));
+		json_object_set_new(o, "from", json_str(h->from_addr));
+		json_object_set_new(o, "date", json_time(h->date));
+		json_object_set_new(o, "snippet", json_str(h->snippet));
+		json_array_append_new(ctx->array, o);
+		return (0);
+	}
+	buf_init(&b);
+	buf_addf(&b, "#%-6lld %s  ", (long long)h->ticket_id,
+	    output_local(h->date, when, sizeof when));
+	add_clipped(&b, h->from_addr != NULL ? h->from_addr : "", 28);
+	buf_adds(&b, "  ");
+	add_safe(&b, h->subject != NULL ? h->subject : "", 0);
+	buf_adds(&b, "\n        ");
+	add_safe(&b, h->snippet != NULL ? h->snippet : "", 0);
+	fprintf(ctx->f, "%s\n", buf_cstr(&b));
+	buf_free(&b);
+	return (0);
+}
+
+int
+output_search(FILE *f, struct store *st, const char *query, int limit,
+    int json, char **cause)
+{
+	struct search_ctx	ctx;
+	int			rc;
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.f = f;
+	if (json)
+		ctx.array = json_array();
+	rc = store_search(st, query, limit, search_cb, &ctx, cause);
+	if (json) {
+		if (rc == 0)
+			json_print(f, ctx.array);
+		else
+			json_decref(ctx.array);
+	}
+	return (rc);
+}

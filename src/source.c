@@ -1,2 +1,30 @@
-/* helpq - source.c */
+/* helpq - source.c: the operations every source shares. */
 #include "compat.h"
+
+#include <stdlib.h>
+
+#include "source.h"
+
+int
+source_next(struct source *s, struct source_item *item, char **cause)
+{
+	return (s->ops->next(s, item, cause));
+}
+
+int
+source_mark(struct source *s, char **cause)
+{
+	if (s->ops->mark == NULL)
+		return (0);
+	return (s->ops->mark(s, cause));
+}
+
+void
+source_close(struct source *s)
+{
+	if (s == NULL)
+		return;
+	s->ops->close(s);
+	free(s->name);
+	free(s);
+}

@@ -1,2 +1,131 @@
+/* helpq - test-config.c: the configuration file parser and its errors. */
+#include "compat.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
 #include "../tap.h"
-int main(void) { ok(1, "placeholder"); return done_testing(); }
+
+static char	tmpl[] = "/tmp/helpq-test-config.XXXXXX";
+
+/* Write text to the temp file and load it; returns rc, *cause on error. */
+static int
+load(struct config *c, const char *text, char **cause)
+{
+	FILE	*f;
+
+	f = fopen(tmpl, "w");
+	fputs(text, f);
+	fclose(f);
+	config_defaults(c);
+	*cause = NULL;
+	return (config_load(c, tmpl, cause));
+}
+
+static void
+expect_error(const char *text, const char *where_what, const char *name)
+{
+	struct config	 c;
+	char		*cause, *want;
+
+	want = NULL;
+	if (asprintf(&want, "%s:%s", tmpl, where_what) < 0)
+		abort();
+	ok(load(&c, text, &cause) == -1, "%s: rejected", name);
+	is_str(cause, want, "%s: message", name);
+	free(cause);
+	free(want);
+	config_clear(&c);
+}
+
+int
+main(void)
+{
+	struct config	 c;
+	char		*cause;
+	time_t		 d;
+	int		 fd;
+
+	if ((fd = mkstemp(tmpl)) == -1)
+		return (1);
+	close(fd);
+
+	ok(config_keys_sorted(), "keyword table is sorted for bsearch");
+
+	config_defaults(&c);
+	is_str(c.token_prefix, "#", "default token prefix");
+	is_int(c.subject_window, 30 * 86400, "default subject window");
+	is_int(c.reopen_window, 14 * 86400, "default reopen window");
+	is_int(c.stranger, CONFIG_STRANGER_LINK, "strangers linked by default");
+	config_clear(&c);
+
+	ok(load(&c,
+	    "# comment\n"
+	    "[helpq]\n"
+	    "  database = /tmp/x.db  \n"
+	    "address = Support@Example.COM\n"
+	    "agents = alice@example.com, Bob@Example.com @staff.example.org\n"
+	    "; another comment\n"
+	    "[thread]\n"
+	    "token-prefix = ACME-\n"
+	    "subject-window = 2w\n"
+	    "reopen-window=3d\n"
+	    "strangers = join\n", &cause) == 0, "valid file loads");
+	is_str(c.database, "/tmp/x.db", "database, blanks trimmed");
+	is_str(c.address, "support@example.com", "address lower-cased");
+	is_int(c.nagents, 3, "three agent entries");
+	is_str(c.token_prefix, "ACME-", "token prefix");
+	is_int(c.subject_window, 14 * 86400, "2w");
+	is_int(c.reopen_window, 3 * 86400, "3d");
+	is_int(c.stranger, CONFIG_STRANGER_JOIN, "strangers = join");
+	ok(config_is_agent(&c, "support@example.com"), "support address is ours");
+	ok(config_is_agent(&c, "bob@example.com"), "listed agent");
+	ok(config_is_agent(&c, "carol@staff.example.org"), "@domain agent");
+	ok(!config_is_agent(&c, "carol@example.org"), "stranger is no agent");
+	ok(!config_is_agent(&c, "x@evilstaff.example.org"),
+	    "@domain does not match a longer domain");
+	config_clear(&c);
+
+	expect_error("[helpq]\ncolour = blue\n",
+	    "2:1: unknown key 'colour' in section [helpq]", "unknown key");
+	expect_error("\n\n[imapx]\n", "3:2: unknown section [imapx]",
+	    "unknown section");
+	expect_error("[helpq\n", "1:1: missing ']' after section name",
+	    "unclosed section");
+	expect_error("[thread]\nsubject-window 3d\n",
+	    "2:16: expected '=' after the key", "missing =");
+	expect_error("[thread]\nsubject-window = soon\n",
+	    "2:18: subject-window: 'soon' is not a duration (like 90, 30m, "
+	    "24h, 7d, 2w)", "bad duration");
+	expect_error("database = x\n",
+	    "1:1: key outside a section (start with [helpq])", "no section");
+	expect_error("[helpq]\naddress = not an address\n",
+	    "2:11: address: expected one plain address like "
+	    "support@example.com", "bad address");
+	expect_error("[thread]\nstrangers = maybe\n",
+	    "2:13: strangers: expected 'link' or 'join'", "bad enum");
+	expect_error("[thread]\ntoken-prefix = T1\n",
+	    "2:16: token-prefix: digits, brackets and blanks cannot be part "
+	    "of the token prefix", "bad token prefix");
+	expect_error("[helpq]\nagents = bob\n",
+	    "2:10: agents: 'bob' is neither an address nor @domain",
+	    "bad agent");
+
+	ok(config_parse_duration("90", &d) == 0 && d == 90, "90 seconds");
+	ok(config_parse_duration("30m", &d) == 0 && d == 1800, "30m");
+	ok(config_parse_duration("24h", &d) == 0 && d == 86400, "24h");
+	ok(config_parse_duration("h", &d) == -1, "no number");
+	ok(config_parse_duration("5hh", &d) == -1, "trailing junk");
+	ok(config_parse_duration("99999999999w", &d) == -1, "overflow");
+
+	ok(config_load(&c, "/nonexistent/helpq.conf", &cause) == -1 &&
+	    strstr(cause, "/nonexistent/helpq.conf: ") == cause,
+	    "missing file names the file");
+	free(cause);
+
+	unlink(tmpl);
+	return (done_testing());
+}
