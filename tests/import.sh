@@ -1,2 +1,127 @@
-echo 1..1
-echo ok 1 - placeholder
+#!/bin/sh
+# helpq - import.sh: importing a Maildir, an mbox, a file and stdin;
+# duplicates recognised; errors and exit statuses.
+. "$TOP_SRCDIR/tests/lib.sh"
+
+DB=$T/h.db
+hq() { "$HELPQ" -c "$SAMPLE/helpq.conf" --db "$DB" "$@"; }
+
+out=$(hq import --json "$SAMPLE/Maildir"); rc=$?
+is "$rc" 0 "sample Maildir imports"
+is "$(echo "$out" | json 'j["messages"]')" 10 "10 messages read"
+is "$(echo "$out" | json 'j["new_tickets"]')" 7 "7 new tickets"
+is "$(echo "$out" | json 'j["threaded"]')" 3 "3 messages threaded"
+is "$(echo "$out" | json 'j["failed"]')" 0 "none failed"
+
+out=$(hq import --json "$SAMPLE/Maildir"); rc=$?
+is "$rc" 0 "re-import succeeds"
+is "$(echo "$out" | json 'j["duplicates"]')" 10 "re-import: all 10 recognised"
+is "$(echo "$out" | json 'j["new_tickets"]+j["threaded"]')" 0 \
+    "re-import adds nothing"
+is "$(hq tickets --json | json 'len(j)')" 7 "still 7 tickets"
+
+tj=$(hq tickets --json)
+is "$(echo "$tj" | json '[t["subject"] for t in j if t["customer"]=="juergen.mueller@example.de"][0]')" \
+    "Rechnung für Bestellung 4711" "Latin-1 Q-encoded subject decoded"
+is "$(echo "$tj" | json '[t["subject"] for t in j if t["customer"]=="eleni@example.gr"][0]')" \
+    "Πρόβλημα με την παραγγελία μου" "ISO-8859-7 B-encoded subject decoded"
+is "$(echo "$tj" | json '[t["messages"] for t in j if t["customer"]=="eleni@example.gr"][0]')" \
+    2 "Greek ΣΧΕΤ: follow-up joined by subject"
+is "$(echo "$tj" | json 'sorted(t["customer"] for t in j if t["subject"]=="Hello")')" \
+    '["marco@example.it", "priya@example.net"]' \
+    "two strangers' 'Hello' stay two tickets"
+
+n=$(echo "$tj" | json '[t["number"] for t in j if t["customer"]=="juergen.mueller@example.de"][0]')
+sj=$(hq show --json "$n")
+is "$(echo "$sj" | json 'len(j["messages"])')" 3 "German ticket has 3 messages"
+is "$(echo "$sj" | json '[m["direction"] for m in j["messages"]]')" \
+    '["in", "out", "in"]' "in, agent reply out, in — in order"
+is "$(echo "$sj" | json 'j["messages"][1]["kind"]')" agent \
+    "the reply from anna@example.com is an agent's"
+is "$(echo "$sj" | json 'j["ticket"]["first_response"]')" \
+    "2026-11-16T13:40:00Z" "first response time from the agent's Date"
+like "$(echo "$sj" | json 'j["messages"][0]["body"]')" \
+    "Mit freundlichen Grüßen" "Latin-1 QP body decoded to UTF-8"
+is "$(echo "$sj" | json 'j["messages"][0]["date"]')" "2026-11-16T08:12:00Z" \
+    "Date converted to UTC"
+like "$(echo "$sj" | json '[e["detail"] for e in j["events"] if e["kind"]=="threaded"][1]')" \
+    "^references: .*rechnung-4711@mail.example.de" \
+    "threading evidence names the In-Reply-To"
+
+lena=$(echo "$tj" | json '[t["number"] for t in j if t["customer"]=="lena.vogel@example.at"][0]')
+is "$(hq show --json "$lena" | json 'j["messages"][0]["attachments"][0]["name"]')" \
+    "Pakét.png" "RFC 2231 attachment name decoded"
+
+# One message on standard input, as a delivery command would pass it.
+printf 'From: Neu <neu@example.ch>\nTo: support@example.com\nSubject: Frage\nMessage-ID: <stdin-1@example.ch>\n\nHallo?\n' |
+    hq import -q -; rc=$?
+is "$rc" 0 "stdin import exits 0"
+is "$(hq tickets --json --customer neu@example.ch | json 'len(j)')" 1 \
+    "stdin message opened a ticket"
+
+# No Message-ID: recognised by content hash.
+printf 'From: x@example.net\nSubject: no id\n\nbody\n' > "$T/noid.eml"
+hq import -q "$T/noid.eml"
+out=$(hq import --json "$T/noid.eml")
+is "$(echo "$out" | json 'j["duplicates"]')" 1 "no Message-ID: hash recognises it"
+
+# Same Message-ID, other bytes (a list copy): stored in the same ticket.
+printf 'From: Neu <neu@example.ch>\nTo: support@example.com\nSubject: Frage\nMessage-ID: <stdin-1@example.ch>\nList-Id: <x.example.ch>\n\nHallo?\n' > "$T/copy.eml"
+out=$(hq import --json "$T/copy.eml")
+is "$(echo "$out" | json 'j["threaded"]')" 1 "same Message-ID, other bytes: threaded"
+is "$(hq tickets --json --customer neu@example.ch | json 'j[0]["messages"]')" 2 \
+    "the copy joined the first one's ticket"
+
+# An mbox file: three messages, the middle one with a ">From " body line.
+cat > "$T/box.mbox" <<'MBOX'
+From a@example.net Mon Nov 16 10:00:00 2026
+From: a@example.net
+Subject: one
+Message-ID: <mbox-1@example.net>
+
+first
+
+From b@example.net Mon Nov 16 10:01:00 2026
+From: b@example.net
+Subject: two
+Message-ID: <mbox-2@example.net>
+
+>From the start
+second
+
+From c@example.net Mon Nov 16 10:02:00 2026
+From: c@example.net
+Subject: Re: one
+Message-ID: <mbox-3@example.net>
+In-Reply-To: <mbox-1@example.net>
+
+third
+MBOX
+out=$(hq import --json "$T/box.mbox"); rc=$?
+is "$rc" 0 "mbox imports"
+is "$(echo "$out" | json 'j["messages"]')" 3 "mbox: 3 messages split"
+is "$(echo "$out" | json '(j["new_tickets"], j["threaded"])')" "(2, 1)" \
+    "mbox: reply threaded"
+
+# Errors and exit statuses (sysexits).
+hq import "$T/missing" 2>"$T/err"; rc=$?
+is "$rc" 66 "missing input: EX_NOINPUT"
+like "$(cat "$T/err")" "$T/missing: No such file" "missing input named"
+mkdir "$T/notmd"
+hq import "$T/notmd" 2>"$T/err"; rc=$?
+is "$rc" 65 "directory that is no Maildir: EX_DATAERR"
+printf '' | hq import - 2>/dev/null; rc=$?
+is "$rc" 65 "empty message on stdin: EX_DATAERR"
+printf '[helpq]\naddress = support@example.com\nfrobnicate = yes\n' > "$T/bad.conf"
+"$HELPQ" -c "$T/bad.conf" --db "$DB" tickets 2>"$T/err"; rc=$?
+is "$rc" 78 "bad config: EX_CONFIG"
+like "$(cat "$T/err")" "$T/bad.conf:3:1: unknown key 'frobnicate'" \
+    "bad config: file:line:column"
+"$HELPQ" --db "$DB" frobnicate 2>/dev/null; rc=$?
+is "$rc" 64 "unknown command: EX_USAGE"
+"$HELPQ" --db "$T/none.db" tickets 2>/dev/null; rc=$?
+is "$rc" 66 "listing a missing database: EX_NOINPUT"
+hq show 999 2>"$T/err"; rc=$?
+is "$rc" 65 "show of an unknown ticket: EX_DATAERR"
+
+done_testing

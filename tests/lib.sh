@@ -1,0 +1,57 @@
+# helpq - tests/lib.sh: TAP helpers for the shell tests (sourced).
+# Every test gets its own temporary directory, removed at exit.
+set -u
+T=$(mktemp -d "${TMPDIR:-/tmp}/helpq-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+: "${HELPQ:?HELPQ must name the helpq binary (make check sets it)}"
+: "${TOP_SRCDIR:?}"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+_n=0
+_failed=0
+
+ok() {	# ok STATUS NAME: passes when STATUS is 0
+	_n=$((_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_n - $2"
+	else
+		echo "not ok $_n - $2"
+		_failed=$((_failed + 1))
+	fi
+}
+
+is() {	# is GOT WANT NAME
+	_n=$((_n + 1))
+	if [ "$1" = "$2" ]; then
+		echo "ok $_n - $3"
+	else
+		echo "not ok $_n - $3"
+		printf '#   got:  %s\n#   want: %s\n' "$1" "$2"
+		_failed=$((_failed + 1))
+	fi
+}
+
+like() {	# like TEXT EXTENDED-REGEX NAME
+	_n=$((_n + 1))
+	if printf '%s' "$1" | grep -Eq -- "$2"; then
+		echo "ok $_n - $3"
+	else
+		echo "not ok $_n - $3"
+		printf '%s\n' "$1" | head -20 | sed 's/^/#   /'
+		_failed=$((_failed + 1))
+	fi
+}
+
+diag() { printf '# %s\n' "$*"; }
+
+done_testing() {
+	echo "1..$_n"
+	[ "$_failed" -eq 0 ]
+}
+
+# json FILTER: evaluate a Python expression over the JSON on stdin (as j).
+json() {
+	"$PY" -c 'import json,sys; j=json.load(sys.stdin); r=eval(sys.argv[1]); print(r if not isinstance(r,(list,dict)) else json.dumps(r,ensure_ascii=False))' "$1"
+}
+
+SAMPLE=$TOP_SRCDIR/contrib/sample
