@@ -371,7 +371,8 @@ cmd_import(struct globals *g, int argc, char **argv)
 		if (source_local_open(argv[i], &src, &cause) != 0) {
 			log_error("%s", cause);
 			free(cause);
-			rc = errno == ENOENT ? EX_NOINPUT : EX_DATAERR;
+			rc = strcmp(argv[i], "-") != 0 &&
+			    access(argv[i], F_OK) != 0 ? EX_NOINPUT : EX_DATAERR;
 			break;
 		}
 		rc = import_source(in, src, &pg, &done);
@@ -386,7 +387,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 	stats = *ingest_stats(in);
 	ingest_free(in, NULL);
 	store_close(st);
-	if (!g->quiet || json)
+	if ((!g->quiet || json) && (rc == 0 || done > 0))
 		import_summary(&stats, elapsed(&pg.start), json);
 	if (rc == 0 && stats.count[INGEST_FAILED] != 0)
 		rc = EX_DATAERR;

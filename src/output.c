@@ -105,25 +105,29 @@ json_print(FILE *f, json_t *j)
 	return (rc);
 }
 
-/* Copy at most width characters (code points) of s, marking a cut. */
+/*
+ * Copy at most width characters (code points) of s, marking a cut; with pad,
+ * fill up to width with blanks so columns line up.
+ */
 static void
-add_clipped(struct buf *b, const char *s, size_t width)
+add_clipped(struct buf *b, const char *s, size_t width, int pad)
 {
 	size_t		 n = 0;
 	const char	*p = s;
 
-	while (*p != '\0') {
-		if (((unsigned char)*p & 0xc0) != 0x80) {
-			if (n == width) {
-				buf_add(b, s, (size_t)(p - s));
-				buf_adds(b, "…");
-				return;
-			}
-			n++;
+	for (; *p != '\0'; p++) {
+		if (((unsigned char)*p & 0xc0) == 0x80)
+			continue;
+		if (n == width) {
+			buf_add(b, s, (size_t)(p - s));
+			buf_adds(b, "…");
+			return;
 		}
-		p++;
+		n++;
 	}
 	buf_adds(b, s);
+	while (pad && n++ <= width)
+		buf_addc(b, ' ');
 }
 
 /* Control characters from mail never reach the terminal. */
@@ -174,9 +178,9 @@ tickets_cb(const struct ticket *t, void *arg)
 	buf_addf(&ctx->line, "%6lld  %-7s %s %4d  ", (long long)t->id,
 	    store_status_name(t->status),
 	    output_local(t->updated, when, sizeof when), t->nmessages);
-	add_clipped(&ctx->line, t->customer != NULL ? t->customer : "", 28);
-	buf_adds(&ctx->line, "  ");
-	add_clipped(&ctx->line, buf_cstr(&subj), 60);
+	add_clipped(&ctx->line, t->customer != NULL ? t->customer : "", 28, 1);
+	buf_adds(&ctx->line, " ");
+	add_clipped(&ctx->line, buf_cstr(&subj), 60, 0);
 	fprintf(ctx->f, "%s\n", buf_cstr(&ctx->line));
 	buf_free(&subj);
 	return (0);
@@ -435,7 +439,7 @@ search_cb(const struct search_hit *h, void *arg)
 	buf_init(&b);
 	buf_addf(&b, "#%-6lld %s  ", (long long)h->ticket_id,
 	    output_local(h->date, when, sizeof when));
-	add_clipped(&b, h->from_addr != NULL ? h->from_addr : "", 28);
+	add_clipped(&b, h->from_addr != NULL ? h->from_addr : "", 28, 0);
 	buf_adds(&b, "  ");
 	add_safe(&b, h->subject != NULL ? h->subject : "", 0);
 	buf_adds(&b, "\n        ");

@@ -4,7 +4,7 @@
 
 DB=$T/h.db
 hq() { "$HELPQ" -c "$SAMPLE/helpq.conf" --db "$DB" "$@"; }
-hq import -q "$SAMPLE/Maildir"
+hq -q import "$SAMPLE/Maildir"
 num() { hq tickets --json | json "[t['number'] for t in j if t['customer']=='$1'][0]"; }
 de=$(num juergen.mueller@example.de)
 gr=$(num eleni@example.gr)

@@ -8,67 +8,67 @@ hq() { "$HELPQ" -c "$SAMPLE/helpq.conf" --db "$DB" "$@"; }
 
 out=$(hq import --json "$SAMPLE/Maildir"); rc=$?
 is "$rc" 0 "sample Maildir imports"
-is "$(echo "$out" | json 'j["messages"]')" 10 "10 messages read"
-is "$(echo "$out" | json 'j["new_tickets"]')" 7 "7 new tickets"
-is "$(echo "$out" | json 'j["threaded"]')" 3 "3 messages threaded"
-is "$(echo "$out" | json 'j["failed"]')" 0 "none failed"
+is "$(printf "%s\n" "$out" | json 'j["messages"]')" 10 "10 messages read"
+is "$(printf "%s\n" "$out" | json 'j["new_tickets"]')" 7 "7 new tickets"
+is "$(printf "%s\n" "$out" | json 'j["threaded"]')" 3 "3 messages threaded"
+is "$(printf "%s\n" "$out" | json 'j["failed"]')" 0 "none failed"
 
 out=$(hq import --json "$SAMPLE/Maildir"); rc=$?
 is "$rc" 0 "re-import succeeds"
-is "$(echo "$out" | json 'j["duplicates"]')" 10 "re-import: all 10 recognised"
-is "$(echo "$out" | json 'j["new_tickets"]+j["threaded"]')" 0 \
+is "$(printf "%s\n" "$out" | json 'j["duplicates"]')" 10 "re-import: all 10 recognised"
+is "$(printf "%s\n" "$out" | json 'j["new_tickets"]+j["threaded"]')" 0 \
     "re-import adds nothing"
 is "$(hq tickets --json | json 'len(j)')" 7 "still 7 tickets"
 
 tj=$(hq tickets --json)
-is "$(echo "$tj" | json '[t["subject"] for t in j if t["customer"]=="juergen.mueller@example.de"][0]')" \
+is "$(printf "%s\n" "$tj" | json '[t["subject"] for t in j if t["customer"]=="juergen.mueller@example.de"][0]')" \
     "Rechnung für Bestellung 4711" "Latin-1 Q-encoded subject decoded"
-is "$(echo "$tj" | json '[t["subject"] for t in j if t["customer"]=="eleni@example.gr"][0]')" \
+is "$(printf "%s\n" "$tj" | json '[t["subject"] for t in j if t["customer"]=="eleni@example.gr"][0]')" \
     "Πρόβλημα με την παραγγελία μου" "ISO-8859-7 B-encoded subject decoded"
-is "$(echo "$tj" | json '[t["messages"] for t in j if t["customer"]=="eleni@example.gr"][0]')" \
+is "$(printf "%s\n" "$tj" | json '[t["messages"] for t in j if t["customer"]=="eleni@example.gr"][0]')" \
     2 "Greek ΣΧΕΤ: follow-up joined by subject"
-is "$(echo "$tj" | json 'sorted(t["customer"] for t in j if t["subject"]=="Hello")')" \
+is "$(printf "%s\n" "$tj" | json 'sorted(t["customer"] for t in j if t["subject"]=="Hello")')" \
     '["marco@example.it", "priya@example.net"]' \
     "two strangers' 'Hello' stay two tickets"
 
-n=$(echo "$tj" | json '[t["number"] for t in j if t["customer"]=="juergen.mueller@example.de"][0]')
+n=$(printf "%s\n" "$tj" | json '[t["number"] for t in j if t["customer"]=="juergen.mueller@example.de"][0]')
 sj=$(hq show --json "$n")
-is "$(echo "$sj" | json 'len(j["messages"])')" 3 "German ticket has 3 messages"
-is "$(echo "$sj" | json '[m["direction"] for m in j["messages"]]')" \
+is "$(printf "%s\n" "$sj" | json 'len(j["messages"])')" 3 "German ticket has 3 messages"
+is "$(printf "%s\n" "$sj" | json '[m["direction"] for m in j["messages"]]')" \
     '["in", "out", "in"]' "in, agent reply out, in — in order"
-is "$(echo "$sj" | json 'j["messages"][1]["kind"]')" agent \
+is "$(printf "%s\n" "$sj" | json 'j["messages"][1]["kind"]')" agent \
     "the reply from anna@example.com is an agent's"
-is "$(echo "$sj" | json 'j["ticket"]["first_response"]')" \
+is "$(printf "%s\n" "$sj" | json 'j["ticket"]["first_response"]')" \
     "2026-11-16T13:40:00Z" "first response time from the agent's Date"
-like "$(echo "$sj" | json 'j["messages"][0]["body"]')" \
+like "$(printf "%s\n" "$sj" | json 'j["messages"][0]["body"]')" \
     "Mit freundlichen Grüßen" "Latin-1 QP body decoded to UTF-8"
-is "$(echo "$sj" | json 'j["messages"][0]["date"]')" "2026-11-16T08:12:00Z" \
+is "$(printf "%s\n" "$sj" | json 'j["messages"][0]["date"]')" "2026-11-16T08:12:00Z" \
     "Date converted to UTC"
-like "$(echo "$sj" | json '[e["detail"] for e in j["events"] if e["kind"]=="threaded"][1]')" \
+like "$(printf "%s\n" "$sj" | json '[e["detail"] for e in j["events"] if e["kind"]=="threaded"][1]')" \
     "^references: .*rechnung-4711@mail.example.de" \
     "threading evidence names the In-Reply-To"
 
-lena=$(echo "$tj" | json '[t["number"] for t in j if t["customer"]=="lena.vogel@example.at"][0]')
+lena=$(printf "%s\n" "$tj" | json '[t["number"] for t in j if t["customer"]=="lena.vogel@example.at"][0]')
 is "$(hq show --json "$lena" | json 'j["messages"][0]["attachments"][0]["name"]')" \
     "Pakét.png" "RFC 2231 attachment name decoded"
 
 # One message on standard input, as a delivery command would pass it.
 printf 'From: Neu <neu@example.ch>\nTo: support@example.com\nSubject: Frage\nMessage-ID: <stdin-1@example.ch>\n\nHallo?\n' |
-    hq import -q -; rc=$?
+    hq -q import -; rc=$?
 is "$rc" 0 "stdin import exits 0"
 is "$(hq tickets --json --customer neu@example.ch | json 'len(j)')" 1 \
     "stdin message opened a ticket"
 
 # No Message-ID: recognised by content hash.
 printf 'From: x@example.net\nSubject: no id\n\nbody\n' > "$T/noid.eml"
-hq import -q "$T/noid.eml"
+hq -q import "$T/noid.eml"
 out=$(hq import --json "$T/noid.eml")
-is "$(echo "$out" | json 'j["duplicates"]')" 1 "no Message-ID: hash recognises it"
+is "$(printf "%s\n" "$out" | json 'j["duplicates"]')" 1 "no Message-ID: hash recognises it"
 
 # Same Message-ID, other bytes (a list copy): stored in the same ticket.
 printf 'From: Neu <neu@example.ch>\nTo: support@example.com\nSubject: Frage\nMessage-ID: <stdin-1@example.ch>\nList-Id: <x.example.ch>\n\nHallo?\n' > "$T/copy.eml"
 out=$(hq import --json "$T/copy.eml")
-is "$(echo "$out" | json 'j["threaded"]')" 1 "same Message-ID, other bytes: threaded"
+is "$(printf "%s\n" "$out" | json 'j["threaded"]')" 1 "same Message-ID, other bytes: threaded"
 is "$(hq tickets --json --customer neu@example.ch | json 'j[0]["messages"]')" 2 \
     "the copy joined the first one's ticket"
 
@@ -99,8 +99,8 @@ third
 MBOX
 out=$(hq import --json "$T/box.mbox"); rc=$?
 is "$rc" 0 "mbox imports"
-is "$(echo "$out" | json 'j["messages"]')" 3 "mbox: 3 messages split"
-is "$(echo "$out" | json '(j["new_tickets"], j["threaded"])')" "(2, 1)" \
+is "$(printf "%s\n" "$out" | json 'j["messages"]')" 3 "mbox: 3 messages split"
+is "$(printf "%s\n" "$out" | json '(j["new_tickets"], j["threaded"])')" "(2, 1)" \
     "mbox: reply threaded"
 
 # Errors and exit statuses (sysexits).
