@@ -68,7 +68,14 @@ struct message {
 
 	char			 hash[65];	/* SHA-256 of the raw bytes, hex */
 	size_t			 size;		/* raw size in bytes */
+
+	int			 limits;	/* MESSAGE_LIMIT_* hit while parsing */
 };
+
+/* Bits in struct message limits: what a hostile message made us skip. */
+#define MESSAGE_LIMIT_DEPTH	0x1	/* MIME nesting deeper than 64 levels */
+#define MESSAGE_LIMIT_PARTS	0x2	/* more than 10,000 MIME parts */
+#define MESSAGE_LIMIT_HEADERS	0x4	/* too many or too long header fields */
 
 /*
  * Parse len bytes of raw message (LF or CRLF line ends; a leading mbox

@@ -1,0 +1,31 @@
+/* helpq - message_private.h: internals shared by message.c and message_html.c. */
+#ifndef HELPQ_MESSAGE_PRIVATE_H
+#define HELPQ_MESSAGE_PRIVATE_H
+
+#include "compat.h"
+
+struct buf;
+
+/* HTML longer than this is cut before it reaches the HTML parser. */
+#define MESSAGE_HTML_MAX	(16 * 1024 * 1024)
+
+/*
+ * Append readable text for len bytes of UTF-8 HTML to out: block elements
+ * end lines, <li> becomes "- ", links keep their target as " <url>",
+ * script/style/head are dropped, white space is collapsed. The appended
+ * text is valid UTF-8 without NUL bytes. Returns the number of bytes
+ * appended.
+ */
+size_t	 message_html_text(const char *html, size_t len, struct buf *out);
+
+/*
+ * Append len bytes in charset (NULL or "" for unknown) to out as UTF-8,
+ * with NUL bytes and undecodable input replaced by U+FFFD.
+ */
+void	 message_utf8_append(struct buf *out, const char *charset,
+	    const char *in, size_t len);
+
+/* Length of the longest prefix of s (at most len) that is whole UTF-8. */
+size_t	 message_utf8_cut(const char *s, size_t len);
+
+#endif
