@@ -236,6 +236,14 @@ int	 store_ticket_events(struct store *, int64_t ticket, store_event_cb,
  * Full-text search (FTS5 query syntax; bare words are ANDed, accents and
  * case folded, so "grusse" finds "Grüße" and "καλημερα" "Καλημέρα").
  * Best matches first, at most limit (0 = 50).
+ *
+ * Folding: Latin accents, Greek tonos/dialytika (polytonic marks too),
+ * final sigma, and ß = ss; "ue" is not "ü" (gruesse does not find Grüße).
+ * Plain words are each quoted, so punctuation is never syntax; a word
+ * ending in * is a prefix. A query with a double quote, AND, OR, NOT,
+ * NEAR or a subject:/body: filter is FTS5 syntax; if that does not parse,
+ * its words are searched instead. Messages inserted inside an open
+ * transaction are indexed by store_commit, so found only after it.
  */
 int	 store_search(struct store *, const char *query, int limit,
 	    store_hit_cb, void *arg, char **cause);

@@ -1,2 +1,2082 @@
-/* helpq - store.c */
+/*
+ * helpq - store.c: the SQLite store. Schema and forward migrations, every
+ * SQL statement helpq runs (each prepared once per connection and cached),
+ * transactions, and full-text search with accent folding.
+ */
 #include "compat.h"
+
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "log.h"
+#include "message.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* How long a statement waits for another process's lock. */
+#define STORE_BUSY_MS		10000
+
+/* The FTS5 tokenizer that folds Greek and German; named in the schema. */
+#define FOLD_TOKENIZER		"helpq_fold"
+
+/* Search hits when the caller asks for 0. */
+#define SEARCH_DEFAULT_LIMIT	50
+
+/*
+ * Forward migrations: store_migrations[n] takes user_version n to n + 1.
+ * Never edit a released entry; append a new one.
+ *
+ * Column order matters for speed: the long text (subject, body) comes last
+ * in messages so scans of the short columns never read overflow pages, and
+ * the raw bytes live in their own table. messages_fts is an external
+ * content table over messages (the text is stored once). Deletes and
+ * updates keep it in step by trigger; inserts are indexed by store.c (see
+ * store_commit) because FTS5 flushes its pending terms at every savepoint.
+ */
+static const char *const store_migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE customers ("
+	" id INTEGER PRIMARY KEY,"
+	" address TEXT NOT NULL COLLATE NOCASE UNIQUE,"
+	" name TEXT,"
+	" first_seen INTEGER NOT NULL,"
+	" tickets INTEGER NOT NULL DEFAULT 0);"
+
+	"CREATE TABLE tickets ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" subject TEXT NOT NULL DEFAULT '',"
+	" norm_subject TEXT NOT NULL DEFAULT '',"
+	" customer_id INTEGER REFERENCES customers(id),"
+	" status TEXT NOT NULL DEFAULT 'new'"
+	"  CHECK (status IN ('new', 'open', 'waiting', 'closed')),"
+	" queue TEXT,"
+	" priority INTEGER NOT NULL DEFAULT 0,"
+	" assignee TEXT,"
+	" language TEXT,"
+	" created INTEGER NOT NULL,"
+	" updated INTEGER NOT NULL,"
+	" first_response INTEGER,"
+	" due INTEGER,"
+	" next_due INTEGER,"
+	" closed INTEGER,"
+	" linked_to INTEGER REFERENCES tickets(id));"
+	"CREATE INDEX tickets_customer_subject"
+	" ON tickets(customer_id, norm_subject);"
+	"CREATE INDEX tickets_updated ON tickets(updated);"
+
+	"CREATE TABLE messages ("
+	" id INTEGER PRIMARY KEY,"
+	" ticket_id INTEGER REFERENCES tickets(id),"
+	" message_id TEXT,"
+	" direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),"
+	" kind TEXT NOT NULL,"
+	" from_addr TEXT NOT NULL DEFAULT '',"
+	" from_name TEXT,"
+	" to_addrs TEXT NOT NULL DEFAULT '',"
+	" cc_addrs TEXT NOT NULL DEFAULT '',"
+	" date INTEGER NOT NULL,"
+	" received INTEGER NOT NULL,"
+	" hash TEXT NOT NULL,"
+	" size INTEGER NOT NULL,"
+	" mailbox TEXT,"
+	" uidvalidity INTEGER,"
+	" uid INTEGER,"
+	" in_reply_to TEXT,"
+	" refs TEXT,"
+	" subject TEXT NOT NULL DEFAULT '',"
+	" body TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX messages_message_id ON messages(message_id);"
+	/* Only messages without a Message-ID are ever looked up by hash. */
+	"CREATE INDEX messages_hash ON messages(hash)"
+	" WHERE message_id IS NULL;"
+	"CREATE INDEX messages_ticket_date ON messages(ticket_id, date);"
+
+	"CREATE TABLE message_raw ("
+	" id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,"
+	" raw BLOB NOT NULL);"
+
+	"CREATE TABLE attachments ("
+	" id INTEGER PRIMARY KEY,"
+	" message_id INTEGER NOT NULL"
+	"  REFERENCES messages(id) ON DELETE CASCADE,"
+	" filename TEXT,"
+	" type TEXT NOT NULL,"
+	" size INTEGER NOT NULL);"
+	"CREATE INDEX attachments_message ON attachments(message_id);"
+
+	"CREATE TABLE participants ("
+	" ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	" address TEXT NOT NULL COLLATE NOCASE,"
+	" PRIMARY KEY (ticket_id, address)) WITHOUT ROWID;"
+
+	"CREATE TABLE tags ("
+	" ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	" tag TEXT NOT NULL,"
+	" PRIMARY KEY (ticket_id, tag)) WITHOUT ROWID;"
+	"CREATE INDEX tags_tag ON tags(tag);"
+
+	"CREATE TABLE events ("
+	" id INTEGER PRIMARY KEY,"
+	" ticket_id INTEGER REFERENCES tickets(id),"
+	" message_id INTEGER REFERENCES messages(id),"
+	" time INTEGER NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" detail TEXT);"
+	"CREATE INDEX events_ticket_time ON events(ticket_id, time);"
+
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY,"
+	" key TEXT UNIQUE,"
+	" ticket_id INTEGER REFERENCES tickets(id),"
+	" message_id TEXT,"
+	" kind TEXT NOT NULL,"
+	" sender TEXT NOT NULL,"
+	" recipients TEXT NOT NULL,"
+	" raw BLOB NOT NULL,"
+	" status TEXT NOT NULL DEFAULT 'queued'"
+	"  CHECK (status IN ('queued', 'sent', 'failed')),"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_attempt INTEGER,"
+	" last_error TEXT,"
+	" created INTEGER NOT NULL,"
+	" sent INTEGER,"
+	" reply TEXT);"
+	"CREATE INDEX outbox_pending ON outbox(status, next_attempt);"
+	"CREATE INDEX outbox_message_id ON outbox(message_id);"
+
+	"CREATE TABLE mailbox_state ("
+	" mailbox TEXT PRIMARY KEY,"
+	" uidvalidity INTEGER NOT NULL,"
+	" last_uid INTEGER NOT NULL,"
+	" updated INTEGER NOT NULL) WITHOUT ROWID;"
+
+	"CREATE TABLE ratings ("
+	" id INTEGER PRIMARY KEY,"
+	" ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	" message_id INTEGER REFERENCES messages(id),"
+	" score INTEGER NOT NULL,"
+	" comment TEXT,"
+	" time INTEGER NOT NULL);"
+	"CREATE INDEX ratings_ticket ON ratings(ticket_id);"
+
+	"CREATE VIRTUAL TABLE messages_fts USING fts5(subject, body,"
+	" content = 'messages', content_rowid = 'id',"
+	" tokenize = '" FOLD_TOKENIZER "');"
+	"INSERT INTO messages_fts(messages_fts, rank) VALUES ('pgsz', 8000);"
+	"CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN"
+	" INSERT INTO messages_fts(messages_fts, rowid, subject, body)"
+	"  VALUES ('delete', old.id, old.subject, old.body);"
+	" END;"
+	"CREATE TRIGGER messages_fts_au AFTER UPDATE OF subject, body"
+	" ON messages BEGIN"
+	" INSERT INTO messages_fts(messages_fts, rowid, subject, body)"
+	"  VALUES ('delete', old.id, old.subject, old.body);"
+	" INSERT INTO messages_fts(rowid, subject, body)"
+	"  VALUES (new.id, new.subject, new.body);"
+	" END;"
+};
+#define STORE_VERSION	((int)nitems(store_migrations))
+
+/* The columns of a struct ticket, in the order ticket_read reads them. */
+#define TICKET_SELECT							\
+	"SELECT t.id, t.subject, t.norm_subject,"			\
+	" coalesce(t.customer_id, 0), coalesce(c.address, ''), c.name,"	\
+	" t.status, t.queue, t.priority, t.assignee, t.language,"	\
+	" t.created, t.updated, coalesce(t.first_response, 0),"		\
+	" coalesce(t.due, 0), coalesce(t.closed, 0),"			\
+	" coalesce(t.linked_to, 0),"					\
+	" (SELECT count(*) FROM messages m WHERE m.ticket_id = t.id)"	\
+	" FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id"
+
+enum store_stmt {
+	ST_BEGIN,
+	ST_BEGIN_READ,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
+	ST_KNOWN_ID,
+	ST_KNOWN_HASH,
+	ST_BY_MSGID,
+	ST_BY_SUBJECT,
+	ST_TICKET_GET,
+	ST_TICKET_TAGS,
+	ST_HAS_PARTICIPANT,
+	ST_CUSTOMER_UPSERT,
+	ST_CUSTOMER_ID,
+	ST_TICKET_INSERT,
+	ST_PARTICIPANT_ADD,
+	ST_SET_STATUS,
+	ST_TOUCH,
+	ST_RESPONDED,
+	ST_MESSAGE_INSERT,
+	ST_RAW_INSERT,
+	ST_ATTACHMENT_INSERT,
+	ST_EVENT_ADD,
+	ST_TAG_ADD,
+	ST_TAG_DELETE,
+	ST_MESSAGES,
+	ST_EVENTS,
+	ST_SEARCH,
+	ST_RAW_GET,
+	ST_FTS_MARK,
+	ST_FTS_ONE,
+	ST_FTS_CATCHUP,
+	ST_COUNT_TICKETS,
+	ST_COUNT_MESSAGES,
+	ST_COUNT_EVENTS,
+	ST_COUNT_CUSTOMERS,
+	ST_COUNT_ATTACHMENTS,
+	ST_COUNT_PARTICIPANTS,
+	ST_COUNT_TAGS,
+	ST_COUNT_OUTBOX,
+	ST_COUNT_RATINGS,
+	ST__MAX
+};
+
+static const char *const store_sql[ST__MAX] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_BEGIN_READ] = "BEGIN",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SAVEPOINT] = "SAVEPOINT helpq_message",
+	[ST_RELEASE] = "RELEASE helpq_message",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO helpq_message",
+
+	/* A row with the same hash sorts first. */
+	[ST_KNOWN_ID] =
+	    "SELECT id, coalesce(ticket_id, 0), hash = ?2 FROM messages"
+	    " WHERE message_id = ?1 ORDER BY hash = ?2 DESC, id LIMIT 1",
+	[ST_KNOWN_HASH] =
+	    "SELECT id, coalesce(ticket_id, 0) FROM messages"
+	    " WHERE hash = ?1 AND message_id IS NULL ORDER BY id LIMIT 1",
+	/* Our own outgoing mail (acks) is threaded by its Message-ID too. */
+	[ST_BY_MSGID] =
+	    "SELECT ticket_id FROM messages"
+	    " WHERE message_id = ?1 AND ticket_id IS NOT NULL"
+	    " UNION ALL SELECT ticket_id FROM outbox"
+	    " WHERE message_id = ?1 AND ticket_id IS NOT NULL LIMIT 1",
+	[ST_BY_SUBJECT] =
+	    "SELECT t.id FROM customers c"
+	    " JOIN tickets t ON t.customer_id = c.id"
+	    " WHERE c.address = ?1 AND t.norm_subject = ?2"
+	    " AND t.updated >= ?3 ORDER BY t.updated DESC, t.id DESC LIMIT 1",
+	[ST_TICKET_GET] = TICKET_SELECT " WHERE t.id = ?1",
+	[ST_TICKET_TAGS] =
+	    "SELECT tag FROM tags WHERE ticket_id = ?1 ORDER BY tag",
+	[ST_HAS_PARTICIPANT] =
+	    "SELECT 1 FROM participants WHERE ticket_id = ?1 AND address = ?2"
+	    " UNION ALL SELECT 1 FROM tickets t"
+	    " JOIN customers c ON c.id = t.customer_id"
+	    " WHERE t.id = ?1 AND c.address = ?2 LIMIT 1",
+
+	[ST_CUSTOMER_UPSERT] =
+	    "INSERT INTO customers (address, name, first_seen, tickets)"
+	    " VALUES (?1, ?2, ?3, 1) ON CONFLICT (address) DO UPDATE SET"
+	    " tickets = tickets + 1, name = coalesce(excluded.name, name),"
+	    " first_seen = min(first_seen, excluded.first_seen)",
+	[ST_CUSTOMER_ID] = "SELECT id FROM customers WHERE address = ?1",
+	[ST_TICKET_INSERT] =
+	    "INSERT INTO tickets (subject, norm_subject, customer_id, status,"
+	    " created, updated, linked_to)"
+	    " VALUES (?1, ?2, ?3, 'new', ?4, ?4, ?5)",
+	[ST_PARTICIPANT_ADD] =
+	    "INSERT OR IGNORE INTO participants (ticket_id, address)"
+	    " VALUES (?1, ?2)",
+	/* Closing an already closed ticket keeps its closed time. */
+	[ST_SET_STATUS] =
+	    "UPDATE tickets SET status = ?2, updated = max(updated, ?3),"
+	    " closed = CASE WHEN ?2 <> 'closed' THEN NULL"
+	    " WHEN status = 'closed' THEN coalesce(closed, ?3) ELSE ?3 END"
+	    " WHERE id = ?1",
+	[ST_TOUCH] =
+	    "UPDATE tickets SET updated = max(updated, ?2) WHERE id = ?1",
+	[ST_RESPONDED] =
+	    "UPDATE tickets SET first_response = ?2"
+	    " WHERE id = ?1 AND first_response IS NULL",
+
+	[ST_MESSAGE_INSERT] =
+	    "INSERT INTO messages (ticket_id, message_id, direction, kind,"
+	    " from_addr, from_name, to_addrs, cc_addrs, date, received, hash,"
+	    " size, mailbox, uidvalidity, uid, in_reply_to, refs, subject,"
+	    " body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	    " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+	[ST_RAW_INSERT] = "INSERT INTO message_raw (id, raw) VALUES (?1, ?2)",
+	[ST_ATTACHMENT_INSERT] =
+	    "INSERT INTO attachments (message_id, filename, type, size)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[ST_EVENT_ADD] =
+	    "INSERT INTO events (ticket_id, message_id, time, kind, detail)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_TAG_ADD] =
+	    "INSERT OR IGNORE INTO tags (ticket_id, tag) VALUES (?1, ?2)",
+	[ST_TAG_DELETE] = "DELETE FROM tags WHERE ticket_id = ?1 AND tag = ?2",
+
+	[ST_MESSAGES] =
+	    "SELECT m.id, coalesce(m.ticket_id, 0), m.message_id,"
+	    " m.direction, m.kind, m.from_addr, m.from_name, m.to_addrs,"
+	    " m.cc_addrs, m.subject, m.date, m.received, m.body,"
+	    " (SELECT json_group_array(json_object('name', a.filename,"
+	    " 'type', a.type, 'size', a.size)) FROM attachments a"
+	    " WHERE a.message_id = m.id), m.hash"
+	    " FROM messages m WHERE m.ticket_id = ?1 ORDER BY m.date, m.id",
+	[ST_EVENTS] =
+	    "SELECT id, coalesce(ticket_id, 0), coalesce(message_id, 0),"
+	    " time, kind, detail FROM events WHERE ticket_id = ?1"
+	    " ORDER BY time, id",
+	/* Subject words weigh twice as much as body words. */
+	[ST_SEARCH] =
+	    "SELECT coalesce(m.ticket_id, 0), m.id, m.subject, m.from_addr,"
+	    " m.date, snippet(messages_fts, -1, '[', ']', '...', 12)"
+	    " FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"
+	    " WHERE messages_fts MATCH ?1"
+	    " ORDER BY bm25(messages_fts, 2.0, 1.0), m.id LIMIT ?2",
+	[ST_RAW_GET] = "SELECT raw FROM message_raw WHERE id = ?1",
+	[ST_FTS_MARK] = "SELECT coalesce(max(id), 0) FROM messages",
+	[ST_FTS_ONE] =
+	    "INSERT INTO messages_fts(rowid, subject, body)"
+	    " VALUES (?1, ?2, ?3)",
+	[ST_FTS_CATCHUP] =
+	    "INSERT INTO messages_fts(rowid, subject, body)"
+	    " SELECT id, subject, body FROM messages WHERE id > ?1 ORDER BY id",
+
+	[ST_COUNT_TICKETS] = "SELECT count(*) FROM tickets",
+	[ST_COUNT_MESSAGES] = "SELECT count(*) FROM messages",
+	[ST_COUNT_EVENTS] = "SELECT count(*) FROM events",
+	[ST_COUNT_CUSTOMERS] = "SELECT count(*) FROM customers",
+	[ST_COUNT_ATTACHMENTS] = "SELECT count(*) FROM attachments",
+	[ST_COUNT_PARTICIPANTS] = "SELECT count(*) FROM participants",
+	[ST_COUNT_TAGS] = "SELECT count(*) FROM tags",
+	[ST_COUNT_OUTBOX] = "SELECT count(*) FROM outbox",
+	[ST_COUNT_RATINGS] = "SELECT count(*) FROM ratings",
+};
+
+/* What store_count accepts; sorted for bsearch. */
+static const struct store_count_name {
+	const char		*name;
+	enum store_stmt		 stmt;
+} store_count_names[] = {
+	{ "attachments",	ST_COUNT_ATTACHMENTS },
+	{ "customers",		ST_COUNT_CUSTOMERS },
+	{ "events",		ST_COUNT_EVENTS },
+	{ "messages",		ST_COUNT_MESSAGES },
+	{ "outbox",		ST_COUNT_OUTBOX },
+	{ "participants",	ST_COUNT_PARTICIPANTS },
+	{ "ratings",		ST_COUNT_RATINGS },
+	{ "tags",		ST_COUNT_TAGS },
+	{ "tickets",		ST_COUNT_TICKETS },
+};
+
+/*
+ * The ticket list WHERE is put together from these fixed fragments, one
+ * bit each; every combination is prepared once, like the other statements.
+ */
+enum {
+	LIST_STATUS = 0x01,
+	LIST_OPEN = 0x02,
+	LIST_TAG = 0x04,
+	LIST_QUEUE = 0x08,
+	LIST_CUSTOMER = 0x10,
+	LIST_COMBOS = 0x20
+};
+static const char *const list_where[] = {
+	" AND t.status = ?1",
+	" AND t.status <> 'closed'",
+	" AND t.id IN (SELECT ticket_id FROM tags WHERE tag = ?2)",
+	" AND t.queue = ?3",
+	" AND t.customer_id = (SELECT id FROM customers WHERE address = ?4)",
+};
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	int		 readonly;
+	int		 in_tx;		/* between store_begin and commit */
+	int		 fts_pending;	/* messages to index at commit */
+	int64_t		 fts_mark;	/* messages.id before the transaction */
+	sqlite3_stmt	*stmts[ST__MAX];
+	sqlite3_stmt	*lists[LIST_COMBOS];
+};
+
+/* One use of a cached statement. Bind errors are kept until the step. */
+struct query {
+	struct store	*s;
+	sqlite3_stmt	*stmt;
+	const char	*what;		/* the operation, for error messages */
+	int		 rc;		/* first bind error */
+};
+
+static const char *const status_names[] = {
+	[TICKET_NEW] = "new",
+	[TICKET_OPEN] = "open",
+	[TICKET_WAITING] = "waiting",
+	[TICKET_CLOSED] = "closed"
+};
+static const char *const kind_names[] = {
+	[MSG_KIND_CUSTOMER] = "customer",
+	[MSG_KIND_AGENT] = "agent",
+	[MSG_KIND_ACK] = "ack",
+	[MSG_KIND_ESCALATION] = "escalation",
+	[MSG_KIND_SURVEY] = "survey",
+	[MSG_KIND_AUTOMATED] = "automated"
+};
+static const char *const direction_names[] = {
+	[MSG_IN] = "in",
+	[MSG_OUT] = "out"
+};
+
+/* ---- accent folding tokenizer ---- */
+
+/*
+ * unicode61 with remove_diacritics 2 folds Latin accents (Müller, Grüße
+ * -> müller, gruße) and drops combining marks, but keeps the precomposed
+ * Greek tonos and dialytika, ß, and final sigma. helpq_fold wraps it and
+ * folds each token it produces once more, so "καλημερα" finds "Καλημέρα"
+ * and "grusse" finds "Grüße". Queries go through the same tokenizer.
+ */
+struct fold_tokenizer {
+	fts5_tokenizer	 parent;	/* unicode61's methods */
+	Fts5Tokenizer	*inst;		/* and our instance of it */
+};
+
+/* Where fold_token passes folded tokens on to. */
+struct fold_call {
+	void		*ctx;
+	int		(*token)(void *, int, const char *, int, int, int);
+};
+
+/*
+ * Greek Extended (U+1F00-U+1FFF, polytonic) to base letters, 16 code
+ * points a row: a=α e=ε h=η i=ι o=ο u=υ w=ω r=ρ, '.' left alone.
+ */
+static const char fold_polytonic[16][17] = {
+	"aaaaaaaaaaaaaaaa", "eeeeee..eeeeee..", "hhhhhhhhhhhhhhhh",
+	"iiiiiiiiiiiiiiii", "oooooo..oooooo..", "uuuuuuuu.u.u.u.u",
+	"wwwwwwwwwwwwwwww", "aaeehhiioouuww..", "aaaaaaaaaaaaaaaa",
+	"hhhhhhhhhhhhhhhh", "wwwwwwwwwwwwwwww", "aaaaa.aaaaaaa.i.",
+	"..hhh.hheehhh...", "iiii..iiiiii....", "uuuurruuuuuur...",
+	"..www.wwoowww..."
+};
+
+/* Fold one Greek code point: no accents, lower case, σ for ς. */
+static uint32_t
+fold_greek(uint32_t c)
+{
+	const char	*base = "aehiouwr";
+	static const uint32_t to[] = {
+		0x3b1, 0x3b5, 0x3b7, 0x3b9, 0x3bf, 0x3c5, 0x3c9, 0x3c1
+	};
+	const char	*p;
+
+	if (c >= 0x1f00 && c <= 0x1fff) {
+		p = strchr(base, fold_polytonic[(c >> 4) & 0xf][c & 0xf]);
+		return (p != NULL ? to[p - base] : c);
+	}
+	switch (c) {
+	case 0x386: case 0x3ac:
+		return (0x3b1);
+	case 0x388: case 0x3ad:
+		return (0x3b5);
+	case 0x389: case 0x3ae:
+		return (0x3b7);
+	case 0x38a: case 0x390: case 0x3aa: case 0x3af: case 0x3ca:
+		return (0x3b9);
+	case 0x38c: case 0x3cc:
+		return (0x3bf);
+	case 0x38e: case 0x3ab: case 0x3b0: case 0x3cb: case 0x3cd:
+		return (0x3c5);
+	case 0x38f: case 0x3ce:
+		return (0x3c9);
+	case 0x3c2:
+		return (0x3c3);
+	}
+	if (c >= 0x391 && c <= 0x3a9)
+		return (c + 0x20);
+	return (c);
+}
+
+/*
+ * Fold the UTF-8 token in into out (never longer than in). Returns the
+ * new length. Invalid sequences are copied as they are.
+ */
+static int
+fold_utf8(const unsigned char *in, int n, char *out)
+{
+	const unsigned char	*end = in + n;
+	uint32_t		 c;
+	int			 len, o = 0;
+
+	while (in < end) {
+		if (*in < 0x80 || (*in & 0xe0) == 0x80 || *in >= 0xf0) {
+			out[o++] = *in++;
+			continue;
+		}
+		len = (*in & 0xe0) == 0xc0 ? 2 : 3;
+		if (end - in < len || (in[1] & 0xc0) != 0x80 ||
+		    (len == 3 && (in[2] & 0xc0) != 0x80)) {
+			out[o++] = *in++;
+			continue;
+		}
+		if (len == 2)
+			c = (uint32_t)(in[0] & 0x1f) << 6 | (in[1] & 0x3f);
+		else
+			c = (uint32_t)(in[0] & 0x0f) << 12 |
+			    (uint32_t)(in[1] & 0x3f) << 6 | (in[2] & 0x3f);
+		if (c == 0xdf || c == 0x1e9e) {
+			/* ß, ẞ: not a diacritic, but written "ss" too. */
+			out[o++] = 's';
+			out[o++] = 's';
+			in += len;
+			continue;
+		}
+		c = fold_greek(c);
+		if (c < 0x800 && (len == 2 || c >= 0x80)) {
+			out[o++] = (char)(0xc0 | c >> 6);
+			out[o++] = (char)(0x80 | (c & 0x3f));
+		} else {
+			memcpy(out + o, in, len);
+			o += len;
+		}
+		in += len;
+	}
+	return (o);
+}
+
+/* Could fold_utf8 change this token? Most tokens are plain ASCII. */
+static int
+fold_needed(const unsigned char *p, int n)
+{
+	int	i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == 0xc3 || p[i] == 0xce || p[i] == 0xcf ||
+		    p[i] == 0xe1)
+			return (1);
+	}
+	return (0);
+}
+
+static int
+fold_token(void *arg, int flags, const char *tok, int n, int start, int end)
+{
+	struct fold_call	*fc = arg;
+	char			 small[256], *out;
+	int			 rc;
+
+	if (n <= 0 || !fold_needed((const unsigned char *)tok, n))
+		return (fc->token(fc->ctx, flags, tok, n, start, end));
+	out = (size_t)n <= sizeof small ? small : xmalloc(n);
+	*out = '\0';
+	n = fold_utf8((const unsigned char *)tok, n, out);
+	rc = fc->token(fc->ctx, flags, out, n, start, end);
+	if (out != small)
+		free(out);
+	return (rc);
+}
+
+static int
+fold_create(void *arg, const char **argv, int argc, Fts5Tokenizer **outp)
+{
+	fts5_api		*api = arg;
+	struct fold_tokenizer	*ft;
+	const char		*args[34];
+	void			*pctx;
+	int			 i, n = 0, rc;
+
+	if (argc > (int)nitems(args) - 2)
+		return (SQLITE_ERROR);
+	ft = sqlite3_malloc(sizeof *ft);
+	if (ft == NULL)
+		return (SQLITE_NOMEM);
+	memset(ft, 0, sizeof *ft);
+	rc = api->xFindTokenizer(api, "unicode61", &pctx, &ft->parent);
+	if (rc != SQLITE_OK) {
+		sqlite3_free(ft);
+		return (rc);
+	}
+	/* Our default first, so the schema's arguments may override it. */
+	args[n++] = "remove_diacritics";
+	args[n++] = "2";
+	for (i = 0; i < argc; i++)
+		args[n++] = argv[i];
+	rc = ft->parent.xCreate(pctx, args, n, &ft->inst);
+	if (rc != SQLITE_OK) {
+		sqlite3_free(ft);
+		return (rc);
+	}
+	*outp = (Fts5Tokenizer *)ft;
+	return (SQLITE_OK);
+}
+
+static void
+fold_delete(Fts5Tokenizer *tok)
+{
+	struct fold_tokenizer	*ft = (struct fold_tokenizer *)tok;
+
+	ft->parent.xDelete(ft->inst);
+	sqlite3_free(ft);
+}
+
+static int
+fold_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text,
+    int len, int (*token)(void *, int, const char *, int, int, int))
+{
+	struct fold_tokenizer	*ft = (struct fold_tokenizer *)tok;
+	struct fold_call	 fc;
+
+	fc.ctx = ctx;
+	fc.token = token;
+	return (ft->parent.xTokenize(ft->inst, &fc, flags, text, len,
+	    fold_token));
+}
+
+/* Make helpq_fold known to this connection; FTS5 needs it on each one. */
+static int
+store_fold_register(struct store *s, char **cause)
+{
+	static fts5_tokenizer	 methods = {
+		fold_create, fold_delete, fold_tokenize
+	};
+	sqlite3_stmt		*stmt;
+	fts5_api		*api = NULL;
+	int			 rc;
+
+	rc = sqlite3_prepare_v2(s->db, "SELECT fts5(?1)", -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = xprintf("%s: FTS5 is not available: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		return (-1);
+	}
+	sqlite3_bind_pointer(stmt, 1, &api, "fts5_api_ptr", NULL);
+	sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (api == NULL) {
+		*cause = xprintf("%s: FTS5 is not available", s->path);
+		return (-1);
+	}
+	rc = api->xCreateTokenizer(api, FOLD_TOKENIZER, api, &methods, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = xprintf("%s: registering the %s tokenizer: %s",
+		    s->path, FOLD_TOKENIZER, sqlite3_errstr(rc));
+		return (-1);
+	}
+	return (0);
+}
+
+/* ---- statements ---- */
+
+static char *
+store_error(struct store *s, const char *what)
+{
+	return (xprintf("%s: %s", what, sqlite3_errmsg(s->db)));
+}
+
+static sqlite3_stmt *
+store_prepare(struct store *s, sqlite3_stmt **slot, const char *sql,
+    const char *what, char **cause)
+{
+	if (*slot != NULL) {
+		/* A callback calling back into the same walk. */
+		if (sqlite3_stmt_busy(*slot)) {
+			*cause = xprintf("%s: statement already in use", what);
+			return (NULL);
+		}
+		return (*slot);
+	}
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    slot, NULL) != SQLITE_OK) {
+		*cause = xprintf("%s: preparing: %s", what,
+		    sqlite3_errmsg(s->db));
+		*slot = NULL;
+		return (NULL);
+	}
+	return (*slot);
+}
+
+static int
+query_init(struct query *q, struct store *s, sqlite3_stmt *stmt,
+    const char *what)
+{
+	q->s = s;
+	q->stmt = stmt;
+	q->what = what;
+	q->rc = SQLITE_OK;
+	return (stmt == NULL ? -1 : 0);
+}
+
+/* Start using cached statement id; -1 with *cause if it cannot be had. */
+static int
+query_start(struct query *q, struct store *s, enum store_stmt id,
+    const char *what, char **cause)
+{
+	return (query_init(q, s, store_prepare(s, &s->stmts[id],
+	    store_sql[id], what, cause), what));
+}
+
+static void
+query_text(struct query *q, int i, const char *v)
+{
+	if (q->rc != SQLITE_OK)
+		return;
+	if (v == NULL)
+		q->rc = sqlite3_bind_null(q->stmt, i);
+	else
+		q->rc = sqlite3_bind_text(q->stmt, i, v, -1, SQLITE_STATIC);
+}
+
+static void
+query_text_len(struct query *q, int i, const char *v, size_t len)
+{
+	if (q->rc == SQLITE_OK)
+		q->rc = sqlite3_bind_text64(q->stmt, i, v != NULL ? v : "",
+		    v != NULL ? len : 0, SQLITE_STATIC, SQLITE_UTF8);
+}
+
+static void
+query_int(struct query *q, int i, int64_t v)
+{
+	if (q->rc == SQLITE_OK)
+		q->rc = sqlite3_bind_int64(q->stmt, i, v);
+}
+
+/* 0 means none: ticket and message ids, optional times. */
+static void
+query_opt(struct query *q, int i, int64_t v)
+{
+	if (q->rc != SQLITE_OK)
+		return;
+	if (v == 0)
+		q->rc = sqlite3_bind_null(q->stmt, i);
+	else
+		q->rc = sqlite3_bind_int64(q->stmt, i, v);
+}
+
+static void
+query_blob(struct query *q, int i, const void *v, size_t len)
+{
+	if (q->rc == SQLITE_OK)
+		q->rc = sqlite3_bind_blob64(q->stmt, i, v != NULL ? v : "",
+		    len, SQLITE_STATIC);
+}
+
+/* Done with the statement: reset it and drop borrowed bindings. */
+static void
+query_end(struct query *q)
+{
+	sqlite3_reset(q->stmt);
+	sqlite3_clear_bindings(q->stmt);
+}
+
+/* Returns 1 for a row, 0 when done (statement reset), -1 on error. */
+static int
+query_step(struct query *q, char **cause)
+{
+	int	rc;
+
+	if (q->rc != SQLITE_OK) {
+		*cause = xprintf("%s: %s", q->what, sqlite3_errstr(q->rc));
+		query_end(q);
+		return (-1);
+	}
+	rc = sqlite3_step(q->stmt);
+	if (rc == SQLITE_ROW)
+		return (1);
+	if (rc == SQLITE_DONE) {
+		query_end(q);
+		return (0);
+	}
+	*cause = store_error(q->s, q->what);
+	query_end(q);
+	return (-1);
+}
+
+/* Run a statement that returns nothing (or whose rows do not matter). */
+static int
+query_exec(struct query *q, char **cause)
+{
+	if (query_step(q, cause) == -1)
+		return (-1);
+	query_end(q);
+	return (0);
+}
+
+static const char *
+column_text(struct query *q, int i)
+{
+	return ((const char *)sqlite3_column_text(q->stmt, i));
+}
+
+static char *
+column_dup(struct query *q, int i)
+{
+	const char	*v = column_text(q, i);
+
+	return (v != NULL ? xstrdup(v) : NULL);
+}
+
+/* Run a lookup whose first column is the id wanted; 0 found, 1 not. */
+static int
+query_lookup(struct query *q, int64_t *idp, char **cause)
+{
+	int	r;
+
+	if ((r = query_step(q, cause)) == -1)
+		return (-1);
+	if (r == 1 && idp != NULL)
+		*idp = sqlite3_column_int64(q->stmt, 0);
+	query_end(q);
+	return (r == 1 ? 0 : 1);
+}
+
+/* Run one statement by id with no parameters. */
+static int
+store_run(struct store *s, enum store_stmt id, const char *what,
+    char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, id, what, cause) != 0)
+		return (-1);
+	return (query_exec(&q, cause));
+}
+
+static int
+name_lookup(const char *const *names, size_t n, const char *v)
+{
+	size_t	i;
+
+	if (v != NULL) {
+		for (i = 0; i < n; i++) {
+			if (strcmp(names[i], v) == 0)
+				return ((int)i);
+		}
+	}
+	return (-1);
+}
+
+/* ---- open, schema, close ---- */
+
+/* Run SQL text that is part of this file (never with values in it). */
+static int
+store_exec_fixed(struct store *s, const char *sql, const char *what,
+    char **cause)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		*cause = xprintf("%s: %s: %s", s->path, what,
+		    err != NULL ? err : sqlite3_errmsg(s->db));
+		sqlite3_free(err);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+store_pragma_int(struct store *s, const char *sql, int *vp, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		*cause = xprintf("%s: %s: %s", s->path, sql,
+		    sqlite3_errmsg(s->db));
+		return (-1);
+	}
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*vp = sqlite3_column_int(stmt, 0);
+	else if (rc != SQLITE_DONE) {
+		*cause = xprintf("%s: %s: %s", s->path, sql,
+		    sqlite3_errmsg(s->db));
+		sqlite3_finalize(stmt);
+		return (-1);
+	}
+	sqlite3_finalize(stmt);
+	return (0);
+}
+
+/*
+ * Connection settings. page_size only matters before the file has any
+ * content, so it must come before journal_mode. The page cache is capped
+ * so a long import keeps a flat memory profile.
+ */
+static int
+store_configure(struct store *s, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	const char	*mode;
+
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	if (store_exec_fixed(s, "PRAGMA foreign_keys = ON;"
+	    "PRAGMA cache_size = -16000;"
+	    "PRAGMA temp_store = MEMORY;", "configuring", cause) != 0)
+		return (-1);
+	if (s->readonly)
+		return (0);
+	if (store_exec_fixed(s, "PRAGMA page_size = 4096;"
+	    "PRAGMA synchronous = NORMAL;"
+	    "PRAGMA journal_size_limit = 67108864;", "configuring",
+	    cause) != 0)
+		return (-1);
+	if (sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &stmt,
+	    NULL) != SQLITE_OK) {
+		*cause = xprintf("%s: journal_mode: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		return (-1);
+	}
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		*cause = xprintf("%s: journal_mode: %s", s->path,
+		    sqlite3_errmsg(s->db));
+		sqlite3_finalize(stmt);
+		return (-1);
+	}
+	mode = (const char *)sqlite3_column_text(stmt, 0);
+	if (mode == NULL || strcmp(mode, "wal") != 0)
+		log_warnx("%s: cannot use WAL (journal mode %s)", s->path,
+		    mode != NULL ? mode : "unknown");
+	sqlite3_finalize(stmt);
+	return (0);
+}
+
+/* Bring the schema from its version up to STORE_VERSION in one go. */
+static int
+store_migrate(struct store *s, char **cause)
+{
+	char	*sql;
+	int	 v, rc;
+
+	if (store_exec_fixed(s, "BEGIN IMMEDIATE", "migrating", cause) != 0)
+		return (-1);
+	/* Again, now that we hold the lock: another process may have won. */
+	if (store_pragma_int(s, "PRAGMA user_version", &v, cause) != 0)
+		goto fail;
+	if (v > STORE_VERSION) {
+		*cause = xprintf("%s: schema version %d is newer than this "
+		    "helpq understands (%d)", s->path, v, STORE_VERSION);
+		goto fail;
+	}
+	for (; v < STORE_VERSION; v++) {
+		log_debug("%s: schema %d -> %d", s->path, v, v + 1);
+		if (store_exec_fixed(s, store_migrations[v], "migrating",
+		    cause) != 0)
+			goto fail;
+		/* PRAGMA takes no parameters; v is our own number. */
+		sql = xprintf("PRAGMA user_version = %d", v + 1);
+		rc = store_exec_fixed(s, sql, "migrating", cause);
+		free(sql);
+		if (rc != 0)
+			goto fail;
+	}
+	if (store_exec_fixed(s, "COMMIT", "migrating", cause) != 0)
+		goto fail;
+	return (0);
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return (-1);
+}
+
+int
+store_open(const char *path, int readonly, struct store **sp, char **cause)
+{
+	struct store	*s;
+	int		 flags, rc, v = 0;
+
+	*sp = NULL;
+	s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(path);
+	s->readonly = readonly;
+	flags = SQLITE_OPEN_NOMUTEX;
+	if (readonly)
+		flags |= SQLITE_OPEN_READONLY;
+	else
+		flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(path, &s->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = xprintf("%s: %s", path, s->db != NULL ?
+		    sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	if (store_fold_register(s, cause) != 0 ||
+	    store_configure(s, cause) != 0 ||
+	    store_pragma_int(s, "PRAGMA user_version", &v, cause) != 0)
+		goto fail;
+	if (v > STORE_VERSION) {
+		*cause = xprintf("%s: schema version %d is newer than this "
+		    "helpq understands (%d)", path, v, STORE_VERSION);
+		goto fail;
+	}
+	if (v < STORE_VERSION) {
+		if (readonly) {
+			*cause = xprintf("%s: schema version %d is older than "
+			    "%d; a command that writes will upgrade it", path,
+			    v, STORE_VERSION);
+			goto fail;
+		}
+		if (store_migrate(s, cause) != 0)
+			goto fail;
+	}
+	*sp = s;
+	return (0);
+fail:
+	store_close(s);
+	return (-1);
+}
+
+void
+store_close(struct store *s)
+{
+	size_t	i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < nitems(s->stmts); i++)
+		sqlite3_finalize(s->stmts[i]);
+	for (i = 0; i < nitems(s->lists); i++)
+		sqlite3_finalize(s->lists[i]);
+	if (s->db != NULL) {
+		/* Cheap, and keeps the planner's statistics current. */
+		if (!s->readonly)
+			sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL,
+			    NULL);
+		if (sqlite3_close(s->db) != SQLITE_OK)
+			log_warnx("%s: close: %s", s->path,
+			    sqlite3_errmsg(s->db));
+	}
+	free(s->path);
+	free(s);
+}
+
+/* ---- transactions ---- */
+
+/*
+ * Full-text indexing is put off to the commit: FTS5 (before 3.46) writes
+ * a new index segment at every savepoint, and ingest takes one per
+ * message, which made indexing five times slower. Messages inserted in
+ * the transaction are the ones above the mark taken at begin; those a
+ * savepoint rolled back are simply not there any more. Searches inside
+ * the open transaction do not see them yet.
+ */
+int
+store_begin(struct store *s, char **cause)
+{
+	struct query	q;
+
+	/* IMMEDIATE takes the write lock now, so busy_timeout covers it. */
+	if (store_run(s, s->readonly ? ST_BEGIN_READ : ST_BEGIN, "begin",
+	    cause) != 0)
+		return (-1);
+	s->in_tx = !s->readonly;
+	s->fts_pending = 0;
+	if (!s->in_tx)
+		return (0);
+	if (query_start(&q, s, ST_FTS_MARK, "begin", cause) != 0 ||
+	    query_lookup(&q, &s->fts_mark, cause) == -1) {
+		store_rollback(s);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Index the messages this transaction added. */
+static int
+store_fts_catchup(struct store *s, char **cause)
+{
+	struct query	q;
+
+	if (!s->in_tx || !s->fts_pending)
+		return (0);
+	if (query_start(&q, s, ST_FTS_CATCHUP, "indexing messages",
+	    cause) != 0)
+		return (-1);
+	query_int(&q, 1, s->fts_mark);
+	if (query_exec(&q, cause) != 0)
+		return (-1);
+	/* Done once, even if COMMIT fails and the caller tries again. */
+	s->fts_pending = 0;
+	return (0);
+}
+
+int
+store_commit(struct store *s, char **cause)
+{
+	if (store_fts_catchup(s, cause) != 0)
+		return (-1);
+	if (store_run(s, ST_COMMIT, "commit", cause) != 0)
+		return (-1);
+	s->in_tx = 0;
+	return (0);
+}
+
+void
+store_rollback(struct store *s)
+{
+	char	*cause = NULL;
+
+	s->in_tx = 0;
+	s->fts_pending = 0;
+	if (sqlite3_get_autocommit(s->db))
+		return;		/* SQLite already rolled back */
+	if (store_run(s, ST_ROLLBACK, "rollback", &cause) != 0) {
+		log_warnx("%s: %s", s->path, cause);
+		free(cause);
+	}
+}
+
+int
+store_savepoint(struct store *s, char **cause)
+{
+	return (store_run(s, ST_SAVEPOINT, "savepoint", cause));
+}
+
+int
+store_savepoint_release(struct store *s, char **cause)
+{
+	return (store_run(s, ST_RELEASE, "release savepoint", cause));
+}
+
+/* Undo to the savepoint and pop it, so savepoints do not pile up. */
+int
+store_savepoint_rollback(struct store *s, char **cause)
+{
+	if (store_run(s, ST_ROLLBACK_TO, "rollback to savepoint", cause) != 0)
+		return (-1);
+	return (store_run(s, ST_RELEASE, "release savepoint", cause));
+}
+
+/* ---- lookups ---- */
+
+int
+store_message_known(struct store *s, const char *msgid, const char *hash,
+    int64_t *idp, int64_t *ticketp, char **cause)
+{
+	struct query	q;
+	int64_t		id = 0, ticket = 0;
+	int		r, same = 0;
+
+	if (msgid != NULL && *msgid != '\0') {
+		if (query_start(&q, s, ST_KNOWN_ID, "looking up message",
+		    cause) != 0)
+			return (-1);
+		query_text(&q, 1, msgid);
+		query_text(&q, 2, hash);
+	} else {
+		if (query_start(&q, s, ST_KNOWN_HASH, "looking up message",
+		    cause) != 0)
+			return (-1);
+		query_text(&q, 1, hash);
+	}
+	if ((r = query_step(&q, cause)) == -1)
+		return (-1);
+	if (r == 1) {
+		id = sqlite3_column_int64(q.stmt, 0);
+		ticket = sqlite3_column_int64(q.stmt, 1);
+		/* The hash-only statement has no third column: same hash. */
+		same = sqlite3_column_count(q.stmt) < 3 ||
+		    sqlite3_column_int(q.stmt, 2);
+	}
+	query_end(&q);
+	if (r == 0)
+		return (1);
+	if (idp != NULL)
+		*idp = id;
+	if (ticketp != NULL)
+		*ticketp = ticket;
+	return (same ? 0 : 2);
+}
+
+int
+store_ticket_by_msgid(struct store *s, const char *msgid, int64_t *ticketp,
+    char **cause)
+{
+	struct query	q;
+
+	if (msgid == NULL || *msgid == '\0')
+		return (1);
+	if (query_start(&q, s, ST_BY_MSGID, "looking up Message-ID",
+	    cause) != 0)
+		return (-1);
+	query_text(&q, 1, msgid);
+	return (query_lookup(&q, ticketp, cause));
+}
+
+int
+store_ticket_by_subject(struct store *s, const char *customer,
+    const char *norm_subject, time_t since, int64_t *ticketp, char **cause)
+{
+	struct query	q;
+
+	if (customer == NULL || *customer == '\0' || norm_subject == NULL)
+		return (1);
+	if (query_start(&q, s, ST_BY_SUBJECT, "looking up subject",
+	    cause) != 0)
+		return (-1);
+	query_text(&q, 1, customer);
+	query_text(&q, 2, norm_subject);
+	query_int(&q, 3, since);
+	return (query_lookup(&q, ticketp, cause));
+}
+
+int
+store_ticket_has_participant(struct store *s, int64_t ticket,
+    const char *addr, char **cause)
+{
+	struct query	q;
+
+	if (addr == NULL || *addr == '\0')
+		return (1);
+	if (query_start(&q, s, ST_HAS_PARTICIPANT, "looking up participant",
+	    cause) != 0)
+		return (-1);
+	query_int(&q, 1, ticket);
+	query_text(&q, 2, addr);
+	return (query_lookup(&q, NULL, cause));
+}
+
+/* ---- tickets ---- */
+
+/* Fill t from a row of TICKET_SELECT (tags not included). */
+static void
+ticket_read(struct query *q, struct ticket *t)
+{
+	sqlite3_stmt	*st = q->stmt;
+	int		 status;
+
+	memset(t, 0, sizeof *t);
+	t->id = sqlite3_column_int64(st, 0);
+	t->subject = column_dup(q, 1);
+	t->norm_subject = column_dup(q, 2);
+	t->customer_id = sqlite3_column_int64(st, 3);
+	t->customer = column_dup(q, 4);
+	t->customer_name = column_dup(q, 5);
+	status = name_lookup(status_names, nitems(status_names),
+	    column_text(q, 6));
+	t->status = status == -1 ? TICKET_OPEN : (enum ticket_status)status;
+	t->queue = column_dup(q, 7);
+	t->priority = sqlite3_column_int(st, 8);
+	t->assignee = column_dup(q, 9);
+	t->language = column_dup(q, 10);
+	t->created = (time_t)sqlite3_column_int64(st, 11);
+	t->updated = (time_t)sqlite3_column_int64(st, 12);
+	t->first_response = (time_t)sqlite3_column_int64(st, 13);
+	t->due = (time_t)sqlite3_column_int64(st, 14);
+	t->closed = (time_t)sqlite3_column_int64(st, 15);
+	t->linked_to = sqlite3_column_int64(st, 16);
+	t->nmessages = sqlite3_column_int(st, 17);
+}
+
+static int
+ticket_read_tags(struct store *s, struct ticket *t, char **cause)
+{
+	struct query	q;
+	size_t		cap = 0;
+	int		r;
+
+	if (query_start(&q, s, ST_TICKET_TAGS, "reading tags", cause) != 0)
+		return (-1);
+	query_int(&q, 1, t->id);
+	while ((r = query_step(&q, cause)) == 1) {
+		if (t->ntags == cap) {
+			cap = cap == 0 ? 4 : cap * 2;
+			t->tags = xreallocarray(t->tags, cap,
+			    sizeof *t->tags);
+		}
+		t->tags[t->ntags++] = column_dup(&q, 0);
+	}
+	return (r);
+}
+
+int
+store_ticket_get(struct store *s, int64_t id, struct ticket *t,
+    char **cause)
+{
+	struct query	q;
+	int		r;
+
+	memset(t, 0, sizeof *t);
+	if (query_start(&q, s, ST_TICKET_GET, "reading ticket", cause) != 0)
+		return (-1);
+	query_int(&q, 1, id);
+	if ((r = query_step(&q, cause)) == -1)
+		return (-1);
+	if (r == 0)
+		return (1);
+	ticket_read(&q, t);
+	query_end(&q);
+	if (ticket_read_tags(s, t, cause) != 0) {
+		store_ticket_clear(t);
+		return (-1);
+	}
+	return (0);
+}
+
+void
+store_ticket_clear(struct ticket *t)
+{
+	size_t	i;
+
+	if (t == NULL)
+		return;
+	free(t->subject);
+	free(t->norm_subject);
+	free(t->customer);
+	free(t->customer_name);
+	free(t->queue);
+	free(t->assignee);
+	free(t->language);
+	for (i = 0; i < t->ntags; i++)
+		free(t->tags[i]);
+	free(t->tags);
+	memset(t, 0, sizeof *t);
+}
+
+static int
+participant_add(struct store *s, int64_t ticket, const char *addr,
+    char **cause)
+{
+	struct query	q;
+
+	if (addr == NULL || *addr == '\0')
+		return (0);
+	if (query_start(&q, s, ST_PARTICIPANT_ADD, "adding participant",
+	    cause) != 0)
+		return (-1);
+	query_int(&q, 1, ticket);
+	query_text(&q, 2, addr);
+	return (query_exec(&q, cause));
+}
+
+/* Insert or count the customer; *idp = 0 when there is no address. */
+static int
+customer_upsert(struct store *s, const struct ticket_new *tn, int64_t *idp,
+    char **cause)
+{
+	struct query	q;
+	int		r;
+
+	*idp = 0;
+	if (tn->customer == NULL || *tn->customer == '\0')
+		return (0);
+	if (query_start(&q, s, ST_CUSTOMER_UPSERT, "adding customer",
+	    cause) != 0)
+		return (-1);
+	query_text(&q, 1, tn->customer);
+	query_text(&q, 2, tn->customer_name != NULL &&
+	    *tn->customer_name != '\0' ? tn->customer_name : NULL);
+	query_int(&q, 3, tn->created);
+	if (query_exec(&q, cause) != 0)
+		return (-1);
+	/* An upsert that updated leaves last_insert_rowid alone: ask. */
+	if (query_start(&q, s, ST_CUSTOMER_ID, "reading customer",
+	    cause) != 0)
+		return (-1);
+	query_text(&q, 1, tn->customer);
+	if ((r = query_lookup(&q, idp, cause)) == 1) {
+		*cause = xprintf("reading customer: %s vanished",
+		    tn->customer);
+		return (-1);
+	}
+	return (r);
+}
+
+int
+store_ticket_create(struct store *s, const struct ticket_new *tn,
+    int64_t *idp, char **cause)
+{
+	struct query	q;
+	int64_t		customer;
+
+	if (customer_upsert(s, tn, &customer, cause) != 0)
+		return (-1);
+	if (query_start(&q, s, ST_TICKET_INSERT, "creating ticket",
+	    cause) != 0)
+		return (-1);
+	query_text(&q, 1, tn->subject != NULL ? tn->subject : "");
+	query_text(&q, 2, tn->norm_subject != NULL ? tn->norm_subject : "");
+	query_opt(&q, 3, customer);
+	query_int(&q, 4, tn->created);
+	query_opt(&q, 5, tn->linked_to);
+	if (query_exec(&q, cause) != 0)
+		return (-1);
+	*idp = sqlite3_last_insert_rowid(s->db);
+	/* The customer is a participant even before any message is in. */
+	return (participant_add(s, *idp, tn->customer, cause));
+}
+
+/* An UPDATE of one ticket that must find it. */
+static int
+ticket_update(struct store *s, struct query *q, int64_t ticket,
+    char **cause)
+{
+	if (query_exec(q, cause) != 0)
+		return (-1);
+	if (sqlite3_changes(s->db) == 0) {
+		*cause = xprintf("%s: no ticket %lld", q->what,
+		    (long long)ticket);
+		return (-1);
+	}
+	return (0);
+}
+
+int
+store_ticket_set_status(struct store *s, int64_t ticket,
+    enum ticket_status status, time_t when, char **cause)
+{
+	struct query	q;
+
+	if ((unsigned)status >= nitems(status_names)) {
+		*cause = xprintf("setting status: bad status %d", status);
+		return (-1);
+	}
+	if (query_start(&q, s, ST_SET_STATUS, "setting status", cause) != 0)
+		return (-1);
+	query_int(&q, 1, ticket);
+	query_text(&q, 2, status_names[status]);
+	query_int(&q, 3, when);
+	return (ticket_update(s, &q, ticket, cause));
+}
+
+int
+store_ticket_touch(struct store *s, int64_t ticket, time_t when,
+    char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_TOUCH, "updating ticket", cause) != 0)
+		return (-1);
+	query_int(&q, 1, ticket);
+	query_int(&q, 2, when);
+	return (ticket_update(s, &q, ticket, cause));
+}
+
+int
+store_ticket_responded(struct store *s, int64_t ticket, time_t when,
+    char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_RESPONDED, "recording response",
+	    cause) != 0)
+		return (-1);
+	query_int(&q, 1, ticket);
+	query_int(&q, 2, when);
+	return (query_exec(&q, cause));
+}
+
+/* ---- messages ---- */
+
+/* Append "Name <addr>, addr2" to b; names with specials are quoted. */
+static void
+addrs_display(struct buf *b, const struct msg_addrs *as)
+{
+	const struct msg_addr	*a;
+	const char		*p;
+	size_t			 i;
+
+	buf_reset(b);
+	for (i = 0; i < as->n; i++) {
+		a = &as->v[i];
+		if (b->len > 0)
+			buf_adds(b, ", ");
+		if (a->name == NULL || *a->name == '\0') {
+			buf_adds(b, a->addr);
+			continue;
+		}
+		if (strpbrk(a->name, ",;<>\"@") == NULL)
+			buf_adds(b, a->name);
+		else {
+			buf_addc(b, '"');
+			for (p = a->name; *p != '\0'; p++) {
+				if (*p == '"' || *p == '\\')
+					buf_addc(b, '\\');
+				buf_addc(b, *p);
+			}
+			buf_addc(b, '"');
+		}
+		buf_addf(b, " <%s>", a->addr);
+	}
+}
+
+/* References as one line of ids separated by spaces, or NULL. */
+static char *
+refs_join(const struct message *m)
+{
+	struct buf	b;
+	size_t		i;
+
+	if (m->nreferences == 0)
+		return (NULL);
+	buf_init(&b);
+	for (i = 0; i < m->nreferences; i++) {
+		if (i > 0)
+			buf_addc(&b, ' ');
+		buf_adds(&b, m->references[i]);
+	}
+	return (buf_steal(&b, NULL));
+}
+
+static int
+message_row(struct store *s, const struct message *m,
+    const struct msg_origin *o, enum msg_direction dir, enum msg_kind kind,
+    int64_t ticket, time_t date, char **cause)
+{
+	struct query		 q;
+	struct buf		 to, cc;
+	const struct msg_addr	*from;
+	char			*refs;
+	int			 rc;
+
+	if (query_start(&q, s, ST_MESSAGE_INSERT, "storing message",
+	    cause) != 0)
+		return (-1);
+	buf_init(&to);
+	buf_init(&cc);
+	addrs_display(&to, &m->to);
+	addrs_display(&cc, &m->cc);
+	refs = refs_join(m);
+	from = m->from.n > 0 ? &m->from.v[0] : NULL;
+
+	query_opt(&q, 1, ticket);
+	query_text(&q, 2, m->message_id != NULL && *m->message_id != '\0' ?
+	    m->message_id : NULL);
+	query_text(&q, 3, direction_names[dir]);
+	query_text(&q, 4, kind_names[kind]);
+	query_text(&q, 5, from != NULL ? from->addr : "");
+	query_text(&q, 6, from != NULL ? from->name : NULL);
+	query_text(&q, 7, buf_cstr(&to));
+	query_text(&q, 8, buf_cstr(&cc));
+	query_int(&q, 9, date);
+	query_int(&q, 10, o->received);
+	query_text(&q, 11, m->hash);
+	query_int(&q, 12, (int64_t)m->size);
+	query_text(&q, 13, o->mailbox);
+	query_opt(&q, 14, o->uidvalidity);
+	query_opt(&q, 15, o->uid);
+	query_text(&q, 16, m->in_reply_to);
+	query_text(&q, 17, refs);
+	query_text(&q, 18, m->subject != NULL ? m->subject : "");
+	query_text_len(&q, 19, m->text, m->text != NULL ? m->textlen : 0);
+	rc = query_exec(&q, cause);
+	buf_free(&to);
+	buf_free(&cc);
+	free(refs);
+	return (rc);
+}
+
+static int
+message_attachments(struct store *s, const struct message *m, int64_t id,
+    char **cause)
+{
+	const struct msg_attachment	*a;
+	struct query			 q;
+	size_t				 i;
+
+	for (i = 0; i < m->nattachments; i++) {
+		a = &m->attachments[i];
+		if (query_start(&q, s, ST_ATTACHMENT_INSERT,
+		    "storing attachment", cause) != 0)
+			return (-1);
+		query_int(&q, 1, id);
+		query_text(&q, 2, a->filename);
+		query_text(&q, 3, a->type != NULL ? a->type :
+		    "application/octet-stream");
+		query_int(&q, 4, (int64_t)a->size);
+		if (query_exec(&q, cause) != 0)
+			return (-1);
+	}
+	return (0);
+}
+
+static int
+message_participants(struct store *s, const struct message *m,
+    int64_t ticket, char **cause)
+{
+	const struct msg_addrs	*lists[] = {
+		&m->from, &m->to, &m->cc, &m->reply_to
+	};
+	size_t			 i, j;
+
+	for (i = 0; i < nitems(lists); i++) {
+		for (j = 0; j < lists[i]->n; j++) {
+			if (participant_add(s, ticket, lists[i]->v[j].addr,
+			    cause) != 0)
+				return (-1);
+		}
+	}
+	return (0);
+}
+
+/* Index now outside a transaction; inside, store_commit does it. */
+static int
+message_index(struct store *s, const struct message *m, int64_t id,
+    char **cause)
+{
+	struct query	q;
+
+	if (s->in_tx) {
+		s->fts_pending = 1;
+		return (0);
+	}
+	if (query_start(&q, s, ST_FTS_ONE, "indexing message", cause) != 0)
+		return (-1);
+	query_int(&q, 1, id);
+	query_text(&q, 2, m->subject != NULL ? m->subject : "");
+	query_text_len(&q, 3, m->text, m->text != NULL ? m->textlen : 0);
+	return (query_exec(&q, cause));
+}
+
+int
+store_message_insert(struct store *s, const struct message *m,
+    const char *raw, size_t rawlen, const struct msg_origin *o,
+    enum msg_direction dir, enum msg_kind kind, int64_t ticket,
+    int64_t *idp, char **cause)
+{
+	struct query	q;
+	time_t		date, when;
+	int64_t		id;
+
+	if ((unsigned)dir >= nitems(direction_names) ||
+	    (unsigned)kind >= nitems(kind_names)) {
+		*cause = xprintf("storing message: bad direction or kind");
+		return (-1);
+	}
+	date = m->date != 0 ? m->date : o->received;
+	if (message_row(s, m, o, dir, kind, ticket, date, cause) != 0)
+		return (-1);
+	id = sqlite3_last_insert_rowid(s->db);
+
+	if (query_start(&q, s, ST_RAW_INSERT, "storing raw message",
+	    cause) != 0)
+		return (-1);
+	query_int(&q, 1, id);
+	query_blob(&q, 2, raw, raw != NULL ? rawlen : 0);
+	if (query_exec(&q, cause) != 0)
+		return (-1);
+	if (message_attachments(s, m, id, cause) != 0)
+		return (-1);
+	if (message_index(s, m, id, cause) != 0)
+		return (-1);
+
+	if (ticket != 0) {
+		if (message_participants(s, m, ticket, cause) != 0)
+			return (-1);
+		/* A Date in the future must not pin the ticket on top. */
+		when = date;
+		if (o->received != 0 && when > o->received)
+			when = o->received;
+		if (store_ticket_touch(s, ticket, when, cause) != 0)
+			return (-1);
+	}
+	if (idp != NULL)
+		*idp = id;
+	return (0);
+}
+
+int
+store_message_raw(struct store *s, int64_t id, char **rawp, size_t *lenp,
+    char **cause)
+{
+	struct query	 q;
+	const void	*p;
+	size_t		 len;
+	int		 r;
+
+	if (query_start(&q, s, ST_RAW_GET, "reading raw message", cause) != 0)
+		return (-1);
+	query_int(&q, 1, id);
+	if ((r = query_step(&q, cause)) != 1)
+		return (r == 0 ? 1 : -1);
+	p = sqlite3_column_blob(q.stmt, 0);
+	len = (size_t)sqlite3_column_bytes(q.stmt, 0);
+	/* One spare NUL so text callers may treat it as a string. */
+	*rawp = xmalloc(len + 1);
+	if (len > 0)
+		memcpy(*rawp, p, len);
+	(*rawp)[len] = '\0';
+	if (lenp != NULL)
+		*lenp = len;
+	query_end(&q);
+	return (0);
+}
+
+/* ---- events and tags ---- */
+
+int
+store_event_add(struct store *s, int64_t ticket, int64_t message,
+    time_t when, const char *kind, const char *detail, char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_EVENT_ADD, "adding event", cause) != 0)
+		return (-1);
+	query_opt(&q, 1, ticket);
+	query_opt(&q, 2, message);
+	query_int(&q, 3, when);
+	query_text(&q, 4, kind);
+	query_text(&q, 5, detail);
+	return (query_exec(&q, cause));
+}
+
+/* Add or remove a tag; an event and activity only when it changed. */
+static int
+tag_change(struct store *s, enum store_stmt id, int64_t ticket,
+    const char *tag, time_t when, const char *event, char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, id, event, cause) != 0)
+		return (-1);
+	query_int(&q, 1, ticket);
+	query_text(&q, 2, tag);
+	if (query_exec(&q, cause) != 0)
+		return (-1);
+	if (sqlite3_changes(s->db) == 0)
+		return (0);
+	if (store_event_add(s, ticket, 0, when, event, tag, cause) != 0)
+		return (-1);
+	return (store_ticket_touch(s, ticket, when, cause));
+}
+
+int
+store_tag_add(struct store *s, int64_t ticket, const char *tag, time_t when,
+    char **cause)
+{
+	return (tag_change(s, ST_TAG_ADD, ticket, tag, when, "tagged",
+	    cause));
+}
+
+int
+store_tag_remove(struct store *s, int64_t ticket, const char *tag,
+    time_t when, char **cause)
+{
+	return (tag_change(s, ST_TAG_DELETE, ticket, tag, when, "untagged",
+	    cause));
+}
+
+/* ---- walks ---- */
+
+static sqlite3_stmt *
+list_prepare(struct store *s, unsigned mask, char **cause)
+{
+	struct buf	sql;
+	sqlite3_stmt	*stmt;
+	size_t		 i;
+
+	if (s->lists[mask] != NULL)
+		return (store_prepare(s, &s->lists[mask], NULL,
+		    "listing tickets", cause));
+	buf_init(&sql);
+	buf_adds(&sql, TICKET_SELECT " WHERE 1");
+	for (i = 0; i < nitems(list_where); i++) {
+		if (mask & (1U << i))
+			buf_adds(&sql, list_where[i]);
+	}
+	buf_adds(&sql, " ORDER BY t.updated DESC, t.id DESC LIMIT ?5");
+	stmt = store_prepare(s, &s->lists[mask], buf_cstr(&sql),
+	    "listing tickets", cause);
+	buf_free(&sql);
+	return (stmt);
+}
+
+int
+store_tickets_list(struct store *s, const struct ticket_filter *f,
+    store_ticket_cb cb, void *arg, char **cause)
+{
+	struct query	q;
+	struct ticket	t;
+	unsigned	mask = 0;
+	int		r, stop;
+
+	if (f->status >= 0 && (size_t)f->status < nitems(status_names))
+		mask |= LIST_STATUS;
+	if (f->open_only)
+		mask |= LIST_OPEN;
+	if (f->tag != NULL)
+		mask |= LIST_TAG;
+	if (f->queue != NULL)
+		mask |= LIST_QUEUE;
+	if (f->customer != NULL)
+		mask |= LIST_CUSTOMER;
+	if (query_init(&q, s, list_prepare(s, mask, cause),
+	    "listing tickets") != 0)
+		return (-1);
+	if (mask & LIST_STATUS)
+		query_text(&q, 1, status_names[f->status]);
+	if (mask & LIST_TAG)
+		query_text(&q, 2, f->tag);
+	if (mask & LIST_QUEUE)
+		query_text(&q, 3, f->queue);
+	if (mask & LIST_CUSTOMER)
+		query_text(&q, 4, f->customer);
+	query_int(&q, 5, f->limit > 0 ? f->limit : -1);
+	while ((r = query_step(&q, cause)) == 1) {
+		ticket_read(&q, &t);
+		if (ticket_read_tags(s, &t, cause) != 0) {
+			store_ticket_clear(&t);
+			query_end(&q);
+			return (-1);
+		}
+		stop = cb(&t, arg);
+		store_ticket_clear(&t);
+		if (stop)
+			break;
+	}
+	query_end(&q);
+	return (r == -1 ? -1 : 0);
+}
+
+int
+store_ticket_messages(struct store *s, int64_t ticket, store_message_cb cb,
+    void *arg, char **cause)
+{
+	struct stored_message	 m;
+	struct query		 q;
+	int			 r, d, k;
+
+	if (query_start(&q, s, ST_MESSAGES, "reading messages", cause) != 0)
+		return (-1);
+	query_int(&q, 1, ticket);
+	while ((r = query_step(&q, cause)) == 1) {
+		memset(&m, 0, sizeof m);
+		m.id = sqlite3_column_int64(q.stmt, 0);
+		m.ticket_id = sqlite3_column_int64(q.stmt, 1);
+		m.message_id = column_text(&q, 2);
+		d = name_lookup(direction_names, nitems(direction_names),
+		    column_text(&q, 3));
+		m.direction = d == -1 ? MSG_IN : (enum msg_direction)d;
+		k = name_lookup(kind_names, nitems(kind_names),
+		    column_text(&q, 4));
+		m.kind = k == -1 ? MSG_KIND_AUTOMATED : (enum msg_kind)k;
+		m.from_addr = column_text(&q, 5);
+		m.from_name = column_text(&q, 6);
+		m.to = column_text(&q, 7);
+		m.cc = column_text(&q, 8);
+		m.subject = column_text(&q, 9);
+		m.date = (time_t)sqlite3_column_int64(q.stmt, 10);
+		m.received = (time_t)sqlite3_column_int64(q.stmt, 11);
+		m.body = column_text(&q, 12);
+		m.attachments = column_text(&q, 13);
+		m.hash = column_text(&q, 14);
+		if (cb(&m, arg) != 0)
+			break;
+	}
+	query_end(&q);
+	return (r == -1 ? -1 : 0);
+}
+
+int
+store_ticket_events(struct store *s, int64_t ticket, store_event_cb cb,
+    void *arg, char **cause)
+{
+	struct stored_event	e;
+	struct query		q;
+	int			r;
+
+	if (query_start(&q, s, ST_EVENTS, "reading events", cause) != 0)
+		return (-1);
+	query_int(&q, 1, ticket);
+	while ((r = query_step(&q, cause)) == 1) {
+		e.id = sqlite3_column_int64(q.stmt, 0);
+		e.ticket_id = sqlite3_column_int64(q.stmt, 1);
+		e.message_id = sqlite3_column_int64(q.stmt, 2);
+		e.time = (time_t)sqlite3_column_int64(q.stmt, 3);
+		e.kind = column_text(&q, 4);
+		e.detail = column_text(&q, 5);
+		if (cb(&e, arg) != 0)
+			break;
+	}
+	query_end(&q);
+	return (r == -1 ? -1 : 0);
+}
+
+/* ---- search ---- */
+
+/* Does the user's query use FTS5 syntax on purpose? */
+static int
+search_is_syntax(const char *q)
+{
+	static const char	*ops[] = { "AND", "OR", "NOT", "NEAR" };
+	const char		*p = q, *w;
+	size_t			 n, i;
+
+	if (strchr(q, '"') != NULL)
+		return (1);
+	while (*p != '\0') {
+		p += strspn(p, " \t\r\n");
+		w = p;
+		n = strcspn(p, " \t\r\n");
+		p += n;
+		for (i = 0; i < nitems(ops); i++) {
+			if (n >= strlen(ops[i]) &&
+			    strncmp(w, ops[i], strlen(ops[i])) == 0 &&
+			    (n == strlen(ops[i]) || w[strlen(ops[i])] == '('))
+				return (1);
+		}
+		if ((n > 8 && strncmp(w, "subject:", 8) == 0) ||
+		    (n > 5 && strncmp(w, "body:", 5) == 0))
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * Turn the user's words into FTS5 strings: each becomes a "quoted" phrase
+ * (so punctuation is never syntax), a trailing * stays a prefix search,
+ * and words with no letter or digit are dropped. The phrases are ANDed.
+ */
+static void
+search_quote(const char *q, struct buf *out)
+{
+	const unsigned char	*p = (const unsigned char *)q, *w;
+	size_t			 n, i;
+	int			 prefix, useful;
+
+	buf_reset(out);
+	while (*p != '\0') {
+		p += strspn((const char *)p, " \t\r\n");
+		w = p;
+		n = strcspn((const char *)p, " \t\r\n");
+		p += n;
+		prefix = n > 1 && w[n - 1] == '*';
+		if (prefix)
+			n--;
+		useful = 0;
+		for (i = 0; i < n; i++) {
+			if (w[i] >= 0x80 || (w[i] >= '0' && w[i] <= '9') ||
+			    ((w[i] | 0x20) >= 'a' && (w[i] | 0x20) <= 'z'))
+				useful = 1;
+		}
+		if (!useful)
+			continue;
+		if (out->len > 0)
+			buf_addc(out, ' ');
+		buf_addc(out, '"');
+		for (i = 0; i < n; i++) {
+			if (w[i] == '"')
+				buf_addc(out, '"');
+			buf_addc(out, (char)w[i]);
+		}
+		buf_addc(out, '"');
+		if (prefix)
+			buf_addc(out, '*');
+	}
+}
+
+static int
+search_run(struct store *s, const char *match, int limit, store_hit_cb cb,
+    void *arg, char **cause)
+{
+	struct search_hit	h;
+	struct query		q;
+	int			r;
+
+	if (query_start(&q, s, ST_SEARCH, "searching", cause) != 0)
+		return (-1);
+	query_text(&q, 1, match);
+	query_int(&q, 2, limit);
+	while ((r = query_step(&q, cause)) == 1) {
+		h.ticket_id = sqlite3_column_int64(q.stmt, 0);
+		h.message_id = sqlite3_column_int64(q.stmt, 1);
+		h.subject = column_text(&q, 2);
+		h.from_addr = column_text(&q, 3);
+		h.date = (time_t)sqlite3_column_int64(q.stmt, 4);
+		h.snippet = column_text(&q, 5);
+		if (cb(&h, arg) != 0)
+			break;
+	}
+	query_end(&q);
+	return (r == -1 ? -1 : 0);
+}
+
+int
+store_search(struct store *s, const char *query, int limit,
+    store_hit_cb cb, void *arg, char **cause)
+{
+	struct buf	 b;
+	char		*why = NULL;
+	int		 rc;
+
+	if (limit <= 0)
+		limit = SEARCH_DEFAULT_LIMIT;
+	if (search_is_syntax(query)) {
+		if (search_run(s, query, limit, cb, arg, &why) == 0)
+			return (0);
+		/* Not valid FTS5 after all: search for the words instead. */
+		log_debug("search: %s; searching the words", why);
+		free(why);
+	}
+	buf_init(&b);
+	search_quote(query, &b);
+	rc = b.len == 0 ? 0 : search_run(s, buf_cstr(&b), limit, cb, arg,
+	    cause);
+	buf_free(&b);
+	return (rc);
+}
+
+/* ---- counts and names ---- */
+
+static int
+count_name_cmp(const void *key, const void *elem)
+{
+	const struct store_count_name	*c = elem;
+
+	return (strcmp(key, c->name));
+}
+
+int
+store_count(struct store *s, const char *what, int64_t *np, char **cause)
+{
+	const struct store_count_name	*c;
+	struct query			 q;
+
+	c = bsearch(what, store_count_names, nitems(store_count_names),
+	    sizeof store_count_names[0], count_name_cmp);
+	if (c == NULL) {
+		*cause = xprintf("count: no such table: %s", what);
+		return (-1);
+	}
+	if (query_start(&q, s, c->stmt, "counting", cause) != 0)
+		return (-1);
+	*np = 0;
+	return (query_lookup(&q, np, cause) == -1 ? -1 : 0);
+}
+
+const char *
+store_status_name(enum ticket_status st)
+{
+	if ((unsigned)st >= nitems(status_names))
+		return ("unknown");
+	return (status_names[st]);
+}
+
+int
+store_status_parse(const char *name, enum ticket_status *stp)
+{
+	int	i;
+
+	if ((i = name_lookup(status_names, nitems(status_names), name)) == -1)
+		return (-1);
+	*stp = (enum ticket_status)i;
+	return (0);
+}
+
+const char *
+store_kind_name(enum msg_kind k)
+{
+	if ((unsigned)k >= nitems(kind_names))
+		return ("unknown");
+	return (kind_names[k]);
+}
+
+const char *
+store_direction_name(enum msg_direction d)
+{
+	if ((unsigned)d >= nitems(direction_names))
+		return ("unknown");
+	return (direction_names[d]);
+}
