@@ -47,6 +47,21 @@ int		 ingest_message(struct ingest *, const char *raw, size_t len,
 		    const struct msg_origin *, enum ingest_result *resp,
 		    char **cause);
 int		 ingest_flush(struct ingest *, char **cause);
+
+/*
+ * Import every message of src: a reader thread reads and parses ahead while
+ * this thread stores, committing in batches; the open batch is committed at
+ * the end. fn (may be NULL) is called after each message with the count so
+ * far. Returns 0, INGEST_ERR_STORE (nothing of the open batch was kept:
+ * offer it again) or INGEST_ERR_SOURCE (reading failed; what was read is
+ * committed), with *cause set.
+ */
+#define INGEST_ERR_STORE	(-1)
+#define INGEST_ERR_SOURCE	(-2)
+typedef void	(*ingest_progress_fn)(void *, uint64_t);
+struct source;
+int		 ingest_source(struct ingest *, struct source *,
+		    ingest_progress_fn fn, void *arg, char **cause);
 /* Messages in the open (uncommitted) batch. */
 unsigned	 ingest_pending(const struct ingest *);
 const struct ingest_stats *ingest_stats(const struct ingest *);

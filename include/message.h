@@ -87,6 +87,12 @@ int	 message_parse(const char *raw, size_t len, struct message **msgp,
 	    char **cause);
 void	 message_free(struct message *);
 
+/*
+ * Release what message_parse keeps per thread (cached charset converters).
+ * A thread that parsed messages calls it before it ends.
+ */
+void	 message_thread_end(void);
+
 /* The first header called name (case-insensitive), or NULL. Not copied. */
 const char *message_header(const struct message *, const char *name);
 

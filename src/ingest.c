@@ -6,6 +6,8 @@
  */
 #include "compat.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "message.h"
+#include "source.h"
 #include "store.h"
 #include "thread.h"
 #include "xmalloc.h"
@@ -239,20 +242,23 @@ out:
 	return (rc);
 }
 
-int
-ingest_message(struct ingest *in, const char *raw, size_t len,
-    const struct msg_origin *origin, enum ingest_result *resp, char **cause)
+/*
+ * Store msg (parsed from raw); msg is freed here. why is set instead when the
+ * parser found nothing usable.
+ */
+static int
+ingest_parsed(struct ingest *in, const char *raw, size_t len,
+    struct message *msg, const char *why, const struct msg_origin *origin,
+    enum ingest_result *resp, char **cause)
 {
-	struct message	*msg = NULL;
 	int64_t		 known, known_ticket = 0;
-	char		*why = NULL;
+	char		*err = NULL;
 	int		 k;
 
 	*resp = INGEST_FAILED;
 	in->stats.bytes += len;
-	if (message_parse(raw, len, &msg, &why) != 0) {
+	if (msg == NULL) {
 		log_warnx("%s: %s", origin->mailbox, why);
-		free(why);
 		in->stats.count[INGEST_FAILED]++;
 		return (0);
 	}
@@ -274,10 +280,10 @@ ingest_message(struct ingest *in, const char *raw, size_t len,
 	if (store_savepoint(in->store, cause) != 0)
 		goto fail;
 	if (ingest_store(in, msg, raw, len, origin, known_ticket, resp,
-	    &why) != 0) {
+	    &err) != 0) {
 		/* This message only: the rest of the batch stands. */
-		log_warnx("%s: not stored: %s", origin->mailbox, why);
-		free(why);
+		log_warnx("%s: not stored: %s", origin->mailbox, err);
+		free(err);
 		*resp = INGEST_FAILED;
 		if (store_savepoint_rollback(in->store, cause) != 0)
 			goto fail;
@@ -299,4 +305,180 @@ fail:
 		in->pending = 0;
 	}
 	return (-1);
+}
+
+int
+ingest_message(struct ingest *in, const char *raw, size_t len,
+    const struct msg_origin *origin, enum ingest_result *resp, char **cause)
+{
+	struct message	*msg = NULL;
+	char		*why = NULL;
+	int		 rc;
+
+	if (message_parse(raw, len, &msg, &why) != 0)
+		msg = NULL;
+	rc = ingest_parsed(in, raw, len, msg, why, origin, resp, cause);
+	free(why);
+	return (rc);
+}
+
+/*
+ * Reading and parsing run in a thread of their own, ahead of the store, so
+ * the two cores of a small server both work: the reader fills a bounded
+ * queue of parsed messages, the caller's thread stores them in order.
+ */
+#define INGEST_QUEUE	64
+
+struct ingest_item {
+	char		*raw;
+	size_t		 len;
+	struct message	*msg;		/* NULL if the parser gave up */
+	char		*why;		/* the parser's reason */
+	char		*where;
+};
+
+struct ingest_queue {
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 can_put;
+	pthread_cond_t		 can_take;
+	struct ingest_item	 items[INGEST_QUEUE];
+	size_t			 head;		/* next to take */
+	size_t			 count;
+	int			 eof;		/* the reader is done */
+	int			 stop;		/* the consumer gave up */
+	char			*error;		/* the source failed */
+	struct source		*src;
+};
+
+static void
+ingest_item_clear(struct ingest_item *it)
+{
+	free(it->raw);
+	message_free(it->msg);
+	free(it->why);
+	free(it->where);
+	memset(it, 0, sizeof *it);
+}
+
+static void *
+ingest_reader(void *arg)
+{
+	struct ingest_queue	*q = arg;
+	struct source_item	 si;
+	struct ingest_item	 it;
+	char			*cause = NULL;
+	int			 rc;
+
+	for (;;) {
+		if ((rc = source_next(q->src, &si, &cause)) != 0)
+			break;
+		memset(&it, 0, sizeof it);
+		it.raw = xmalloc(si.len + 1);
+		memcpy(it.raw, si.data, si.len);
+		it.raw[si.len] = '\0';
+		it.len = si.len;
+		it.where = xstrdup(si.where);
+		if (message_parse(it.raw, it.len, &it.msg, &it.why) != 0)
+			it.msg = NULL;
+		pthread_mutex_lock(&q->mu);
+		while (q->count == INGEST_QUEUE && !q->stop)
+			pthread_cond_wait(&q->can_put, &q->mu);
+		if (q->stop) {
+			pthread_mutex_unlock(&q->mu);
+			ingest_item_clear(&it);
+			rc = 1;
+			break;
+		}
+		q->items[(q->head + q->count) % INGEST_QUEUE] = it;
+		q->count++;
+		pthread_cond_signal(&q->can_take);
+		pthread_mutex_unlock(&q->mu);
+	}
+	pthread_mutex_lock(&q->mu);
+	if (rc == -1)
+		q->error = cause;
+	q->eof = 1;
+	pthread_cond_signal(&q->can_take);
+	pthread_mutex_unlock(&q->mu);
+	message_thread_end();
+	return (NULL);
+}
+
+/* The next parsed message; 1 at the end. */
+static int
+ingest_take(struct ingest_queue *q, struct ingest_item *it)
+{
+	int	rc = 0;
+
+	pthread_mutex_lock(&q->mu);
+	while (q->count == 0 && !q->eof)
+		pthread_cond_wait(&q->can_take, &q->mu);
+	if (q->count == 0)
+		rc = 1;
+	else {
+		*it = q->items[q->head];
+		q->head = (q->head + 1) % INGEST_QUEUE;
+		q->count--;
+		pthread_cond_signal(&q->can_put);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return (rc);
+}
+
+int
+ingest_source(struct ingest *in, struct source *src, ingest_progress_fn fn,
+    void *arg, char **cause)
+{
+	struct ingest_queue	 q;
+	struct ingest_item	 it;
+	struct msg_origin	 origin;
+	enum ingest_result	 res;
+	pthread_t		 reader;
+	uint64_t		 done = 0;
+	int			 rc = 0;
+
+	memset(&q, 0, sizeof q);
+	q.src = src;
+	pthread_mutex_init(&q.mu, NULL);
+	pthread_cond_init(&q.can_put, NULL);
+	pthread_cond_init(&q.can_take, NULL);
+	if ((errno = pthread_create(&reader, NULL, ingest_reader, &q)) != 0)
+		fatal("pthread_create");
+	while (ingest_take(&q, &it) == 0) {
+		memset(&origin, 0, sizeof origin);
+		origin.mailbox = it.where;
+		origin.received = time(NULL);
+		rc = ingest_parsed(in, it.raw, it.len, it.msg, it.why, &origin,
+		    &res, cause);
+		it.msg = NULL;		/* ingest_parsed freed it */
+		ingest_item_clear(&it);
+		if (rc != 0) {
+			rc = INGEST_ERR_STORE;
+			break;
+		}
+		if (fn != NULL)
+			fn(arg, ++done);
+	}
+	pthread_mutex_lock(&q.mu);
+	q.stop = 1;
+	pthread_cond_signal(&q.can_put);
+	pthread_mutex_unlock(&q.mu);
+	pthread_join(reader, NULL);
+	while (q.count > 0) {
+		ingest_item_clear(&q.items[q.head]);
+		q.head = (q.head + 1) % INGEST_QUEUE;
+		q.count--;
+	}
+	if (rc == 0 && q.error != NULL) {
+		*cause = q.error;
+		q.error = NULL;
+		rc = INGEST_ERR_SOURCE;
+	}
+	free(q.error);
+	if (rc == 0 && ingest_flush(in, cause) != 0)
+		rc = INGEST_ERR_STORE;
+	pthread_cond_destroy(&q.can_take);
+	pthread_cond_destroy(&q.can_put);
+	pthread_mutex_destroy(&q.mu);
+	return (rc);
 }

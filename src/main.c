@@ -242,41 +242,36 @@ progress_show(struct progress *p, uint64_t done, int final)
 	fprintf(stderr, final ? "\n" : "   ");
 }
 
+struct import_progress {
+	struct progress	*pg;
+	uint64_t	*done;
+};
+
+static void
+import_tick(void *arg, uint64_t n)
+{
+	struct import_progress	*ip = arg;
+
+	(*ip->done)++;
+	progress_show(ip->pg, *ip->done, 0);
+}
+
 static int
 import_source(struct ingest *in, struct source *src, struct progress *pg,
     uint64_t *done)
 {
-	struct source_item	 item;
-	struct msg_origin	 origin;
-	enum ingest_result	 res;
+	struct import_progress	 ip;
 	char			*cause = NULL;
 	int			 rc;
 
 	pg->total += src->total;
-	while ((rc = source_next(src, &item, &cause)) == 0) {
-		memset(&origin, 0, sizeof origin);
-		origin.mailbox = item.where;
-		origin.received = time(NULL);
-		if (ingest_message(in, item.data, item.len, &origin, &res,
-		    &cause) != 0) {
-			log_error("%s: %s", item.where, cause);
-			free(cause);
-			return (EX_TEMPFAIL);
-		}
-		if (res == INGEST_FAILED && src->total == 1)
-			log_warnx("%s: could not be imported", item.where);
-		(*done)++;
-		progress_show(pg, *done, 0);
-	}
-	if (rc == -1) {
-		log_error("%s", cause);
-		free(cause);
-		return (EX_IOERR);
-	}
-	if (ingest_flush(in, &cause) != 0) {
+	ip.pg = pg;
+	ip.done = done;
+	rc = ingest_source(in, src, import_tick, &ip, &cause);
+	if (rc != 0) {
 		log_error("%s: %s", src->name, cause);
 		free(cause);
-		return (EX_TEMPFAIL);
+		return (rc == INGEST_ERR_SOURCE ? EX_IOERR : EX_TEMPFAIL);
 	}
 	if (source_mark(src, &cause) != 0) {
 		log_error("%s: %s", src->name, cause);

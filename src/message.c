@@ -534,6 +534,18 @@ cs_open(const char *name)
 	return (c->cd);
 }
 
+void
+message_thread_end(void)
+{
+	size_t	i;
+
+	for (i = 0; i < cs_ncache; i++) {
+		if (cs_cache[i].cd != (iconv_t)-1)
+			iconv_close(cs_cache[i].cd);
+	}
+	cs_ncache = cs_next = 0;
+}
+
 /* Convert with iconv; a byte that does not convert becomes U+FFFD. */
 static void
 iconv_append(struct buf *out, iconv_t cd, const char *in, size_t len)
