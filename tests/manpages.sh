@@ -1,0 +1,37 @@
+#!/bin/sh
+# helpq - manpages.sh: every configuration key and every command is
+# documented in the man pages, and every JSON field helpq prints is listed.
+. "$TOP_SRCDIR/tests/lib.sh"
+
+keys=$(sed -n 's/^	{ "\([a-z]*\)",	*"\([a-z-]*\)",.*/\1 \2/p' "$TOP_SRCDIR/src/config.c")
+[ -n "$keys" ]; ok $? "found the configuration keyword table"
+echo "$keys" | while read -r section key; do
+	grep -q "^\.Ss \[$section\]" "$TOP_SRCDIR/man/helpq.conf.5" &&
+	    grep -q "^\.It Cm $key " "$TOP_SRCDIR/man/helpq.conf.5"
+	echo $? > "$T/rc"
+	[ "$(cat "$T/rc")" = 0 ] && echo "ok - [$section] $key in helpq.conf(5)" ||
+	    echo "not ok - [$section] $key in helpq.conf(5)"
+done > "$T/out"
+while read -r r rest; do
+	case $r in ok) ok 0 "${rest#- }" ;; *) ok 1 "${rest#ok - }" ;; esac
+done < "$T/out"
+
+cmds=$(sed -n 's/^	{ "\([a-z]*\)", cmd_.*/\1/p' "$TOP_SRCDIR/src/main.c")
+for c in $cmds; do
+	grep -q "^\.It Cm $c\b" "$TOP_SRCDIR/man/helpq.1"
+	ok $? "command $c in helpq(1)"
+done
+
+# JSON fields: the ones helpq prints must be named in helpq(1).
+printf '[helpq]\naddress = support@example.com\n' > "$T/c.conf"
+"$HELPQ" -q -c "$T/c.conf" --db "$T/h.db" import "$SAMPLE/Maildir"
+fields=$( { "$HELPQ" -c "$T/c.conf" --db "$T/h.db" tickets --json;
+	"$HELPQ" -c "$T/c.conf" --db "$T/h.db" show --json 1;
+	"$HELPQ" -c "$T/c.conf" --db "$T/h.db" search --json rechnung; } |
+	grep -o '^ *"[a-z_]*":' | tr -d ' ":' | sort -u)
+for f in $fields; do
+	grep -q "Li .*\b$f\b" "$TOP_SRCDIR/man/helpq.1"
+	ok $? "JSON field $f documented in helpq(1)"
+done
+
+done_testing
