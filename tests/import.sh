@@ -72,6 +72,29 @@ is "$(printf "%s\n" "$out" | json 'j["threaded"]')" 1 "same Message-ID, other by
 is "$(hq tickets --json --customer neu@example.ch | json 'j[0]["messages"]')" 2 \
     "the copy joined the first one's ticket"
 
+# A colleague in Cc answers the original: References keep it in the ticket.
+printf 'From: Chef <chef@example.de>\nTo: support@example.com\nCc: juergen.mueller@example.de\nSubject: Re: Rechnung\nMessage-ID: <chef-1@example.de>\nIn-Reply-To: <rechnung-4711@mail.example.de>\n\nIch schliesse mich an.\n' > "$T/cc.eml"
+out=$(hq import --json "$T/cc.eml")
+is "$(printf "%s\n" "$out" | json 'j["threaded"]')" 1 "colleague's reply threaded by In-Reply-To"
+is "$(hq show --json "$n" | json 'len(j["messages"])')" 4 \
+    "colleague's reply is in the customer's ticket"
+
+# A stranger who names the ticket token gets a new ticket linked to it.
+printf 'From: Fremder <stranger@example.net>\nTo: support@example.com\nSubject: Re: [#%s] Rechnung\nMessage-ID: <stranger-1@example.net>\n\nIch auch!\n' "$n" > "$T/stranger.eml"
+out=$(hq import --json "$T/stranger.eml")
+is "$(printf "%s\n" "$out" | json 'j["new_tickets"]')" 1 "stranger with a token: new ticket"
+is "$(hq tickets --json --customer stranger@example.net | json 'j[0]["linked_to"]')" \
+    "$n" "the stranger's ticket is linked to the one named"
+is "$(hq show --json "$n" | json 'len(j["messages"])')" 4 \
+    "nothing joined the customer's ticket"
+
+# The customer himself with the token joins, even with another subject.
+printf 'From: juergen.mueller@example.de\nTo: support@example.com\nSubject: Nachtrag [#%s]\nMessage-ID: <nachtrag@example.de>\n\nNoch etwas.\n' "$n" > "$T/token.eml"
+out=$(hq import --json "$T/token.eml")
+is "$(printf "%s\n" "$out" | json 'j["threaded"]')" 1 "customer's token joins"
+like "$(hq show --json "$n" | json '[e["detail"] for e in j["events"] if e["kind"]=="threaded"][-1]')" \
+    "^token: " "the evidence names the token"
+
 # An mbox file: three messages, the middle one with a ">From " body line.
 cat > "$T/box.mbox" <<'MBOX'
 From a@example.net Mon Nov 16 10:00:00 2026
