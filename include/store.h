@@ -143,6 +143,15 @@ void	 store_rollback(struct store *);
 /* A savepoint inside the open transaction, so one message's failure undoes
  * that message only. */
 int	 store_savepoint(struct store *, char **cause);
+
+/*
+ * The full-text index is kept in a file beside the database
+ * (<database>-search) and follows committed messages. By default it is
+ * brought up to date when a writing store is opened and closed; after this
+ * call a thread keeps it up to date after every commit (for imports),
+ * using a second core. It stops at store_close.
+ */
+int	 store_index_background(struct store *, char **cause);
 int	 store_savepoint_release(struct store *, char **cause);
 int	 store_savepoint_rollback(struct store *, char **cause);
 

@@ -357,6 +357,12 @@ cmd_import(struct globals *g, int argc, char **argv)
 		usage(EX_USAGE);
 	if ((rc = open_store(g, 1, &st)) != 0)
 		return (rc);
+	if (store_index_background(st, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		store_close(st);
+		return (EX_CANTCREAT);
+	}
 	memset(&pg, 0, sizeof pg);
 	pg.on = !g->quiet && isatty(STDERR_FILENO);
 	gettimeofday(&pg.start, NULL);

@@ -139,6 +139,8 @@ add_safe(struct buf *b, const char *s, int keep_newlines)
 
 		if (c == '\n' && keep_newlines)
 			buf_addc(b, '\n');
+		else if (c == '\n' || c == '\r')
+			buf_addc(b, ' ');
 		else if (c == '\t')
 			buf_addc(b, keep_newlines ? '\t' : ' ');
 		else if (c == '\r' && keep_newlines)

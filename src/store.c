@@ -14,13 +14,11 @@
 #include "log.h"
 #include "message.h"
 #include "store.h"
+#include "store_private.h"
 #include "xmalloc.h"
 
 /* How long a statement waits for another process's lock. */
-#define STORE_BUSY_MS		10000
 
-/* The FTS5 tokenizer that folds Greek and German; named in the schema. */
-#define FOLD_TOKENIZER		"helpq_fold"
 
 /* Search hits when the caller asks for 0. */
 #define SEARCH_DEFAULT_LIMIT	50
@@ -31,10 +29,8 @@
  *
  * Column order matters for speed: the long text (subject, body) comes last
  * in messages so scans of the short columns never read overflow pages, and
- * the raw bytes live in their own table. messages_fts is an external
- * content table over messages (the text is stored once). Deletes and
- * updates keep it in step by trigger; inserts are indexed by store.c (see
- * store_commit) because FTS5 flushes its pending terms at every savepoint.
+ * the raw bytes live in their own table. The full-text index is not in
+ * this file: store_index.c keeps it beside the database.
  */
 static const char *const store_migrations[] = {
 	/* 0 -> 1 */
@@ -162,21 +158,6 @@ static const char *const store_migrations[] = {
 	" time INTEGER NOT NULL);"
 	"CREATE INDEX ratings_ticket ON ratings(ticket_id);"
 
-	"CREATE VIRTUAL TABLE messages_fts USING fts5(subject, body,"
-	" content = 'messages', content_rowid = 'id',"
-	" tokenize = '" FOLD_TOKENIZER "');"
-	"INSERT INTO messages_fts(messages_fts, rank) VALUES ('pgsz', 8000);"
-	"CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages BEGIN"
-	" INSERT INTO messages_fts(messages_fts, rowid, subject, body)"
-	"  VALUES ('delete', old.id, old.subject, old.body);"
-	" END;"
-	"CREATE TRIGGER messages_fts_au AFTER UPDATE OF subject, body"
-	" ON messages BEGIN"
-	" INSERT INTO messages_fts(messages_fts, rowid, subject, body)"
-	"  VALUES ('delete', old.id, old.subject, old.body);"
-	" INSERT INTO messages_fts(rowid, subject, body)"
-	"  VALUES (new.id, new.subject, new.body);"
-	" END;"
 };
 #define STORE_VERSION	((int)nitems(store_migrations))
 
@@ -223,9 +204,8 @@ enum store_stmt {
 	ST_EVENTS,
 	ST_SEARCH,
 	ST_RAW_GET,
-	ST_FTS_MARK,
-	ST_FTS_ONE,
-	ST_FTS_CATCHUP,
+	ST_ATTACH_INDEX,
+	ST_DETACH_INDEX,
 	ST_COUNT_TICKETS,
 	ST_COUNT_MESSAGES,
 	ST_COUNT_EVENTS,
@@ -332,17 +312,13 @@ static const char *const store_sql[ST__MAX] = {
 	[ST_SEARCH] =
 	    "SELECT coalesce(m.ticket_id, 0), m.id, m.subject, m.from_addr,"
 	    " m.date, snippet(messages_fts, -1, '[', ']', '...', 12)"
-	    " FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid"
+	    " FROM idx.messages_fts"
+	    " JOIN messages m ON m.id = messages_fts.rowid"
 	    " WHERE messages_fts MATCH ?1"
 	    " ORDER BY bm25(messages_fts, 2.0, 1.0), m.id LIMIT ?2",
 	[ST_RAW_GET] = "SELECT raw FROM message_raw WHERE id = ?1",
-	[ST_FTS_MARK] = "SELECT coalesce(max(id), 0) FROM messages",
-	[ST_FTS_ONE] =
-	    "INSERT INTO messages_fts(rowid, subject, body)"
-	    " VALUES (?1, ?2, ?3)",
-	[ST_FTS_CATCHUP] =
-	    "INSERT INTO messages_fts(rowid, subject, body)"
-	    " SELECT id, subject, body FROM messages WHERE id > ?1 ORDER BY id",
+	[ST_ATTACH_INDEX] = "ATTACH DATABASE ?1 AS idx",
+	[ST_DETACH_INDEX] = "DETACH DATABASE idx",
 
 	[ST_COUNT_TICKETS] = "SELECT count(*) FROM tickets",
 	[ST_COUNT_MESSAGES] = "SELECT count(*) FROM messages",
@@ -396,8 +372,8 @@ struct store {
 	char		*path;
 	int		 readonly;
 	int		 in_tx;		/* between store_begin and commit */
-	int		 fts_pending;	/* messages to index at commit */
-	int64_t		 fts_mark;	/* messages.id before the transaction */
+	int		 inserted;	/* messages added: the index is behind */
+	struct store_indexer *indexer;	/* the thread keeping the index */
 	sqlite3_stmt	*stmts[ST__MAX];
 	sqlite3_stmt	*lists[LIST_COMBOS];
 };
@@ -635,8 +611,8 @@ fold_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text,
 }
 
 /* Make helpq_fold known to this connection; FTS5 needs it on each one. */
-static int
-store_fold_register(struct store *s, char **cause)
+int
+store_fold_register(sqlite3 *db, const char *path, char **cause)
 {
 	static fts5_tokenizer	 methods = {
 		fold_create, fold_delete, fold_tokenize
@@ -645,23 +621,23 @@ store_fold_register(struct store *s, char **cause)
 	fts5_api		*api = NULL;
 	int			 rc;
 
-	rc = sqlite3_prepare_v2(s->db, "SELECT fts5(?1)", -1, &stmt, NULL);
+	rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL);
 	if (rc != SQLITE_OK) {
-		*cause = xprintf("%s: FTS5 is not available: %s", s->path,
-		    sqlite3_errmsg(s->db));
+		*cause = xprintf("%s: FTS5 is not available: %s", path,
+		    sqlite3_errmsg(db));
 		return (-1);
 	}
 	sqlite3_bind_pointer(stmt, 1, &api, "fts5_api_ptr", NULL);
 	sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	if (api == NULL) {
-		*cause = xprintf("%s: FTS5 is not available", s->path);
+		*cause = xprintf("%s: FTS5 is not available", path);
 		return (-1);
 	}
 	rc = api->xCreateTokenizer(api, FOLD_TOKENIZER, api, &methods, NULL);
 	if (rc != SQLITE_OK) {
 		*cause = xprintf("%s: registering the %s tokenizer: %s",
-		    s->path, FOLD_TOKENIZER, sqlite3_errstr(rc));
+		    path, FOLD_TOKENIZER, sqlite3_errstr(rc));
 		return (-1);
 	}
 	return (0);
@@ -1002,7 +978,7 @@ store_open(const char *path, int readonly, struct store **sp, char **cause)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	if (store_fold_register(s, cause) != 0 ||
+	if (store_fold_register(s->db, s->path, cause) != 0 ||
 	    store_configure(s, cause) != 0 ||
 	    store_pragma_int(s, "PRAGMA user_version", &v, cause) != 0)
 		goto fail;
@@ -1021,11 +997,37 @@ store_open(const char *path, int readonly, struct store **sp, char **cause)
 		if (store_migrate(s, cause) != 0)
 			goto fail;
 	}
+	/* Catch up with messages a crash left unindexed. */
+	if (!readonly && store_index_update(path, cause) != 0)
+		goto fail;
 	*sp = s;
 	return (0);
 fail:
 	store_close(s);
 	return (-1);
+}
+
+/*
+ * Bring the search index up to date with what this connection added. A
+ * failure costs search freshness only (the next writer catches up), so it
+ * is logged, not returned.
+ */
+static void
+store_index_follow(struct store *s)
+{
+	char	*cause = NULL;
+	int	 rc = 0;
+
+	if (s->indexer != NULL) {
+		rc = store_indexer_stop(s->indexer, &cause);
+		s->indexer = NULL;
+	} else if (s->inserted && !s->readonly)
+		rc = store_index_update(s->path, &cause);
+	s->inserted = 0;
+	if (rc != 0) {
+		log_warnx("search index: %s", cause);
+		free(cause);
+	}
 }
 
 void
@@ -1035,6 +1037,7 @@ store_close(struct store *s)
 
 	if (s == NULL)
 		return;
+	store_index_follow(s);
 	for (i = 0; i < nitems(s->stmts); i++)
 		sqlite3_finalize(s->stmts[i]);
 	for (i = 0; i < nitems(s->lists); i++)
@@ -1055,61 +1058,39 @@ store_close(struct store *s)
 /* ---- transactions ---- */
 
 /*
- * Full-text indexing is put off to the commit: FTS5 (before 3.46) writes
- * a new index segment at every savepoint, and ingest takes one per
- * message, which made indexing five times slower. Messages inserted in
- * the transaction are the ones above the mark taken at begin; those a
- * savepoint rolled back are simply not there any more. Searches inside
- * the open transaction do not see them yet.
+ * The search index lives beside the database (store_index.c) and follows
+ * it after each commit: from a thread of its own when one was started
+ * (store_index_background), else when the store is closed.
  */
 int
 store_begin(struct store *s, char **cause)
 {
-	struct query	q;
-
 	/* IMMEDIATE takes the write lock now, so busy_timeout covers it. */
 	if (store_run(s, s->readonly ? ST_BEGIN_READ : ST_BEGIN, "begin",
 	    cause) != 0)
 		return (-1);
 	s->in_tx = !s->readonly;
-	s->fts_pending = 0;
-	if (!s->in_tx)
-		return (0);
-	if (query_start(&q, s, ST_FTS_MARK, "begin", cause) != 0 ||
-	    query_lookup(&q, &s->fts_mark, cause) == -1) {
-		store_rollback(s);
-		return (-1);
-	}
-	return (0);
-}
-
-/* Index the messages this transaction added. */
-static int
-store_fts_catchup(struct store *s, char **cause)
-{
-	struct query	q;
-
-	if (!s->in_tx || !s->fts_pending)
-		return (0);
-	if (query_start(&q, s, ST_FTS_CATCHUP, "indexing messages",
-	    cause) != 0)
-		return (-1);
-	query_int(&q, 1, s->fts_mark);
-	if (query_exec(&q, cause) != 0)
-		return (-1);
-	/* Done once, even if COMMIT fails and the caller tries again. */
-	s->fts_pending = 0;
 	return (0);
 }
 
 int
 store_commit(struct store *s, char **cause)
 {
-	if (store_fts_catchup(s, cause) != 0)
-		return (-1);
 	if (store_run(s, ST_COMMIT, "commit", cause) != 0)
 		return (-1);
 	s->in_tx = 0;
+	if (s->indexer != NULL)
+		store_indexer_kick(s->indexer);
+	return (0);
+}
+
+int
+store_index_background(struct store *s, char **cause)
+{
+	if (s->readonly || s->indexer != NULL)
+		return (0);
+	if ((s->indexer = store_indexer_start(s->path, cause)) == NULL)
+		return (-1);
 	return (0);
 }
 
@@ -1119,7 +1100,6 @@ store_rollback(struct store *s)
 	char	*cause = NULL;
 
 	s->in_tx = 0;
-	s->fts_pending = 0;
 	if (sqlite3_get_autocommit(s->db))
 		return;		/* SQLite already rolled back */
 	if (store_run(s, ST_ROLLBACK, "rollback", &cause) != 0) {
@@ -1611,25 +1591,6 @@ message_participants(struct store *s, const struct message *m,
 	return (0);
 }
 
-/* Index now outside a transaction; inside, store_commit does it. */
-static int
-message_index(struct store *s, const struct message *m, int64_t id,
-    char **cause)
-{
-	struct query	q;
-
-	if (s->in_tx) {
-		s->fts_pending = 1;
-		return (0);
-	}
-	if (query_start(&q, s, ST_FTS_ONE, "indexing message", cause) != 0)
-		return (-1);
-	query_int(&q, 1, id);
-	query_text(&q, 2, m->subject != NULL ? m->subject : "");
-	query_text_len(&q, 3, m->text, m->text != NULL ? m->textlen : 0);
-	return (query_exec(&q, cause));
-}
-
 int
 store_message_insert(struct store *s, const struct message *m,
     const char *raw, size_t rawlen, const struct msg_origin *o,
@@ -1659,8 +1620,7 @@ store_message_insert(struct store *s, const struct message *m,
 		return (-1);
 	if (message_attachments(s, m, id, cause) != 0)
 		return (-1);
-	if (message_index(s, m, id, cause) != 0)
-		return (-1);
+	s->inserted = 1;
 
 	if (ticket != 0) {
 		if (message_participants(s, m, ticket, cause) != 0)
@@ -1993,16 +1953,14 @@ search_run(struct store *s, const char *match, int limit, store_hit_cb cb,
 	return (r == -1 ? -1 : 0);
 }
 
-int
-store_search(struct store *s, const char *query, int limit,
+static int
+search_query(struct store *s, const char *query, int limit,
     store_hit_cb cb, void *arg, char **cause)
 {
 	struct buf	 b;
 	char		*why = NULL;
 	int		 rc;
 
-	if (limit <= 0)
-		limit = SEARCH_DEFAULT_LIMIT;
 	if (search_is_syntax(query)) {
 		if (search_run(s, query, limit, cb, arg, &why) == 0)
 			return (0);
@@ -2015,6 +1973,52 @@ store_search(struct store *s, const char *query, int limit,
 	rc = b.len == 0 ? 0 : search_run(s, buf_cstr(&b), limit, cb, arg,
 	    cause);
 	buf_free(&b);
+	return (rc);
+}
+
+/*
+ * The index is attached only while a search runs: attached, it would be
+ * write-locked by every BEGIN IMMEDIATE of this connection and stall the
+ * thread that indexes.
+ */
+int
+store_search(struct store *s, const char *query, int limit,
+    store_hit_cb cb, void *arg, char **cause)
+{
+	struct query	 q;
+	char		*path, *why = NULL;
+	int		 rc;
+
+	if (limit <= 0)
+		limit = SEARCH_DEFAULT_LIMIT;
+	if (!s->readonly && s->indexer == NULL && s->inserted) {
+		if (store_index_update(s->path, cause) != 0)
+			return (-1);
+		s->inserted = 0;
+	}
+	path = store_index_path(s->path);
+	if (query_start(&q, s, ST_ATTACH_INDEX, "opening the search index",
+	    cause) != 0) {
+		free(path);
+		return (-1);
+	}
+	query_text(&q, 1, path);
+	rc = query_exec(&q, &why);
+	free(path);
+	if (rc != 0) {
+		*cause = xprintf("%s (a command that writes, such as "
+		    "helpq import, builds it)", why);
+		free(why);
+		return (-1);
+	}
+	rc = search_query(s, query, limit, cb, arg, cause);
+	if (query_start(&q, s, ST_DETACH_INDEX, "closing the search index",
+	    rc == 0 ? cause : &why) != 0 ||
+	    query_exec(&q, rc == 0 ? cause : &why) != 0) {
+		if (rc != 0)
+			free(why);
+		rc = -1;
+	}
 	return (rc);
 }
 

@@ -62,6 +62,14 @@ is "$(hq search --json 'no-such-wordxyz' | json 'len(j)')" 0 "no hit, no noise"
 hq search 'order "unbalanced' >/dev/null 2>&1; rc=$?
 ok $((rc == 0 || rc == 65 ? 0 : 1)) "a query with a stray quote does not crash"
 
+# The search index is derived data beside the database: rebuilt if lost.
+rm -f "$DB-search" "$DB-search-wal" "$DB-search-shm"
+hq search grusse > "$T/out" 2> "$T/err"; rc=$?
+is "$rc" 65 "search without an index fails (status 65)"
+like "$(cat "$T/err")" "helpq import" "and says which command builds it"
+hq tag "$de" +rebuilt
+like "$(hq search grusse)" "#$de " "any command that writes rebuilds the index"
+
 # JSON is one valid document each time.
 for c in "tickets --json" "show --json $de" "search --json rechnung"; do
 	hq $c | "$PY" -m json.tool >/dev/null
