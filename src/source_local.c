@@ -313,6 +313,24 @@ static const struct source_ops single_ops = {
 	"file", single_next, NULL, single_close
 };
 
+/* Read the one message in fd (standard input or a file). */
+static int
+single_open(struct source *s, int fd, const char *name, char **cause)
+{
+	struct single	*one;
+
+	one = xcalloc(1, sizeof *one);
+	if (read_fd(fd, &one->data, name, cause) != 0) {
+		buf_free(&one->data);
+		free(one);
+		return (-1);
+	}
+	s->ops = &single_ops;
+	s->priv = one;
+	s->total = 1;
+	return (0);
+}
+
 /* Does the file start with an mbox "From " line? Leaves the offset at 0. */
 static int
 file_is_mbox(int fd)
@@ -328,7 +346,6 @@ int
 source_local_open(const char *path, struct source **sp, char **cause)
 {
 	struct source	*s;
-	struct single	*one;
 	struct stat	 st;
 	char		*sub;
 	int		 fd, rc;
@@ -336,15 +353,8 @@ source_local_open(const char *path, struct source **sp, char **cause)
 	s = xcalloc(1, sizeof *s);
 	s->name = xstrdup(path);
 	if (strcmp(path, "-") == 0) {
-		one = xcalloc(1, sizeof *one);
-		if (read_fd(STDIN_FILENO, &one->data, "stdin", cause) != 0) {
-			buf_free(&one->data);
-			free(one);
+		if (single_open(s, STDIN_FILENO, "stdin", cause) != 0)
 			goto fail;
-		}
-		s->ops = &single_ops;
-		s->priv = one;
-		s->total = 1;
 		*sp = s;
 		return (0);
 	}
@@ -376,17 +386,10 @@ source_local_open(const char *path, struct source **sp, char **cause)
 			goto fail;
 	} else {
 		/* One message in a file of its own (an .eml). */
-		one = xcalloc(1, sizeof *one);
-		rc = read_fd(fd, &one->data, path, cause);
+		rc = single_open(s, fd, path, cause);
 		close(fd);
-		if (rc != 0) {
-			buf_free(&one->data);
-			free(one);
+		if (rc != 0)
 			goto fail;
-		}
-		s->ops = &single_ops;
-		s->priv = one;
-		s->total = 1;
 	}
 	*sp = s;
 	return (0);

@@ -28,17 +28,6 @@ addrs_add(struct msg_addrs *as, const char *name, const char *addr)
 	as->n++;
 }
 
-static void
-addrs_free(struct msg_addrs *as)
-{
-	size_t	i;
-
-	for (i = 0; i < as->n; i++) {
-		free(as->v[i].name);
-		free(as->v[i].addr);
-	}
-	free(as->v);
-}
 
 /* A message with one sender; hash is made from tag so it is unique. */
 static struct message *
@@ -77,29 +66,6 @@ msg_attach(struct message *m, const char *filename, const char *type,
 	a->size = size;
 }
 
-static void
-msg_free(struct message *m)
-{
-	size_t	i;
-
-	free(m->message_id);
-	free(m->in_reply_to);
-	for (i = 0; i < m->nreferences; i++)
-		free(m->references[i]);
-	free(m->references);
-	addrs_free(&m->from);
-	addrs_free(&m->to);
-	addrs_free(&m->cc);
-	addrs_free(&m->reply_to);
-	free(m->subject);
-	free(m->text);
-	for (i = 0; i < m->nattachments; i++) {
-		free(m->attachments[i].filename);
-		free(m->attachments[i].type);
-	}
-	free(m->attachments);
-	free(m);
-}
 
 /* ---- helpers ---- */
 
@@ -595,10 +561,10 @@ test_tickets(struct store *st)
 	cause = NULL;
 	ok(store_commit(st, &cause) == 0, "commit");
 
-	msg_free(m1);
-	msg_free(m2);
-	msg_free(m3);
-	msg_free(m4);
+	message_free(m1);
+	message_free(m2);
+	message_free(m3);
+	message_free(m4);
 }
 
 /* ---- search ---- */
@@ -711,7 +677,7 @@ test_search(struct store *st)
 	ok(s.n == 2 && s.ids[0] == ids[0] && s.ids[1] == ids[2],
 	    "best match first (subject and body)");
 	for (i = 0; i < nitems(m); i++)
-		msg_free(m[i]);
+		message_free(m[i]);
 }
 
 /* ---- transactions ---- */
@@ -762,15 +728,15 @@ test_rollback(struct store *st)
 	    "savepoint: one message undone, one kept");
 	is_int(search(st, "zyxxyz", &s), 0, "savepoint: nothing indexed");
 	is_int(search(st, "qwqwqw", &s), 1, "savepoint: kept one indexed");
-	msg_free(m2);
+	message_free(m2);
 
 	/* Outside a transaction a message is indexed at once. */
 	m2 = msg_new("auto@x", "auto", NULL, "kept@example.com", "Auto",
 	    "plplpl autocommit", 100);
 	ok(insert(st, m2, "raw", 3, t, MSG_IN, 100) > 0, "autocommit insert");
 	is_int(search(st, "plplpl", &s), 1, "autocommit: indexed");
-	msg_free(m2);
-	msg_free(m);
+	message_free(m2);
+	message_free(m);
 }
 
 static void
