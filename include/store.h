@@ -147,11 +147,13 @@ int	 store_savepoint(struct store *, char **cause);
 /*
  * The full-text index is kept in a file beside the database
  * (<database>-search) and follows committed messages. By default it is
- * brought up to date when a writing store is opened and closed; after this
- * call a thread keeps it up to date after every commit (for imports),
- * using a second core. It stops at store_close.
+ * brought up to date when a writing store is opened and closed, and
+ * SQLite copies the WAL back into the database on commit. After this call
+ * (for imports and the poller) two threads with connections of their own
+ * do both after every commit, so the writer never waits for them. They
+ * stop at store_close.
  */
-int	 store_index_background(struct store *, char **cause);
+int	 store_background(struct store *, char **cause);
 int	 store_savepoint_release(struct store *, char **cause);
 int	 store_savepoint_rollback(struct store *, char **cause);
 

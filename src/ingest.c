@@ -243,13 +243,13 @@ out:
 }
 
 /*
- * Store msg (parsed from raw); msg is freed here. why is set instead when the
- * parser found nothing usable.
+ * Store msg (parsed from raw; the caller frees it). why is set instead when
+ * the parser found nothing usable.
  */
 static int
 ingest_parsed(struct ingest *in, const char *raw, size_t len,
-    struct message *msg, const char *why, const struct msg_origin *origin,
-    enum ingest_result *resp, char **cause)
+    const struct message *msg, const char *why,
+    const struct msg_origin *origin, enum ingest_result *resp, char **cause)
 {
 	int64_t		 known, known_ticket = 0;
 	char		*err = NULL;
@@ -293,12 +293,10 @@ ingest_parsed(struct ingest *in, const char *raw, size_t len,
 		goto fail;
 done:
 	in->stats.count[*resp]++;
-	message_free(msg);
 	if (++in->pending >= in->batch_size)
 		return (ingest_flush(in, cause));
 	return (0);
 fail:
-	message_free(msg);
 	if (in->in_tx) {
 		store_rollback(in->store);
 		in->in_tx = 0;
@@ -318,6 +316,7 @@ ingest_message(struct ingest *in, const char *raw, size_t len,
 	if (message_parse(raw, len, &msg, &why) != 0)
 		msg = NULL;
 	rc = ingest_parsed(in, raw, len, msg, why, origin, resp, cause);
+	message_free(msg);
 	free(why);
 	return (rc);
 }
@@ -326,6 +325,9 @@ ingest_message(struct ingest *in, const char *raw, size_t len,
  * Reading and parsing run in a thread of their own, ahead of the store, so
  * the two cores of a small server both work: the reader fills a bounded
  * queue of parsed messages, the caller's thread stores them in order.
+ * Items the store is done with go back to the reader to be freed, so each
+ * thread frees what its own malloc arena gave it. Either side signals only
+ * when the other is waiting: a wake-up per message costs more than a parse.
  */
 #define INGEST_QUEUE	64
 
@@ -344,6 +346,10 @@ struct ingest_queue {
 	struct ingest_item	 items[INGEST_QUEUE];
 	size_t			 head;		/* next to take */
 	size_t			 count;
+	struct ingest_item	 spent[INGEST_QUEUE]; /* stored: to free */
+	size_t			 nspent;
+	int			 put_waits;	/* the reader is waiting */
+	int			 take_waits;	/* the store is waiting */
 	int			 eof;		/* the reader is done */
 	int			 stop;		/* the consumer gave up */
 	char			*error;		/* the source failed */
@@ -358,6 +364,22 @@ ingest_item_clear(struct ingest_item *it)
 	free(it->why);
 	free(it->where);
 	memset(it, 0, sizeof *it);
+}
+
+/* Free what the store gave back; called by the reader with mu held. */
+static void
+ingest_free_spent(struct ingest_queue *q)
+{
+	struct ingest_item	spent[INGEST_QUEUE];
+	size_t			i, n;
+
+	n = q->nspent;
+	memcpy(spent, q->spent, n * sizeof spent[0]);
+	q->nspent = 0;
+	pthread_mutex_unlock(&q->mu);
+	for (i = 0; i < n; i++)
+		ingest_item_clear(&spent[i]);
+	pthread_mutex_lock(&q->mu);
 }
 
 static void *
@@ -381,8 +403,15 @@ ingest_reader(void *arg)
 		if (message_parse(it.raw, it.len, &it.msg, &it.why) != 0)
 			it.msg = NULL;
 		pthread_mutex_lock(&q->mu);
-		while (q->count == INGEST_QUEUE && !q->stop)
+		for (;;) {
+			if (q->nspent > 0)
+				ingest_free_spent(q);
+			if (q->count < INGEST_QUEUE || q->stop)
+				break;
+			q->put_waits = 1;
 			pthread_cond_wait(&q->can_put, &q->mu);
+			q->put_waits = 0;
+		}
 		if (q->stop) {
 			pthread_mutex_unlock(&q->mu);
 			ingest_item_clear(&it);
@@ -391,7 +420,8 @@ ingest_reader(void *arg)
 		}
 		q->items[(q->head + q->count) % INGEST_QUEUE] = it;
 		q->count++;
-		pthread_cond_signal(&q->can_take);
+		if (q->take_waits)
+			pthread_cond_signal(&q->can_take);
 		pthread_mutex_unlock(&q->mu);
 	}
 	pthread_mutex_lock(&q->mu);
@@ -404,25 +434,39 @@ ingest_reader(void *arg)
 	return (NULL);
 }
 
-/* The next parsed message; 1 at the end. */
-static int
-ingest_take(struct ingest_queue *q, struct ingest_item *it)
+/*
+ * Give back the items in done[0..*ndone) and take every parsed message
+ * waiting, at least one, into batch; returns how many (0 at the end).
+ */
+static size_t
+ingest_take(struct ingest_queue *q, struct ingest_item *done, size_t *ndone,
+    struct ingest_item *batch)
 {
-	int	rc = 0;
+	size_t	n = 0;
 
 	pthread_mutex_lock(&q->mu);
-	while (q->count == 0 && !q->eof)
+	if (*ndone > 0 && q->nspent + *ndone <= INGEST_QUEUE) {
+		memcpy(q->spent + q->nspent, done, *ndone * sizeof done[0]);
+		q->nspent += *ndone;
+		*ndone = 0;
+	}
+	while (q->count == 0 && !q->eof) {
+		q->take_waits = 1;
 		pthread_cond_wait(&q->can_take, &q->mu);
-	if (q->count == 0)
-		rc = 1;
-	else {
-		*it = q->items[q->head];
+		q->take_waits = 0;
+	}
+	while (q->count > 0) {
+		batch[n++] = q->items[q->head];
 		q->head = (q->head + 1) % INGEST_QUEUE;
 		q->count--;
-		pthread_cond_signal(&q->can_put);
 	}
+	if (q->put_waits)
+		pthread_cond_signal(&q->can_put);
 	pthread_mutex_unlock(&q->mu);
-	return (rc);
+	/* The reader had no room for them: free them here. */
+	while (*ndone > 0)
+		ingest_item_clear(&done[--*ndone]);
+	return (n);
 }
 
 int
@@ -430,11 +474,12 @@ ingest_source(struct ingest *in, struct source *src, ingest_progress_fn fn,
     void *arg, char **cause)
 {
 	struct ingest_queue	 q;
-	struct ingest_item	 it;
+	struct ingest_item	 batch[INGEST_QUEUE], done[INGEST_QUEUE];
 	struct msg_origin	 origin;
 	enum ingest_result	 res;
 	pthread_t		 reader;
-	uint64_t		 done = 0;
+	uint64_t		 count = 0;
+	size_t			 i, n, ndone = 0;
 	int			 rc = 0;
 
 	memset(&q, 0, sizeof q);
@@ -444,26 +489,33 @@ ingest_source(struct ingest *in, struct source *src, ingest_progress_fn fn,
 	pthread_cond_init(&q.can_take, NULL);
 	if ((errno = pthread_create(&reader, NULL, ingest_reader, &q)) != 0)
 		fatal("pthread_create");
-	while (ingest_take(&q, &it) == 0) {
-		memset(&origin, 0, sizeof origin);
-		origin.mailbox = it.where;
-		origin.received = time(NULL);
-		rc = ingest_parsed(in, it.raw, it.len, it.msg, it.why, &origin,
-		    &res, cause);
-		it.msg = NULL;		/* ingest_parsed freed it */
-		ingest_item_clear(&it);
-		if (rc != 0) {
-			rc = INGEST_ERR_STORE;
-			break;
+	while (rc == 0 && (n = ingest_take(&q, done, &ndone, batch)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (rc != 0) {
+				ingest_item_clear(&batch[i]);
+				continue;
+			}
+			memset(&origin, 0, sizeof origin);
+			origin.mailbox = batch[i].where;
+			origin.received = time(NULL);
+			rc = ingest_parsed(in, batch[i].raw, batch[i].len,
+			    batch[i].msg, batch[i].why, &origin, &res, cause);
+			done[ndone++] = batch[i];
+			if (rc != 0)
+				rc = INGEST_ERR_STORE;
+			else if (fn != NULL)
+				fn(arg, ++count);
 		}
-		if (fn != NULL)
-			fn(arg, ++done);
 	}
 	pthread_mutex_lock(&q.mu);
 	q.stop = 1;
 	pthread_cond_signal(&q.can_put);
 	pthread_mutex_unlock(&q.mu);
 	pthread_join(reader, NULL);
+	while (ndone > 0)
+		ingest_item_clear(&done[--ndone]);
+	while (q.nspent > 0)
+		ingest_item_clear(&q.spent[--q.nspent]);
 	while (q.count > 0) {
 		ingest_item_clear(&q.items[q.head]);
 		q.head = (q.head + 1) % INGEST_QUEUE;

@@ -357,7 +357,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 		usage(EX_USAGE);
 	if ((rc = open_store(g, 1, &st)) != 0)
 		return (rc);
-	if (store_index_background(st, &cause) != 0) {
+	if (store_background(st, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
 		store_close(st);

@@ -6,6 +6,7 @@
 #include "compat.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,7 +374,8 @@ struct store {
 	int		 readonly;
 	int		 in_tx;		/* between store_begin and commit */
 	int		 inserted;	/* messages added: the index is behind */
-	struct store_indexer *indexer;	/* the thread keeping the index */
+	struct store_worker *indexer;	/* the thread keeping the index */
+	struct store_worker *checkpointer; /* the thread copying the WAL back */
 	sqlite3_stmt	*stmts[ST__MAX];
 	sqlite3_stmt	*lists[LIST_COMBOS];
 };
@@ -887,7 +889,6 @@ store_configure(struct store *s, char **cause)
 	sqlite3_stmt	*stmt;
 	const char	*mode;
 
-	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	if (store_exec_fixed(s, "PRAGMA foreign_keys = ON;"
 	    "PRAGMA cache_size = -16000;"
 	    "PRAGMA temp_store = MEMORY;", "configuring", cause) != 0)
@@ -956,28 +957,52 @@ fail:
 	return (-1);
 }
 
+/*
+ * SQLite's memory statistics take one global mutex around every allocation;
+ * with the store, the indexer and the checkpointer each on a connection of
+ * their own that mutex was the busiest lock of an import. helpq reads no
+ * statistics, so they are off.
+ */
+static void
+store_sqlite_init(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+int
+store_sqlite_open(const char *path, int flags, sqlite3 **dbp, char **cause)
+{
+	static pthread_once_t	 once = PTHREAD_ONCE_INIT;
+	int			 rc;
+
+	pthread_once(&once, store_sqlite_init);
+	/* Each connection is used by one thread at a time. */
+	rc = sqlite3_open_v2(path, dbp, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = xprintf("%s: %s", path, *dbp != NULL ?
+		    sqlite3_errmsg(*dbp) : sqlite3_errstr(rc));
+		sqlite3_close(*dbp);
+		*dbp = NULL;
+		return (-1);
+	}
+	sqlite3_extended_result_codes(*dbp, 1);
+	sqlite3_busy_timeout(*dbp, STORE_BUSY_MS);
+	return (0);
+}
+
 int
 store_open(const char *path, int readonly, struct store **sp, char **cause)
 {
 	struct store	*s;
-	int		 flags, rc, v = 0;
+	int		 v = 0;
 
 	*sp = NULL;
 	s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
 	s->readonly = readonly;
-	flags = SQLITE_OPEN_NOMUTEX;
-	if (readonly)
-		flags |= SQLITE_OPEN_READONLY;
-	else
-		flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	rc = sqlite3_open_v2(path, &s->db, flags, NULL);
-	if (rc != SQLITE_OK) {
-		*cause = xprintf("%s: %s", path, s->db != NULL ?
-		    sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+	if (store_sqlite_open(path, readonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &s->db, cause) != 0)
 		goto fail;
-	}
-	sqlite3_extended_result_codes(s->db, 1);
 	if (store_fold_register(s->db, s->path, cause) != 0 ||
 	    store_configure(s, cause) != 0 ||
 	    store_pragma_int(s, "PRAGMA user_version", &v, cause) != 0)
@@ -1018,8 +1043,18 @@ store_index_follow(struct store *s)
 	char	*cause = NULL;
 	int	 rc = 0;
 
+	if (s->checkpointer != NULL) {
+		/* Back to checkpoints on commit, as SQLite does by default. */
+		sqlite3_wal_autocheckpoint(s->db, STORE_CHECKPOINT_FRAMES);
+		if (store_worker_stop(s->checkpointer, &cause) != 0) {
+			log_warnx("checkpoint: %s", cause);
+			free(cause);
+			cause = NULL;
+		}
+		s->checkpointer = NULL;
+	}
 	if (s->indexer != NULL) {
-		rc = store_indexer_stop(s->indexer, &cause);
+		rc = store_worker_stop(s->indexer, &cause);
 		s->indexer = NULL;
 	} else if (s->inserted && !s->readonly)
 		rc = store_index_update(s->path, &cause);
@@ -1060,7 +1095,7 @@ store_close(struct store *s)
 /*
  * The search index lives beside the database (store_index.c) and follows
  * it after each commit: from a thread of its own when one was started
- * (store_index_background), else when the store is closed.
+ * (store_background), else when the store is closed.
  */
 int
 store_begin(struct store *s, char **cause)
@@ -1080,17 +1115,91 @@ store_commit(struct store *s, char **cause)
 		return (-1);
 	s->in_tx = 0;
 	if (s->indexer != NULL)
-		store_indexer_kick(s->indexer);
+		store_worker_kick(s->indexer);
 	return (0);
 }
 
-int
-store_index_background(struct store *s, char **cause)
+/*
+ * The checkpointer: copies committed pages from the WAL back into the
+ * database on a connection of its own. PASSIVE never waits for the writer
+ * and never blocks it; what it cannot copy now, it copies next time.
+ */
+struct store_ckpt {
+	sqlite3	*db;
+	char	*path;
+};
+
+static int
+store_ckpt_job(void *arg, int last, char **cause)
 {
+	struct store_ckpt	*c = arg;
+	int			 rc;
+
+	rc = sqlite3_wal_checkpoint_v2(c->db, "main",
+	    SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) {
+		*cause = xprintf("%s: %s", c->path, sqlite3_errmsg(c->db));
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+store_ckpt_free(void *arg)
+{
+	struct store_ckpt	*c = arg;
+
+	sqlite3_close(c->db);
+	free(c->path);
+	free(c);
+}
+
+/*
+ * Called by SQLite after each commit, locks released, with the WAL's size
+ * in pages. The checkpointer copies in the background; but the WAL only
+ * starts over when a writer begins after everything was copied, which a
+ * busy writer never does. So past a limit the writer copies the rest
+ * itself (little: the checkpointer did most), and its next transaction
+ * rewinds the WAL.
+ */
+static int
+store_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+	struct store	*s = arg;
+
+	if (frames >= STORE_WAL_LIMIT)
+		sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE,
+		    NULL, NULL);
+	else if (frames >= STORE_CHECKPOINT_FRAMES)
+		store_worker_kick(s->checkpointer);
+	return (SQLITE_OK);
+}
+
+int
+store_background(struct store *s, char **cause)
+{
+	struct store_ckpt	*c;
+
 	if (s->readonly || s->indexer != NULL)
 		return (0);
 	if ((s->indexer = store_indexer_start(s->path, cause)) == NULL)
 		return (-1);
+	c = xcalloc(1, sizeof *c);
+	c->path = xstrdup(s->path);
+	/* A connection checkpoints only once it has seen the WAL. */
+	if (store_sqlite_open(s->path, SQLITE_OPEN_READWRITE, &c->db,
+	    cause) != 0 || sqlite3_exec(c->db, "PRAGMA schema_version",
+	    NULL, NULL, NULL) != SQLITE_OK) {
+		if (*cause == NULL)
+			*cause = xprintf("%s: %s", s->path,
+			    sqlite3_errmsg(c->db));
+		store_ckpt_free(c);
+		return (-1);
+	}
+	s->checkpointer = store_worker_start("helpq-checkpt", store_ckpt_job,
+	    store_ckpt_free, c);
+	/* Replaces SQLite's own checkpoint-on-commit hook. */
+	sqlite3_wal_hook(s->db, store_wal_hook, s);
 	return (0);
 }
 
