@@ -890,7 +890,7 @@ store_configure(struct store *s, char **cause)
 	const char	*mode;
 
 	if (store_exec_fixed(s, "PRAGMA foreign_keys = ON;"
-	    "PRAGMA cache_size = -16000;"
+	    "PRAGMA cache_size = -8000;"
 	    "PRAGMA temp_store = MEMORY;", "configuring", cause) != 0)
 		return (-1);
 	if (s->readonly)

@@ -106,7 +106,7 @@ index_open(const char *dbpath, struct store_index **ixp, char **cause)
 	if (store_fold_register(ix->db, ix->path, cause) != 0 ||
 	    index_exec(ix, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;"
-	    "PRAGMA cache_size = -16000;"
+	    "PRAGMA cache_size = -8000;"
 	    "PRAGMA journal_size_limit = 67108864;", cause) != 0)
 		goto fail;
 	/* ATTACH takes an expression, so the path is bound, never quoted. */
