@@ -545,6 +545,9 @@ test_find(void)
 	store_close(st);
 	config_clear(&conf);
 	unlink(path);
+	/* The search index beside the database. */
+	snprintf(subj, sizeof subj, "%s-search", path);
+	unlink(subj);
 }
 
 int
