@@ -19,6 +19,15 @@ for folder in linux-mips notmuch-lkml notmuch-threading notmuch-default \
 	"$HELPQ" -q -c "$T/helpq.conf" --db "$DB" import "$T/$folder/Maildir"
 	rc=$?
 	is "$rc" 0 "$folder: import exits 0 (nothing failed)"
+	# The index thread copies messages out in chunks of 1,000: every
+	# message is in the search index once, and upto names the last.
+	is "$("$PY" -c 'import sqlite3,sys
+db = sqlite3.connect(sys.argv[1]); ix = sqlite3.connect(sys.argv[1] + "-search")
+m = db.execute("select count(*), max(id) from messages").fetchone()
+i = ix.execute("select count(*), count(distinct id) from messages_fts_docsize").fetchone()
+u = ix.execute("select upto from index_state").fetchone()[0]
+print("same" if (m[0], m[0], m[1]) == (i[0], i[1], u) else (m, i, u))' "$DB")" same \
+	    "$folder: every message indexed once"
 	"$HELPQ" -c "$T/helpq.conf" --db "$DB" tickets --json > "$T/tickets.json"
 	"$PY" -c 'import json,sys; [print(t["number"]) for t in json.load(open(sys.argv[1]))]' \
 	    "$T/tickets.json" | while read -r n; do
