@@ -2504,12 +2504,17 @@ header_charset(struct walk *w, const char *s, const char *end)
 	entity_free(&e);
 }
 
-/* Skip an mbox "From " envelope line. */
+/*
+ * Skip a UTF-8 byte order mark (editors on Windows write one) and an mbox
+ * "From " envelope line.
+ */
 static const char *
 skip_from_line(const char *p, const char *end)
 {
 	const char	*nl;
 
+	if (end - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
 	if (end - p < 5 || memcmp(p, "From ", 5) != 0)
 		return (p);
 	nl = memchr(p, '\n', end - p);

@@ -266,6 +266,28 @@ test_headers(void)
 	}
 }
 
+/* A byte order mark before the first header (Windows editors). */
+static void
+test_bom(void)
+{
+	struct message	*m;
+
+	m = parse("\xef\xbb\xbf" "From: <abuse@example.com>\r\n"
+	    "Subject: FW: Earn money\r\n"
+	    "Content-Type: multipart/report; report-type=feedback-report;\r\n"
+	    "  boundary=\"b\"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\n"
+	    "An abuse report.\r\n--b--\r\n");
+	if (m == NULL) {
+		ok(0, "BOM message parses");
+		return;
+	}
+	is_str(m->subject, "FW: Earn money", "BOM: headers are read");
+	ok(m->from.n == 1 && strcmp(m->from.v[0].addr, "abuse@example.com") ==
+	    0, "BOM: the first header is not lost");
+	ok(strstr(m->text, "An abuse report.") != NULL, "BOM: body found");
+	message_free(m);
+}
+
 static void
 test_structure(void)
 {
@@ -498,6 +520,7 @@ main(void)
 	test_charsets();
 	test_utf8_valid();
 	test_headers();
+	test_bom();
 	test_structure();
 	test_limits();
 	return (done_testing());
