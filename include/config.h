@@ -6,6 +6,8 @@
 
 #include <time.h>
 
+#include "policy.h"
+
 enum config_stranger {
 	CONFIG_STRANGER_LINK = 0,	/* new ticket linked to the old one */
 	CONFIG_STRANGER_JOIN		/* let the token decide */
@@ -21,12 +23,25 @@ struct config {
 	char		**agents;	/* addresses, or "@domain" */
 	size_t		 nagents;
 	char		*timezone;	/* for display; NULL = local */
+	char		**languages;	/* identified, ISO 639-1 */
+	size_t		 nlanguages;
+	char		*default_language; /* when none is identified */
 
 	/* [thread] */
 	char		*token_prefix;	/* "#" gives "[#123]" */
 	time_t		 subject_window; /* same subject joins within this */
 	time_t		 reopen_window;	/* closed ticket reopens within this */
 	enum config_stranger stranger;
+
+	/* [policy] */
+	struct policy	 policy;
+
+	/* [rules] */
+	char		**rules;	/* files and directories, in order */
+	size_t		 nrules;
+	uint32_t	 match_limit;	/* PCRE2 limits per match */
+	uint32_t	 depth_limit;
+	int		 jit;		/* compile regexes to machine code */
 };
 
 /* Fill c with the built-in defaults. */

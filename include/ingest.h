@@ -11,12 +11,14 @@
 
 struct config;
 struct msg_origin;
+struct rules;
 struct store;
 
 enum ingest_result {
 	INGEST_NEW = 0,		/* opened a new ticket */
 	INGEST_THREADED,	/* joined an existing ticket */
 	INGEST_DUPLICATE,	/* already stored; nothing added */
+	INGEST_IGNORED,		/* stored without a ticket (rules) */
 	INGEST_FAILED		/* could not be stored (logged) */
 };
 
@@ -34,6 +36,23 @@ struct ingest;
  */
 struct ingest	*ingest_new(struct store *, const struct config *,
 		    unsigned batch_size);
+/*
+ * Evaluate incoming mail against rs (NULL: no rules) from now on. The rule
+ * set is borrowed: the caller keeps it until ingest_free or the next call.
+ */
+void		 ingest_set_rules(struct ingest *, const struct rules *rs);
+/*
+ * The facts the rules would see for msg if it were imported now, without
+ * storing anything: where threading would put it, the customer's earlier
+ * tickets, the language. With no store (ingest_new(NULL, ...)) a message
+ * is a new ticket unless it replies to something, from a new customer.
+ * *outgoing says it is from the support address or an agent (import does
+ * not apply rules to those). Returns 0, or -1 with *cause.
+ */
+struct message;
+struct rules_facts;
+int		 ingest_facts(struct ingest *, const struct message *msg,
+		    struct rules_facts *f, int *outgoing, char **cause);
 /* Flushes, then frees. Returns what ingest_flush returned. */
 int		 ingest_free(struct ingest *, char **cause);
 

@@ -53,6 +53,7 @@ struct ticket {
 	time_t			 closed;	/* 0 = not closed */
 	int64_t			 linked_to;	/* 0 = none */
 	int			 nmessages;
+	time_t			 response_time;	/* set by a rule; 0 = default */
 	char			**tags;		/* sorted */
 	size_t			 ntags;
 };
@@ -200,6 +201,32 @@ int	 store_ticket_set_status(struct store *, int64_t ticket,
 int	 store_ticket_touch(struct store *, int64_t ticket, time_t when,
 	    char **cause);
 
+/* Changes to a ticket; NULL and 0 members change nothing. Borrowed. */
+struct ticket_change {
+	const char		*queue;
+	const char		*assignee;
+	const char		*language;
+	int			 priority;	/* enum rules_priority */
+	time_t			 due;
+	time_t			 response_time;
+};
+
+/* Apply c and record activity at when. */
+int	 store_ticket_change(struct store *, int64_t ticket,
+	    const struct ticket_change *c, time_t when, char **cause);
+
+/* When an answer is due; 0: nothing is waiting for us. */
+int	 store_ticket_set_due(struct store *, int64_t ticket, time_t due,
+	    char **cause);
+
+/* A named field of a ticket (set by rules); replaces an earlier value. */
+int	 store_ticket_field_set(struct store *, int64_t ticket,
+	    const char *name, const char *value, char **cause);
+
+/* The tickets opened so far by the customer at addr (0 if unknown). */
+int	 store_customer_tickets(struct store *, const char *addr,
+	    int64_t *np, char **cause);
+
 /* Record the first response time if none is set yet. */
 int	 store_ticket_responded(struct store *, int64_t ticket, time_t when,
 	    char **cause);
@@ -229,6 +256,7 @@ typedef int (*store_ticket_cb)(const struct ticket *, void *);
 typedef int (*store_message_cb)(const struct stored_message *, void *);
 typedef int (*store_event_cb)(const struct stored_event *, void *);
 typedef int (*store_hit_cb)(const struct search_hit *, void *);
+typedef int (*store_field_cb)(const char *name, const char *value, void *);
 
 /* Walk tickets matching f, newest activity first. A callback returning
  * non-zero stops the walk (not an error). */
@@ -238,6 +266,10 @@ int	 store_tickets_list(struct store *, const struct ticket_filter *f,
 /* Walk a ticket's messages in order (date, then id). */
 int	 store_ticket_messages(struct store *, int64_t ticket,
 	    store_message_cb, void *arg, char **cause);
+
+/* Walk a ticket's fields by name. */
+int	 store_ticket_fields(struct store *, int64_t ticket, store_field_cb,
+	    void *arg, char **cause);
 
 /* Walk a ticket's events in order. */
 int	 store_ticket_events(struct store *, int64_t ticket, store_event_cb,

@@ -9,7 +9,9 @@
 
 #include "buf.h"
 #include "config.h"
+#include "lang.h"
 #include "log.h"
+#include "rules.h"
 #include "xmalloc.h"
 
 #define CONFIG_LINE_MAX	4096
@@ -68,12 +70,15 @@ set_timezone(struct config *c, const char *v, char **why)
 	return (set_string(&c->timezone, v));
 }
 
-/* A list of addresses or "@domain", separated by commas or blanks. */
-static int
-set_agents(struct config *c, const char *v, char **why)
+/*
+ * Split a list separated by commas or blanks, appending each item to
+ * *listp (allocated). Returns the number of items added.
+ */
+static size_t
+config_split(const char *v, char ***listp, size_t *np)
 {
 	const char	*p = v, *end;
-	char		*a, *q;
+	size_t		 added = 0;
 
 	while (*p != '\0') {
 		while (*p == ',' || isspace((unsigned char)*p))
@@ -84,21 +89,138 @@ set_agents(struct config *c, const char *v, char **why)
 		while (*end != '\0' && *end != ',' &&
 		    !isspace((unsigned char)*end))
 			end++;
-		a = xstrndup(p, (size_t)(end - p));
-		if (strchr(a, '@') == NULL) {
-			xasprintf(why, "'%s' is neither an address nor "
-			    "@domain", a);
-			free(a);
-			return (-1);
-		}
-		for (q = a; *q != '\0'; q++)
-			*q = tolower((unsigned char)*q);
-		c->agents = xreallocarray(c->agents, c->nagents + 1,
-		    sizeof *c->agents);
-		c->agents[c->nagents++] = a;
+		*listp = xreallocarray(*listp, *np + 1, sizeof **listp);
+		(*listp)[(*np)++] = xstrndup(p, (size_t)(end - p));
+		added++;
 		p = end;
 	}
+	return (added);
+}
+
+static void
+config_list_free(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* A list of addresses or "@domain", separated by commas or blanks. */
+static int
+set_agents(struct config *c, const char *v, char **why)
+{
+	size_t	i, first = c->nagents;
+	char	*q;
+
+	config_split(v, &c->agents, &c->nagents);
+	for (i = first; i < c->nagents; i++) {
+		if (strchr(c->agents[i], '@') == NULL) {
+			xasprintf(why, "'%s' is neither an address nor "
+			    "@domain", c->agents[i]);
+			return (-1);
+		}
+		for (q = c->agents[i]; *q != '\0'; q++)
+			*q = tolower((unsigned char)*q);
+	}
 	return (0);
+}
+
+/* An ISO 639-1 code: two or three lower-case letters. */
+static int
+language_valid(const char *s)
+{
+	size_t	n = strlen(s);
+
+	return (n >= 2 && n <= 3 && strspn(s, "abcdefghijklmnopqrstuvwxyz") ==
+	    n);
+}
+
+static int
+set_languages(struct config *c, const char *v, char **why)
+{
+	size_t	i;
+
+	config_list_free(c->languages, c->nlanguages);
+	c->languages = NULL;
+	c->nlanguages = 0;
+	if (config_split(v, &c->languages, &c->nlanguages) == 0) {
+		*why = xstrdup("expected language codes like de, el, en");
+		return (-1);
+	}
+	for (i = 0; i < c->nlanguages; i++) {
+		if (!language_valid(c->languages[i])) {
+			xasprintf(why, "'%s' is not a language code like de "
+			    "or el", c->languages[i]);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+static int
+set_default_language(struct config *c, const char *v, char **why)
+{
+	if (!language_valid(v)) {
+		xasprintf(why, "'%s' is not a language code like en or de", v);
+		return (-1);
+	}
+	return (set_string(&c->default_language, v));
+}
+
+/* Rule files or directories; each line adds to the list. */
+static int
+set_rules_path(struct config *c, const char *v, char **why)
+{
+	if (config_split(v, &c->rules, &c->nrules) == 0) {
+		*why = xstrdup("expected a rule file or directory");
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+set_count(uint32_t *field, const char *v, uint32_t min, uint32_t max,
+    char **why)
+{
+	char		*end;
+	unsigned long	 n;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < min || n > max) {
+		xasprintf(why, "expected a number from %u to %u", min, max);
+		return (-1);
+	}
+	*field = (uint32_t)n;
+	return (0);
+}
+
+static int
+set_jit(struct config *c, const char *v, char **why)
+{
+	if (strcmp(v, "yes") == 0)
+		c->jit = 1;
+	else if (strcmp(v, "no") == 0)
+		c->jit = 0;
+	else {
+		*why = xstrdup("expected 'yes' or 'no'");
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+set_match_limit(struct config *c, const char *v, char **why)
+{
+	return (set_count(&c->match_limit, v, 1000, 100000000, why));
+}
+
+static int
+set_depth_limit(struct config *c, const char *v, char **why)
+{
+	return (set_count(&c->depth_limit, v, 100, 10000000, why));
 }
 
 static int
@@ -158,13 +280,61 @@ set_strangers(struct config *c, const char *v, char **why)
 	return (0);
 }
 
+static int
+set_response_time(struct config *c, const char *v, char **why)
+{
+	if (set_duration(&c->policy.response_time, v, why) != 0)
+		return (-1);
+	if (c->policy.response_time == 0) {
+		*why = xstrdup("a response time of 0 cannot be kept");
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+set_clock(struct config *c, const char *v, char **why)
+{
+	if (strcmp(v, "calendar") == 0)
+		c->policy.business = 0;
+	else if (strcmp(v, "business") == 0)
+		c->policy.business = 1;
+	else {
+		*why = xstrdup("expected 'calendar' or 'business'");
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+set_business_hours(struct config *c, const char *v, char **why)
+{
+	return (policy_parse_hours(&c->policy, v, why));
+}
+
+static int
+set_holidays(struct config *c, const char *v, char **why)
+{
+	return (policy_parse_holidays(&c->policy, v, why));
+}
+
 /* Sorted by section, then key (bsearch); a unit test checks the order. */
 static const struct config_key config_keys[] = {
 	{ "helpq",	"address",		set_address },
 	{ "helpq",	"agents",		set_agents },
 	{ "helpq",	"database",		set_database },
+	{ "helpq",	"default-language",	set_default_language },
+	{ "helpq",	"languages",		set_languages },
 	{ "helpq",	"name",			set_name },
 	{ "helpq",	"timezone",		set_timezone },
+	{ "policy",	"business-hours",	set_business_hours },
+	{ "policy",	"clock",		set_clock },
+	{ "policy",	"holidays",		set_holidays },
+	{ "policy",	"response-time",	set_response_time },
+	{ "rules",	"depth-limit",		set_depth_limit },
+	{ "rules",	"jit",			set_jit },
+	{ "rules",	"match-limit",		set_match_limit },
+	{ "rules",	"path",			set_rules_path },
 	{ "thread",	"reopen-window",	set_reopen_window },
 	{ "thread",	"strangers",		set_strangers },
 	{ "thread",	"subject-window",	set_subject_window },
@@ -215,22 +385,28 @@ config_defaults(struct config *c)
 	c->subject_window = 30 * 86400;
 	c->reopen_window = 14 * 86400;
 	c->stranger = CONFIG_STRANGER_LINK;
+	c->default_language = xstrdup("en");
+	config_split(LANG_DEFAULT_LIST, &c->languages, &c->nlanguages);
+	c->match_limit = RULES_MATCH_LIMIT;
+	c->depth_limit = RULES_DEPTH_LIMIT;
+	c->jit = 1;
+	policy_defaults(&c->policy);
 }
 
 void
 config_clear(struct config *c)
 {
-	size_t	i;
-
 	free(c->path);
 	free(c->database);
 	free(c->address);
 	free(c->name);
 	free(c->timezone);
 	free(c->token_prefix);
-	for (i = 0; i < c->nagents; i++)
-		free(c->agents[i]);
-	free(c->agents);
+	config_list_free(c->agents, c->nagents);
+	config_list_free(c->languages, c->nlanguages);
+	free(c->default_language);
+	config_list_free(c->rules, c->nrules);
+	policy_clear(&c->policy);
 	memset(c, 0, sizeof *c);
 }
 
@@ -393,6 +569,30 @@ config_line(struct config *c, char *line, const struct config_pos *pos,
 	return (0);
 }
 
+/* Rule paths that are not absolute are read from the config's folder. */
+static void
+config_rules_relative(struct config *c, const char *path)
+{
+	const char	*slash;
+	char		*p;
+	size_t		 i;
+
+	if ((slash = strrchr(path, '/')) == NULL)
+		return;
+	for (i = 0; i < c->nrules; i++) {
+		if (c->rules[i][0] == '/')
+			continue;
+		p = xprintf("%.*s/%s", (int)(slash - path), path,
+		    c->rules[i]);
+		free(c->rules[i]);
+		/* "a/../../rules" reads badly in messages and the log. */
+		if ((c->rules[i] = realpath(p, NULL)) == NULL)
+			c->rules[i] = p;
+		else
+			free(p);
+	}
+}
+
 int
 config_load(struct config *c, const char *path, char **cause)
 {
@@ -434,7 +634,9 @@ config_load(struct config *c, const char *path, char **cause)
 	}
 	free(line);
 	fclose(f);
-	if (rc == 0)
+	if (rc == 0) {
 		set_string(&c->path, path);
+		config_rules_relative(c, path);
+	}
 	return (rc);
 }

@@ -13,10 +13,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "config.h"
 #include "ingest.h"
+#include "lang.h"
 #include "log.h"
 #include "message.h"
+#include "policy.h"
+#include "rules.h"
 #include "source.h"
 #include "store.h"
 #include "thread.h"
@@ -29,6 +33,10 @@ struct ingest {
 	unsigned		 pending;	/* messages in the open batch */
 	int			 in_tx;
 	struct ingest_stats	 stats;
+	const struct rules	*rules;		/* borrowed; NULL: none */
+	struct rules_ctx	*rctx;
+	struct lang		*lang;		/* made when first needed */
+	int			 lang_failed;	/* and said why, once */
 };
 
 struct ingest *
@@ -65,8 +73,37 @@ ingest_free(struct ingest *in, char **cause)
 	if (in == NULL)
 		return (0);
 	rc = ingest_flush(in, cause);
+	rules_ctx_free(in->rctx);
+	lang_free(in->lang);
 	free(in);
 	return (rc);
+}
+
+void
+ingest_set_rules(struct ingest *in, const struct rules *rs)
+{
+	rules_ctx_free(in->rctx);
+	in->rctx = rs != NULL ? rules_ctx_new(rs) : NULL;
+	in->rules = rs;
+}
+
+/* The customer's language, identified among the configured ones. */
+static const char *
+ingest_language(struct ingest *in, const struct message *msg)
+{
+	char	*cause = NULL;
+
+	if (in->lang == NULL && !in->lang_failed) {
+		in->lang = lang_new((const char *const *)in->conf->languages,
+		    in->conf->nlanguages, NULL, &cause);
+		if (in->lang == NULL) {
+			log_warnx("languages will not be identified: %s",
+			    cause);
+			free(cause);
+			in->lang_failed = 1;
+		}
+	}
+	return (in->lang != NULL ? lang_detect(in->lang, msg) : NULL);
 }
 
 unsigned
@@ -152,6 +189,214 @@ ingest_open_ticket(struct ingest *in, const struct message *msg,
 	return (rc);
 }
 
+/* What one incoming message is: facts for the rules, and their verdict. */
+struct ingest_eval {
+	struct rules_facts	 facts;
+	struct rules_verdict	 v;
+	int			 ruled;		/* rules ran */
+};
+
+/* Facts the rules may ask for, given where threading puts the message. */
+static int
+ingest_facts_for(struct ingest *in, const struct message *msg,
+    const struct msg_addr *party, int64_t ticket, struct rules_facts *f,
+    char **cause)
+{
+	struct ticket	t;
+	size_t		i;
+
+	memset(f, 0, sizeof *f);
+	f->new_ticket = ticket == 0;
+	if (in->store != NULL && party != NULL &&
+	    store_customer_tickets(in->store, party->addr,
+	    &f->customer_tickets, cause) != 0)
+		return (-1);
+	if (ticket != 0) {
+		/* A conversation keeps the language it started in. */
+		if (store_ticket_get(in->store, ticket, &t, cause) != 0)
+			return (-1);
+		for (i = 0; t.language != NULL && i < in->conf->nlanguages;
+		    i++) {
+			if (strcmp(in->conf->languages[i], t.language) == 0)
+				f->language = in->conf->languages[i];
+		}
+		store_ticket_clear(&t);
+	}
+	if (f->language == NULL)
+		f->language = ingest_language(in, msg);
+	return (0);
+}
+
+/* Facts, then the rules. */
+static int
+ingest_rules(struct ingest *in, const struct message *msg,
+    const struct msg_addr *party, const struct thread_result *r,
+    struct ingest_eval *e, char **cause)
+{
+	memset(e, 0, sizeof *e);
+	if (ingest_facts_for(in, msg, party, r->ticket, &e->facts,
+	    cause) != 0)
+		return (-1);
+	if (in->rules != NULL) {
+		rules_eval(in->rctx, msg, &e->facts, &e->v, NULL);
+		e->ruled = 1;
+	}
+	return (0);
+}
+
+/* What the rules did, for the audit log ("" if no rule fired). */
+static char *
+ingest_rules_detail(const struct ingest_eval *e)
+{
+	const struct rules_verdict	*v = &e->v;
+	struct buf			 b;
+	size_t				 i;
+
+	buf_init(&b);
+	if (v->nfired == 0)
+		return (buf_steal(&b, NULL));
+	for (i = 0; i < v->nfired; i++)
+		buf_addf(&b, "%s\"%s\" (%s:%u)", i == 0 ? "" : ", ",
+		    v->fired[i].name, v->fired[i].file, v->fired[i].line);
+	for (i = 0; i < v->ntags_add; i++)
+		buf_addf(&b, "%s+%s", i == 0 ? "; tags " : " ", v->tags_add[i]);
+	for (i = 0; i < v->ntags_remove; i++)
+		buf_addf(&b, "%s-%s", i == 0 && v->ntags_add == 0 ? "; tags " :
+		    " ", v->tags_remove[i]);
+	if (v->queue != NULL)
+		buf_addf(&b, "; queue %s", v->queue);
+	if (v->priority != RULES_PRIO_UNSET)
+		buf_addf(&b, "; priority %s",
+		    rules_priority_name(v->priority));
+	if (v->assignee != NULL)
+		buf_addf(&b, "; assign %s", v->assignee);
+	if (v->response_time != 0)
+		buf_addf(&b, "; respond within %lldm %s",
+		    (long long)v->response_time / 60,
+		    v->response_business ? "business" : "calendar");
+	if (v->automated)
+		buf_adds(&b, "; automated");
+	if (v->ignore)
+		buf_adds(&b, "; ignored");
+	if (v->noack)
+		buf_adds(&b, "; no ack");
+	else if (v->ack_template != NULL)
+		buf_addf(&b, "; ack %s", v->ack_template);
+	if (v->close)
+		buf_adds(&b, "; close");
+	if (v->stopped)
+		buf_adds(&b, "; stop");
+	if (v->limits > 0)
+		buf_addf(&b, "; %d regular expressions gave up", v->limits);
+	return (buf_steal(&b, NULL));
+}
+
+/*
+ * The answer is due response_time after when: the ticket's own (set by
+ * a rule) or the configured one.
+ */
+static time_t
+ingest_due(struct ingest *in, const struct ticket *t,
+    const struct rules_verdict *v, time_t when)
+{
+	const struct policy	*p = &in->conf->policy;
+
+	if (v != NULL && v->response_time != 0)
+		return (policy_due(p, when, v->response_time,
+		    v->response_business));
+	if (t != NULL && t->response_time != 0)
+		return (policy_due(p, when, t->response_time, p->business));
+	return (policy_due(p, when, p->response_time, p->business));
+}
+
+/* Carry out the verdict on the ticket. */
+static int
+ingest_apply(struct ingest *in, int64_t ticket, int64_t msgrow,
+    const struct ingest_eval *e, time_t when, char **cause)
+{
+	const struct rules_verdict	*v = &e->v;
+	struct ticket_change		 c;
+	char				*detail;
+	size_t				 i;
+	int				 rc;
+
+	for (i = 0; i < v->ntags_add; i++) {
+		if (store_tag_add(in->store, ticket, v->tags_add[i], when,
+		    cause) != 0)
+			return (-1);
+	}
+	for (i = 0; i < v->ntags_remove; i++) {
+		if (store_tag_remove(in->store, ticket, v->tags_remove[i],
+		    when, cause) != 0)
+			return (-1);
+	}
+	memset(&c, 0, sizeof c);
+	c.queue = v->queue;
+	c.assignee = v->assignee;
+	c.priority = (int)v->priority;
+	c.response_time = v->response_time;
+	if (store_ticket_change(in->store, ticket, &c, when, cause) != 0)
+		return (-1);
+	for (i = 0; i < v->nfields; i++) {
+		if (store_ticket_field_set(in->store, ticket,
+		    v->fields[i].name, v->fields[i].value, cause) != 0)
+			return (-1);
+	}
+	for (i = 0; i < v->nnotes; i++) {
+		if (ingest_event(in, ticket, msgrow, when, "note",
+		    v->notes[i], cause) != 0)
+			return (-1);
+	}
+	if (v->nescalate > 0) {
+		struct buf	b;
+
+		buf_init(&b);
+		for (i = 0; i < v->nescalate; i++)
+			buf_addf(&b, "%s%s", i == 0 ? "to " : ", ",
+			    v->escalate[i]);
+		detail = buf_steal(&b, NULL);
+		rc = ingest_event(in, ticket, msgrow, when, "escalated",
+		    detail, cause);
+		free(detail);
+		if (rc != 0)
+			return (-1);
+	}
+	if (v->close && (store_ticket_set_status(in->store, ticket,
+	    TICKET_CLOSED, when, cause) != 0 || store_ticket_set_due(in->store,
+	    ticket, 0, cause) != 0 || ingest_event(in, ticket, msgrow, when,
+	    "closed", "by a rule", cause) != 0))
+		return (-1);
+	return (0);
+}
+
+/*
+ * Mail no ticket should hold: ignored by a rule, or machine-made mail that
+ * does not belong to a conversation. Kept, with the reason in the log.
+ */
+static int
+ingest_unticketed(struct ingest *in, const struct message *msg,
+    const char *raw, size_t len, const struct msg_origin *origin,
+    const struct ingest_eval *e, time_t when, enum ingest_result *resp,
+    char **cause)
+{
+	int64_t	 msgrow;
+	char	*rules, *detail;
+	int	 rc;
+
+	if (store_message_insert(in->store, msg, raw, len, origin, MSG_IN,
+	    e->v.automated ? MSG_KIND_AUTOMATED : MSG_KIND_CUSTOMER, 0,
+	    &msgrow, cause) != 0)
+		return (-1);
+	rules = ingest_rules_detail(e);
+	detail = xprintf("%s, no ticket: %s", e->v.ignore ? "ignored" :
+	    "automated mail that continues no conversation", rules);
+	rc = ingest_event(in, 0, msgrow, when, "received", detail, cause);
+	free(detail);
+	free(rules);
+	*resp = INGEST_IGNORED;
+	return (rc);
+}
+
 /* Everything one message writes; runs inside the batch transaction. */
 static int
 ingest_store(struct ingest *in, const struct message *msg, const char *raw,
@@ -160,14 +405,17 @@ ingest_store(struct ingest *in, const struct message *msg, const char *raw,
 {
 	struct thread_result	 r;
 	struct ticket		 t;
+	struct ingest_eval	 e;
 	const struct msg_addr	*from, *party;
+	enum msg_kind		 kind;
 	int64_t			 ticket, msgrow;
 	time_t			 when;
-	int			 outgoing, rc = -1;
+	int			 outgoing, waits, rc = -1;
 	char			*detail = NULL;
 
 	memset(&r, 0, sizeof r);
 	memset(&t, 0, sizeof t);
+	memset(&e, 0, sizeof e);
 	when = ingest_when(msg, origin->received);
 	from = msg->from.n > 0 ? &msg->from.v[0] : NULL;
 	outgoing = from != NULL && config_is_agent(in->conf, from->addr);
@@ -186,6 +434,17 @@ ingest_store(struct ingest *in, const struct message *msg, const char *raw,
 	    party != NULL ? party->addr : "", when, &r, cause) != 0)
 		return (-1);
 
+	/* Rules judge what comes in; our own mail is our answer. */
+	if (!outgoing && ingest_rules(in, msg, party, &r, &e, cause) != 0)
+		goto out;
+	if (e.v.ignore || (e.v.automated && r.ticket == 0)) {
+		rc = ingest_unticketed(in, msg, raw, len, origin, &e, when,
+		    resp, cause);
+		goto out;
+	}
+	kind = outgoing ? MSG_KIND_AGENT : e.v.automated ?
+	    MSG_KIND_AUTOMATED : MSG_KIND_CUSTOMER;
+
 	ticket = r.ticket;
 	if (ticket == 0) {
 		if (ingest_open_ticket(in, msg, party, &r, when, outgoing,
@@ -194,7 +453,7 @@ ingest_store(struct ingest *in, const struct message *msg, const char *raw,
 		*resp = INGEST_NEW;
 	} else {
 		*resp = INGEST_THREADED;
-		if (r.reopen) {
+		if (r.reopen && kind == MSG_KIND_CUSTOMER) {
 			if (store_ticket_set_status(in->store, ticket,
 			    TICKET_OPEN, when, cause) != 0 ||
 			    ingest_event(in, ticket, 0, when, "reopened",
@@ -205,9 +464,7 @@ ingest_store(struct ingest *in, const struct message *msg, const char *raw,
 	}
 
 	if (store_message_insert(in->store, msg, raw, len, origin,
-	    outgoing ? MSG_OUT : MSG_IN,
-	    outgoing ? MSG_KIND_AGENT : MSG_KIND_CUSTOMER, ticket, &msgrow,
-	    cause) != 0)
+	    outgoing ? MSG_OUT : MSG_IN, kind, ticket, &msgrow, cause) != 0)
 		goto out;
 	detail = xprintf("%s: %s", thread_how_name(r.how), r.evidence);
 	if (ingest_event(in, ticket, msgrow, when, outgoing ? "replied" :
@@ -215,29 +472,86 @@ ingest_store(struct ingest *in, const struct message *msg, const char *raw,
 	    ingest_event(in, ticket, msgrow, when, "threaded", detail,
 	    cause) != 0)
 		goto out;
+	if (e.ruled && e.v.nfired > 0) {
+		free(detail);
+		detail = ingest_rules_detail(&e);
+		if (ingest_event(in, ticket, msgrow, when, "rules", detail,
+		    cause) != 0)
+			goto out;
+	}
 
 	if (store_ticket_get(in->store, ticket, &t, cause) != 0)
 		goto out;
 	if (outgoing) {
 		/* Our answer stops the clock; now we wait for the customer. */
 		if (store_ticket_responded(in->store, ticket, when,
+		    cause) != 0 || store_ticket_set_due(in->store, ticket, 0,
 		    cause) != 0)
 			goto out;
 		if (t.status != TICKET_CLOSED && t.status != TICKET_WAITING &&
 		    store_ticket_set_status(in->store, ticket, TICKET_WAITING,
 		    when, cause) != 0)
 			goto out;
-	} else if (*resp == INGEST_THREADED && t.status == TICKET_WAITING) {
-		if (store_ticket_set_status(in->store, ticket, TICKET_OPEN,
+	} else if (kind == MSG_KIND_CUSTOMER) {
+		/* The customer waits for us now: the clock runs from here,
+		 * unless it already runs for an earlier message. */
+		waits = *resp == INGEST_NEW || t.status == TICKET_WAITING ||
+		    t.due == 0;
+		if (*resp == INGEST_THREADED && t.status == TICKET_WAITING &&
+		    store_ticket_set_status(in->store, ticket, TICKET_OPEN,
 		    when, cause) != 0)
 			goto out;
+		if (waits && t.status != TICKET_CLOSED &&
+		    store_ticket_set_due(in->store, ticket, ingest_due(in, &t,
+		    &e.v, when), cause) != 0)
+			goto out;
+		if (*resp == INGEST_NEW && e.facts.language != NULL) {
+			struct ticket_change	c;
+
+			memset(&c, 0, sizeof c);
+			c.language = e.facts.language;
+			if (store_ticket_change(in->store, ticket, &c, when,
+			    cause) != 0)
+				goto out;
+		}
 	}
 	if (store_ticket_touch(in->store, ticket, when, cause) != 0)
+		goto out;
+	if (e.ruled && ingest_apply(in, ticket, msgrow, &e, when, cause) != 0)
 		goto out;
 	rc = 0;
 out:
 	free(detail);
 	store_ticket_clear(&t);
+	thread_result_clear(&r);
+	rules_verdict_clear(&e.v);
+	return (rc);
+}
+
+int
+ingest_facts(struct ingest *in, const struct message *msg,
+    struct rules_facts *f, int *outgoing, char **cause)
+{
+	struct thread_result	 r;
+	const struct msg_addr	*from, *party;
+	time_t			 when;
+	int			 rc;
+
+	memset(&r, 0, sizeof r);
+	when = ingest_when(msg, time(NULL));
+	from = msg->from.n > 0 ? &msg->from.v[0] : NULL;
+	*outgoing = from != NULL && config_is_agent(in->conf, from->addr);
+	party = ingest_party(msg, *outgoing);
+	if (in->store != NULL && thread_find(in->store, in->conf, msg,
+	    party != NULL ? party->addr : "", when, &r, cause) != 0)
+		return (-1);
+	if (in->store == NULL && (msg->in_reply_to != NULL ||
+	    msg->nreferences > 0))
+		r.ticket = -1;	/* a reply: some ticket, we cannot say which */
+	rc = ingest_facts_for(in, msg, party, r.ticket > 0 ? r.ticket : 0,
+	    f, cause);
+	if (r.ticket == -1)
+		f->new_ticket = 0;
 	thread_result_clear(&r);
 	return (rc);
 }

@@ -15,20 +15,15 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cmd.h"
 #include "config.h"
 #include "ingest.h"
 #include "log.h"
 #include "output.h"
+#include "rules.h"
 #include "source.h"
 #include "store.h"
 #include "xmalloc.h"
-
-struct globals {
-	struct config	 conf;
-	const char	*db_path;	/* --db, else config, else default */
-	int		 quiet;
-	int		 verbose;
-};
 
 struct command {
 	const char	*name;
@@ -50,6 +45,10 @@ static const struct command commands[] = {
 	{ "close", cmd_close, "close N..." },
 	{ "import", cmd_import, "import [--batch N] [--json] PATH|- ..." },
 	{ "reopen", cmd_reopen, "reopen N..." },
+	{ "rules", cmd_rules, "rules check [PATH...]\n"
+	    "  helpq rules test [--explain] [--json] [--time] [--rules PATH] "
+	    "[--new|--reply]\n"
+	    "        [--customer-tickets N] [--language L] MESSAGE|MAILDIR|- ..." },
 	{ "search", cmd_search, "search [--limit N] [--json] QUERY..." },
 	{ "show", cmd_show, "show [--json] N" },
 	{ "tag", cmd_tag, "tag N +TAG|-TAG..." },
@@ -57,8 +56,8 @@ static const struct command commands[] = {
 	    "[--queue Q] [--customer A] [--limit N] [--json]" },
 };
 
-static __dead void
-usage(int status)
+__dead void
+cmd_usage(int status)
 {
 	size_t	i;
 	FILE	*f = status == 0 ? stdout : stderr;
@@ -126,15 +125,20 @@ make_parent(const char *path)
 	free(dir);
 }
 
-static int
-open_store(struct globals *g, int writes, struct store **sp)
+const char *
+cmd_db_path(struct globals *g)
 {
-	const char	*path = g->db_path;
+	if (g->db_path != NULL)
+		return (g->db_path);
+	return (g->conf.database != NULL ? g->conf.database : default_db());
+}
+
+int
+cmd_open_store(struct globals *g, int writes, struct store **sp)
+{
+	const char	*path = cmd_db_path(g);
 	char		*cause = NULL;
 
-	if (path == NULL)
-		path = g->conf.database != NULL ? g->conf.database :
-		    default_db();
 	if (writes)
 		make_parent(path);
 	else if (access(path, F_OK) != 0) {
@@ -193,13 +197,24 @@ load_config(struct globals *g, const char *path)
 	return (0);
 }
 
+/* The configuration was read by main; the rules are read here. */
 static int
 cmd_check(struct globals *g, int argc, char **argv)
 {
+	struct rules	*rs;
+	int		 rc;
+
 	if (argc != 1)
-		usage(EX_USAGE);
-	printf("%s: configuration OK\n", g->conf.path != NULL ?
+		cmd_usage(EX_USAGE);
+	if ((rc = cmd_load_rules(g, &rs)) != 0)
+		return (rc);
+	printf("%s: configuration OK", g->conf.path != NULL ?
 	    g->conf.path : "(built-in defaults)");
+	if (rs != NULL)
+		printf("; %zu rules in %zu files OK", rules_count(rs),
+		    rules_files(rs));
+	printf("\n");
+	rules_free(rs);
 	return (0);
 }
 
@@ -299,6 +314,8 @@ import_summary(const struct ingest_stats *s, double secs, int json)
 		    json_integer((json_int_t)s->count[INGEST_THREADED]));
 		json_object_set_new(o, "duplicates",
 		    json_integer((json_int_t)s->count[INGEST_DUPLICATE]));
+		json_object_set_new(o, "ignored",
+		    json_integer((json_int_t)s->count[INGEST_IGNORED]));
 		json_object_set_new(o, "failed",
 		    json_integer((json_int_t)s->count[INGEST_FAILED]));
 		json_object_set_new(o, "bytes", json_integer((json_int_t)s->bytes));
@@ -309,11 +326,13 @@ import_summary(const struct ingest_stats *s, double secs, int json)
 		return;
 	}
 	printf("%llu messages: %llu new tickets, %llu threaded, "
-	    "%llu duplicates, %llu failed (%.1f MiB in %.2f s, %.0f msg/s)\n",
+	    "%llu duplicates, %llu ignored, %llu failed (%.1f MiB in %.2f s, "
+	    "%.0f msg/s)\n",
 	    (unsigned long long)total,
 	    (unsigned long long)s->count[INGEST_NEW],
 	    (unsigned long long)s->count[INGEST_THREADED],
 	    (unsigned long long)s->count[INGEST_DUPLICATE],
+	    (unsigned long long)s->count[INGEST_IGNORED],
 	    (unsigned long long)s->count[INGEST_FAILED],
 	    (double)s->bytes / 1048576.0, secs,
 	    secs > 0 ? (double)total / secs : 0.0);
@@ -329,6 +348,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 	};
 	struct store	*st;
 	struct ingest	*in;
+	struct rules	*rs;
 	struct source	*src;
 	struct progress	 pg;
 	struct ingest_stats stats;
@@ -342,25 +362,30 @@ cmd_import(struct globals *g, int argc, char **argv)
 		case 'b':
 			batch = (unsigned)strtoul(optarg, NULL, 10);
 			if (batch == 0 || batch > 100000)
-				usage(EX_USAGE);
+				cmd_usage(EX_USAGE);
 			break;
 		case 'j':
 			json = 1;
 			break;
 		default:
-			usage(EX_USAGE);
+			cmd_usage(EX_USAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)
-		usage(EX_USAGE);
-	if ((rc = open_store(g, 1, &st)) != 0)
+		cmd_usage(EX_USAGE);
+	if ((rc = cmd_load_rules(g, &rs)) != 0)
 		return (rc);
+	if ((rc = cmd_open_store(g, 1, &st)) != 0) {
+		rules_free(rs);
+		return (rc);
+	}
 	if (store_background(st, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
 		store_close(st);
+		rules_free(rs);
 		return (EX_CANTCREAT);
 	}
 	memset(&pg, 0, sizeof pg);
@@ -368,6 +393,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 	gettimeofday(&pg.start, NULL);
 	pg.last = pg.start;
 	in = ingest_new(st, &g->conf, batch);
+	ingest_set_rules(in, rs);
 	for (i = 0; i < argc && rc == 0; i++) {
 		if (source_local_open(argv[i], &src, &cause) != 0) {
 			log_error("%s", cause);
@@ -387,6 +413,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 	progress_show(&pg, done, 1);
 	stats = *ingest_stats(in);
 	ingest_free(in, NULL);
+	rules_free(rs);
 	store_close(st);
 	if ((!g->quiet || json) && (rc == 0 || done > 0))
 		import_summary(&stats, elapsed(&pg.start), json);
@@ -445,12 +472,12 @@ cmd_tickets(struct globals *g, int argc, char **argv)
 			f.tag = optarg;
 			break;
 		default:
-			usage(EX_USAGE);
+			cmd_usage(EX_USAGE);
 		}
 	}
 	if (optind != argc)
-		usage(EX_USAGE);
-	if ((rc = open_store(g, 0, &st)) != 0)
+		cmd_usage(EX_USAGE);
+	if ((rc = cmd_open_store(g, 0, &st)) != 0)
 		return (rc);
 	if (output_tickets(stdout, st, &f, json, &cause) != 0) {
 		log_error("%s", cause);
@@ -475,12 +502,12 @@ cmd_show(struct globals *g, int argc, char **argv)
 
 	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		if (ch != 'j')
-			usage(EX_USAGE);
+			cmd_usage(EX_USAGE);
 		json = 1;
 	}
 	if (optind + 1 != argc || parse_ticket(argv[optind], &id) != 0)
-		usage(EX_USAGE);
-	if ((rc = open_store(g, 0, &st)) != 0)
+		cmd_usage(EX_USAGE);
+	if ((rc = cmd_open_store(g, 0, &st)) != 0)
 		return (rc);
 	r = output_show(stdout, st, id, json, &cause);
 	if (r == 1) {
@@ -517,15 +544,15 @@ cmd_search(struct globals *g, int argc, char **argv)
 			limit = atoi(optarg);
 			break;
 		default:
-			usage(EX_USAGE);
+			cmd_usage(EX_USAGE);
 		}
 	}
 	if (optind >= argc)
-		usage(EX_USAGE);
+		cmd_usage(EX_USAGE);
 	buf_init(&q);
 	for (i = optind; i < argc; i++)
 		buf_addf(&q, "%s%s", i > optind ? " " : "", argv[i]);
-	if ((rc = open_store(g, 0, &st)) != 0) {
+	if ((rc = cmd_open_store(g, 0, &st)) != 0) {
 		buf_free(&q);
 		return (rc);
 	}
@@ -552,12 +579,12 @@ each_ticket(struct globals *g, int argc, char **argv,
 	int		 i, rc, r;
 
 	if (argc < 2)
-		usage(EX_USAGE);
+		cmd_usage(EX_USAGE);
 	for (i = 1; i < argc; i++) {
 		if (parse_ticket(argv[i], &id) != 0)
-			usage(EX_USAGE);
+			cmd_usage(EX_USAGE);
 	}
-	if ((rc = open_store(g, 1, &st)) != 0)
+	if ((rc = cmd_open_store(g, 1, &st)) != 0)
 		return (rc);
 	if (store_begin(st, &cause) != 0)
 		goto fail;
@@ -659,7 +686,7 @@ cmd_tag(struct globals *g, int argc, char **argv)
 	int		 i;
 
 	if (argc < 3)
-		usage(EX_USAGE);
+		cmd_usage(EX_USAGE);
 	for (i = 2; i < argc; i++) {
 		if (!tag_valid(argv[i])) {
 			log_error("'%s': expected +tag or -tag (no blanks "
@@ -702,7 +729,7 @@ main(int argc, char **argv)
 			g.db_path = optarg;
 			break;
 		case 'h':
-			usage(0);
+			cmd_usage(0);
 		case 'q':
 			g.quiet = 1;
 			break;
@@ -716,13 +743,13 @@ main(int argc, char **argv)
 			printf("helpq %s\n", PACKAGE_VERSION);
 			return (0);
 		default:
-			usage(EX_USAGE);
+			cmd_usage(EX_USAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)
-		usage(EX_USAGE);
+		cmd_usage(EX_USAGE);
 	log_init(use_syslog, g.quiet ? LOG_LEVEL_ERROR : g.verbose ?
 	    LOG_LEVEL_DEBUG : LOG_LEVEL_WARN, "helpq");
 	if ((rc = load_config(&g, config_path)) != 0) {
@@ -735,7 +762,7 @@ main(int argc, char **argv)
 	}
 	if (i == nitems(commands)) {
 		log_error("unknown command '%s'", argv[0]);
-		usage(EX_USAGE);
+		cmd_usage(EX_USAGE);
 	}
 	optind = 1;	/* subcommands parse argv[1..] */
 	rc = commands[i].fn(&g, argc, argv);

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "output.h"
+#include "rules.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -79,7 +80,8 @@ ticket_json(const struct ticket *t)
 	json_object_set_new(o, "customer_name", json_str(t->customer_name));
 	json_object_set_new(o, "status", json_str(store_status_name(t->status)));
 	json_object_set_new(o, "queue", json_str(t->queue));
-	json_object_set_new(o, "priority", json_integer(t->priority));
+	json_object_set_new(o, "priority",
+	    json_str(rules_priority_name((enum rules_priority)t->priority)));
 	json_object_set_new(o, "assignee", json_str(t->assignee));
 	json_object_set_new(o, "language", json_str(t->language));
 	json_object_set_new(o, "tags", tags);
@@ -336,11 +338,34 @@ show_event_cb(const struct stored_event *e, void *arg)
 	return (0);
 }
 
+/* A ticket's fields, as JSON or as "name=value" text. */
+struct fields_ctx {
+	json_t		*obj;
+	struct buf	*b;
+};
+
+static int
+fields_cb(const char *name, const char *value, void *arg)
+{
+	struct fields_ctx	*fc = arg;
+
+	if (fc->obj != NULL)
+		json_object_set_new(fc->obj, name, json_str(value));
+	else {
+		buf_adds(fc->b, fc->b->len > 0 ? "   " : "");
+		add_safe(fc->b, name, 0);
+		buf_addc(fc->b, '=');
+		add_safe(fc->b, value, 0);
+	}
+	return (0);
+}
+
 static void
-show_header(FILE *f, const struct ticket *t)
+show_header(FILE *f, const struct ticket *t, const char *fields)
 {
 	struct buf	b;
 	char		w1[32], w2[32];
+	const char	*prio;
 	size_t		i;
 
 	buf_init(&b);
@@ -362,9 +387,23 @@ show_header(FILE *f, const struct ticket *t)
 	if (t->closed != 0)
 		buf_addf(&b, "   Closed: %s",
 		    output_local(t->closed, w1, sizeof w1));
+	if (t->due != 0)
+		buf_addf(&b, "   Due: %s", output_local(t->due, w1,
+		    sizeof w1));
 	buf_addf(&b, "\nMessages: %d", t->nmessages);
-	if (t->queue != NULL)
-		buf_addf(&b, "   Queue: %s", t->queue);
+	if (t->language != NULL)
+		buf_addf(&b, "   Language: %s", t->language);
+	if (t->queue != NULL) {
+		buf_adds(&b, "   Queue: ");
+		add_safe(&b, t->queue, 0);
+	}
+	if ((prio = rules_priority_name((enum rules_priority)t->priority)) !=
+	    NULL)
+		buf_addf(&b, "   Priority: %s", prio);
+	if (t->assignee != NULL) {
+		buf_adds(&b, "   Assigned: ");
+		add_safe(&b, t->assignee, 0);
+	}
 	if (t->ntags > 0) {
 		buf_adds(&b, "   Tags:");
 		for (i = 0; i < t->ntags; i++)
@@ -372,6 +411,8 @@ show_header(FILE *f, const struct ticket *t)
 	}
 	if (t->linked_to != 0)
 		buf_addf(&b, "\nLinked to: #%lld", (long long)t->linked_to);
+	if (*fields != '\0')
+		buf_addf(&b, "\nFields: %s", fields);
 	fprintf(f, "%s\n", buf_cstr(&b));
 	buf_free(&b);
 }
@@ -379,21 +420,32 @@ show_header(FILE *f, const struct ticket *t)
 int
 output_show(FILE *f, struct store *st, int64_t id, int json, char **cause)
 {
-	struct ticket	 t;
-	struct show_ctx	 ctx;
-	json_t		*o;
-	int		 rc;
+	struct ticket		 t;
+	struct show_ctx		 ctx;
+	struct fields_ctx	 fc;
+	struct buf		 fields;
+	json_t			*o, *tj;
+	int			 rc;
 
 	memset(&t, 0, sizeof t);
 	if ((rc = store_ticket_get(st, id, &t, cause)) != 0)
 		return (rc);
 	memset(&ctx, 0, sizeof ctx);
 	ctx.f = f;
+	buf_init(&fields);
+	fc.b = &fields;
+	fc.obj = json ? json_object() : NULL;
+	if ((rc = store_ticket_fields(st, id, fields_cb, &fc, cause)) != 0) {
+		json_decref(fc.obj);
+		store_ticket_clear(&t);
+		return (rc);
+	}
 	if (json) {
 		ctx.messages = json_array();
 		ctx.events = json_array();
 	} else
-		show_header(f, &t);
+		show_header(f, &t, buf_cstr(&fields));
+	buf_free(&fields);
 	rc = store_ticket_messages(st, id, show_message_cb, &ctx, cause);
 	if (rc == 0 && !json)
 		fprintf(f, "\nEvents:\n");
@@ -402,13 +454,19 @@ output_show(FILE *f, struct store *st, int64_t id, int json, char **cause)
 	if (json) {
 		if (rc == 0) {
 			o = json_object();
-			json_object_set_new(o, "ticket", ticket_json(&t));
+			tj = ticket_json(&t);
+			json_object_set_new(tj, "response_time",
+			    t.response_time != 0 ? json_integer((json_int_t)
+			    t.response_time) : json_null());
+			json_object_set(tj, "fields", fc.obj);
+			json_object_set_new(o, "ticket", tj);
 			json_object_set(o, "messages", ctx.messages);
 			json_object_set(o, "events", ctx.events);
 			json_print(f, o);
 		}
 		json_decref(ctx.messages);
 		json_decref(ctx.events);
+		json_decref(fc.obj);
 	}
 	store_ticket_clear(&t);
 	return (rc);

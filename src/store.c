@@ -18,9 +18,6 @@
 #include "store_private.h"
 #include "xmalloc.h"
 
-/* How long a statement waits for another process's lock. */
-
-
 /* Search hits when the caller asks for 0. */
 #define SEARCH_DEFAULT_LIMIT	50
 
@@ -157,8 +154,15 @@ static const char *const store_migrations[] = {
 	" score INTEGER NOT NULL,"
 	" comment TEXT,"
 	" time INTEGER NOT NULL);"
-	"CREATE INDEX ratings_ticket ON ratings(ticket_id);"
+	"CREATE INDEX ratings_ticket ON ratings(ticket_id);",
 
+	/* 1 -> 2: what rules set on a ticket */
+	"ALTER TABLE tickets ADD COLUMN response_time INTEGER;"
+	"CREATE TABLE ticket_fields ("
+	" ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	" name TEXT NOT NULL,"
+	" value TEXT NOT NULL,"
+	" PRIMARY KEY (ticket_id, name)) WITHOUT ROWID;",
 };
 #define STORE_VERSION	((int)nitems(store_migrations))
 
@@ -170,7 +174,8 @@ static const char *const store_migrations[] = {
 	" t.created, t.updated, coalesce(t.first_response, 0),"		\
 	" coalesce(t.due, 0), coalesce(t.closed, 0),"			\
 	" coalesce(t.linked_to, 0),"					\
-	" (SELECT count(*) FROM messages m WHERE m.ticket_id = t.id)"	\
+	" (SELECT count(*) FROM messages m WHERE m.ticket_id = t.id),"	\
+	" coalesce(t.response_time, 0)"					\
 	" FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id"
 
 enum store_stmt {
@@ -195,6 +200,11 @@ enum store_stmt {
 	ST_SET_STATUS,
 	ST_TOUCH,
 	ST_RESPONDED,
+	ST_TICKET_CHANGE,
+	ST_SET_DUE,
+	ST_FIELD_SET,
+	ST_FIELDS,
+	ST_CUSTOMER_TICKETS,
 	ST_MESSAGE_INSERT,
 	ST_RAW_INSERT,
 	ST_ATTACHMENT_INSERT,
@@ -276,6 +286,25 @@ static const char *const store_sql[ST__MAX] = {
 	    " WHERE id = ?1",
 	[ST_TOUCH] =
 	    "UPDATE tickets SET updated = max(updated, ?2) WHERE id = ?1",
+	/* NULL (or 0 for the numbers) leaves a column as it is. */
+	[ST_TICKET_CHANGE] =
+	    "UPDATE tickets SET queue = coalesce(?2, queue),"
+	    " assignee = coalesce(?3, assignee),"
+	    " language = coalesce(?4, language),"
+	    " priority = CASE WHEN ?5 > 0 THEN ?5 ELSE priority END,"
+	    " due = coalesce(?6, due),"
+	    " response_time = coalesce(?7, response_time),"
+	    " updated = max(updated, ?8) WHERE id = ?1",
+	[ST_SET_DUE] = "UPDATE tickets SET due = ?2 WHERE id = ?1",
+	[ST_FIELD_SET] =
+	    "INSERT INTO ticket_fields (ticket_id, name, value)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT (ticket_id, name)"
+	    " DO UPDATE SET value = excluded.value",
+	[ST_FIELDS] =
+	    "SELECT name, value FROM ticket_fields WHERE ticket_id = ?1"
+	    " ORDER BY name",
+	[ST_CUSTOMER_TICKETS] =
+	    "SELECT tickets FROM customers WHERE address = ?1",
 	[ST_RESPONDED] =
 	    "UPDATE tickets SET first_response = ?2"
 	    " WHERE id = ?1 AND first_response IS NULL",
@@ -1357,6 +1386,7 @@ ticket_read(struct query *q, struct ticket *t)
 	t->closed = (time_t)sqlite3_column_int64(st, 15);
 	t->linked_to = sqlite3_column_int64(st, 16);
 	t->nmessages = sqlite3_column_int(st, 17);
+	t->response_time = (time_t)sqlite3_column_int64(st, 18);
 }
 
 static int
@@ -1541,6 +1571,95 @@ store_ticket_touch(struct store *s, int64_t ticket, time_t when,
 	query_int(&q, 1, ticket);
 	query_int(&q, 2, when);
 	return (ticket_update(s, &q, ticket, cause));
+}
+
+int
+store_ticket_change(struct store *s, int64_t ticket,
+    const struct ticket_change *c, time_t when, char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_TICKET_CHANGE, "changing ticket",
+	    cause) != 0)
+		return (-1);
+	query_int(&q, 1, ticket);
+	query_text(&q, 2, c->queue);
+	query_text(&q, 3, c->assignee);
+	query_text(&q, 4, c->language);
+	query_int(&q, 5, c->priority);
+	query_opt(&q, 6, c->due);
+	query_opt(&q, 7, c->response_time);
+	query_int(&q, 8, when);
+	return (ticket_update(s, &q, ticket, cause));
+}
+
+int
+store_ticket_set_due(struct store *s, int64_t ticket, time_t due,
+    char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_SET_DUE, "setting the due time",
+	    cause) != 0)
+		return (-1);
+	query_int(&q, 1, ticket);
+	query_opt(&q, 2, due);
+	return (ticket_update(s, &q, ticket, cause));
+}
+
+int
+store_ticket_field_set(struct store *s, int64_t ticket, const char *name,
+    const char *value, char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_FIELD_SET, "setting a ticket field",
+	    cause) != 0)
+		return (-1);
+	query_int(&q, 1, ticket);
+	query_text(&q, 2, name);
+	query_text(&q, 3, value);
+	return (query_exec(&q, cause));
+}
+
+int
+store_ticket_fields(struct store *s, int64_t ticket, store_field_cb cb,
+    void *arg, char **cause)
+{
+	struct query	q;
+	int		r;
+
+	if (query_start(&q, s, ST_FIELDS, "reading ticket fields",
+	    cause) != 0)
+		return (-1);
+	query_int(&q, 1, ticket);
+	while ((r = query_step(&q, cause)) == 1) {
+		if (cb(column_text(&q, 0), column_text(&q, 1), arg) != 0) {
+			query_end(&q);
+			return (0);
+		}
+	}
+	return (r);
+}
+
+int
+store_customer_tickets(struct store *s, const char *addr, int64_t *np,
+    char **cause)
+{
+	struct query	q;
+	int		r;
+
+	*np = 0;
+	if (query_start(&q, s, ST_CUSTOMER_TICKETS, "reading customer",
+	    cause) != 0)
+		return (-1);
+	query_text(&q, 1, addr);
+	if ((r = query_step(&q, cause)) == 1) {
+		*np = sqlite3_column_int64(q.stmt, 0);
+		query_end(&q);
+		return (0);
+	}
+	return (r == 0 ? 0 : -1);
 }
 
 int

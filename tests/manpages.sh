@@ -22,8 +22,21 @@ for c in $cmds; do
 	ok $? "command $c in helpq(1)"
 done
 
+# Every keyword of the rule language is in helpq.rules(5): in the
+# grammar, and in the text.
+kws=$(sed -n '/^const char \*const rules_keywords/,/^};/p' \
+    "$TOP_SRCDIR/src/rules_parse.c" | grep -o '"[a-z-]*"' | tr -d '"')
+[ -n "$kws" ]; ok $? "found the rule keyword table"
+for k in $kws; do
+	grep -q "\"$k\"" "$TOP_SRCDIR/man/helpq.rules.5" &&
+	    grep -Eq "(^\.| )Cm $k( |$)" "$TOP_SRCDIR/man/helpq.rules.5"
+	ok $? "rule keyword $k in helpq.rules(5)"
+done
+
 # JSON fields: the ones helpq prints must be named in helpq(1).
-printf '[helpq]\naddress = support@example.com\n' > "$T/c.conf"
+: > "$T/none.rules"
+printf '[helpq]\naddress = support@example.com\n[rules]\npath = %s\n' \
+    "$T/none.rules" > "$T/c.conf"
 "$HELPQ" -q -c "$T/c.conf" --db "$T/h.db" import "$SAMPLE/Maildir"
 fields=$( { "$HELPQ" -c "$T/c.conf" --db "$T/h.db" tickets --json;
 	"$HELPQ" -c "$T/c.conf" --db "$T/h.db" show --json 1;

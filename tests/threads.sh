@@ -8,7 +8,10 @@ if [ -z "${HELPQ_CORPUS:-}" ] || [ ! -d "$HELPQ_CORPUS/threads" ]; then
 	exit 0
 fi
 
-printf '[helpq]\naddress = support@example.com\n' > "$T/helpq.conf"
+# No rules: threading alone (the default rules would set list mail aside).
+: > "$T/none.rules"
+printf '[helpq]\naddress = support@example.com\n[rules]\npath = %s\n' \
+    "$T/none.rules" > "$T/helpq.conf"
 
 for folder in linux-mips notmuch-lkml notmuch-threading notmuch-default \
     spamassassin-easy-ham; do

@@ -114,6 +114,65 @@ main(void)
 	    "2:10: agents: 'bob' is neither an address nor @domain",
 	    "bad agent");
 
+	/* Languages, the response policy and the rules. */
+	config_defaults(&c);
+	ok(c.nlanguages > 3 && strcmp(c.languages[0], "en") == 0,
+	    "a default list of languages");
+	is_str(c.default_language, "en", "default language");
+	is_int(c.policy.response_time, 24 * 3600, "24 h promise by default");
+	ok(!c.policy.business, "calendar hours by default");
+	ok(c.jit, "JIT on by default");
+	config_clear(&c);
+	ok(load(&c,
+	    "[helpq]\n"
+	    "languages = de, el en\n"
+	    "default-language = de\n"
+	    "[policy]\n"
+	    "response-time = 8h\n"
+	    "clock = business\n"
+	    "business-hours = mon-thu 08:00-16:00, fri 08:00-12:00\n"
+	    "holidays = 2026-12-24, 2026-12-31\n"
+	    "[rules]\n"
+	    "path = rules.d, /etc/helpq/extra.rules\n"
+	    "path = more.rules\n"
+	    "match-limit = 50000\n"
+	    "depth-limit = 500\n"
+	    "jit = no\n", &cause) == 0, "languages, policy, rules load");
+	is_int(c.nlanguages, 3, "three languages");
+	is_str(c.nlanguages == 3 ? c.languages[2] : NULL, "en",
+	    "blanks separate too");
+	is_str(c.default_language, "de", "default-language");
+	is_int(c.policy.response_time, 8 * 3600, "response-time");
+	ok(c.policy.business, "clock = business");
+	is_int(c.policy.week[5].close, 12 * 60, "Friday closes at noon");
+	is_int(c.policy.week[6].open, c.policy.week[6].close,
+	    "Saturday closed");
+	is_int(c.policy.nholidays, 2, "holidays");
+	is_int(c.nrules, 3, "rule paths add up");
+	ok(c.nrules == 3 && c.rules[0][0] == '/' &&
+	    strcmp(strrchr(c.rules[0], '/'), "/rules.d") == 0,
+	    "a relative rule path is read from the config's folder");
+	is_str(c.nrules == 3 ? c.rules[1] : NULL, "/etc/helpq/extra.rules",
+	    "an absolute path stays");
+	is_int(c.match_limit, 50000, "match-limit");
+	is_int(c.depth_limit, 500, "depth-limit");
+	ok(!c.jit, "jit = no");
+	config_clear(&c);
+	expect_error("[helpq]\nlanguages = de, greek\n",
+	    "2:13: languages: 'greek' is not a language code like de or el",
+	    "bad language");
+	expect_error("[policy]\nclock = sometimes\n",
+	    "2:9: clock: expected 'calendar' or 'business'", "bad clock");
+	expect_error("[policy]\nbusiness-hours = weekdays\n",
+	    "2:18: business-hours: 'weekdays' is not like 'mon-fri "
+	    "09:00-17:00' or 'sun closed'", "bad business hours");
+	expect_error("[policy]\nresponse-time = 0\n",
+	    "2:17: response-time: a response time of 0 cannot be kept",
+	    "zero response time");
+	expect_error("[rules]\nmatch-limit = 10\n",
+	    "2:15: match-limit: expected a number from 1000 to 100000000",
+	    "match limit too low");
+
 	ok(config_parse_duration("90", &d) == 0 && d == 90, "90 seconds");
 	ok(config_parse_duration("30m", &d) == 0 && d == 1800, "30m");
 	ok(config_parse_duration("24h", &d) == 0 && d == 86400, "24h");

@@ -143,6 +143,20 @@ user_version(const char *path)
 	return (v);
 }
 
+/* Run sql on the database at path with a connection of its own. */
+static void
+set_user_version_sql(const char *path, const char *sql)
+{
+	sqlite3	*db;
+	char	*err = NULL;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK ||
+	    sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+		diag("%s: %s", sql, err != NULL ? err : sqlite3_errmsg(db));
+	sqlite3_free(err);
+	sqlite3_close(db);
+}
+
 static void
 set_user_version(const char *path, int v)
 {
@@ -173,14 +187,26 @@ test_open(void)
 
 	path = path_in("schema.db");
 	ok(store_open(path, 0, &st, &cause) == 0, "open creates");
-	is_int(user_version(path), 1, "user_version 1 after create");
+	is_int(user_version(path), 2, "user_version 2 after create");
 	new_ticket(st, "hello", "a@example.com", NULL, 1000);
 	store_close(st);
 
 	ok(store_open(path, 0, &st, &cause) == 0, "reopen");
-	is_int(user_version(path), 1, "user_version still 1");
+	is_int(user_version(path), 2, "user_version still 2");
 	n = count(st, "tickets");
 	is_int(n, 1, "reopen keeps data (no migration re-run)");
+	store_close(st);
+
+	/* A version 1 database (as helpq 0.1 wrote it) moves forward. */
+	set_user_version_sql(path, "ALTER TABLE tickets DROP COLUMN "
+	    "response_time; DROP TABLE ticket_fields; PRAGMA user_version = 1");
+	is_int(user_version(path), 1, "made a version 1 database");
+	ok(store_open(path, 0, &st, &cause) == 0, "open migrates 1 -> 2");
+	is_int(user_version(path), 2, "user_version 2 after migrating");
+	is_int(count(st, "tickets"), 1, "migration keeps the tickets");
+	ok(store_begin(st, &cause) == 0 && store_ticket_field_set(st, 1,
+	    "order", "4711", &cause) == 0 && store_commit(st, &cause) == 0,
+	    "the migrated database takes ticket fields");
 	store_close(st);
 
 	ok(store_open(path, 1, &st, &cause) == 0, "open read-only");

@@ -1,0 +1,51 @@
+/*
+ * helpq - policy.h: the response promise as arithmetic: when an answer is
+ * due, in calendar hours or in business hours of the configured time zone
+ * with holidays. Pure functions: no I/O, no clock reading.
+ */
+#ifndef HELPQ_POLICY_H
+#define HELPQ_POLICY_H
+
+#include "compat.h"
+
+#include <time.h>
+
+#define POLICY_RESPONSE_DEFAULT	(24 * 3600)
+
+/* Opening hours of one weekday, in minutes after local midnight. */
+struct policy_day {
+	int	open;
+	int	close;		/* open == close: closed all day */
+};
+
+struct policy {
+	time_t			 response_time;	/* the promise */
+	int			 business;	/* counted in business hours */
+	struct policy_day	 week[7];	/* 0 = Sunday, as struct tm */
+	int			*holidays;	/* yyyymmdd, sorted */
+	size_t			 nholidays;
+};
+
+/* The built-in promise: 24 calendar hours; business hours Monday to
+ * Friday 09:00 to 17:00, no holidays. */
+void	 policy_defaults(struct policy *);
+void	 policy_clear(struct policy *);
+
+/*
+ * Parse "mon-fri 09:00-17:00, sat 10:00-14:00" into the week (days not
+ * named are closed). Returns 0, or -1 with *why (allocated).
+ */
+int	 policy_parse_hours(struct policy *, const char *, char **why);
+/* Parse "2026-12-24, 2026-12-25, ..." into the holidays. */
+int	 policy_parse_holidays(struct policy *, const char *, char **why);
+
+/*
+ * When an answer to a message received at start is due, given a response
+ * time of seconds: calendar time, or business time (only open hours of
+ * working days count; local time as set by TZ). Returns 0 when business
+ * hours are configured to be never open.
+ */
+time_t	 policy_due(const struct policy *, time_t start, time_t seconds,
+	    int business);
+
+#endif

@@ -1,0 +1,610 @@
+/*
+ * helpq - cmd_rules.c: "helpq rules check" and "helpq rules test": rule
+ * files validated with every error shown, and messages run through the
+ * rules without storing anything, explained rule by rule.
+ */
+#include "compat.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "ingest.h"
+#include "log.h"
+#include "message.h"
+#include "rules.h"
+#include "source.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/*
+ * The rule paths to load: the configured ones, else the system's, else
+ * the default rules shipped with helpq (so mail from machines is never
+ * acknowledged, even with no rules of one's own).
+ */
+static size_t
+rule_paths(struct globals *g, const char ***pathsp)
+{
+	static const char	*sys = SYSCONFDIR "/helpq/rules.d";
+	static const char	*shipped = PKGDATADIR "/rules";
+
+	if (g->conf.nrules > 0) {
+		*pathsp = (const char **)g->conf.rules;
+		return (g->conf.nrules);
+	}
+	if (access(sys, F_OK) == 0) {
+		*pathsp = &sys;
+		return (1);
+	}
+	if (access(shipped, F_OK) == 0) {
+		*pathsp = &shipped;
+		return (1);
+	}
+	*pathsp = NULL;
+	return (0);
+}
+
+static int
+load_paths(struct globals *g, const char *const *paths, size_t n,
+    struct rules **rp)
+{
+	char	*errors = NULL;
+
+	*rp = NULL;
+	if (n == 0)
+		return (0);
+	rules_use_jit(g->conf.jit);
+	if (rules_load(paths, n, rp, &errors) != 0) {
+		/* Every error, as the compiler would print them. */
+		fputs(errors, stderr);
+		free(errors);
+		return (EX_CONFIG);
+	}
+	rules_set_limits(*rp, g->conf.match_limit, g->conf.depth_limit);
+	return (0);
+}
+
+int
+cmd_load_rules(struct globals *g, struct rules **rp)
+{
+	const char	**paths;
+	size_t		  n;
+
+	n = rule_paths(g, &paths);
+	return (load_paths(g, paths, n, rp));
+}
+
+static int
+rules_check(struct globals *g, int argc, char **argv)
+{
+	struct rules	*rs;
+	const char	**paths;
+	size_t		  n;
+	int		  rc;
+
+	if (argc > 1) {
+		paths = (const char **)argv + 1;
+		n = (size_t)argc - 1;
+	} else if ((n = rule_paths(g, &paths)) == 0) {
+		printf("no rule files configured (see [rules] path in "
+		    "helpq.conf(5))\n");
+		return (0);
+	}
+	if ((rc = load_paths(g, paths, n, &rs)) != 0)
+		return (rc);
+	if (!g->quiet)
+		printf("%zu rules in %zu files: OK\n", rules_count(rs),
+		    rules_files(rs));
+	rules_free(rs);
+	return (0);
+}
+
+/* ---- rules test ---- */
+
+struct test_opts {
+	const char	**rules;	/* --rules, else the configured ones */
+	size_t		  nrules;
+	int		 explain;
+	int		 json;
+	int		 time;
+	int		 new_ticket;	/* -1: as threading says */
+	int64_t		 customer_tickets; /* -1: as the store says */
+	const char	*language;
+};
+
+struct test_run {
+	struct globals		*g;
+	struct test_opts	*o;
+	struct rules		*rs;
+	struct rules_ctx	*ctx;
+	struct ingest		*in;
+	json_t			*out;		/* --json: the array */
+	double			*times;		/* --time: microseconds */
+	size_t			 ntimes;
+	size_t			 ctimes;
+	size_t			 fired;		/* messages a rule fired on */
+	int			 first;
+};
+
+static json_t *
+json_strv(char **v, size_t n)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return (a);
+}
+
+static json_t *
+verdict_json(const struct rules_verdict *v)
+{
+	json_t	*o = json_object(), *f, *fired;
+	size_t	 i;
+
+	fired = json_array();
+	for (i = 0; i < v->nfired; i++)
+		json_array_append_new(fired, json_string(v->fired[i].name));
+	json_object_set_new(o, "fired", fired);
+	json_object_set_new(o, "tags", json_strv(v->tags_add, v->ntags_add));
+	json_object_set_new(o, "untags", json_strv(v->tags_remove,
+	    v->ntags_remove));
+	json_object_set_new(o, "queue", v->queue != NULL ?
+	    json_string(v->queue) : json_null());
+	json_object_set_new(o, "priority", v->priority != RULES_PRIO_UNSET ?
+	    json_string(rules_priority_name(v->priority)) : json_null());
+	json_object_set_new(o, "assignee", v->assignee != NULL ?
+	    json_string(v->assignee) : json_null());
+	json_object_set_new(o, "response_time", v->response_time != 0 ?
+	    json_integer((json_int_t)v->response_time) : json_null());
+	json_object_set_new(o, "business_hours",
+	    json_boolean(v->response_business));
+	json_object_set_new(o, "ack_template", v->ack_template != NULL ?
+	    json_string(v->ack_template) : json_null());
+	json_object_set_new(o, "noack", json_boolean(v->noack));
+	json_object_set_new(o, "automated", json_boolean(v->automated));
+	json_object_set_new(o, "ignore", json_boolean(v->ignore));
+	json_object_set_new(o, "close", json_boolean(v->close));
+	json_object_set_new(o, "escalate", json_strv(v->escalate,
+	    v->nescalate));
+	json_object_set_new(o, "notes", json_strv(v->notes, v->nnotes));
+	f = json_object();
+	for (i = 0; i < v->nfields; i++)
+		json_object_set_new(f, v->fields[i].name,
+		    json_string(v->fields[i].value));
+	json_object_set_new(o, "fields", f);
+	json_object_set_new(o, "stopped", json_boolean(v->stopped));
+	json_object_set_new(o, "limits", json_integer(v->limits));
+	return (o);
+}
+
+static json_t *
+trace_json(const struct rules_trace *t)
+{
+	const struct rules_trace_rule	*r;
+	const struct rules_trace_test	*c;
+	json_t				*a = json_array(), *o, *tests, *x;
+	size_t				 i, j;
+
+	for (i = 0; i < t->nrules; i++) {
+		r = &t->rules[i];
+		o = json_object();
+		json_object_set_new(o, "rule", json_string(r->name));
+		json_object_set_new(o, "file", json_string(r->file));
+		json_object_set_new(o, "line", json_integer(r->line));
+		json_object_set_new(o, "fired", json_boolean(r->fired));
+		tests = json_array();
+		for (j = 0; j < r->ntests; j++) {
+			c = &r->tests[j];
+			x = json_object();
+			json_object_set_new(x, "condition",
+			    json_string(c->what));
+			json_object_set_new(x, "result",
+			    json_boolean(c->result));
+			json_object_set_new(x, "skipped",
+			    json_boolean(c->skipped));
+			json_object_set_new(x, "matched", c->matched != NULL ?
+			    json_string(c->matched) : json_null());
+			json_array_append_new(tests, x);
+		}
+		json_object_set_new(o, "conditions", tests);
+		json_object_set_new(o, "actions", json_strv(r->actions,
+		    r->nactions));
+		json_array_append_new(a, o);
+	}
+	return (a);
+}
+
+/* A value for the terminal: control characters shown as '?'. */
+static void
+put_clean(FILE *f, const char *s)
+{
+	char	*c = log_sanitize(s);
+
+	fputs(c, f);
+	free(c);
+}
+
+static void
+trace_print(const struct rules_trace *t)
+{
+	const struct rules_trace_rule	*r;
+	const struct rules_trace_test	*c;
+	size_t				 i, j;
+
+	for (i = 0; i < t->nrules; i++) {
+		r = &t->rules[i];
+		printf("  rule \"%s\" (%s:%u): %s\n", r->name, r->file,
+		    r->line, r->fired ? "FIRED" : "no");
+		for (j = 0; j < r->ntests; j++) {
+			c = &t->rules[i].tests[j];
+			printf("      %-5s ", c->skipped ? "skip" :
+			    c->result ? "yes" : "no");
+			put_clean(stdout, c->what);
+			if (c->matched != NULL) {
+				printf("  matched \"");
+				put_clean(stdout, c->matched);
+				printf("\"");
+			} else if (c->skipped)
+				printf("  (a word it needs is absent)");
+			printf("\n");
+		}
+		for (j = 0; j < r->nactions; j++) {
+			printf("      -> ");
+			put_clean(stdout, r->actions[j]);
+			printf("\n");
+		}
+	}
+}
+
+static void
+strv_print(const char *label, char **v, size_t n)
+{
+	size_t	i;
+
+	if (n == 0)
+		return;
+	printf("  %-16s", label);
+	for (i = 0; i < n; i++) {
+		printf("%s", i == 0 ? "" : " ");
+		put_clean(stdout, v[i]);
+	}
+	printf("\n");
+}
+
+static void
+verdict_print(const struct rules_verdict *v)
+{
+	size_t	i;
+
+	printf("  %-16s", "rules fired:");
+	for (i = 0; i < v->nfired; i++)
+		printf("%s\"%s\"", i == 0 ? "" : ", ", v->fired[i].name);
+	printf("%s\n", v->nfired == 0 ? "none" : v->stopped ? " (stop)" : "");
+	strv_print("tags:", v->tags_add, v->ntags_add);
+	strv_print("untags:", v->tags_remove, v->ntags_remove);
+	if (v->queue != NULL)
+		printf("  %-16s%s\n", "queue:", v->queue);
+	if (v->priority != RULES_PRIO_UNSET)
+		printf("  %-16s%s\n", "priority:",
+		    rules_priority_name(v->priority));
+	if (v->assignee != NULL)
+		printf("  %-16s%s\n", "assign:", v->assignee);
+	if (v->response_time != 0)
+		printf("  %-16s%lldh%02lldm %s\n", "respond within:",
+		    (long long)v->response_time / 3600,
+		    (long long)v->response_time % 3600 / 60,
+		    v->response_business ? "business hours" : "calendar");
+	if (v->noack)
+		printf("  %-16sno\n", "ack:");
+	else if (v->ack_template != NULL)
+		printf("  %-16stemplate %s\n", "ack:", v->ack_template);
+	if (v->automated)
+		printf("  %-16sautomated\n", "mail:");
+	if (v->ignore)
+		printf("  %-16signored (stored, no ticket)\n", "ticket:");
+	if (v->close)
+		printf("  %-16sclosed\n", "ticket:");
+	strv_print("escalate:", v->escalate, v->nescalate);
+	for (i = 0; i < v->nnotes; i++) {
+		printf("  %-16s", "note:");
+		put_clean(stdout, v->notes[i]);
+		printf("\n");
+	}
+	for (i = 0; i < v->nfields; i++) {
+		printf("  %-16s%s = ", "set:", v->fields[i].name);
+		put_clean(stdout, v->fields[i].value);
+		printf("\n");
+	}
+	if (v->limits > 0)
+		printf("  %-16s%d regular expressions gave up (limits)\n",
+		    "warning:", v->limits);
+}
+
+static double
+now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3);
+}
+
+/* One message through the rules; 0, or an exit status. */
+static int
+test_one(struct test_run *t, const char *where, const char *raw, size_t len)
+{
+	struct test_opts	*o = t->o;
+	struct message		*msg;
+	struct rules_facts	 f;
+	struct rules_verdict	 v;
+	struct rules_trace	 tr;
+	char			*cause = NULL;
+	double			 start;
+	int			 outgoing = 0;
+	json_t			*j, *facts;
+
+	if (message_parse(raw, len, &msg, &cause) != 0) {
+		log_warnx("%s: %s", where, cause);
+		free(cause);
+		return (EX_DATAERR);
+	}
+	if (ingest_facts(t->in, msg, &f, &outgoing, &cause) != 0) {
+		log_error("%s: %s", where, cause);
+		free(cause);
+		message_free(msg);
+		return (EX_SOFTWARE);
+	}
+	if (o->new_ticket != -1)
+		f.new_ticket = o->new_ticket;
+	if (o->customer_tickets != -1)
+		f.customer_tickets = o->customer_tickets;
+	if (o->language != NULL)
+		f.language = o->language;
+	if (o->time) {
+		start = now_us();
+		rules_eval(t->ctx, msg, &f, &v, NULL);
+		t->times[t->ntimes++] = now_us() - start;
+		t->fired += v.nfired > 0;
+		rules_verdict_clear(&v);
+		message_free(msg);
+		return (0);
+	}
+	rules_eval(t->ctx, msg, &f, &v, o->explain ? &tr : NULL);
+	if (o->json) {
+		j = json_object();
+		json_object_set_new(j, "message", json_string(where));
+		json_object_set_new(j, "subject", json_string(msg->subject));
+		facts = json_object();
+		json_object_set_new(facts, "new_ticket",
+		    json_boolean(f.new_ticket));
+		json_object_set_new(facts, "customer_tickets",
+		    json_integer((json_int_t)f.customer_tickets));
+		json_object_set_new(facts, "language", f.language != NULL ?
+		    json_string(f.language) : json_null());
+		json_object_set_new(facts, "from_agent",
+		    json_boolean(outgoing));
+		json_object_set_new(j, "facts", facts);
+		if (o->explain)
+			json_object_set_new(j, "rules", trace_json(&tr));
+		json_object_set_new(j, "verdict", verdict_json(&v));
+		json_array_append_new(t->out, j);
+	} else {
+		printf("%s%s: ", t->first ? "" : "\n", where);
+		put_clean(stdout, msg->subject);
+		printf("\n  facts: %s ticket, customer with %lld earlier "
+		    "tickets, language %s%s\n", f.new_ticket ? "new" :
+		    "existing", (long long)f.customer_tickets,
+		    f.language != NULL ? f.language : "unknown",
+		    outgoing ? "; from an agent (import applies no rules)" :
+		    "");
+		if (o->explain)
+			trace_print(&tr);
+		verdict_print(&v);
+	}
+	t->first = 0;
+	if (o->explain)
+		rules_trace_free(&tr);
+	rules_verdict_clear(&v);
+	message_free(msg);
+	return (0);
+}
+
+static int
+dbl_cmp(const void *a, const void *b)
+{
+	double	x = *(const double *)a, y = *(const double *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+static void
+time_report(struct test_run *t)
+{
+	double	sum = 0, *v = t->times;
+	size_t	n = t->ntimes, i;
+	json_t	*o;
+
+	if (n == 0) {
+		printf("no messages\n");
+		return;
+	}
+	qsort(v, n, sizeof *v, dbl_cmp);
+	for (i = 0; i < n; i++)
+		sum += v[i];
+	if (t->o->json) {
+		o = json_object();
+		json_object_set_new(o, "messages", json_integer((json_int_t)n));
+		json_object_set_new(o, "rules",
+		    json_integer((json_int_t)rules_count(t->rs)));
+		json_object_set_new(o, "fired", json_integer((json_int_t)
+		    t->fired));
+		json_object_set_new(o, "median_us", json_real(v[n / 2]));
+		json_object_set_new(o, "p90_us", json_real(v[n * 9 / 10]));
+		json_object_set_new(o, "p99_us", json_real(v[n * 99 / 100]));
+		json_object_set_new(o, "max_us", json_real(v[n - 1]));
+		json_object_set_new(o, "mean_us", json_real(sum / (double)n));
+		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(o);
+		return;
+	}
+	printf("%zu messages, %zu rules (rules fired on %zu): evaluation "
+	    "median %.1f us, p90 %.1f us, p99 %.1f us, max %.1f us, mean "
+	    "%.1f us\n", n, rules_count(t->rs), t->fired, v[n / 2],
+	    v[n * 9 / 10], v[n * 99 / 100], v[n - 1], sum / (double)n);
+}
+
+static int
+test_source(struct test_run *t, const char *path)
+{
+	struct source		*src;
+	struct source_item	 it;
+	char			*cause = NULL;
+	int			 r, rc = 0;
+
+	if (source_local_open(path, &src, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		return (strcmp(path, "-") != 0 && access(path, F_OK) != 0 ?
+		    EX_NOINPUT : EX_DATAERR);
+	}
+	while ((r = source_next(src, &it, &cause)) == 0) {
+		if (t->o->time && t->ntimes == t->ctimes) {
+			t->ctimes = t->ctimes == 0 ? 1024 : t->ctimes * 2;
+			t->times = xreallocarray(t->times, t->ctimes,
+			    sizeof *t->times);
+		}
+		if ((r = test_one(t, it.where, it.data, it.len)) != 0)
+			rc = r;
+	}
+	if (r == -1) {
+		log_error("%s: %s", path, cause);
+		free(cause);
+		rc = EX_IOERR;
+	}
+	source_close(src);
+	return (rc);
+}
+
+static int
+rules_test(struct globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "customer-tickets", required_argument, NULL, 'c' },
+		{ "explain", no_argument, NULL, 'e' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "language", required_argument, NULL, 'l' },
+		{ "new", no_argument, NULL, 'n' },
+		{ "reply", no_argument, NULL, 'r' },
+		{ "rules", required_argument, NULL, 'R' },
+		{ "time", no_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct test_opts	 o;
+	struct test_run		 t;
+	struct store		*st = NULL;
+	char			*cause = NULL, *end;
+	int			 ch, i, rc, r;
+
+	memset(&o, 0, sizeof o);
+	o.new_ticket = -1;
+	o.customer_tickets = -1;
+	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o.customer_tickets = strtoll(optarg, &end, 10);
+			if (*end != '\0' || o.customer_tickets < 0)
+				cmd_usage(EX_USAGE);
+			break;
+		case 'e':
+			o.explain = 1;
+			break;
+		case 'j':
+			o.json = 1;
+			break;
+		case 'l':
+			o.language = optarg;
+			break;
+		case 'n':
+		case 'r':
+			o.new_ticket = ch == 'n';
+			break;
+		case 'R':
+			o.rules = xreallocarray(o.rules, o.nrules + 1,
+			    sizeof *o.rules);
+			o.rules[o.nrules++] = optarg;
+			break;
+		case 't':
+			o.time = 1;
+			break;
+		default:
+			cmd_usage(EX_USAGE);
+		}
+	}
+	if (optind >= argc)
+		cmd_usage(EX_USAGE);
+	memset(&t, 0, sizeof t);
+	t.g = g;
+	t.o = &o;
+	t.first = 1;
+	rc = o.nrules > 0 ? load_paths(g, o.rules, o.nrules, &t.rs) :
+	    cmd_load_rules(g, &t.rs);
+	free(o.rules);
+	if (rc != 0)
+		return (rc);
+	if (t.rs == NULL) {
+		log_warnx("no rule files configured: nothing fires");
+		if (rules_load_string("(none)", "", &t.rs, &cause) != 0)
+			fatalx("an empty rule set: %s", cause);
+	}
+	/* Facts come from the database when there is one: never written. */
+	if (access(cmd_db_path(g), F_OK) == 0 &&
+	    (rc = cmd_open_store(g, 0, &st)) != 0) {
+		rules_free(t.rs);
+		return (rc);
+	}
+	t.in = ingest_new(st, &g->conf, 1);
+	t.ctx = rules_ctx_new(t.rs);
+	if (o.json && !o.time)
+		t.out = json_array();
+	for (i = optind; i < argc; i++) {
+		if ((r = test_source(&t, argv[i])) != 0)
+			rc = r;
+	}
+	if (o.time)
+		time_report(&t);
+	else if (o.json) {
+		json_dumpf(t.out, stdout, JSON_INDENT(2) |
+		    JSON_PRESERVE_ORDER);
+		putchar('\n');
+	}
+	json_decref(t.out);
+	free(t.times);
+	rules_ctx_free(t.ctx);
+	ingest_free(t.in, NULL);
+	store_close(st);
+	rules_free(t.rs);
+	return (rc);
+}
+
+int
+cmd_rules(struct globals *g, int argc, char **argv)
+{
+	if (argc < 2)
+		cmd_usage(EX_USAGE);
+	optind = 1;
+	if (strcmp(argv[1], "check") == 0)
+		return (rules_check(g, argc - 1, argv + 1));
+	if (strcmp(argv[1], "test") == 0)
+		return (rules_test(g, argc - 1, argv + 1));
+	log_error("unknown rules command '%s' (check, test)", argv[1]);
+	cmd_usage(EX_USAGE);
+}

@@ -1,0 +1,127 @@
+/* helpq - test-policy.c: due times in calendar and business hours. */
+#include "compat.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "policy.h"
+#include "../tap.h"
+
+/* Local time (TZ) of a "YYYY-MM-DD HH:MM" string. */
+static time_t
+at(const char *s)
+{
+	struct tm	tm;
+
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(s, "%d-%d-%d %d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	    &tm.tm_hour, &tm.tm_min) != 5)
+		return (-1);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	tm.tm_isdst = -1;
+	return (mktime(&tm));
+}
+
+static const char *
+fmt(time_t t)
+{
+	static char	buf[64];
+	struct tm	tm;
+
+	if (t == 0)
+		return ("never");
+	localtime_r(&t, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+	return (buf);
+}
+
+static void
+test_due(void)
+{
+	struct policy	p;
+	char		*why = NULL;
+	static const struct {
+		const char	*start;
+		int		 hours;
+		int		 business;
+		const char	*due;
+	} t[] = {
+		/* Calendar: plain addition, across the DST change too. */
+		{ "2026-11-23 10:00", 24, 0, "2026-11-24 10:00" },
+		{ "2026-03-28 12:00", 24, 0, "2026-03-29 13:00" },
+		/* Business, Mon-Fri 09:00-17:00 in Europe/Berlin. */
+		{ "2026-11-23 10:00", 4, 1, "2026-11-23 14:00" },
+		{ "2026-11-23 16:00", 4, 1, "2026-11-24 12:00" },
+		{ "2026-11-23 07:00", 8, 1, "2026-11-23 17:00" },
+		{ "2026-11-23 18:00", 1, 1, "2026-11-24 10:00" },
+		{ "2026-11-27 16:30", 1, 1, "2026-11-30 09:30" },
+		{ "2026-11-28 11:00", 24, 1, "2026-12-02 17:00" },
+		/* Holidays are skipped. */
+		{ "2026-12-23 16:00", 2, 1, "2026-12-28 10:00" },
+		/* A business day across the DST change is still 8 hours. */
+		{ "2026-03-27 16:00", 2, 1, "2026-03-30 10:00" },
+	};
+	size_t	i;
+
+	setenv("TZ", "Europe/Berlin", 1);
+	tzset();
+	policy_defaults(&p);
+	ok(policy_parse_holidays(&p, "2026-12-24, 2026-12-25 2026-12-26",
+	    &why) == 0, "holidays parse");
+	for (i = 0; i < nitems(t); i++)
+		is_str(fmt(policy_due(&p, at(t[i].start), t[i].hours * 3600,
+		    t[i].business)), t[i].due, "%s + %dh %s", t[i].start,
+		    t[i].hours, t[i].business ? "business" : "calendar");
+
+	ok(policy_parse_hours(&p, "mon-fri 08:00-12:00, sat 10:00-14:00",
+	    &why) == 0, "hours parse");
+	is_str(fmt(policy_due(&p, at("2026-11-27 11:00"), 4 * 3600, 1)),
+	    "2026-11-28 13:00", "Saturday hours count");
+	ok(policy_parse_hours(&p, "sun closed", &why) == 0, "all closed "
+	    "parses");
+	is_int(policy_due(&p, at("2026-11-27 11:00"), 3600, 1), 0,
+	    "never open: no due time");
+	policy_clear(&p);
+}
+
+static void
+test_parse_errors(void)
+{
+	static const char *const bad_hours[] = {
+		"mon-fri", "mon-fri 9-17", "mon-fri 17:00-09:00", "moon 09:00-"
+		"17:00", "mon-fri 09:00-25:00", "mon-fri 09:60-17:00",
+	};
+	static const char *const bad_days[] = {
+		"2026-13-01", "26-12-24", "christmas", "2026-12-24x",
+	};
+	struct policy	p;
+	char		*why;
+	size_t		 i;
+
+	policy_defaults(&p);
+	for (i = 0; i < nitems(bad_hours); i++) {
+		why = NULL;
+		ok(policy_parse_hours(&p, bad_hours[i], &why) == -1 &&
+		    why != NULL, "hours '%s' refused", bad_hours[i]);
+		free(why);
+	}
+	is_int(p.week[1].open, 9 * 60, "a refused value changes nothing");
+	for (i = 0; i < nitems(bad_days); i++) {
+		why = NULL;
+		ok(policy_parse_holidays(&p, bad_days[i], &why) == -1 &&
+		    why != NULL, "holiday '%s' refused", bad_days[i]);
+		free(why);
+	}
+	policy_clear(&p);
+}
+
+int
+main(void)
+{
+	test_due();
+	test_parse_errors();
+	return (done_testing());
+}
