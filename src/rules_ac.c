@@ -57,6 +57,37 @@ rules_ac_new(void)
 	return (xcalloc(1, sizeof (struct rules_ac)));
 }
 
+/*
+ * Caseless PCRE2 with Unicode matches 's' to U+017F (long s) and 'k' to
+ * U+212A (Kelvin sign): the only characters outside ASCII that fold to an
+ * ASCII letter. Text holding either is scanned as a copy with them turned
+ * into s and k, so caseless literals may keep those letters; literals are
+ * folded the same way, so one holding U+212A still finds it.
+ */
+static char *
+ac_fold_copy(const char *text, size_t len, size_t *lenp)
+{
+	char	*out;
+	size_t	 i, o = 0;
+
+	out = xmalloc(len + 1);
+	for (i = 0; i < len; i++) {
+		if (i + 1 < len && (unsigned char)text[i] == 0xc5 &&
+		    (unsigned char)text[i + 1] == 0xbf) {
+			out[o++] = 's';
+			i++;
+		} else if (i + 2 < len && (unsigned char)text[i] == 0xe2 &&
+		    (unsigned char)text[i + 1] == 0x84 &&
+		    (unsigned char)text[i + 2] == 0xaa) {
+			out[o++] = 'k';
+			i += 2;
+		} else
+			out[o++] = text[i];
+	}
+	*lenp = o;
+	return (out);
+}
+
 void
 rules_ac_add(struct rules_ac *ac, const char *lit, size_t len, uint32_t id)
 {
@@ -72,9 +103,8 @@ rules_ac_add(struct rules_ac *ac, const char *lit, size_t len, uint32_t id)
 		ac->lits = xreallocarray(ac->lits, ac->slits, sizeof *ac->lits);
 	}
 	l = &ac->lits[ac->nlits++];
-	l->s = xmalloc(len + 1);
+	l->s = ac_fold_copy(lit, len, &len);
 	for (i = 0; i < len; i++) {
-		l->s[i] = lit[i];
 		if (l->s[i] >= 'A' && l->s[i] <= 'Z')
 			l->s[i] += 'a' - 'A';
 	}
@@ -245,8 +275,27 @@ ac_report(const struct rules_ac *ac, uint32_t s, uint8_t *seen,
 	return (n);
 }
 
+static size_t	ac_scan(const struct rules_ac *, const char *, size_t,
+		    uint8_t *);
+
 size_t
 rules_ac_scan(const struct rules_ac *ac, const char *text, size_t len,
+    uint8_t *seen)
+{
+	char	*folded;
+	size_t	 flen, n;
+
+	if (memmem(text, len, "\xc5\xbf", 2) == NULL &&
+	    memmem(text, len, "\xe2\x84\xaa", 3) == NULL)
+		return (ac_scan(ac, text, len, seen));
+	folded = ac_fold_copy(text, len, &flen);
+	n = ac_scan(ac, folded, flen, seen);
+	free(folded);
+	return (n);
+}
+
+static size_t
+ac_scan(const struct rules_ac *ac, const char *text, size_t len,
     uint8_t *seen)
 {
 	const uint8_t	*p = (const uint8_t *)text, *end = p + len;

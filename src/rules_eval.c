@@ -38,6 +38,7 @@ struct rules_ctx {
 	pcre2_jit_stack		*jit;
 	uint8_t			*seen;		/* literal ids found */
 	uint8_t			*scanned;	/* scanners run */
+	uint8_t			*nomatch;	/* regexes known not to match */
 	struct buf		 text;		/* a field's values, joined */
 	struct buf		 fmt;		/* one formatted address */
 
@@ -71,6 +72,7 @@ rules_ctx_new(const struct rules *rs)
 		pcre2_jit_stack_assign(c->mctx, NULL, c->jit);
 	c->seen = xcalloc(rs->nlits / 8 + 1, 1);
 	c->scanned = xcalloc(rs->nscanners + 1, 1);
+	c->nomatch = xcalloc(rs->nregexes / 8 + 1, 1);
 	buf_init(&c->text);
 	buf_init(&c->fmt);
 	return (c);
@@ -105,6 +107,7 @@ rules_ctx_free(struct rules_ctx *c)
 	pcre2_jit_stack_free(c->jit);
 	free(c->seen);
 	free(c->scanned);
+	free(c->nomatch);
 	buf_free(&c->text);
 	buf_free(&c->fmt);
 	free(c);
@@ -405,20 +408,24 @@ limit_hit(struct rules_ctx *c, int rc)
 static int
 test_regex(struct rules_ctx *c, const struct rules_node *n, int *skipped)
 {
-	const char	*v, *addr;
-	size_t		 i;
-	int		 rc;
+	const struct rules_regex	*re = n->re;
+	const char			*v, *addr;
+	size_t				 i;
+	int				 rc;
 
-	if (!prefilter_pass(c, n->re)) {
+	if (!prefilter_pass(c, re)) {
 		*skipped = 1;
 		return (0);
 	}
+	/* Another condition had the same regex on the same field. */
+	if (c->nomatch[re->index / 8] & (1 << (re->index % 8)))
+		return (0);
 	for (i = 0; (v = field_value(c, n->what, n->header, i, &addr)) !=
 	    NULL; i++) {
-		rc = pcre2_match(n->re->code, (PCRE2_SPTR)v, strlen(v), 0, 0,
+		rc = pcre2_match(re->code, (PCRE2_SPTR)v, strlen(v), 0, 0,
 		    c->md, c->mctx);
 		if (rc >= 0) {
-			captures_take(c, n->re, v);
+			captures_take(c, re, v);
 			trace_test(c, n, n->op == RO_MATCH, 0, v,
 			    pcre2_get_ovector_pointer(c->md));
 			return (1);
@@ -426,6 +433,7 @@ test_regex(struct rules_ctx *c, const struct rules_node *n, int *skipped)
 		if (rc != PCRE2_ERROR_NOMATCH)
 			limit_hit(c, rc);
 	}
+	c->nomatch[re->index / 8] |= 1 << (re->index % 8);
 	return (0);
 }
 
@@ -782,6 +790,7 @@ rules_eval(struct rules_ctx *c, const struct message *msg,
 	c->v = v;
 	memset(c->seen, 0, rs->nlits / 8 + 1);
 	memset(c->scanned, 0, rs->nscanners + 1);
+	memset(c->nomatch, 0, rs->nregexes / 8 + 1);
 	for (i = 0; i < rs->nrules && !v->stopped; i++) {
 		r = &rs->rules[i];
 		c->rule = r;

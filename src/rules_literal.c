@@ -18,8 +18,9 @@
  *
  * Caseless matching (PCRE2_UTF|PCRE2_UCP) folds Unicode case, and two ASCII
  * letters have non-ASCII case partners: 'k' (U+212A KELVIN SIGN) and 's'
- * (U+017F LATIN SMALL LETTER LONG S). The scanner folds ASCII only, so in
- * caseless mode these letters and every non-ASCII character end the run.
+ * (U+017F LATIN SMALL LETTER LONG S). The scanner folds ASCII letters and
+ * those two (rules_ac_scan), so in caseless mode every other non-ASCII
+ * character ends the run.
  *
  * Extended mode assumes PCRE2's default newline (LF, or ANY/ANYCRLF) for
  * the end of a '#' comment; a comment holding another line break gives up.
@@ -213,14 +214,9 @@ utf8_len(const unsigned char *p, const unsigned char *end)
 static int
 lit_usable(const struct lit_parse *ps, const unsigned char *ch, size_t n)
 {
-	unsigned char	c;
-
 	if (n != 1)
 		return (!ps->caseless);
-	c = ch[0] | 0x20;
-	if (ch[0] == '\0')
-		return (0);
-	return (!ps->caseless || (c != 'k' && c != 's'));
+	return (ch[0] != '\0');
 }
 
 static int

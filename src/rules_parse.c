@@ -362,7 +362,27 @@ regex_free(struct rules_regex *re)
 		return;
 	pcre2_code_free(re->code);
 	free(re->lits);
+	free(re->header);
+	free(re->pattern);
 	free(re);
+}
+
+/* The same pattern with the same flags on the same field, if compiled. */
+static struct rules_regex *
+regex_find(const struct rules *rs, enum rules_what what, const char *header,
+    const char *pattern, int flags)
+{
+	struct rules_regex	*re;
+	uint32_t		 i;
+
+	for (i = 0; i < rs->nregexes; i++) {
+		re = rs->regexes[i];
+		if (re->what == what && re->flags == flags &&
+		    strcmp(re->pattern, pattern) == 0 && (what != RW_HEADER ||
+		    strcasecmp(re->header, header) == 0))
+			return (re);
+	}
+	return (NULL);
 }
 
 static int
@@ -420,6 +440,11 @@ regex_compile(struct parser *p, enum rules_what what, const char *header)
 	int			 err;
 	const char		*at;
 
+	if ((re = regex_find(p->rs, what, header, p->tok.text,
+	    p->tok.flags)) != NULL) {
+		captures_add(p, re->code);
+		return (re);
+	}
 	opts = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
 	if (p->tok.flags & RULES_RE_CASELESS)
 		opts |= PCRE2_CASELESS;
@@ -452,6 +477,14 @@ regex_compile(struct parser *p, enum rules_what what, const char *header)
 		p->rs->max_captures = n + 1;
 	captures_add(p, re->code);
 	regex_prefilter(p, re, p->tok.text, p->tok.flags, what, header);
+	re->what = what;
+	re->header = header != NULL ? xstrdup(header) : NULL;
+	re->pattern = xstrdup(p->tok.text);
+	re->flags = p->tok.flags;
+	re->index = p->rs->nregexes;
+	p->rs->regexes = xreallocarray(p->rs->regexes, p->rs->nregexes + 1,
+	    sizeof *p->rs->regexes);
+	p->rs->regexes[p->rs->nregexes++] = re;
 	return (re);
 }
 
@@ -465,7 +498,6 @@ node_free(struct rules_node *n)
 	node_free(n->a);
 	node_free(n->b);
 	free(n->header);
-	regex_free(n->re);
 	free(n->value);
 	free(n->source);
 	free(n);
@@ -1126,6 +1158,9 @@ rules_free(struct rules *rs)
 	for (i = 0; i < rs->nrules; i++)
 		rule_clear(&rs->rules[i]);
 	free(rs->rules);
+	for (i = 0; i < rs->nregexes; i++)
+		regex_free(rs->regexes[i]);
+	free(rs->regexes);
 	for (i = 0; i < rs->nscanners; i++) {
 		free(rs->scanners[i].header);
 		rules_ac_free(rs->scanners[i].ac);

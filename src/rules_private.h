@@ -110,12 +110,22 @@ enum rules_op {
 	RO_EXISTS
 };
 
+/*
+ * A compiled regex on one field. Conditions that test the same field
+ * with the same pattern and flags share one (rules->regexes owns them),
+ * so a message is matched against it once.
+ */
 struct rules_regex {
 	pcre2_code	*code;
 	uint32_t	*lits;		/* prefilter literal ids */
 	size_t		 nlits;		/* 0: always run the regex */
 	int		 scanner;	/* which prefilter scans its text */
 	uint32_t	 ncaptures;	/* numbered groups */
+	uint32_t	 index;		/* in rules->regexes */
+	enum rules_what	 what;		/* what it is matched against */
+	char		*header;	/* RW_HEADER */
+	char		*pattern;
+	int		 flags;
 };
 
 enum rules_node_type {
@@ -132,7 +142,7 @@ struct rules_node {
 	enum rules_what		 what;
 	enum rules_op		 op;
 	char			*header;	/* RW_HEADER: the field name */
-	struct rules_regex	*re;		/* ~ and !~ */
+	struct rules_regex	*re;		/* ~ and !~; rules owns it */
 	char			*value;		/* = and != */
 	int64_t			 number;	/* tickets compared with */
 	char			*source;	/* the test as written */
@@ -192,6 +202,8 @@ struct rules {
 	size_t			 nfiles;
 	struct rules_scanner	*scanners;
 	size_t			 nscanners;
+	struct rules_regex	**regexes;	/* every distinct one */
+	uint32_t		 nregexes;
 	uint32_t		 nlits;		/* literal ids handed out */
 	uint32_t		 max_captures;	/* over all regexes */
 	uint32_t		 match_limit;
@@ -226,7 +238,8 @@ void	 rules_literals_free(char **lits, size_t n);
  * returns NULL; free it with rules_ac_free, which accepts NULL) takes
  * literals and ids (< 2^31, may repeat) with rules_ac_add, is built once
  * with rules_ac_build, and can then be scanned any number of times.
- * rules_ac_scan folds the ASCII letters of text and sets bit id of seen
+ * rules_ac_scan folds the ASCII letters of text (and U+017F and U+212A,
+ * which caseless PCRE2 matches to s and k) and sets bit id of seen
  * (caller-zeroed, at least rules_ac_max_id() / 8 + 1 bytes) for every
  * literal that occurs; it returns how many bits it set that were not set
  * before, and stops early once all of its ids are set.

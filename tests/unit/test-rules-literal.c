@@ -49,17 +49,20 @@ static const struct lit_case cases[] = {
 	{ "Kündigung", 0, "kündigung", "Kündigung" },
 	{ "kind regards", 0, "kind regards", "kind regards" },
 
-	/* Caseless: non-ASCII, k (U+212A) and s (U+017F) break runs. */
+	/*
+	 * Caseless: non-ASCII breaks runs; k and s do not, the scanner reads
+	 * U+212A and U+017F as k and s.
+	 */
 	{ "Pa\xc3\x9fwort", I, "wort", "PA\xc3\x9fWORT" },
-	{ "password", I, "word", "PA" LONG_S LONG_S "WORD" },
-	{ "kind regards", I, "ind regard", KELVIN "IND REGARD" LONG_S },
+	{ "password", I, "password", "PA" LONG_S LONG_S "WORD" },
+	{ "kind regards", I, "kind regards", KELVIN "IND REGARD" LONG_S },
 	{ "Kündigung", I, "ndigung", "KÜNDIGUNG" },
 	{ "grüße", I, NULL, "GRÜßE" },
 	{ "Ελληνικά", I, NULL, "ελληνικά" },
-	{ "(?i)Kilo", 0, "ilo", KELVIN "ILO" },
-	{ "(?i:Kelvin)x", 0, "elvin", KELVIN "ELVINx" },
+	{ "(?i)Kilo", 0, "kilo", KELVIN "ILO" },
+	{ "(?i:Kelvin)x", 0, "kelvin", KELVIN "ELVINx" },
 	{ "Kelvin", 0, "kelvin", "Kelvin" },
-	{ "ab(?i)kcd", 0, NULL, "ab" KELVIN "CD" },
+	{ "ab(?i)kcd", 0, "kcd", "ab" KELVIN "CD" },
 	{ "abcd(?i)def", 0, "abcd", "abcdDEF" },
 	{ "(?-i)abc", I, "abc", "abc" },
 
@@ -213,33 +216,33 @@ static const struct lit_case cases[] = {
 	{ "abc\\", 0, NULL, NULL },
 
 	/* The peer benchmark's bench/rules.txt; helpq runs them with i. */
-	{ "^Subject:.*(invoice|rechnung|receipt|payment)", I, "ubject:",
+	{ "^Subject:.*(invoice|rechnung|receipt|payment)", I, "subject:",
 	    "Subject: Your Invoice" },
-	{ "^Subject:.*(refund|chargeback|erstattung)", I, "ubject:",
+	{ "^Subject:.*(refund|chargeback|erstattung)", I, "subject:",
 	    "Subject: Erstattung" },
 	{ "^Subject:.*(password|passwort|login|2fa|locked out)", I,
-	    "ubject:", "Subject: Passwort vergessen" },
-	{ "^Subject:.*(cancel|kündigung|unsubscribe)", I, "ubject:",
+	    "subject:", "Subject: Passwort vergessen" },
+	{ "^Subject:.*(cancel|kündigung|unsubscribe)", I, "subject:",
 	    "Subject: KÜNDIGUNG" },
-	{ "^Subject:.*(urgent|dringend|asap|emergency)", I, "ubject:",
+	{ "^Subject:.*(urgent|dringend|asap|emergency)", I, "subject:",
 	    "Subject: ASAP" },
-	{ "^Subject:.*(bug|crash|error|exception|fehler)", I, "ubject:",
+	{ "^Subject:.*(bug|crash|error|exception|fehler)", I, "subject:",
 	    "Subject: Fehler im Export" },
-	{ "^Subject:.*\\[(PATCH|RFC)[^]]*\\]", I, "ubject:",
+	{ "^Subject:.*\\[(PATCH|RFC)[^]]*\\]", I, "subject:",
 	    "Subject: [PATCH] mips: fix" },
 	{ "^Subject:.*(out of office|abwesenheit|automatic reply|autoreply|"
-	    "vacation)", I, "ubject:", "Subject: Abwesenheit" },
+	    "vacation)", I, "subject:", "Subject: Abwesenheit" },
 	{ "^Subject:.*(undeliver|delivery status|returned mail|failure notice|"
 	    "mail delivery failed)", I,
-	    "delivery |failure notice|returned mail|undeliver",
+	    "delivery status|failure notice|mail delivery failed|returned mail|undeliver",
 	    "Subject: Undelivered Mail Returned to Sender" },
-	{ "^Subject:.*(ticket|case) ?#?[0-9][0-9][0-9][0-9]+", I, "ubject:",
+	{ "^Subject:.*(ticket|case) ?#?[0-9][0-9][0-9][0-9]+", I, "subject:",
 	    "Subject: Ticket #12345" },
-	{ "^Subject: *(re|aw|fw|fwd|wg|sv)(\\[[0-9]+\\])?:", I, "ubject:",
+	{ "^Subject: *(re|aw|fw|fwd|wg|sv)(\\[[0-9]+\\])?:", I, "subject:",
 	    "Subject: AW[2]: Rechnung" },
-	{ "^Subject:.*=\\?[a-z0-9_-]+\\?[bq]\\?", I, "ubject:",
+	{ "^Subject:.*=\\?[a-z0-9_-]+\\?[bq]\\?", I, "subject:",
 	    "Subject: =?UTF-8?B?w7w=?=" },
-	{ "^From:.*(mailer-daemon|postmaster)@", I, "from:",
+	{ "^From:.*(mailer-daemon|postmaster)@", I, "mailer-daemon|postmaster",
 	    "From: MAILER-DAEMON@example.com" },
 	{ "^From:.*(noreply|no-reply|do-not-reply|donotreply)@", I,
 	    "noreply|no-reply|do-not-reply|donotreply",
@@ -252,19 +255,19 @@ static const struct lit_case cases[] = {
 	    "From: Νίκος <nikos@example.gr>" },
 	{ "^From:.*,.*<", I, "from:", "From: Doe, John <j@example.com>" },
 	{ "^To:.*(support|help|hilfe|service)@", I,
-	    "upport|help|hilfe|ervice", "To: Support@example.com" },
-	{ "^(To|Cc):.*(sales|billing|accounts)@", I, "ale|billing|account",
+	    "support|help|hilfe|service", "To: Support@example.com" },
+	{ "^(To|Cc):.*(sales|billing|accounts)@", I, "sales|billing|accounts",
 	    "Cc: billing@example.com" },
-	{ "^Auto-Submitted: *auto-(replied|generated)", I, "ubmitted:",
+	{ "^Auto-Submitted: *auto-(replied|generated)", I, "auto-submitted:",
 	    "Auto-Submitted: auto-replied" },
 	{ "^Precedence: *(bulk|junk|list)", I, "precedence:",
 	    "Precedence: bulk" },
-	{ "^List-(Id|Unsubscribe|Post):", I, NULL,
+	{ "^List-(Id|Unsubscribe|Post):", I, "list-",
 	    "List-Id: <linux-mips.linux-mips.org>" },
-	{ "^X-Auto-Response-Suppress:", I, "x-auto-re",
+	{ "^X-Auto-Response-Suppress:", I, "x-auto-response-suppress:",
 	    "X-Auto-Response-Suppress: All" },
 	{ "^X-Autoreply:", I, "x-autoreply:", "X-Autoreply: yes" },
-	{ "^X-Autorespond:", I, "x-autore", "X-Autorespond: yes" },
+	{ "^X-Autorespond:", I, "x-autorespond:", "X-Autorespond: yes" },
 	{ "^Return-Path: *<>", I, "return-path:", "Return-Path: <>" },
 	{ "^Content-Type: *multipart/report", I, "multipart/report",
 	    "Content-Type: multipart/report; report-type=delivery-status" },
@@ -274,14 +277,14 @@ static const struct lit_case cases[] = {
 	    "content-type:", "Content-Type: text/plain; charset=ISO-8859-7" },
 	{ "^Content-Type:.*charset.?(iso-8859-1|iso-8859-15|windows-1252)", I,
 	    "content-type:", "Content-Type: text/plain; charset=windows-1252" },
-	{ "^X-Spam-(Flag|Status): *yes", I, "pam-", "X-Spam-Flag: YES" },
+	{ "^X-Spam-(Flag|Status): *yes", I, "x-spam-", "X-Spam-Flag: YES" },
 	{ "^X-Mailer:.*(outlook|thunderbird|apple mail)", I, "x-mailer:",
 	    "X-Mailer: Microsoft Outlook 16.0" },
 	{ "^In-Reply-To:.*<[^>]+>", I, "in-reply-to:",
 	    "In-Reply-To: <abc@example.com>" },
-	{ "^References:.*<[^>]+>", I, "reference",
+	{ "^References:.*<[^>]+>", I, "references:",
 	    "References: <abc@example.com>" },
-	{ "^Message-ID:.*@(localhost|example\\.(com|org))", I, "age-id:",
+	{ "^Message-ID:.*@(localhost|example\\.(com|org))", I, "message-id:",
 	    "Message-ID: <1@localhost>" },
 	{ "^Importance: *high", I, "importance:", "Importance: High" },
 	{ "^X-Priority: *[12]", I, "x-priority:", "X-Priority: 1 (Highest)" },
@@ -289,25 +292,26 @@ static const struct lit_case cases[] = {
 	    "Received: from x ([10.1.2.3])" },
 	{ "^Reply-To:.*@", I, "reply-to:", "Reply-To: a@example.com" },
 	{ "(order|bestellung) (number|nummer|no\\.?) *:? *[A-Z0-9-][A-Z0-9-]"
-	    "[A-Z0-9-][A-Z0-9-][A-Z0-9-]+", I, "order|tellung",
+	    "[A-Z0-9-][A-Z0-9-][A-Z0-9-]+", I, "bestellung|order",
 	    "Ihre Bestellung Nr. hm, Bestellung nummer: AB-12345" },
-	{ "(tracking|sendungs)(nummer| number)", I, "nummer| number",
+	{ "(tracking|sendungs)(nummer| number)", I, "tracking|sendungs",
 	    "Ihre Sendungsnummer lautet" },
-	{ "(credit card|kreditkarte|iban|bic)", I, "bic|iban|redit",
+	{ "(credit card|kreditkarte|iban|bic)", I, "bic|credit card|iban|kreditkarte",
 	    "Ihre IBAN bitte" },
-	{ "https?://[^ ]*(unsubscribe|optout)", I, "cribe|optout",
+	{ "https?://[^ ]*(unsubscribe|optout)", I, "optout|unsubscribe",
 	    "https://example.com/unsubscribe?id=1" },
 	{ "^> .*wrote:$", I, "wrote:", "> On Monday, Bob wrote:" },
 	{ "^-- $", I, "-- ", "-- " },
 	{ "(kind regards|best regards|mit freundlichen grüßen|viele grüße)",
-	    I, "ind regard|t regard|mit freundlichen gr|viele gr",
+	    I, "kind regards|best regards|mit freundlichen gr|viele gr",
 	    "Mit freundlichen Grüßen" },
 	{ "(attached|anbei|im anhang)", I, "attached|anbei|im anhang",
 	    "Die Rechnung anbei." },
 	{ "(not work|does not work|funktioniert nicht|broken)", I,
-	    "not wor|tioniert nicht|bro", "Das Login funktioniert nicht" },
+	    "not work|funktioniert nicht|broken",
+	    "Das Login funktioniert nicht" },
 	{ "(Final-Recipient|Action: failed|Status: 5\\.[0-9]\\.[0-9])", I,
-	    "final-recipient|action: failed|tatu", "Status: 5.1.1" },
+	    "final-recipient|action: failed|status: 5.", "Status: 5.1.1" },
 };
 
 /*
@@ -421,7 +425,7 @@ static const char *const texts[] = {
 	"Ευχαριστώ πολύ για την άμεση απάντηση!",
 	"ΤΙΜΟΛΌΓΙΟ ΑΡΙΘΜΌΣ 42",
 	"Straße, Größe, Übergröße, ÄÖÜ äöü ß ẞ",
-	"ſtraße and " KELVIN "elvin",
+	"ſtraße and " KELVIN "kelvin",
 	"mIxEd CaSe SuBjEcT: InVoIcE",
 	"pAsSwOrD ReSeT",
 	"foo bar baz foobar foobarbaz colour colr",
@@ -459,17 +463,26 @@ show(const char *s)
 	return (o);
 }
 
-/* ASCII-fold a copy of len bytes. */
+/* Fold a copy of len bytes as the scanner does: ASCII, U+017F, U+212A. */
 static char *
 fold(const char *s, size_t len)
 {
 	char	*f;
-	size_t	 i;
+	size_t	 i, o = 0;
 
 	f = xmalloc(len + 1);
-	for (i = 0; i < len; i++)
-		f[i] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i];
-	f[len] = '\0';
+	for (i = 0; i < len; i++) {
+		if (i + 1 < len && memcmp(s + i, LONG_S, 2) == 0) {
+			f[o++] = 's';
+			i++;
+		} else if (i + 2 < len && memcmp(s + i, KELVIN, 3) == 0) {
+			f[o++] = 'k';
+			i += 2;
+		} else
+			f[o++] = s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' :
+			    s[i];
+	}
+	f[o] = '\0';
 	return (f);
 }
 
@@ -677,17 +690,23 @@ compile(const char *re, size_t len, int flags)
 	return (code);
 }
 
-/* Does one of the literals occur in the folded text? */
+/* Does one of the literals, folded as the scanner folds them, occur in
+ * the folded text? */
 static int
 lits_in(char **lits, size_t n, const char *folded, size_t len)
 {
-	size_t	i;
+	char	*l;
+	size_t	 i;
+	int	 found = 0;
 
-	for (i = 0; i < n; i++) {
-		if (memmem(folded, len, lits[i], strlen(lits[i])) != NULL)
-			return (1);
+	/* Folding may shorten the text: len is an upper bound. */
+	len = strnlen(folded, len);
+	for (i = 0; i < n && !found; i++) {
+		l = fold(lits[i], strlen(lits[i]));
+		found = memmem(folded, len, l, strlen(l)) != NULL;
+		free(l);
 	}
-	return (0);
+	return (found);
 }
 
 /*
@@ -1019,10 +1038,7 @@ test_random_regexes(void)
 				continue;
 			matched++;
 			f = fold(text.data, text.len);
-			for (i = 0; i < n; i++) {
-				if (strstr(f, lits[i]) != NULL)
-					break;
-			}
+			i = lits_in(lits, n, f, strlen(f)) ? 0 : n;
 			free(f);
 			if (i == n && bad++ < 5)
 				diag("/%s/ (flags %d) matches '%s' without "
@@ -1050,9 +1066,10 @@ naive(char **lits, size_t *lens, uint32_t *ids, size_t n, const char *text,
 	size_t	 i, k = 0;
 
 	f = fold(text, len);
+	len = strlen(f);	/* folding may shorten it */
 	for (i = 0; i < n; i++) {
 		l = fold(lits[i], lens[i]);
-		if ((lens[i] == 0 || memmem(f, len, l, lens[i]) != NULL) &&
+		if ((lens[i] == 0 || memmem(f, len, l, strlen(l)) != NULL) &&
 		    !(seen[ids[i] >> 3] & (1 << (ids[i] & 7)))) {
 			seen[ids[i] >> 3] |= 1 << (ids[i] & 7);
 			k++;

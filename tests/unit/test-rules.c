@@ -675,6 +675,16 @@ test_prefilter(void)
 	}
 	rules_ctx_free(c);
 	rules_free(rs);
+
+	/* Caseless PCRE2 matches s to U+017F and k to U+212A: so does the
+	 * prefilter. */
+	if (eval("rule a {\n\twhen subject ~ /password kit/i\n\ttag hit\n}\n",
+	    "From: a@example.com\r\nSubject: PA\xc5\xbf\xc5\xbfWORD "
+	    "\xe2\x84\xaaIT\r\n\r\nx\r\n", NULL, &v1) == 0) {
+		ok(v1.ntags_add == 1, "long s and Kelvin sign: the rule still "
+		    "fires");
+		verdict_free(&v1);
+	}
 }
 
 static void
