@@ -52,6 +52,7 @@ struct rules_ctx {
 	struct rules_var	*vars;		/* named captures */
 	size_t			 nvars;
 	char			*num[10];	/* $1..$9 of the last match */
+	int			 captured;	/* vars or num set */
 };
 
 struct rules_ctx *
@@ -83,6 +84,9 @@ ctx_vars_clear(struct rules_ctx *c)
 {
 	size_t	i;
 
+	if (!c->captured)
+		return;
+	c->captured = 0;
 	for (i = 0; i < c->nvars; i++) {
 		free(c->vars[i].name);
 		free(c->vars[i].value);
@@ -267,6 +271,7 @@ captures_take(struct rules_ctx *c, const struct rules_regex *re,
 	PCRE2_SPTR	 table;
 	uint32_t	 count, size, i, n;
 
+	c->captured = 1;
 	for (i = 1; i < nitems(c->num); i++) {
 		free(c->num[i]);
 		c->num[i] = i <= re->ncaptures ? ovec_dup(subject, ov, i) :
@@ -793,6 +798,10 @@ rules_eval(struct rules_ctx *c, const struct message *msg,
 	memset(c->nomatch, 0, rs->nregexes / 8 + 1);
 	for (i = 0; i < rs->nrules && !v->stopped; i++) {
 		r = &rs->rules[i];
+		/* A trace shows every rule, so only an untraced run skips. */
+		if (r->gate != NULL && trace == NULL &&
+		    !prefilter_pass(c, r->gate))
+			continue;
 		c->rule = r;
 		c->limit_logged = 0;
 		c->tr = NULL;

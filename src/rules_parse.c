@@ -504,6 +504,7 @@ node_free(struct rules_node *n)
 }
 
 static struct rules_node *parse_or(struct parser *);
+static const struct rules_regex *gate_find(const struct rules_node *);
 
 /* Newlines are free where a condition cannot end. */
 static void
@@ -1107,6 +1108,7 @@ parse_rule(struct parser *p)
 	captures_clear(p);
 	if (p->lx.nerrors != errs)
 		goto fail_done;
+	r.gate = r.cond != NULL ? gate_find(r.cond) : NULL;
 	p->rs->rules = xreallocarray(p->rs->rules, p->rs->nrules + 1,
 	    sizeof *p->rs->rules);
 	p->rs->rules[p->rs->nrules++] = r;
@@ -1144,6 +1146,29 @@ parse_file(struct parser *p)
 		parse_rule(p);
 	}
 	rules_tok_clear(&p->tok);
+}
+
+/*
+ * A regex with prefilter literals that must match for the condition to
+ * hold: either side of an "and" will do; "or" and "not" give none.
+ */
+static const struct rules_regex *
+gate_find(const struct rules_node *n)
+{
+	const struct rules_regex	*g;
+
+	switch (n->type) {
+	case RN_AND:
+		if ((g = gate_find(n->a)) != NULL)
+			return (g);
+		return (gate_find(n->b));
+	case RN_TEST:
+		if (n->op == RO_MATCH && n->re->nlits > 0)
+			return (n->re);
+		return (NULL);
+	default:
+		return (NULL);
+	}
 }
 
 /* ---- loading ---- */

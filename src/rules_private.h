@@ -182,6 +182,12 @@ struct rules_rule {
 	const char		*file;		/* in rules->files */
 	unsigned		 line;
 	struct rules_node	*cond;		/* NULL: always */
+	/*
+	 * A regex the rule cannot fire without (one of an "and", never
+	 * under "or" or "not"), so a rule whose literals are all absent
+	 * is passed over without walking its conditions.
+	 */
+	const struct rules_regex *gate;		/* NULL: none; rules owns it */
 	struct rules_action	*actions;
 	size_t			 nactions;
 };

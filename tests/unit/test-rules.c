@@ -641,7 +641,15 @@ test_prefilter(void)
 	    "rule r4 {\n\twhen from ~ /example\\.de>$/\n\ttag r4\n}\n"
 	    "rule r5 {\n\twhen header \"Auto-Submitted\" ~ /auto-replied/"
 	    "\n\ttag r5\n}\n"
-	    "rule r6 {\n\twhen subject ~ /undelivered mail/i\n\ttag r6\n}\n";
+	    "rule r6 {\n\twhen subject ~ /undelivered mail/i\n\ttag r6\n}\n"
+	    /* Gated by one side of an "and": never, then once each. */
+	    "rule r7 {\n\twhen body !~ /zebra/ and subject ~ /zqzq/\n"
+	    "\ttag r7\n}\n"
+	    "rule r8 {\n\twhen body !~ /zebra/ and subject ~ "
+	    "/rechnung|undelivered/i\n\ttag r8\n}\n"
+	    /* Under "or" and "not": no gate. */
+	    "rule r9 {\n\twhen subject ~ /zqzq/ or not subject ~ /zqzq/\n"
+	    "\ttag r9\n}\n";
 	struct rules		*rs;
 	struct rules_ctx	*c;
 	struct rules_verdict	 v1, v2;
@@ -656,6 +664,10 @@ test_prefilter(void)
 	}
 	ok(rs->nscanners > 0 && rs->nlits > 0, "literals were found "
 	    "(%u literals, %zu texts)", rs->nlits, rs->nscanners);
+	ok(rs->nrules == 9 && rs->rules[6].gate != NULL &&
+	    rs->rules[7].gate != NULL && rs->rules[8].gate == NULL &&
+	    rs->rules[2].gate == NULL, "gates: \"and\" has one, \"or\", "
+	    "\"not\" and !~ none");
 	c = rules_ctx_new(rs);
 	for (i = 0; i < 2; i++) {
 		m = parse(i == 0 ? mail_de : mail_auto);
@@ -666,7 +678,7 @@ test_prefilter(void)
 		same = v1.ntags_add == v2.ntags_add;
 		for (j = 0; same && j < v1.ntags_add; j++)
 			same = strcmp(v1.tags_add[j], v2.tags_add[j]) == 0;
-		ok(same && v1.ntags_add == (i == 0 ? 4 : 3), "message %zu: "
+		ok(same && v1.ntags_add == (i == 0 ? 6 : 5), "message %zu: "
 		    "the same %zu tags with and without the prefilter", i,
 		    v1.ntags_add);
 		rules_verdict_clear(&v1);
