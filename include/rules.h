@@ -159,6 +159,10 @@ void	 rules_eval(struct rules_ctx *, const struct message *msg,
 	    struct rules_trace *trace);
 
 void	 rules_verdict_clear(struct rules_verdict *);
+
+/* Nonzero if a rule of rs (may be NULL) tests the language: identifying
+ * it costs more than most rules, so it is done only when needed. */
+int	 rules_uses_language(const struct rules *rs);
 void	 rules_trace_free(struct rules_trace *);
 
 /* "low", "normal", "high", "urgent", or NULL for RULES_PRIO_UNSET. */

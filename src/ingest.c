@@ -222,7 +222,9 @@ ingest_facts_for(struct ingest *in, const struct message *msg,
 		}
 		store_ticket_clear(&t);
 	}
-	if (f->language == NULL)
+	/* A new ticket keeps it; otherwise only a rule would ask. */
+	if (f->language == NULL && (ticket == 0 ||
+	    rules_uses_language(in->rules)))
 		f->language = ingest_language(in, msg);
 	return (0);
 }

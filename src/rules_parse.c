@@ -619,6 +619,8 @@ parse_test(struct parser *p)
 	}
 	if (i < nitems(rules_fields)) {
 		n->what = rules_fields[i].what;
+		if (n->what == RW_LANGUAGE)
+			p->rs->uses_language = 1;
 		rc = parse_match(p, n);
 	} else if (strcmp(kw, "all") == 0) {
 		n->what = RW_ALL;
@@ -1169,6 +1171,12 @@ gate_find(const struct rules_node *n)
 	default:
 		return (NULL);
 	}
+}
+
+int
+rules_uses_language(const struct rules *rs)
+{
+	return (rs != NULL && rs->uses_language);
 }
 
 /* ---- loading ---- */

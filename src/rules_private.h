@@ -215,6 +215,7 @@ struct rules {
 	uint32_t		 match_limit;
 	uint32_t		 depth_limit;
 	int			 prefilter_off;	/* tests compare with it off */
+	int			 uses_language;	/* a rule tests it */
 };
 
 /* Sorted keyword table, shared by parser and man page test. */
