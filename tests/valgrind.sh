@@ -6,7 +6,7 @@
 VG="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --suppressions=$TOP_SRCDIR/tests/valgrind.supp"
 
 for t in test-config test-message test-policy test-rules test-rules-literal \
-    test-store test-thread; do
+    test-secret test-store test-thread test-tls; do
 	$VG "$TOP_BUILDDIR/tests/unit/$t" > "$T/out" 2> "$T/err"
 	rc=$?
 	is "$rc" 0 "$t under valgrind"
