@@ -7,6 +7,8 @@
 
 #include "compat.h"
 
+#include <sys/time.h>
+
 #include "config.h"
 
 struct rules;
@@ -40,6 +42,32 @@ const char	*cmd_db_path(struct globals *);
  */
 int		 cmd_load_rules(struct globals *, struct rules **rp);
 
+/* A progress line on standard error while a terminal watches. */
+struct cmd_progress {
+	int		 on;
+	const char	*label;		/* "import", "INBOX" */
+	struct timeval	 start;
+	struct timeval	 last;
+	size_t		 total;
+};
+struct ingest;
+struct ingest_stats;
+struct source;
+double		 cmd_elapsed(const struct timeval *since);
+void		 cmd_progress_show(struct cmd_progress *, uint64_t done,
+		    int final);
+/*
+ * Run every message of src through in, with progress; *done counts them.
+ * Returns 0 or an exit status after saying why.
+ */
+int		 cmd_ingest_source(struct ingest *in, struct source *src,
+		    struct cmd_progress *, uint64_t *done);
+/* "N messages: ... new tickets, ..." or the same as JSON. */
+void		 cmd_ingest_summary(const struct ingest_stats *, double secs,
+		    int json);
+
 int		 cmd_rules(struct globals *, int, char **);
+int		 cmd_poll(struct globals *, int, char **);
+int		 cmd_run(struct globals *, int, char **);
 
 #endif

@@ -7,6 +7,49 @@
 #include <time.h>
 
 #include "policy.h"
+#include "secret.h"
+
+enum config_tls {
+	CONFIG_TLS_IMPLICIT = 0,	/* imaps: TLS from the first byte */
+	CONFIG_TLS_STARTTLS,
+	CONFIG_TLS_NONE			/* only when the config says so */
+};
+
+enum config_auth {
+	CONFIG_AUTH_LOGIN = 0,
+	CONFIG_AUTH_PLAIN,		/* AUTHENTICATE PLAIN */
+	CONFIG_AUTH_XOAUTH2		/* a bearer token as the secret */
+};
+
+/* What helpq does at first contact with a folder that holds mail. */
+enum config_start {
+	CONFIG_START_NOW = 0,		/* record it, acknowledge nothing */
+	CONFIG_START_DATE,		/* ... except mail since start_date */
+	CONFIG_START_ALL		/* treat all of it as new */
+};
+
+/* [imap]: the support mailbox. host NULL: no IMAP configured. */
+struct config_imap {
+	char		*host;
+	unsigned	 port;		/* 0: 993, or 143 without implicit TLS */
+	enum config_tls	 tls;
+	char		*ca_file;	/* NULL: the system's trust store */
+	char		*user;
+	enum config_auth auth;
+	struct secret_spec password;	/* or the OAuth2 token */
+	char		**folders;	/* incoming, in order; INBOX default */
+	size_t		 nfolders;
+	char		*sent;		/* agents' replies; NULL: none */
+	int		 keywords;	/* reflect tickets as keywords */
+	char		*queue_folder;	/* move here, %q = queue; NULL: no */
+	unsigned	 batch;		/* messages per UID FETCH */
+	size_t		 max_size;	/* larger: headers only; 0: no limit */
+	enum config_start start;
+	time_t		 start_date;
+	int		 idle;		/* use IDLE when the server has it */
+	time_t		 poll_interval;	/* helpq run without IDLE */
+	time_t		 timeout;	/* per network operation */
+};
 
 enum config_stranger {
 	CONFIG_STRANGER_LINK = 0,	/* new ticket linked to the old one */
@@ -42,6 +85,8 @@ struct config {
 	uint32_t	 match_limit;	/* PCRE2 limits per match */
 	uint32_t	 depth_limit;
 	int		 jit;		/* compile regexes to machine code */
+
+	struct config_imap imap;
 };
 
 /* Fill c with the built-in defaults. */

@@ -53,7 +53,21 @@ struct message;
 struct rules_facts;
 int		 ingest_facts(struct ingest *, const struct message *msg,
 		    struct rules_facts *f, int *outgoing, char **cause);
-/* Flushes, then frees. Returns what ingest_flush returned. */
+/*
+ * A dry run: nothing is ever committed; ingest_free rolls everything
+ * back. Reports (below) show what would have happened.
+ */
+void		 ingest_set_dry_run(struct ingest *);
+/*
+ * Call fn after each message, inside its transaction (so fn may read the
+ * store): where it came from, what happened, its ticket (0: none).
+ */
+typedef void	(*ingest_report_fn)(void *, const struct msg_origin *,
+		    enum ingest_result, int64_t ticket);
+void		 ingest_set_report(struct ingest *, ingest_report_fn,
+		    void *arg);
+/* Flushes (rolls back a dry run), then frees. Returns what ingest_flush
+ * returned. */
 int		 ingest_free(struct ingest *, char **cause);
 
 /*

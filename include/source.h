@@ -8,6 +8,8 @@
 
 #include "compat.h"
 
+#include <signal.h>
+
 struct source;
 
 /* One message handed out by a source; valid until the next call of next. */
@@ -17,6 +19,7 @@ struct source_item {
 	const char	*where;		/* file name, "mbox:offset", "stdin" */
 	uint32_t	 uidvalidity;	/* IMAP only, else 0 */
 	uint32_t	 uid;		/* IMAP only, else 0 */
+	int		 history;	/* there before helpq first looked */
 };
 
 struct source_ops {
@@ -43,6 +46,20 @@ struct source {
  */
 int	 source_local_open(const char *path, struct source **sp,
 	    char **cause);
+
+/*
+ * Open the new messages of an IMAP folder (after the UID the store has
+ * for it; all of it at first contact or after a UIDVALIDITY change) as a
+ * source, recording first contact in the store unless dry_run. Handing
+ * out stops early once *stop is set. Returns 0, 1 when the server has no
+ * such folder, or -1; *cause set for both.
+ */
+struct config_imap;
+struct imap;
+struct store;
+int	 source_imap_open(struct imap *, struct store *,
+	    const struct config_imap *, const char *folder, int dry_run,
+	    volatile sig_atomic_t *stop, struct source **sp, char **cause);
 
 int	 source_next(struct source *, struct source_item *, char **cause);
 int	 source_mark(struct source *, char **cause);

@@ -74,6 +74,8 @@ struct msg_origin {
 	uint32_t		 uidvalidity;	/* 0 when not IMAP */
 	uint32_t		 uid;		/* 0 when not IMAP */
 	time_t			 received;	/* when helpq read it */
+	int			 history;	/* there before helpq first
+						   looked: record, never ack */
 };
 
 /* A stored message as read back. Strings are owned by the store callback
@@ -294,6 +296,42 @@ int	 store_search(struct store *, const char *query, int limit,
 /* Raw bytes of a stored message (allocated; caller frees). */
 int	 store_message_raw(struct store *, int64_t id, char **rawp,
 	    size_t *lenp, char **cause);
+
+/*
+ * What helpq knows of one IMAP folder ("INBOX", "Sent"): messages with
+ * UIDs up to last_uid are stored (under this uidvalidity); those below
+ * history_uid were there at first contact; keywords are set up to
+ * reflected_uid.
+ */
+struct mailbox_state {
+	uint32_t		 uidvalidity;
+	uint32_t		 last_uid;
+	uint32_t		 history_uid;
+	uint32_t		 reflected_uid;
+	time_t			 updated;
+};
+
+/* Returns 0 (found), 1 (never seen) or -1. */
+int	 store_mailbox_get(struct store *, const char *mailbox,
+	    struct mailbox_state *, char **cause);
+/* Replace the folder's whole state (first contact, UIDVALIDITY change). */
+int	 store_mailbox_set(struct store *, const char *mailbox,
+	    const struct mailbox_state *, char **cause);
+/* Raise last_uid to uid if uidvalidity still holds; inside the
+ * transaction that stores the messages, so both commit or neither. */
+int	 store_mailbox_advance(struct store *, const char *mailbox,
+	    uint32_t uidvalidity, uint32_t uid, time_t when, char **cause);
+int	 store_mailbox_reflected(struct store *, const char *mailbox,
+	    uint32_t uidvalidity, uint32_t uid, char **cause);
+/* Walk the stored messages of a folder with after < uid <= upto, in UID
+ * order: fn(uid, ticket or 0, arg); non-zero from fn stops the walk. */
+typedef int (*store_uid_cb)(uint32_t uid, int64_t ticket, void *);
+int	 store_mailbox_messages(struct store *, const char *mailbox,
+	    uint32_t uidvalidity, uint32_t after, uint32_t upto,
+	    store_uid_cb fn, void *arg, char **cause);
+/* Where a message already stored is now (a folder resynchronised). */
+int	 store_message_set_origin(struct store *, int64_t id,
+	    const struct msg_origin *, char **cause);
 
 /* Counts for summaries and tests. */
 int	 store_count(struct store *, const char *what, int64_t *np,

@@ -318,6 +318,253 @@ set_holidays(struct config *c, const char *v, char **why)
 	return (policy_parse_holidays(&c->policy, v, why));
 }
 
+/* ---- [imap] ---- */
+
+static int
+set_yesno(int *field, const char *v, char **why)
+{
+	if (strcmp(v, "yes") == 0)
+		*field = 1;
+	else if (strcmp(v, "no") == 0)
+		*field = 0;
+	else {
+		*why = xstrdup("expected 'yes' or 'no'");
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+set_imap_host(struct config *c, const char *v, char **why)
+{
+	if (*v == '\0' || strpbrk(v, " \t/") != NULL) {
+		*why = xstrdup("expected a host name like imap.example.com");
+		return (-1);
+	}
+	return (set_string(&c->imap.host, v));
+}
+
+static int
+set_imap_port(struct config *c, const char *v, char **why)
+{
+	uint32_t	n;
+
+	if (set_count(&n, v, 1, 65535, why) != 0)
+		return (-1);
+	c->imap.port = n;
+	return (0);
+}
+
+static int
+set_imap_tls(struct config *c, const char *v, char **why)
+{
+	if (strcmp(v, "imaps") == 0 || strcmp(v, "yes") == 0)
+		c->imap.tls = CONFIG_TLS_IMPLICIT;
+	else if (strcmp(v, "starttls") == 0)
+		c->imap.tls = CONFIG_TLS_STARTTLS;
+	else if (strcmp(v, "no") == 0)
+		c->imap.tls = CONFIG_TLS_NONE;
+	else {
+		*why = xstrdup("expected 'imaps', 'starttls' or 'no' "
+		    "(passwords in the clear)");
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+set_imap_ca_file(struct config *c, const char *v, char **why)
+{
+	return (set_string(&c->imap.ca_file, v));
+}
+
+static int
+set_imap_user(struct config *c, const char *v, char **why)
+{
+	return (set_string(&c->imap.user, v));
+}
+
+static int
+set_imap_auth(struct config *c, const char *v, char **why)
+{
+	if (strcmp(v, "login") == 0)
+		c->imap.auth = CONFIG_AUTH_LOGIN;
+	else if (strcmp(v, "plain") == 0)
+		c->imap.auth = CONFIG_AUTH_PLAIN;
+	else if (strcmp(v, "xoauth2") == 0)
+		c->imap.auth = CONFIG_AUTH_XOAUTH2;
+	else {
+		*why = xstrdup("expected 'login', 'plain' or 'xoauth2'");
+		return (-1);
+	}
+	return (0);
+}
+
+/* One place for the secret: a later key replaces an earlier one. */
+static int
+set_secret(struct secret_spec *sp, enum secret_source src, const char *v,
+    char **why)
+{
+	if (*v == '\0') {
+		*why = xstrdup("expected a value");
+		return (-1);
+	}
+	sp->source = src;
+	return (set_string(&sp->arg, v));
+}
+
+static int
+set_imap_password_file(struct config *c, const char *v, char **why)
+{
+	return (set_secret(&c->imap.password, SECRET_FILE, v, why));
+}
+
+static int
+set_imap_password_env(struct config *c, const char *v, char **why)
+{
+	return (set_secret(&c->imap.password, SECRET_ENV, v, why));
+}
+
+static int
+set_imap_password_command(struct config *c, const char *v, char **why)
+{
+	return (set_secret(&c->imap.password, SECRET_COMMAND, v, why));
+}
+
+static int
+set_imap_folders(struct config *c, const char *v, char **why)
+{
+	config_list_free(c->imap.folders, c->imap.nfolders);
+	c->imap.folders = NULL;
+	c->imap.nfolders = 0;
+	if (config_split(v, &c->imap.folders, &c->imap.nfolders) == 0) {
+		*why = xstrdup("expected folder names like INBOX");
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+set_imap_sent(struct config *c, const char *v, char **why)
+{
+	if (strcmp(v, "none") == 0) {
+		free(c->imap.sent);
+		c->imap.sent = NULL;
+		return (0);
+	}
+	return (set_string(&c->imap.sent, v));
+}
+
+static int
+set_imap_keywords(struct config *c, const char *v, char **why)
+{
+	return (set_yesno(&c->imap.keywords, v, why));
+}
+
+static int
+set_imap_queue_folder(struct config *c, const char *v, char **why)
+{
+	if (strcmp(v, "none") == 0) {
+		free(c->imap.queue_folder);
+		c->imap.queue_folder = NULL;
+		return (0);
+	}
+	if (strstr(v, "%q") == NULL) {
+		*why = xstrdup("expected a folder name with %q for the queue, "
+		    "like Queues/%q, or 'none'");
+		return (-1);
+	}
+	return (set_string(&c->imap.queue_folder, v));
+}
+
+static int
+set_imap_batch(struct config *c, const char *v, char **why)
+{
+	uint32_t	n;
+
+	if (set_count(&n, v, 1, 10000, why) != 0)
+		return (-1);
+	c->imap.batch = n;
+	return (0);
+}
+
+static int
+set_imap_max_size(struct config *c, const char *v, char **why)
+{
+	char			*end;
+	unsigned long long	 n;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno == 0 && end != v) {
+		if (strcmp(end, "k") == 0 || strcmp(end, "K") == 0)
+			n *= 1024, end++;
+		else if (strcmp(end, "M") == 0)
+			n *= 1024 * 1024, end++;
+	}
+	if (errno != 0 || end == v || *end != '\0' || n > SIZE_MAX / 2) {
+		*why = xstrdup("expected a size like 0 (no limit), 500k or 50M");
+		return (-1);
+	}
+	c->imap.max_size = (size_t)n;
+	return (0);
+}
+
+static int
+set_imap_start(struct config *c, const char *v, char **why)
+{
+	struct tm	tm;
+	char		*end;
+
+	if (strcmp(v, "now") == 0) {
+		c->imap.start = CONFIG_START_NOW;
+		return (0);
+	}
+	if (strcmp(v, "all") == 0) {
+		c->imap.start = CONFIG_START_ALL;
+		return (0);
+	}
+	memset(&tm, 0, sizeof tm);
+	end = strptime(v, "%Y-%m-%d", &tm);
+	if (end == NULL || *end != '\0') {
+		*why = xstrdup("expected 'now', 'all' or a date like 2026-11-01");
+		return (-1);
+	}
+	c->imap.start = CONFIG_START_DATE;
+	c->imap.start_date = timegm(&tm);
+	return (0);
+}
+
+static int
+set_imap_idle(struct config *c, const char *v, char **why)
+{
+	return (set_yesno(&c->imap.idle, v, why));
+}
+
+static int
+set_imap_poll_interval(struct config *c, const char *v, char **why)
+{
+	if (set_duration(&c->imap.poll_interval, v, why) != 0)
+		return (-1);
+	if (c->imap.poll_interval < 1) {
+		*why = xstrdup("expected at least 1 second");
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+set_imap_timeout(struct config *c, const char *v, char **why)
+{
+	if (set_duration(&c->imap.timeout, v, why) != 0)
+		return (-1);
+	if (c->imap.timeout < 1) {
+		*why = xstrdup("expected at least 1 second");
+		return (-1);
+	}
+	return (0);
+}
+
 /* Sorted by section, then key (bsearch); a unit test checks the order. */
 static const struct config_key config_keys[] = {
 	{ "helpq",	"address",		set_address },
@@ -327,6 +574,25 @@ static const struct config_key config_keys[] = {
 	{ "helpq",	"languages",		set_languages },
 	{ "helpq",	"name",			set_name },
 	{ "helpq",	"timezone",		set_timezone },
+	{ "imap",	"auth",			set_imap_auth },
+	{ "imap",	"batch",		set_imap_batch },
+	{ "imap",	"ca-file",		set_imap_ca_file },
+	{ "imap",	"folders",		set_imap_folders },
+	{ "imap",	"host",			set_imap_host },
+	{ "imap",	"idle",			set_imap_idle },
+	{ "imap",	"keywords",		set_imap_keywords },
+	{ "imap",	"max-size",		set_imap_max_size },
+	{ "imap",	"password-command",	set_imap_password_command },
+	{ "imap",	"password-env",		set_imap_password_env },
+	{ "imap",	"password-file",	set_imap_password_file },
+	{ "imap",	"poll-interval",	set_imap_poll_interval },
+	{ "imap",	"port",			set_imap_port },
+	{ "imap",	"queue-folder",		set_imap_queue_folder },
+	{ "imap",	"sent",			set_imap_sent },
+	{ "imap",	"start",		set_imap_start },
+	{ "imap",	"timeout",		set_imap_timeout },
+	{ "imap",	"tls",			set_imap_tls },
+	{ "imap",	"user",			set_imap_user },
 	{ "policy",	"business-hours",	set_business_hours },
 	{ "policy",	"clock",		set_clock },
 	{ "policy",	"holidays",		set_holidays },
@@ -391,6 +657,12 @@ config_defaults(struct config *c)
 	c->depth_limit = RULES_DEPTH_LIMIT;
 	c->jit = 1;
 	policy_defaults(&c->policy);
+	config_split("INBOX", &c->imap.folders, &c->imap.nfolders);
+	c->imap.keywords = 1;
+	c->imap.batch = 200;
+	c->imap.idle = 1;
+	c->imap.poll_interval = 60;
+	c->imap.timeout = 60;
 }
 
 void
@@ -407,6 +679,13 @@ config_clear(struct config *c)
 	free(c->default_language);
 	config_list_free(c->rules, c->nrules);
 	policy_clear(&c->policy);
+	free(c->imap.host);
+	free(c->imap.ca_file);
+	free(c->imap.user);
+	free(c->imap.password.arg);
+	config_list_free(c->imap.folders, c->imap.nfolders);
+	free(c->imap.sent);
+	free(c->imap.queue_folder);
 	memset(c, 0, sizeof *c);
 }
 

@@ -37,6 +37,10 @@ struct ingest {
 	struct rules_ctx	*rctx;
 	struct lang		*lang;		/* made when first needed */
 	int			 lang_failed;	/* and said why, once */
+	int			 dry;		/* never commit */
+	ingest_report_fn	 report;
+	void			*report_arg;
+	int64_t			 ticket;	/* of the last message, or 0 */
 };
 
 struct ingest *
@@ -51,10 +55,23 @@ ingest_new(struct store *st, const struct config *conf, unsigned batch_size)
 	return (in);
 }
 
+void
+ingest_set_dry_run(struct ingest *in)
+{
+	in->dry = 1;
+}
+
+void
+ingest_set_report(struct ingest *in, ingest_report_fn fn, void *arg)
+{
+	in->report = fn;
+	in->report_arg = arg;
+}
+
 int
 ingest_flush(struct ingest *in, char **cause)
 {
-	if (!in->in_tx)
+	if (!in->in_tx || in->dry)
 		return (0);
 	in->in_tx = 0;
 	in->pending = 0;
@@ -72,6 +89,10 @@ ingest_free(struct ingest *in, char **cause)
 
 	if (in == NULL)
 		return (0);
+	if (in->dry && in->in_tx) {
+		store_rollback(in->store);
+		in->in_tx = 0;
+	}
 	rc = ingest_flush(in, cause);
 	rules_ctx_free(in->rctx);
 	lang_free(in->lang);
@@ -470,7 +491,8 @@ ingest_store(struct ingest *in, const struct message *msg, const char *raw,
 		goto out;
 	detail = xprintf("%s: %s", thread_how_name(r.how), r.evidence);
 	if (ingest_event(in, ticket, msgrow, when, outgoing ? "replied" :
-	    "received", origin->mailbox, cause) != 0 ||
+	    "received", origin->history ? "history" : origin->mailbox,
+	    cause) != 0 ||
 	    ingest_event(in, ticket, msgrow, when, "threaded", detail,
 	    cause) != 0)
 		goto out;
@@ -517,6 +539,7 @@ ingest_store(struct ingest *in, const struct message *msg, const char *raw,
 				goto out;
 		}
 	}
+	in->ticket = ticket;
 	if (store_ticket_touch(in->store, ticket, when, cause) != 0)
 		goto out;
 	if (e.ruled && ingest_apply(in, ticket, msgrow, &e, when, cause) != 0)
@@ -573,6 +596,7 @@ ingest_parsed(struct ingest *in, const char *raw, size_t len,
 
 	*resp = INGEST_FAILED;
 	in->stats.bytes += len;
+	in->ticket = 0;
 	if (msg == NULL) {
 		log_warnx("%s: %s", origin->mailbox, why);
 		in->stats.count[INGEST_FAILED]++;
@@ -589,6 +613,11 @@ ingest_parsed(struct ingest *in, const char *raw, size_t len,
 		goto fail;
 	if (k == 0) {
 		*resp = INGEST_DUPLICATE;
+		/* The same mail at a new place (a folder resynchronised):
+		 * keywords are set where it is now. */
+		if (origin->uid != 0 && store_message_set_origin(in->store,
+		    known, origin, cause) != 0)
+			goto fail;
 		goto done;
 	}
 	if (k != 2)
@@ -608,7 +637,14 @@ ingest_parsed(struct ingest *in, const char *raw, size_t len,
 	if (store_savepoint_release(in->store, cause) != 0)
 		goto fail;
 done:
+	/* The folder's high-water mark commits with the message. */
+	if (origin->uid != 0 && store_mailbox_advance(in->store,
+	    origin->mailbox, origin->uidvalidity, origin->uid,
+	    origin->received, cause) != 0)
+		goto fail;
 	in->stats.count[*resp]++;
+	if (in->report != NULL)
+		in->report(in->report_arg, origin, *resp, in->ticket);
 	if (++in->pending >= in->batch_size)
 		return (ingest_flush(in, cause));
 	return (0);
@@ -653,6 +689,9 @@ struct ingest_item {
 	struct message	*msg;		/* NULL if the parser gave up */
 	char		*why;		/* the parser's reason */
 	char		*where;
+	uint32_t	 uidvalidity;
+	uint32_t	 uid;
+	int		 history;
 };
 
 struct ingest_queue {
@@ -716,6 +755,9 @@ ingest_reader(void *arg)
 		it.raw[si.len] = '\0';
 		it.len = si.len;
 		it.where = xstrdup(si.where);
+		it.uidvalidity = si.uidvalidity;
+		it.uid = si.uid;
+		it.history = si.history;
 		if (message_parse(it.raw, it.len, &it.msg, &it.why) != 0)
 			it.msg = NULL;
 		pthread_mutex_lock(&q->mu);
@@ -813,6 +855,9 @@ ingest_source(struct ingest *in, struct source *src, ingest_progress_fn fn,
 			}
 			memset(&origin, 0, sizeof origin);
 			origin.mailbox = batch[i].where;
+			origin.uidvalidity = batch[i].uidvalidity;
+			origin.uid = batch[i].uid;
+			origin.history = batch[i].history;
 			origin.received = time(NULL);
 			rc = ingest_parsed(in, batch[i].raw, batch[i].len,
 			    batch[i].msg, batch[i].why, &origin, &res, cause);

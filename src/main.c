@@ -44,11 +44,13 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "check" },
 	{ "close", cmd_close, "close N..." },
 	{ "import", cmd_import, "import [--batch N] [--json] PATH|- ..." },
+	{ "poll", cmd_poll, "poll [--dry-run] [--json]" },
 	{ "reopen", cmd_reopen, "reopen N..." },
 	{ "rules", cmd_rules, "rules check [PATH...]\n"
 	    "  helpq rules test [--explain] [--json] [--time] [--rules PATH] "
 	    "[--new|--reply]\n"
 	    "        [--customer-tickets N] [--language L] MESSAGE|MAILDIR|- ..." },
+	{ "run", cmd_run, "run" },
 	{ "search", cmd_search, "search [--limit N] [--json] QUERY..." },
 	{ "show", cmd_show, "show [--json] N" },
 	{ "tag", cmd_tag, "tag N +TAG|-TAG..." },
@@ -220,15 +222,8 @@ cmd_check(struct globals *g, int argc, char **argv)
 
 /* Import progress */
 
-struct progress {
-	int		 on;		/* a terminal is watching */
-	struct timeval	 start;
-	struct timeval	 last;
-	size_t		 total;
-};
-
-static double
-elapsed(const struct timeval *since)
+double
+cmd_elapsed(const struct timeval *since)
 {
 	struct timeval	now;
 
@@ -237,18 +232,18 @@ elapsed(const struct timeval *since)
 	    (double)(now.tv_usec - since->tv_usec) / 1e6);
 }
 
-static void
-progress_show(struct progress *p, uint64_t done, int final)
+void
+cmd_progress_show(struct cmd_progress *p, uint64_t done, int final)
 {
 	double	secs;
 
 	if (!p->on)
 		return;
-	if (!final && elapsed(&p->last) < 0.25)
+	if (!final && cmd_elapsed(&p->last) < 0.25)
 		return;
 	gettimeofday(&p->last, NULL);
-	secs = elapsed(&p->start);
-	fprintf(stderr, "\rimport: %llu", (unsigned long long)done);
+	secs = cmd_elapsed(&p->start);
+	fprintf(stderr, "\r%s: %llu", p->label, (unsigned long long)done);
 	if (p->total > 0)
 		fprintf(stderr, "/%zu (%d%%)", p->total,
 		    (int)(100.0 * (double)done / (double)p->total));
@@ -258,7 +253,7 @@ progress_show(struct progress *p, uint64_t done, int final)
 }
 
 struct import_progress {
-	struct progress	*pg;
+	struct cmd_progress *pg;
 	uint64_t	*done;
 };
 
@@ -268,11 +263,12 @@ import_tick(void *arg, uint64_t n)
 	struct import_progress	*ip = arg;
 
 	(*ip->done)++;
-	progress_show(ip->pg, *ip->done, 0);
+	cmd_progress_show(ip->pg, *ip->done, 0);
 }
 
-static int
-import_source(struct ingest *in, struct source *src, struct progress *pg,
+int
+cmd_ingest_source(struct ingest *in, struct source *src,
+    struct cmd_progress *pg,
     uint64_t *done)
 {
 	struct import_progress	 ip;
@@ -296,8 +292,8 @@ import_source(struct ingest *in, struct source *src, struct progress *pg,
 	return (0);
 }
 
-static void
-import_summary(const struct ingest_stats *s, double secs, int json)
+void
+cmd_ingest_summary(const struct ingest_stats *s, double secs, int json)
 {
 	uint64_t	 total = 0;
 	int		 i;
@@ -350,7 +346,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 	struct ingest	*in;
 	struct rules	*rs;
 	struct source	*src;
-	struct progress	 pg;
+	struct cmd_progress pg;
 	struct ingest_stats stats;
 	uint64_t	 done = 0;
 	unsigned	 batch = 1000;
@@ -390,6 +386,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 	}
 	memset(&pg, 0, sizeof pg);
 	pg.on = !g->quiet && isatty(STDERR_FILENO);
+	pg.label = "import";
 	gettimeofday(&pg.start, NULL);
 	pg.last = pg.start;
 	in = ingest_new(st, &g->conf, batch);
@@ -402,7 +399,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 			    access(argv[i], F_OK) != 0 ? EX_NOINPUT : EX_DATAERR;
 			break;
 		}
-		rc = import_source(in, src, &pg, &done);
+		rc = cmd_ingest_source(in, src, &pg, &done);
 		source_close(src);
 	}
 	if (ingest_flush(in, &cause) != 0) {
@@ -410,13 +407,13 @@ cmd_import(struct globals *g, int argc, char **argv)
 		free(cause);
 		rc = EX_TEMPFAIL;
 	}
-	progress_show(&pg, done, 1);
+	cmd_progress_show(&pg, done, 1);
 	stats = *ingest_stats(in);
 	ingest_free(in, NULL);
 	rules_free(rs);
 	store_close(st);
 	if ((!g->quiet || json) && (rc == 0 || done > 0))
-		import_summary(&stats, elapsed(&pg.start), json);
+		cmd_ingest_summary(&stats, cmd_elapsed(&pg.start), json);
 	if (rc == 0 && stats.count[INGEST_FAILED] != 0)
 		rc = EX_DATAERR;
 	return (rc);

@@ -163,6 +163,14 @@ static const char *const store_migrations[] = {
 	" name TEXT NOT NULL,"
 	" value TEXT NOT NULL,"
 	" PRIMARY KEY (ticket_id, name)) WITHOUT ROWID;",
+
+	/* 2 -> 3: IMAP folders: where history ends, what is reflected */
+	"ALTER TABLE mailbox_state ADD COLUMN history_uid INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE mailbox_state ADD COLUMN reflected_uid INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"CREATE INDEX messages_origin ON messages(mailbox, uidvalidity, uid)"
+	" WHERE uid IS NOT NULL;",
 };
 #define STORE_VERSION	((int)nitems(store_migrations))
 
@@ -217,6 +225,12 @@ enum store_stmt {
 	ST_RAW_GET,
 	ST_ATTACH_INDEX,
 	ST_DETACH_INDEX,
+	ST_MAILBOX_GET,
+	ST_MAILBOX_SET,
+	ST_MAILBOX_ADVANCE,
+	ST_MAILBOX_REFLECTED,
+	ST_MAILBOX_MESSAGES,
+	ST_SET_ORIGIN,
 	ST_COUNT_TICKETS,
 	ST_COUNT_MESSAGES,
 	ST_COUNT_EVENTS,
@@ -305,6 +319,26 @@ static const char *const store_sql[ST__MAX] = {
 	    " ORDER BY name",
 	[ST_CUSTOMER_TICKETS] =
 	    "SELECT tickets FROM customers WHERE address = ?1",
+	[ST_MAILBOX_GET] =
+	    "SELECT uidvalidity, last_uid, history_uid, reflected_uid, updated"
+	    " FROM mailbox_state WHERE mailbox = ?1",
+	[ST_MAILBOX_SET] =
+	    "INSERT OR REPLACE INTO mailbox_state (mailbox, uidvalidity,"
+	    " last_uid, history_uid, reflected_uid, updated)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_MAILBOX_ADVANCE] =
+	    "UPDATE mailbox_state SET last_uid = max(last_uid, ?3),"
+	    " updated = ?4 WHERE mailbox = ?1 AND uidvalidity = ?2",
+	[ST_MAILBOX_REFLECTED] =
+	    "UPDATE mailbox_state SET reflected_uid = max(reflected_uid, ?3)"
+	    " WHERE mailbox = ?1 AND uidvalidity = ?2",
+	[ST_MAILBOX_MESSAGES] =
+	    "SELECT uid, coalesce(ticket_id, 0) FROM messages"
+	    " WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid > ?3"
+	    " AND uid <= ?4 ORDER BY uid",
+	[ST_SET_ORIGIN] =
+	    "UPDATE messages SET mailbox = ?2, uidvalidity = ?3, uid = ?4"
+	    " WHERE id = ?1",
 	[ST_RESPONDED] =
 	    "UPDATE tickets SET first_response = ?2"
 	    " WHERE id = ?1 AND first_response IS NULL",
@@ -1660,6 +1694,119 @@ store_customer_tickets(struct store *s, const char *addr, int64_t *np,
 		return (0);
 	}
 	return (r == 0 ? 0 : -1);
+}
+
+int
+store_mailbox_get(struct store *s, const char *mailbox,
+    struct mailbox_state *ms, char **cause)
+{
+	struct query	q;
+	int		r;
+
+	memset(ms, 0, sizeof *ms);
+	if (query_start(&q, s, ST_MAILBOX_GET, "reading mailbox state",
+	    cause) != 0)
+		return (-1);
+	query_text(&q, 1, mailbox);
+	if ((r = query_step(&q, cause)) != 1)
+		return (r == 0 ? 1 : -1);
+	ms->uidvalidity = (uint32_t)sqlite3_column_int64(q.stmt, 0);
+	ms->last_uid = (uint32_t)sqlite3_column_int64(q.stmt, 1);
+	ms->history_uid = (uint32_t)sqlite3_column_int64(q.stmt, 2);
+	ms->reflected_uid = (uint32_t)sqlite3_column_int64(q.stmt, 3);
+	ms->updated = (time_t)sqlite3_column_int64(q.stmt, 4);
+	query_end(&q);
+	return (0);
+}
+
+int
+store_mailbox_set(struct store *s, const char *mailbox,
+    const struct mailbox_state *ms, char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_MAILBOX_SET, "writing mailbox state",
+	    cause) != 0)
+		return (-1);
+	query_text(&q, 1, mailbox);
+	query_int(&q, 2, ms->uidvalidity);
+	query_int(&q, 3, ms->last_uid);
+	query_int(&q, 4, ms->history_uid);
+	query_int(&q, 5, ms->reflected_uid);
+	query_int(&q, 6, ms->updated);
+	return (query_exec(&q, cause));
+}
+
+int
+store_mailbox_advance(struct store *s, const char *mailbox,
+    uint32_t uidvalidity, uint32_t uid, time_t when, char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_MAILBOX_ADVANCE, "writing mailbox state",
+	    cause) != 0)
+		return (-1);
+	query_text(&q, 1, mailbox);
+	query_int(&q, 2, uidvalidity);
+	query_int(&q, 3, uid);
+	query_int(&q, 4, when);
+	return (query_exec(&q, cause));
+}
+
+int
+store_mailbox_reflected(struct store *s, const char *mailbox,
+    uint32_t uidvalidity, uint32_t uid, char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_MAILBOX_REFLECTED, "writing mailbox state",
+	    cause) != 0)
+		return (-1);
+	query_text(&q, 1, mailbox);
+	query_int(&q, 2, uidvalidity);
+	query_int(&q, 3, uid);
+	return (query_exec(&q, cause));
+}
+
+int
+store_mailbox_messages(struct store *s, const char *mailbox,
+    uint32_t uidvalidity, uint32_t after, uint32_t upto,
+    store_uid_cb fn, void *arg, char **cause)
+{
+	struct query	q;
+	int		r;
+
+	if (query_start(&q, s, ST_MAILBOX_MESSAGES, "reading mailbox "
+	    "messages", cause) != 0)
+		return (-1);
+	query_text(&q, 1, mailbox);
+	query_int(&q, 2, uidvalidity);
+	query_int(&q, 3, after);
+	query_int(&q, 4, upto);
+	while ((r = query_step(&q, cause)) == 1) {
+		if (fn((uint32_t)sqlite3_column_int64(q.stmt, 0),
+		    sqlite3_column_int64(q.stmt, 1), arg) != 0) {
+			query_end(&q);
+			return (0);
+		}
+	}
+	return (r);
+}
+
+int
+store_message_set_origin(struct store *s, int64_t id,
+    const struct msg_origin *o, char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_SET_ORIGIN, "recording origin",
+	    cause) != 0)
+		return (-1);
+	query_int(&q, 1, id);
+	query_text(&q, 2, o->mailbox);
+	query_int(&q, 3, o->uidvalidity);
+	query_int(&q, 4, o->uid);
+	return (query_exec(&q, cause));
 }
 
 int

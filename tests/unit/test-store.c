@@ -187,22 +187,25 @@ test_open(void)
 
 	path = path_in("schema.db");
 	ok(store_open(path, 0, &st, &cause) == 0, "open creates");
-	is_int(user_version(path), 2, "user_version 2 after create");
+	is_int(user_version(path), 3, "user_version 3 after create");
 	new_ticket(st, "hello", "a@example.com", NULL, 1000);
 	store_close(st);
 
 	ok(store_open(path, 0, &st, &cause) == 0, "reopen");
-	is_int(user_version(path), 2, "user_version still 2");
+	is_int(user_version(path), 3, "user_version still 3");
 	n = count(st, "tickets");
 	is_int(n, 1, "reopen keeps data (no migration re-run)");
 	store_close(st);
 
 	/* A version 1 database (as helpq 0.1 wrote it) moves forward. */
-	set_user_version_sql(path, "ALTER TABLE tickets DROP COLUMN "
+	set_user_version_sql(path, "DROP INDEX messages_origin;"
+	    "ALTER TABLE mailbox_state DROP COLUMN history_uid;"
+	    "ALTER TABLE mailbox_state DROP COLUMN reflected_uid;"
+	    "ALTER TABLE tickets DROP COLUMN "
 	    "response_time; DROP TABLE ticket_fields; PRAGMA user_version = 1");
 	is_int(user_version(path), 1, "made a version 1 database");
-	ok(store_open(path, 0, &st, &cause) == 0, "open migrates 1 -> 2");
-	is_int(user_version(path), 2, "user_version 2 after migrating");
+	ok(store_open(path, 0, &st, &cause) == 0, "open migrates 1 -> 3");
+	is_int(user_version(path), 3, "user_version 3 after migrating");
 	is_int(count(st, "tickets"), 1, "migration keeps the tickets");
 	ok(store_begin(st, &cause) == 0 && store_ticket_field_set(st, 1,
 	    "order", "4711", &cause) == 0 && store_commit(st, &cause) == 0,
@@ -765,6 +768,64 @@ test_rollback(struct store *st)
 	message_free(m);
 }
 
+static int
+uid_walk(uint32_t uid, int64_t ticket, void *arg)
+{
+	uint32_t	*last = arg;
+
+	last[0]++;
+	last[1] = uid;
+	return (0);
+}
+
+/* What helpq keeps of an IMAP folder, and where messages are. */
+static void
+test_mailbox(struct store *st)
+{
+	struct mailbox_state	 ms, got;
+	struct msg_origin	 o;
+	uint32_t		 walk[2] = { 0, 0 };
+	char			*cause = NULL;
+
+	is_int(store_mailbox_get(st, "Support", &got, &cause), 1,
+	    "a folder never seen is not found");
+	memset(&ms, 0, sizeof ms);
+	ms.uidvalidity = 100;
+	ms.history_uid = 11;
+	ms.updated = 5;
+	ok(store_begin(st, &cause) == 0 &&
+	    store_mailbox_set(st, "Support", &ms, &cause) == 0 &&
+	    store_mailbox_advance(st, "Support", 100, 7, 6, &cause) == 0 &&
+	    store_mailbox_advance(st, "Support", 100, 3, 6, &cause) == 0 &&
+	    store_mailbox_advance(st, "Support", 99, 50, 6, &cause) == 0 &&
+	    store_mailbox_reflected(st, "Support", 100, 4, &cause) == 0 &&
+	    store_commit(st, &cause) == 0, "set, advance, reflect");
+	ok(store_mailbox_get(st, "Support", &got, &cause) == 0 &&
+	    got.uidvalidity == 100 && got.last_uid == 7 &&
+	    got.history_uid == 11 && got.reflected_uid == 4 &&
+	    got.updated == 6, "the mark only rises, and only under its "
+	    "UIDVALIDITY");
+
+	ok(store_mailbox_messages(st, "INBOX", 7, 0, 100, uid_walk, walk,
+	    &cause) == 0 && walk[0] > 1 && walk[1] == 42,
+	    "the folder's stored messages are walked");
+	memset(&o, 0, sizeof o);
+	o.mailbox = "INBOX";
+	o.uidvalidity = 8;
+	o.uid = 5;
+	walk[0] = walk[1] = 0;
+	ok(store_begin(st, &cause) == 0 &&
+	    store_message_set_origin(st, 1, &o, &cause) == 0 &&
+	    store_commit(st, &cause) == 0 &&
+	    store_mailbox_messages(st, "INBOX", 8, 0, 5, uid_walk, walk,
+	    &cause) == 0 && walk[0] == 1 && walk[1] == 5,
+	    "a message found again under a new UIDVALIDITY moves there");
+	walk[0] = 0;
+	ok(store_mailbox_messages(st, "INBOX", 8, 5, 100, uid_walk, walk,
+	    &cause) == 0 && walk[0] == 0, "UIDs up to the mark are left out");
+	free(cause);
+}
+
 static void
 test_names(void)
 {
@@ -797,6 +858,7 @@ main(void)
 	test_tickets(st);
 	test_search(st);
 	test_rollback(st);
+	test_mailbox(st);
 	store_close(st);
 	free(path);
 
