@@ -168,6 +168,21 @@ conf "$T/c" "tls = starttls
 port = $IMAP_PORT"
 hq -q poll; is $? 0 "STARTTLS with a verified certificate works"
 
+# ---- other logins and other places for the password ------------------------
+conf "$T/c" "auth = plain"
+hq -q poll; is $? 0 "AUTHENTICATE PLAIN works"
+sed '/^password-file/d' "$T/c" > "$T/c2"
+printf 'password-env = HELPQ_TEST_PW\n' >> "$T/c2"
+HELPQ_TEST_PW=$IMAP_PASS "$HELPQ" --config "$T/c2" -q poll
+is $? 0 "the password from the environment"
+out=$("$HELPQ" --config "$T/c2" poll 2>&1); rc=$?
+is "$rc" 78 "an unset password variable: EX_CONFIG"
+like "$out" "HELPQ_TEST_PW" "and names the variable"
+sed '/^password-file/d' "$T/c" > "$T/c2"
+printf 'password-command = cat %s\n' "$T/pw" >> "$T/c2"
+"$HELPQ" --config "$T/c2" -q poll
+is $? 0 "the password from a command"
+
 # ---- a second helpq on the same database ----------------------------------
 conf "$T/c"
 "$HELPQ" --config "$T/c" run 2> "$T/run.log" & runpid=$!
