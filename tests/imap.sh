@@ -163,6 +163,38 @@ hq -q poll
 is "$(imap_count Queues.billing)" 1 "a billing message moved to its queue's folder"
 is "$(imap_uids INBOX all | wc -l)" 14 "and is gone from INBOX"
 
+# ---- large messages ---------------------------------------------------------
+bigmail() {	# bigmail FILE ID MB: a message with an attachment of MB megabytes
+	"$PY" - "$@" <<'EOF'
+import base64, os, sys
+f, mid, mb = sys.argv[1], sys.argv[2], int(sys.argv[3])
+data = base64.encodebytes(os.urandom(mb << 20)).replace(b"\n", b"\r\n")
+open(f, "wb").write(b"From: Big <big%s@example.net>\r\nTo: support@example.com\r\n"
+    b"Subject: Scan %s\r\nMessage-ID: <big%s@example.net>\r\n"
+    b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+    b"--b\r\nContent-Type: text/plain\r\n\r\nThe scan is attached.\r\n"
+    b"--b\r\nContent-Type: application/pdf; name=scan.pdf\r\n"
+    b"Content-Transfer-Encoding: base64\r\n\r\n" % (mid.encode(), mid.encode(), mid.encode())
+    + data + b"--b--\r\n")
+EOF
+}
+bigmail "$T/big1.eml" 1 30
+imap_seed INBOX "$T/big1.eml"
+hq -q poll; is $? 0 "a 30 MB message is fetched"
+t=$(ticket_of big1@example.net)
+is "$(hq show --json "$t" | json '[a["size"] for m in j["messages"] for a in m["attachments"]]')" \
+    "[$((30 << 20))]" "whole: its 30 MB attachment is there"
+conf "$T/c" "max-size = 1M"
+bigmail "$T/big2.eml" 2 3
+imap_seed INBOX "$T/big2.eml"
+out=$(hq poll 2>&1); rc=$?
+is "$rc" 0 "a message over max-size does not stop the poll"
+like "$out" "over max-size: only its header is stored" "and says what it did"
+t=$(ticket_of big2@example.net)
+like "$(hq show "$t")" "Scan 2" "its header is stored: it has a ticket"
+is "$(hq show --json "$t" | json '[len(m["attachments"]) for m in j["messages"]]')" "[0]" \
+    "but not its body"
+
 # ---- STARTTLS --------------------------------------------------------------
 conf "$T/c" "tls = starttls
 port = $IMAP_PORT"
