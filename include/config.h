@@ -51,6 +51,31 @@ struct config_imap {
 	time_t		 timeout;	/* per network operation */
 };
 
+/* [smtp]: where outgoing mail goes. host NULL: helpq sends nothing. */
+struct config_smtp {
+	char		*host;
+	unsigned	 port;		/* 0: 465 for smtps, else 587 */
+	enum config_tls	 tls;		/* STARTTLS unless configured */
+	char		*ca_file;	/* NULL: the system's trust store */
+	char		*user;		/* NULL: no AUTH */
+	enum config_auth auth;		/* LOGIN or PLAIN (XOAUTH2 too) */
+	struct secret_spec password;
+	char		*from;		/* envelope sender of agents' mail;
+					   NULL: the support address */
+	char		*auto_from;	/* of acks and other automatic mail;
+					   "" is the null sender <> */
+	time_t		 timeout;	/* per connection and command */
+	time_t		 give_up;	/* temporary failures retry this long */
+};
+
+/* [ack]: the automatic acknowledgement of a new ticket. */
+struct config_ack {
+	int		 enabled;
+	time_t		 sender_window;	/* at most one ack per sender within */
+	unsigned	 max_per_hour;	/* all automatic mail; 0: no cap */
+	time_t		 max_age;	/* mail older than this is not acked */
+};
+
 enum config_stranger {
 	CONFIG_STRANGER_LINK = 0,	/* new ticket linked to the old one */
 	CONFIG_STRANGER_JOIN		/* let the token decide */
@@ -69,6 +94,10 @@ struct config {
 	char		**languages;	/* identified, ISO 639-1 */
 	size_t		 nlanguages;
 	char		*default_language; /* when none is identified */
+	char		**managers;	/* escalations go to these */
+	size_t		 nmanagers;
+	char		*templates;	/* outgoing mail's templates (a
+					   directory); NULL: PKGDATADIR's */
 
 	/* [thread] */
 	char		*token_prefix;	/* "#" gives "[#123]" */
@@ -87,6 +116,8 @@ struct config {
 	int		 jit;		/* compile regexes to machine code */
 
 	struct config_imap imap;
+	struct config_smtp smtp;
+	struct config_ack ack;
 };
 
 /* Fill c with the built-in defaults. */

@@ -80,6 +80,10 @@ int	 imap_add_keywords(struct imap *, uint32_t uid,
 int	 imap_move(struct imap *, uint32_t uid, const char *folder,
 	    uint32_t *newuid, char **cause);
 
+/* Append len bytes of message to folder as \Seen (our own sent mail). */
+int	 imap_append(struct imap *, const char *folder, const char *raw,
+	    size_t len, char **cause);
+
 /*
  * Wait in IDLE (if use_idle and the server has it; else sleep) until the selected folder has
  * news, timeout seconds pass or *stop becomes non-zero. Returns 1 on

@@ -48,4 +48,18 @@ int	 policy_parse_holidays(struct policy *, const char *, char **why);
 time_t	 policy_due(const struct policy *, time_t start, time_t seconds,
 	    int business);
 
+struct message;
+
+/*
+ * Why msg must not be answered automatically, or NULL if it may be: what
+ * RFC 3834 rules out (Auto-Submitted other than "no", Precedence bulk,
+ * junk or list, list headers, the null or the mailer daemon's return
+ * path), delivery and read reports, what auto-responders mark as theirs
+ * (X-Auto-Response-Suppress, X-Autoreply, X-Autorespond), and an X-Loop
+ * naming ours, the support address. Holds regardless of the rules, which
+ * a desk may replace. Returns allocated text ("Precedence: bulk") the
+ * caller frees.
+ */
+char	*policy_ack_refusal(const struct message *msg, const char *ours);
+
 #endif

@@ -96,6 +96,8 @@ struct stored_message {
 	const char		*body;
 	const char		*attachments;	/* JSON array of {name,type,size} */
 	const char		*hash;
+	const char		*in_reply_to;	/* or NULL */
+	const char		*references;	/* ids, blank-separated, or NULL */
 };
 
 /* An audit event as read back; strings valid during the callback only. */
@@ -234,6 +236,14 @@ int	 store_ticket_responded(struct store *, int64_t ticket, time_t when,
 	    char **cause);
 
 /*
+ * Our answer went out at when: the first response is recorded, the clock
+ * stops (no due time) and, unless closed, the ticket waits for the
+ * customer.
+ */
+int	 store_ticket_answered(struct store *, int64_t ticket, time_t when,
+	    char **cause);
+
+/*
  * Store a parsed message with its raw bytes, attachments, participants and
  * full-text entry. ticket may be 0 (stored but no ticket). *idp is the new
  * messages.id.
@@ -332,6 +342,94 @@ int	 store_mailbox_messages(struct store *, const char *mailbox,
 /* Where a message already stored is now (a folder resynchronised). */
 int	 store_message_set_origin(struct store *, int64_t id,
 	    const struct msg_origin *, char **cause);
+
+/* ---- the outbox: mail committed before it is sent ---- */
+
+enum outbox_status {
+	OUTBOX_QUEUED = 0,
+	OUTBOX_SENT,
+	OUTBOX_FAILED
+};
+
+/* Whether a sent mail also goes into the IMAP Sent folder. */
+enum outbox_copy {
+	OUTBOX_COPY_NONE = 0,
+	OUTBOX_COPY_WANTED,
+	OUTBOX_COPY_DONE
+};
+
+/*
+ * One outgoing mail. Filled by the caller for store_outbox_add (strings
+ * borrowed); filled by the store for reading (strings valid during the
+ * callback only).
+ */
+struct outbox_entry {
+	int64_t			 id;
+	const char		*key;		/* unique: "ack:12", ... */
+	int64_t			 ticket;	/* 0 = none */
+	const char		*message_id;	/* without <> */
+	const char		*kind;		/* store_kind_name() */
+	const char		*sender;	/* envelope; "" is <> */
+	const char		*recipients;	/* envelope, ", " between */
+	const char		*raw;
+	size_t			 rawlen;
+	enum outbox_status	 status;
+	int			 attempts;
+	time_t			 created;
+	time_t			 next_attempt;	/* 0 = at once */
+	time_t			 sent;		/* 0 = not yet */
+	const char		*last_error;	/* or NULL */
+	const char		*reply;		/* the server's, or NULL */
+	enum outbox_copy	 copy;
+};
+
+/* Queue e (its status, attempts, sent and errors are ignored). Returns
+ * 0 (*idp set), 1 if a mail with e->key is already there (nothing
+ * added, *idp is that one), -1 on error. */
+int	 store_outbox_add(struct store *, const struct outbox_entry *e,
+	    int64_t *idp, char **cause);
+
+typedef int (*store_outbox_cb)(const struct outbox_entry *, void *);
+
+/* Walk the queued mail due at now (now 0: all queued), oldest first. The
+ * callback may not write to the store; collect ids and act afterwards. */
+int	 store_outbox_due(struct store *, time_t now, store_outbox_cb,
+	    void *arg, char **cause);
+
+/* Read one entry by id. 0, 1 (no such entry) or -1. */
+int	 store_outbox_get(struct store *, int64_t id, store_outbox_cb,
+	    void *arg, char **cause);
+
+/* Walk the outbox, newest first: status -1 for all; limit 0 for all. */
+int	 store_outbox_list(struct store *, int status, int limit,
+	    store_outbox_cb, void *arg, char **cause);
+
+/* What became of an attempt: status, the attempt counted, the next one
+ * (queued), when it was sent, the error or the server's reply. */
+int	 store_outbox_result(struct store *, int64_t id,
+	    enum outbox_status status, time_t next_attempt, time_t sent,
+	    const char *error, const char *reply, char **cause);
+
+/* Walk the sent mail whose copy to the Sent folder is still to be made. */
+int	 store_outbox_copies(struct store *, store_outbox_cb, void *arg,
+	    char **cause);
+
+/* When the next queued mail is due (0 if none is queued). */
+int	 store_outbox_next(struct store *, time_t *nextp, char **cause);
+
+/* The copy in the Sent folder is made. */
+int	 store_outbox_copied(struct store *, int64_t id, char **cause);
+
+/* Mail of kind sent or queued to recipient since (kind NULL: any
+ * automatic mail, that is anything but an agent's; recipient NULL: to
+ * anyone). *np counts them; *ticketp is a ticket of the newest (0 if
+ * none or not asked). */
+int	 store_outbox_recent(struct store *, const char *kind,
+	    const char *recipient, time_t since, int64_t *np,
+	    int64_t *ticketp, char **cause);
+
+const char *store_outbox_status_name(enum outbox_status);
+int	 store_outbox_status_parse(const char *, enum outbox_status *);
 
 /* Counts for summaries and tests. */
 int	 store_count(struct store *, const char *what, int64_t *np,

@@ -334,65 +334,56 @@ set_yesno(int *field, const char *v, char **why)
 	return (0);
 }
 
+/* Settings a mail server of either kind has. */
 static int
-set_imap_host(struct config *c, const char *v, char **why)
+set_host(char **field, const char *v, char **why)
 {
 	if (*v == '\0' || strpbrk(v, " \t/") != NULL) {
-		*why = xstrdup("expected a host name like imap.example.com");
+		*why = xstrdup("expected a host name like mail.example.com");
 		return (-1);
 	}
-	return (set_string(&c->imap.host, v));
+	return (set_string(field, v));
 }
 
 static int
-set_imap_port(struct config *c, const char *v, char **why)
+set_port(unsigned *field, const char *v, char **why)
 {
 	uint32_t	n;
 
 	if (set_count(&n, v, 1, 65535, why) != 0)
 		return (-1);
-	c->imap.port = n;
+	*field = n;
 	return (0);
 }
 
+/* implicit names the protocol's TLS-first form ("imaps", "smtps"). */
 static int
-set_imap_tls(struct config *c, const char *v, char **why)
+set_tls(enum config_tls *field, const char *implicit, const char *v,
+    char **why)
 {
-	if (strcmp(v, "imaps") == 0 || strcmp(v, "yes") == 0)
-		c->imap.tls = CONFIG_TLS_IMPLICIT;
+	if (strcmp(v, implicit) == 0 || strcmp(v, "yes") == 0)
+		*field = CONFIG_TLS_IMPLICIT;
 	else if (strcmp(v, "starttls") == 0)
-		c->imap.tls = CONFIG_TLS_STARTTLS;
+		*field = CONFIG_TLS_STARTTLS;
 	else if (strcmp(v, "no") == 0)
-		c->imap.tls = CONFIG_TLS_NONE;
+		*field = CONFIG_TLS_NONE;
 	else {
-		*why = xstrdup("expected 'imaps', 'starttls' or 'no' "
-		    "(passwords in the clear)");
+		xasprintf(why, "expected '%s', 'starttls' or 'no' "
+		    "(passwords in the clear)", implicit);
 		return (-1);
 	}
 	return (0);
 }
 
 static int
-set_imap_ca_file(struct config *c, const char *v, char **why)
-{
-	return (set_string(&c->imap.ca_file, v));
-}
-
-static int
-set_imap_user(struct config *c, const char *v, char **why)
-{
-	return (set_string(&c->imap.user, v));
-}
-
-static int
-set_imap_auth(struct config *c, const char *v, char **why)
+set_auth(enum config_auth *field, const char *v, char **why)
 {
 	if (strcmp(v, "login") == 0)
-		c->imap.auth = CONFIG_AUTH_LOGIN;
+		*field = CONFIG_AUTH_LOGIN;
 	else if (strcmp(v, "plain") == 0)
-		c->imap.auth = CONFIG_AUTH_PLAIN;
+		*field = CONFIG_AUTH_PLAIN;
 	else if (strcmp(v, "xoauth2") == 0)
-		c->imap.auth = CONFIG_AUTH_XOAUTH2;
+		*field = CONFIG_AUTH_XOAUTH2;
 	else {
 		*why = xstrdup("expected 'login', 'plain' or 'xoauth2'");
 		return (-1);
@@ -411,6 +402,55 @@ set_secret(struct secret_spec *sp, enum secret_source src, const char *v,
 	}
 	sp->source = src;
 	return (set_string(&sp->arg, v));
+}
+
+/* A duration of at least one second. */
+static int
+set_seconds(time_t *field, const char *v, char **why)
+{
+	if (set_duration(field, v, why) != 0)
+		return (-1);
+	if (*field < 1) {
+		*why = xstrdup("expected at least 1 second");
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+set_imap_host(struct config *c, const char *v, char **why)
+{
+	return (set_host(&c->imap.host, v, why));
+}
+
+static int
+set_imap_port(struct config *c, const char *v, char **why)
+{
+	return (set_port(&c->imap.port, v, why));
+}
+
+static int
+set_imap_tls(struct config *c, const char *v, char **why)
+{
+	return (set_tls(&c->imap.tls, "imaps", v, why));
+}
+
+static int
+set_imap_ca_file(struct config *c, const char *v, char **why)
+{
+	return (set_string(&c->imap.ca_file, v));
+}
+
+static int
+set_imap_user(struct config *c, const char *v, char **why)
+{
+	return (set_string(&c->imap.user, v));
+}
+
+static int
+set_imap_auth(struct config *c, const char *v, char **why)
+{
+	return (set_auth(&c->imap.auth, v, why));
 }
 
 static int
@@ -544,35 +584,179 @@ set_imap_idle(struct config *c, const char *v, char **why)
 static int
 set_imap_poll_interval(struct config *c, const char *v, char **why)
 {
-	if (set_duration(&c->imap.poll_interval, v, why) != 0)
-		return (-1);
-	if (c->imap.poll_interval < 1) {
-		*why = xstrdup("expected at least 1 second");
-		return (-1);
-	}
-	return (0);
+	return (set_seconds(&c->imap.poll_interval, v, why));
 }
 
 static int
 set_imap_timeout(struct config *c, const char *v, char **why)
 {
-	if (set_duration(&c->imap.timeout, v, why) != 0)
+	return (set_seconds(&c->imap.timeout, v, why));
+}
+
+/* ---- [smtp] ---- */
+
+static int
+set_smtp_host(struct config *c, const char *v, char **why)
+{
+	return (set_host(&c->smtp.host, v, why));
+}
+
+static int
+set_smtp_port(struct config *c, const char *v, char **why)
+{
+	return (set_port(&c->smtp.port, v, why));
+}
+
+static int
+set_smtp_tls(struct config *c, const char *v, char **why)
+{
+	return (set_tls(&c->smtp.tls, "smtps", v, why));
+}
+
+static int
+set_smtp_ca_file(struct config *c, const char *v, char **why)
+{
+	return (set_string(&c->smtp.ca_file, v));
+}
+
+static int
+set_smtp_user(struct config *c, const char *v, char **why)
+{
+	return (set_string(&c->smtp.user, v));
+}
+
+static int
+set_smtp_auth(struct config *c, const char *v, char **why)
+{
+	return (set_auth(&c->smtp.auth, v, why));
+}
+
+static int
+set_smtp_password_file(struct config *c, const char *v, char **why)
+{
+	return (set_secret(&c->smtp.password, SECRET_FILE, v, why));
+}
+
+static int
+set_smtp_password_env(struct config *c, const char *v, char **why)
+{
+	return (set_secret(&c->smtp.password, SECRET_ENV, v, why));
+}
+
+static int
+set_smtp_password_command(struct config *c, const char *v, char **why)
+{
+	return (set_secret(&c->smtp.password, SECRET_COMMAND, v, why));
+}
+
+/* An envelope sender: an address, or <> for the null sender. */
+static int
+set_envelope(char **field, const char *v, char **why)
+{
+	if (strcmp(v, "<>") == 0)
+		return (set_string(field, ""));
+	if (strchr(v, '@') == NULL || strpbrk(v, " \t<>,") != NULL) {
+		*why = xstrdup("expected a plain address or <>");
 		return (-1);
-	if (c->imap.timeout < 1) {
-		*why = xstrdup("expected at least 1 second");
+	}
+	return (set_string(field, v));
+}
+
+static int
+set_smtp_from(struct config *c, const char *v, char **why)
+{
+	return (set_envelope(&c->smtp.from, v, why));
+}
+
+static int
+set_smtp_auto_from(struct config *c, const char *v, char **why)
+{
+	return (set_envelope(&c->smtp.auto_from, v, why));
+}
+
+static int
+set_smtp_timeout(struct config *c, const char *v, char **why)
+{
+	return (set_seconds(&c->smtp.timeout, v, why));
+}
+
+static int
+set_smtp_give_up(struct config *c, const char *v, char **why)
+{
+	return (set_seconds(&c->smtp.give_up, v, why));
+}
+
+/* ---- [ack] ---- */
+
+static int
+set_ack_enabled(struct config *c, const char *v, char **why)
+{
+	return (set_yesno(&c->ack.enabled, v, why));
+}
+
+static int
+set_ack_sender_window(struct config *c, const char *v, char **why)
+{
+	return (set_duration(&c->ack.sender_window, v, why));
+}
+
+static int
+set_ack_max_per_hour(struct config *c, const char *v, char **why)
+{
+	uint32_t	n;
+
+	if (set_count(&n, v, 0, 1000000, why) != 0)
 		return (-1);
+	c->ack.max_per_hour = n;
+	return (0);
+}
+
+static int
+set_ack_max_age(struct config *c, const char *v, char **why)
+{
+	return (set_seconds(&c->ack.max_age, v, why));
+}
+
+static int
+set_managers(struct config *c, const char *v, char **why)
+{
+	size_t	i, first = c->nmanagers;
+	char	*q;
+
+	config_split(v, &c->managers, &c->nmanagers);
+	for (i = first; i < c->nmanagers; i++) {
+		if (strchr(c->managers[i], '@') == NULL ||
+		    c->managers[i][0] == '@') {
+			xasprintf(why, "'%s' is not an address",
+			    c->managers[i]);
+			return (-1);
+		}
+		for (q = c->managers[i]; *q != '\0'; q++)
+			*q = tolower((unsigned char)*q);
 	}
 	return (0);
 }
 
+static int
+set_templates(struct config *c, const char *v, char **why)
+{
+	return (set_string(&c->templates, v));
+}
+
 /* Sorted by section, then key (bsearch); a unit test checks the order. */
 static const struct config_key config_keys[] = {
+	{ "ack",	"enabled",		set_ack_enabled },
+	{ "ack",	"max-age",		set_ack_max_age },
+	{ "ack",	"max-per-hour",		set_ack_max_per_hour },
+	{ "ack",	"sender-window",	set_ack_sender_window },
 	{ "helpq",	"address",		set_address },
 	{ "helpq",	"agents",		set_agents },
 	{ "helpq",	"database",		set_database },
 	{ "helpq",	"default-language",	set_default_language },
 	{ "helpq",	"languages",		set_languages },
+	{ "helpq",	"managers",		set_managers },
 	{ "helpq",	"name",			set_name },
+	{ "helpq",	"templates",		set_templates },
 	{ "helpq",	"timezone",		set_timezone },
 	{ "imap",	"auth",			set_imap_auth },
 	{ "imap",	"batch",		set_imap_batch },
@@ -601,6 +785,19 @@ static const struct config_key config_keys[] = {
 	{ "rules",	"jit",			set_jit },
 	{ "rules",	"match-limit",		set_match_limit },
 	{ "rules",	"path",			set_rules_path },
+	{ "smtp",	"auth",			set_smtp_auth },
+	{ "smtp",	"auto-from",		set_smtp_auto_from },
+	{ "smtp",	"ca-file",		set_smtp_ca_file },
+	{ "smtp",	"from",			set_smtp_from },
+	{ "smtp",	"give-up",		set_smtp_give_up },
+	{ "smtp",	"host",			set_smtp_host },
+	{ "smtp",	"password-command",	set_smtp_password_command },
+	{ "smtp",	"password-env",		set_smtp_password_env },
+	{ "smtp",	"password-file",	set_smtp_password_file },
+	{ "smtp",	"port",			set_smtp_port },
+	{ "smtp",	"timeout",		set_smtp_timeout },
+	{ "smtp",	"tls",			set_smtp_tls },
+	{ "smtp",	"user",			set_smtp_user },
 	{ "thread",	"reopen-window",	set_reopen_window },
 	{ "thread",	"strangers",		set_strangers },
 	{ "thread",	"subject-window",	set_subject_window },
@@ -663,6 +860,15 @@ config_defaults(struct config *c)
 	c->imap.idle = 1;
 	c->imap.poll_interval = 60;
 	c->imap.timeout = 60;
+	c->smtp.tls = CONFIG_TLS_STARTTLS;
+	c->smtp.auth = CONFIG_AUTH_PLAIN;
+	c->smtp.auto_from = xstrdup("");
+	c->smtp.timeout = 60;
+	c->smtp.give_up = 2 * 86400;
+	c->ack.enabled = 1;
+	c->ack.sender_window = 86400;
+	c->ack.max_per_hour = 100;
+	c->ack.max_age = 2 * 86400;
 }
 
 void
@@ -686,6 +892,14 @@ config_clear(struct config *c)
 	config_list_free(c->imap.folders, c->imap.nfolders);
 	free(c->imap.sent);
 	free(c->imap.queue_folder);
+	config_list_free(c->managers, c->nmanagers);
+	free(c->templates);
+	free(c->smtp.host);
+	free(c->smtp.ca_file);
+	free(c->smtp.user);
+	free(c->smtp.password.arg);
+	free(c->smtp.from);
+	free(c->smtp.auto_from);
 	memset(c, 0, sizeof *c);
 }
 

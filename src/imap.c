@@ -572,3 +572,24 @@ imap_keyword(const char *prefix, const char *tag)
 	}
 	return (k);
 }
+
+int
+imap_append(struct imap *im, const char *folder, const char *raw,
+    size_t len, char **cause)
+{
+	struct mailimap_flag_list	*fl;
+	int				 r;
+	char				*what;
+
+	fl = mailimap_flag_list_new_empty();
+	mailimap_flag_list_add(fl, mailimap_flag_new_seen());
+	r = mailimap_append(im->s, folder, fl, NULL, raw, len);
+	mailimap_flag_list_free(fl);
+	if (r != MAILIMAP_NO_ERROR) {
+		what = xprintf("appending to %s", folder);
+		*cause = imap_error(im, what, r);
+		free(what);
+		return (-1);
+	}
+	return (0);
+}

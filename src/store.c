@@ -171,6 +171,11 @@ static const char *const store_migrations[] = {
 	" DEFAULT 0;"
 	"CREATE INDEX messages_origin ON messages(mailbox, uidvalidity, uid)"
 	" WHERE uid IS NOT NULL;",
+
+	/* 3 -> 4: the outbox sends: copies to Sent, rate limits */
+	"ALTER TABLE outbox ADD COLUMN copy INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX outbox_recipient ON outbox(recipients, kind, created);"
+	"CREATE INDEX outbox_created ON outbox(created);",
 };
 #define STORE_VERSION	((int)nitems(store_migrations))
 
@@ -185,6 +190,14 @@ static const char *const store_migrations[] = {
 	" (SELECT count(*) FROM messages m WHERE m.ticket_id = t.id),"	\
 	" coalesce(t.response_time, 0)"					\
 	" FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id"
+
+/* The columns of a struct outbox_entry, in the order outbox_read reads
+ * them. */
+#define OUTBOX_SELECT							\
+	"SELECT id, key, coalesce(ticket_id, 0), message_id, kind,"	\
+	" sender, recipients, raw, status, attempts, created,"		\
+	" coalesce(next_attempt, 0), coalesce(sent, 0), last_error,"	\
+	" reply, copy FROM outbox"
 
 enum store_stmt {
 	ST_BEGIN,
@@ -231,6 +244,21 @@ enum store_stmt {
 	ST_MAILBOX_REFLECTED,
 	ST_MAILBOX_MESSAGES,
 	ST_SET_ORIGIN,
+	ST_OUTBOX_ADD,
+	ST_OUTBOX_KEY,
+	ST_OUTBOX_DUE,
+	ST_OUTBOX_ALL_QUEUED,
+	ST_OUTBOX_GET,
+	ST_OUTBOX_LIST,
+	ST_OUTBOX_LIST_STATUS,
+	ST_OUTBOX_RESULT,
+	ST_OUTBOX_COPIED,
+	ST_OUTBOX_COPIES,
+	ST_OUTBOX_NEXT,
+	ST_ANSWERED,
+	ST_OUTBOX_RECENT,
+	ST_OUTBOX_RECENT_TO,
+	ST_OUTBOX_RECENT_AUTO,
 	ST_COUNT_TICKETS,
 	ST_COUNT_MESSAGES,
 	ST_COUNT_EVENTS,
@@ -366,7 +394,7 @@ static const char *const store_sql[ST__MAX] = {
 	    " m.cc_addrs, m.subject, m.date, m.received, m.body,"
 	    " (SELECT json_group_array(json_object('name', a.filename,"
 	    " 'type', a.type, 'size', a.size)) FROM attachments a"
-	    " WHERE a.message_id = m.id), m.hash"
+	    " WHERE a.message_id = m.id), m.hash, m.in_reply_to, m.refs"
 	    " FROM messages m WHERE m.ticket_id = ?1 ORDER BY m.date, m.id",
 	[ST_EVENTS] =
 	    "SELECT id, coalesce(ticket_id, 0), coalesce(message_id, 0),"
@@ -383,6 +411,47 @@ static const char *const store_sql[ST__MAX] = {
 	[ST_RAW_GET] = "SELECT raw FROM message_raw WHERE id = ?1",
 	[ST_ATTACH_INDEX] = "ATTACH DATABASE ?1 AS idx",
 	[ST_DETACH_INDEX] = "DETACH DATABASE idx",
+
+	[ST_OUTBOX_ADD] =
+	    "INSERT INTO outbox (key, ticket_id, message_id, kind, sender,"
+	    " recipients, raw, created, next_attempt, copy)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+	    " ON CONFLICT (key) DO NOTHING",
+	[ST_OUTBOX_KEY] = "SELECT id FROM outbox WHERE key = ?1",
+	[ST_OUTBOX_DUE] =
+	    OUTBOX_SELECT " WHERE status = 'queued'"
+	    " AND coalesce(next_attempt, 0) <= ?1 ORDER BY id",
+	[ST_OUTBOX_ALL_QUEUED] =
+	    OUTBOX_SELECT " WHERE status = 'queued' ORDER BY id",
+	[ST_OUTBOX_GET] = OUTBOX_SELECT " WHERE id = ?1",
+	[ST_OUTBOX_LIST] = OUTBOX_SELECT " ORDER BY id DESC LIMIT ?1",
+	[ST_OUTBOX_LIST_STATUS] =
+	    OUTBOX_SELECT " WHERE status = ?2 ORDER BY id DESC LIMIT ?1",
+	[ST_OUTBOX_RESULT] =
+	    "UPDATE outbox SET status = ?2, attempts = attempts + 1,"
+	    " next_attempt = ?3, sent = ?4, last_error = ?5,"
+	    " reply = coalesce(?6, reply) WHERE id = ?1",
+	[ST_OUTBOX_COPIED] = "UPDATE outbox SET copy = 2 WHERE id = ?1",
+	[ST_OUTBOX_COPIES] =
+	    OUTBOX_SELECT " WHERE status = 'sent' AND copy = 1 ORDER BY id",
+	[ST_OUTBOX_NEXT] =
+	    "SELECT min(coalesce(next_attempt, 0)) FROM outbox"
+	    " WHERE status = 'queued'",
+	[ST_ANSWERED] =
+	    "UPDATE tickets SET first_response = coalesce(first_response, ?2),"
+	    " due = NULL, updated = max(updated, ?2),"
+	    " status = CASE WHEN status = 'closed' THEN status"
+	    " ELSE 'waiting' END WHERE id = ?1",
+	[ST_OUTBOX_RECENT_TO] =
+	    "SELECT count(*), max(coalesce(ticket_id, 0)) FROM outbox"
+	    " WHERE recipients = ?1 AND kind = ?2 AND created >= ?3",
+	[ST_OUTBOX_RECENT] =
+	    "SELECT count(*), max(coalesce(ticket_id, 0)) FROM outbox"
+	    " WHERE kind = ?2 AND created >= ?3",
+	[ST_OUTBOX_RECENT_AUTO] =
+	    "SELECT count(*), max(coalesce(ticket_id, 0)) FROM outbox"
+	    " WHERE kind <> 'agent' AND created >= ?3"
+	    " AND (?1 IS NULL OR recipients = ?1)",
 
 	[ST_COUNT_TICKETS] = "SELECT count(*) FROM tickets",
 	[ST_COUNT_MESSAGES] = "SELECT count(*) FROM messages",
@@ -464,6 +533,11 @@ static const char *const kind_names[] = {
 	[MSG_KIND_ESCALATION] = "escalation",
 	[MSG_KIND_SURVEY] = "survey",
 	[MSG_KIND_AUTOMATED] = "automated"
+};
+static const char *const outbox_status_names[] = {
+	[OUTBOX_QUEUED] = "queued",
+	[OUTBOX_SENT] = "sent",
+	[OUTBOX_FAILED] = "failed"
 };
 static const char *const direction_names[] = {
 	[MSG_IN] = "in",
@@ -1823,6 +1897,20 @@ store_ticket_responded(struct store *s, int64_t ticket, time_t when,
 	return (query_exec(&q, cause));
 }
 
+int
+store_ticket_answered(struct store *s, int64_t ticket, time_t when,
+    char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_ANSWERED, "recording our answer",
+	    cause) != 0)
+		return (-1);
+	query_int(&q, 1, ticket);
+	query_int(&q, 2, when);
+	return (query_exec(&q, cause));
+}
+
 /* ---- messages ---- */
 
 /* Append "Name <addr>, addr2" to b; names with specials are quoted. */
@@ -2197,6 +2285,8 @@ store_ticket_messages(struct store *s, int64_t ticket, store_message_cb cb,
 		m.body = column_text(&q, 12);
 		m.attachments = column_text(&q, 13);
 		m.hash = column_text(&q, 14);
+		m.in_reply_to = column_text(&q, 15);
+		m.references = column_text(&q, 16);
 		if (cb(&m, arg) != 0)
 			break;
 	}
@@ -2227,6 +2317,244 @@ store_ticket_events(struct store *s, int64_t ticket, store_event_cb cb,
 	}
 	query_end(&q);
 	return (r == -1 ? -1 : 0);
+}
+
+/* ---- the outbox ---- */
+
+int
+store_outbox_add(struct store *s, const struct outbox_entry *e,
+    int64_t *idp, char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_OUTBOX_ADD, "queueing mail", cause) != 0)
+		return (-1);
+	query_text(&q, 1, e->key);
+	query_opt(&q, 2, e->ticket);
+	query_text(&q, 3, e->message_id);
+	query_text(&q, 4, e->kind);
+	query_text(&q, 5, e->sender);
+	query_text(&q, 6, e->recipients);
+	query_blob(&q, 7, e->raw, e->rawlen);
+	query_int(&q, 8, e->created);
+	query_opt(&q, 9, e->next_attempt);
+	query_int(&q, 10, e->copy);
+	if (query_exec(&q, cause) != 0)
+		return (-1);
+	if (sqlite3_changes(s->db) == 1) {
+		if (idp != NULL)
+			*idp = sqlite3_last_insert_rowid(s->db);
+		return (0);
+	}
+	if (query_start(&q, s, ST_OUTBOX_KEY, "queueing mail", cause) != 0)
+		return (-1);
+	query_text(&q, 1, e->key);
+	if (query_lookup(&q, idp, cause) == -1)
+		return (-1);
+	return (1);
+}
+
+static void
+outbox_read(struct query *q, struct outbox_entry *e)
+{
+	int	st;
+
+	memset(e, 0, sizeof *e);
+	e->id = sqlite3_column_int64(q->stmt, 0);
+	e->key = column_text(q, 1);
+	e->ticket = sqlite3_column_int64(q->stmt, 2);
+	e->message_id = column_text(q, 3);
+	e->kind = column_text(q, 4);
+	e->sender = column_text(q, 5);
+	e->recipients = column_text(q, 6);
+	e->raw = sqlite3_column_blob(q->stmt, 7);
+	e->rawlen = (size_t)sqlite3_column_bytes(q->stmt, 7);
+	st = name_lookup(outbox_status_names, nitems(outbox_status_names),
+	    column_text(q, 8));
+	e->status = st == -1 ? OUTBOX_FAILED : (enum outbox_status)st;
+	e->attempts = sqlite3_column_int(q->stmt, 9);
+	e->created = (time_t)sqlite3_column_int64(q->stmt, 10);
+	e->next_attempt = (time_t)sqlite3_column_int64(q->stmt, 11);
+	e->sent = (time_t)sqlite3_column_int64(q->stmt, 12);
+	e->last_error = column_text(q, 13);
+	e->reply = column_text(q, 14);
+	e->copy = (enum outbox_copy)sqlite3_column_int(q->stmt, 15);
+}
+
+/* Call cb for each row of a started outbox query; *found counts them. */
+static int
+outbox_walk(struct query *q, store_outbox_cb cb, void *arg, int *found,
+    char **cause)
+{
+	struct outbox_entry	e;
+	int			r;
+
+	while ((r = query_step(q, cause)) == 1) {
+		(*found)++;
+		outbox_read(q, &e);
+		if (cb(&e, arg) != 0)
+			break;
+	}
+	query_end(q);
+	return (r == -1 ? -1 : 0);
+}
+
+int
+store_outbox_due(struct store *s, time_t now, store_outbox_cb cb, void *arg,
+    char **cause)
+{
+	struct query	q;
+	int		found = 0;
+
+	if (query_start(&q, s, now == 0 ? ST_OUTBOX_ALL_QUEUED :
+	    ST_OUTBOX_DUE, "reading the outbox", cause) != 0)
+		return (-1);
+	if (now != 0)
+		query_int(&q, 1, now);
+	return (outbox_walk(&q, cb, arg, &found, cause));
+}
+
+int
+store_outbox_get(struct store *s, int64_t id, store_outbox_cb cb, void *arg,
+    char **cause)
+{
+	struct query	q;
+	int		found = 0;
+
+	if (query_start(&q, s, ST_OUTBOX_GET, "reading the outbox",
+	    cause) != 0)
+		return (-1);
+	query_int(&q, 1, id);
+	if (outbox_walk(&q, cb, arg, &found, cause) != 0)
+		return (-1);
+	return (found ? 0 : 1);
+}
+
+int
+store_outbox_list(struct store *s, int status, int limit, store_outbox_cb cb,
+    void *arg, char **cause)
+{
+	struct query	q;
+	int		found = 0, filter;
+
+	filter = status >= 0 && (size_t)status < nitems(outbox_status_names);
+	if (query_start(&q, s, filter ? ST_OUTBOX_LIST_STATUS :
+	    ST_OUTBOX_LIST, "listing the outbox", cause) != 0)
+		return (-1);
+	query_int(&q, 1, limit > 0 ? limit : -1);
+	if (filter)
+		query_text(&q, 2, outbox_status_names[status]);
+	return (outbox_walk(&q, cb, arg, &found, cause));
+}
+
+int
+store_outbox_result(struct store *s, int64_t id, enum outbox_status status,
+    time_t next_attempt, time_t sent, const char *error, const char *reply,
+    char **cause)
+{
+	struct query	q;
+
+	if ((unsigned)status >= nitems(outbox_status_names)) {
+		*cause = xstrdup("recording a send: bad status");
+		return (-1);
+	}
+	if (query_start(&q, s, ST_OUTBOX_RESULT, "recording a send",
+	    cause) != 0)
+		return (-1);
+	query_int(&q, 1, id);
+	query_text(&q, 2, outbox_status_names[status]);
+	query_opt(&q, 3, next_attempt);
+	query_opt(&q, 4, sent);
+	query_text(&q, 5, error);
+	query_text(&q, 6, reply);
+	return (query_exec(&q, cause));
+}
+
+int
+store_outbox_copies(struct store *s, store_outbox_cb cb, void *arg,
+    char **cause)
+{
+	struct query	q;
+	int		found = 0;
+
+	if (query_start(&q, s, ST_OUTBOX_COPIES, "reading the outbox",
+	    cause) != 0)
+		return (-1);
+	return (outbox_walk(&q, cb, arg, &found, cause));
+}
+
+int
+store_outbox_next(struct store *s, time_t *nextp, char **cause)
+{
+	struct query	q;
+	int64_t		next = 0;
+
+	if (query_start(&q, s, ST_OUTBOX_NEXT, "reading the outbox",
+	    cause) != 0)
+		return (-1);
+	if (query_lookup(&q, &next, cause) == -1)
+		return (-1);
+	*nextp = (time_t)next;
+	return (0);
+}
+
+int
+store_outbox_copied(struct store *s, int64_t id, char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_OUTBOX_COPIED, "recording the Sent copy",
+	    cause) != 0)
+		return (-1);
+	query_int(&q, 1, id);
+	return (query_exec(&q, cause));
+}
+
+int
+store_outbox_recent(struct store *s, const char *kind, const char *recipient,
+    time_t since, int64_t *np, int64_t *ticketp, char **cause)
+{
+	struct query	 q;
+	enum store_stmt	 id;
+	int		 r;
+
+	if (kind == NULL)
+		id = ST_OUTBOX_RECENT_AUTO;
+	else
+		id = recipient != NULL ? ST_OUTBOX_RECENT_TO : ST_OUTBOX_RECENT;
+	if (query_start(&q, s, id, "counting recent mail", cause) != 0)
+		return (-1);
+	query_text(&q, 1, recipient);
+	if (kind != NULL)
+		query_text(&q, 2, kind);
+	query_int(&q, 3, since);
+	if ((r = query_step(&q, cause)) == -1)
+		return (-1);
+	*np = r == 1 ? sqlite3_column_int64(q.stmt, 0) : 0;
+	if (ticketp != NULL)
+		*ticketp = r == 1 ? sqlite3_column_int64(q.stmt, 1) : 0;
+	query_end(&q);
+	return (0);
+}
+
+const char *
+store_outbox_status_name(enum outbox_status st)
+{
+	if ((unsigned)st >= nitems(outbox_status_names))
+		return ("?");
+	return (outbox_status_names[st]);
+}
+
+int
+store_outbox_status_parse(const char *name, enum outbox_status *stp)
+{
+	int	i;
+
+	if ((i = name_lookup(outbox_status_names,
+	    nitems(outbox_status_names), name)) == -1)
+		return (-1);
+	*stp = (enum outbox_status)i;
+	return (0);
 }
 
 /* ---- search ---- */

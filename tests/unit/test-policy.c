@@ -6,7 +6,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "message.h"
 #include "policy.h"
+#include "xmalloc.h"
 #include "../tap.h"
 
 /* Local time (TZ) of a "YYYY-MM-DD HH:MM" string. */
@@ -118,10 +120,101 @@ test_parse_errors(void)
 	policy_clear(&p);
 }
 
+/* One message with extra header lines h (may be ""), parsed. */
+static struct message *
+ack_msg(const char *from, const char *h)
+{
+	struct message	*m = NULL;
+	char		*raw, *why = NULL;
+
+	raw = xprintf("From: %s\r\nTo: support@example.com\r\n"
+	    "Subject: hello\r\nMessage-ID: <a@example.org>\r\n%s\r\n"
+	    "text\r\n", from, h);
+	if (message_parse(raw, strlen(raw), &m, &why) != 0)
+		diag("parse: %s", why);
+	free(why);
+	free(raw);
+	return (m);
+}
+
+static void
+test_ack(void)
+{
+	static const struct {
+		const char	*from;
+		const char	*headers;
+		const char	*want;	/* NULL: may be acknowledged */
+	} cases[] = {
+		{ "a@example.org", "", NULL },
+		{ "a@example.org", "Auto-Submitted: no\r\n", NULL },
+		{ "a@example.org", "Auto-Submitted: No (a person)\r\n", NULL },
+		{ "a@example.org", "Auto-Submitted: auto-replied\r\n",
+		    "Auto-Submitted: auto-replied" },
+		{ "a@example.org", "Auto-Submitted: auto-generated\r\n",
+		    "Auto-Submitted" },
+		{ "a@example.org", "Auto-Submitted: nothing\r\n",
+		    "Auto-Submitted" },
+		{ "a@example.org", "Precedence: bulk\r\n", "Precedence: bulk" },
+		{ "a@example.org", "Precedence: JUNK\r\n", "Precedence" },
+		{ "a@example.org", "Precedence: list\r\n", "Precedence" },
+		{ "a@example.org", "Precedence: first-class\r\n", NULL },
+		{ "a@example.org", "Precedence: bulky\r\n", NULL },
+		{ "a@example.org", "List-Id: <l.example.org>\r\n",
+		    "mailing list" },
+		{ "a@example.org", "List-Unsubscribe: <mailto:x@y>\r\n",
+		    "List-Unsubscribe" },
+		{ "a@example.org", "Return-Path: <>\r\n", "null return path" },
+		{ "a@example.org", "Return-Path: <a@example.org>\r\n", NULL },
+		{ "a@example.org",
+		    "Return-Path: <MAILER-DAEMON@mx.example.org>\r\n", "robot" },
+		{ "Mail Delivery System <Mailer-Daemon@example.org>", "",
+		    "robot" },
+		{ "owner-list@example.org", "", "robot" },
+		{ "list-request@example.org", "", "robot" },
+		{ "request@example.org", "", NULL },
+		{ "a@example.org",
+		    "Content-Type: multipart/report; report-type=delivery-status;"
+		    " boundary=x\r\n", "multipart/report" },
+		{ "a@example.org", "X-Auto-Response-Suppress: DR, All\r\n",
+		    "X-Auto-Response-Suppress" },
+		{ "a@example.org", "X-Auto-Response-Suppress: OOF\r\n", NULL },
+		{ "a@example.org", "X-Autoreply: yes\r\n", "X-Autoreply" },
+		{ "a@example.org", "X-Autorespond: yes\r\n", "X-Autorespond" },
+		{ "a@example.org", "X-Loop: Support@Example.com\r\n",
+		    "X-Loop" },
+		{ "a@example.org", "X-Loop: other@example.net\r\n", NULL },
+	};
+	struct message	*m;
+	char		*why;
+	size_t		 i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		if ((m = ack_msg(cases[i].from, cases[i].headers)) == NULL) {
+			ok(0, "case %zu parses", i);
+			continue;
+		}
+		why = policy_ack_refusal(m, "support@example.com");
+		/* The header without its CR LF, for the test's name. */
+		if (cases[i].want == NULL)
+			ok(why == NULL, "ack case %zu (%s, %.*s): may be "
+			    "acknowledged %s", i, cases[i].from,
+			    (int)strcspn(cases[i].headers, "\r"),
+			    cases[i].headers, why ? why : "");
+		else
+			ok(why != NULL && strstr(why, cases[i].want) != NULL,
+			    "ack case %zu (%s, %.*s): refused: %s", i,
+			    cases[i].from, (int)strcspn(cases[i].headers, "\r"),
+			    cases[i].headers, why ? why : "(not refused)");
+		free(why);
+		message_free(m);
+	}
+}
+
 int
 main(void)
 {
 	test_due();
 	test_parse_errors();
+	test_ack();
 	return (done_testing());
 }

@@ -187,25 +187,27 @@ test_open(void)
 
 	path = path_in("schema.db");
 	ok(store_open(path, 0, &st, &cause) == 0, "open creates");
-	is_int(user_version(path), 3, "user_version 3 after create");
+	is_int(user_version(path), 4, "user_version 4 after create");
 	new_ticket(st, "hello", "a@example.com", NULL, 1000);
 	store_close(st);
 
 	ok(store_open(path, 0, &st, &cause) == 0, "reopen");
-	is_int(user_version(path), 3, "user_version still 3");
+	is_int(user_version(path), 4, "user_version still 4");
 	n = count(st, "tickets");
 	is_int(n, 1, "reopen keeps data (no migration re-run)");
 	store_close(st);
 
 	/* A version 1 database (as helpq 0.1 wrote it) moves forward. */
-	set_user_version_sql(path, "DROP INDEX messages_origin;"
+	set_user_version_sql(path, "DROP INDEX outbox_recipient;"
+	    "DROP INDEX outbox_created; ALTER TABLE outbox DROP COLUMN copy;"
+	    "DROP INDEX messages_origin;"
 	    "ALTER TABLE mailbox_state DROP COLUMN history_uid;"
 	    "ALTER TABLE mailbox_state DROP COLUMN reflected_uid;"
 	    "ALTER TABLE tickets DROP COLUMN "
 	    "response_time; DROP TABLE ticket_fields; PRAGMA user_version = 1");
 	is_int(user_version(path), 1, "made a version 1 database");
-	ok(store_open(path, 0, &st, &cause) == 0, "open migrates 1 -> 3");
-	is_int(user_version(path), 3, "user_version 3 after migrating");
+	ok(store_open(path, 0, &st, &cause) == 0, "open migrates 1 -> 4");
+	is_int(user_version(path), 4, "user_version 4 after migrating");
 	is_int(count(st, "tickets"), 1, "migration keeps the tickets");
 	ok(store_begin(st, &cause) == 0 && store_ticket_field_set(st, 1,
 	    "order", "4711", &cause) == 0 && store_commit(st, &cause) == 0,
@@ -826,6 +828,140 @@ test_mailbox(struct store *st)
 	free(cause);
 }
 
+/* Remember the outbox entries a walk shows. */
+struct ob_seen {
+	int		 n;
+	int64_t		 ids[8];
+	int		 attempts[8];
+	enum outbox_status status[8];
+	char		 raw[64];
+};
+
+static int
+ob_walk(const struct outbox_entry *e, void *arg)
+{
+	struct ob_seen	*w = arg;
+
+	if (w->n < 8) {
+		w->ids[w->n] = e->id;
+		w->attempts[w->n] = e->attempts;
+		w->status[w->n] = e->status;
+	}
+	if (w->n++ == 0)
+		snprintf(w->raw, sizeof w->raw, "%.*s", (int)e->rawlen,
+		    e->raw);
+	return (0);
+}
+
+static void
+test_outbox(struct store *st)
+{
+	struct outbox_entry	 e;
+	struct ob_seen		 w;
+	struct ticket		 t;
+	int64_t			 id1 = 0, id2 = 0, id3 = 0, n, tk;
+	time_t			 next;
+	char			*cause = NULL;
+
+	memset(&e, 0, sizeof e);
+	e.key = "ack:1";
+	e.ticket = 1;
+	e.message_id = "a1@example.com";
+	e.kind = "ack";
+	e.sender = "";
+	e.recipients = "c@example.org";
+	e.raw = "Subject: x\r\n\r\nbody\r\n";
+	e.rawlen = strlen(e.raw);
+	e.created = 1000;
+	ok(store_begin(st, &cause) == 0 &&
+	    store_outbox_add(st, &e, &id1, &cause) == 0 && id1 > 0,
+	    "queue an ack");
+	is_int(store_outbox_add(st, &e, &id2, &cause), 1,
+	    "the same key again adds nothing");
+	is_int(id2, id1, "and names the one queued before");
+	e.key = "reply:x";
+	e.kind = "agent";
+	e.created = 1500;
+	e.copy = OUTBOX_COPY_WANTED;
+	ok(store_outbox_add(st, &e, &id2, &cause) == 0, "queue a reply");
+	e.key = "ack:2";
+	e.kind = "ack";
+	e.recipients = "d@example.org";
+	e.created = 1600;
+	e.next_attempt = 5000;
+	e.copy = OUTBOX_COPY_NONE;
+	ok(store_outbox_add(st, &e, &id3, &cause) == 0 &&
+	    store_commit(st, &cause) == 0, "queue one not due before 5000");
+
+	memset(&w, 0, sizeof w);
+	ok(store_outbox_due(st, 2000, ob_walk, &w, &cause) == 0 &&
+	    w.n == 2 && w.ids[0] == id1 && w.ids[1] == id2,
+	    "due at 2000: the two without a later attempt, oldest first");
+	is_str(w.raw, "Subject: x\r\n\r\nbody\r\n", "the bytes come back");
+	memset(&w, 0, sizeof w);
+	ok(store_outbox_due(st, 0, ob_walk, &w, &cause) == 0 && w.n == 3,
+	    "all queued: three");
+	ok(store_outbox_next(st, &next, &cause) == 0 && next == 0,
+	    "the next is due at once");
+
+	ok(store_outbox_recent(st, "ack", "c@example.org", 900, &n, &tk,
+	    &cause) == 0 && n == 1 && tk == 1, "one ack to c since 900");
+	ok(store_outbox_recent(st, "ack", "c@example.org", 1001, &n, NULL,
+	    &cause) == 0 && n == 0, "none since 1001");
+	ok(store_outbox_recent(st, NULL, NULL, 0, &n, NULL, &cause) == 0 &&
+	    n == 2, "two automatic mails (the reply is an agent's)");
+
+	ok(store_begin(st, &cause) == 0 &&
+	    store_outbox_result(st, id1, OUTBOX_SENT, 0, 2100, NULL,
+	    "250 OK", &cause) == 0 &&
+	    store_outbox_result(st, id2, OUTBOX_QUEUED, 2160, 0,
+	    "451 later", NULL, &cause) == 0 &&
+	    store_commit(st, &cause) == 0, "record a send and a deferral");
+	memset(&w, 0, sizeof w);
+	ok(store_outbox_due(st, 2100, ob_walk, &w, &cause) == 0 && w.n == 0,
+	    "nothing due at 2100");
+	ok(store_outbox_next(st, &next, &cause) == 0 && next == 2160,
+	    "the next try is at 2160");
+	memset(&w, 0, sizeof w);
+	ok(store_outbox_list(st, OUTBOX_SENT, 0, ob_walk, &w, &cause) == 0 &&
+	    w.n == 1 && w.ids[0] == id1 && w.attempts[0] == 1,
+	    "list sent: the ack, one attempt");
+	memset(&w, 0, sizeof w);
+	ok(store_outbox_list(st, -1, 2, ob_walk, &w, &cause) == 0 &&
+	    w.n == 2 && w.ids[0] == id3, "list all, newest first, limit 2");
+
+	memset(&w, 0, sizeof w);
+	ok(store_outbox_copies(st, ob_walk, &w, &cause) == 0 && w.n == 0,
+	    "no copy is due before the reply is sent");
+	ok(store_begin(st, &cause) == 0 &&
+	    store_outbox_result(st, id2, OUTBOX_SENT, 0, 2200, NULL, "250",
+	    &cause) == 0 && store_commit(st, &cause) == 0, "the reply goes");
+	memset(&w, 0, sizeof w);
+	ok(store_outbox_copies(st, ob_walk, &w, &cause) == 0 && w.n == 1 &&
+	    w.ids[0] == id2, "now its copy to Sent is due");
+	ok(store_begin(st, &cause) == 0 &&
+	    store_outbox_copied(st, id2, &cause) == 0 &&
+	    store_commit(st, &cause) == 0, "the copy is made");
+	memset(&w, 0, sizeof w);
+	ok(store_outbox_copies(st, ob_walk, &w, &cause) == 0 && w.n == 0,
+	    "and no longer due");
+	memset(&w, 0, sizeof w);
+	is_int(store_outbox_get(st, 9999, ob_walk, &w, &cause), 1,
+	    "no such entry");
+
+	/* Our answer: first response, no due time, waiting. */
+	ok(store_begin(st, &cause) == 0 &&
+	    store_ticket_set_due(st, 1, 99999, &cause) == 0 &&
+	    store_ticket_answered(st, 1, 3000, &cause) == 0 &&
+	    store_commit(st, &cause) == 0, "answer ticket 1");
+	memset(&t, 0, sizeof t);
+	ok(store_ticket_get(st, 1, &t, &cause) == 0 && t.due == 0 &&
+	    t.first_response != 0 && (t.status == TICKET_WAITING ||
+	    t.status == TICKET_CLOSED), "the clock stopped, it waits");
+	store_ticket_clear(&t);
+	free(cause);
+}
+
 static void
 test_names(void)
 {
@@ -838,6 +974,8 @@ test_names(void)
 	is_str(store_kind_name(MSG_KIND_ESCALATION), "escalation",
 	    "kind name");
 	is_str(store_direction_name(MSG_OUT), "out", "direction name");
+	is_str(store_outbox_status_name(OUTBOX_FAILED), "failed",
+	    "outbox status name");
 }
 
 int
@@ -859,6 +997,7 @@ main(void)
 	test_search(st);
 	test_rollback(st);
 	test_mailbox(st);
+	test_outbox(st);
 	store_close(st);
 	free(path);
 
