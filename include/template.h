@@ -1,0 +1,73 @@
+/*
+ * helpq - template.h: the texts of outgoing mail, one file per kind and
+ * language (DIR/de/ack, DIR/el/ack, DIR/en/reply, ...), with ${variables}
+ * and each language's way of writing a date and time (DIR/de/locale).
+ * Every file is checked when loaded; a broken one is a configuration
+ * error with file:line:column.
+ */
+#ifndef HELPQ_TEMPLATE_H
+#define HELPQ_TEMPLATE_H
+
+#include "compat.h"
+
+#include <time.h>
+
+struct templates;
+
+/*
+ * The values a template may use. NULL strings render as "". Borrowed.
+ *   ${ticket}   the ticket number        ${token}    "[#123]"
+ *   ${name}     the customer's name, else address
+ *   ${address}  the customer's address   ${subject}  the ticket's subject
+ *   ${queue}    the queue, or ""         ${due}      due time, in the
+ *               language's date format, local time zone
+ *   ${text}     the agent's text (replies) or the reason (escalations)
+ *   ${support}  the support address     ${$}        a dollar sign
+ */
+struct template_vars {
+	int64_t		 ticket;
+	const char	*token;
+	const char	*name;
+	const char	*address;
+	const char	*subject;
+	const char	*queue;
+	time_t		 due;		/* 0: ${due} renders as "" */
+	const char	*text;
+	const char	*support;
+};
+
+/*
+ * Load every template under dir. Either all load or none: returns 0 and
+ * *tp (free with templates_free), or -1 with *errors set to every error,
+ * one "file:line:column: message" per line (allocated; the caller frees).
+ * Errors: an unknown ${variable}, a "${" without "}", a header block
+ * without Subject:, an unknown header, a locale line that is not
+ * "date", "days" (7 names) or "months" (12 names), an "ack" that does
+ * not use ${ticket} or ${token}, and ${due} (an acknowledgement must say
+ * which ticket and by when), invalid UTF-8.
+ */
+int	 templates_load(const char *dir, struct templates **tp,
+	    char **errors);
+void	 templates_free(struct templates *);
+
+/*
+ * Render template name ("ack", "reply", "escalation", ...) in lang, else
+ * in fallback, else in "en", else in any language that has it. *subject
+ * and *body are allocated (the caller frees); *used is the language
+ * chosen (static for the life of t). Returns 0, or -1 with *cause when no
+ * language has the template.
+ */
+int	 templates_render(const struct templates *t, const char *name,
+	    const char *lang, const char *fallback,
+	    const struct template_vars *vars, char **subject, char **body,
+	    const char **used, char **cause);
+
+/* Nonzero if some language has template name. */
+int	 templates_has(const struct templates *t, const char *name);
+
+/* The time t written the way lang writes it (its locale file, else
+ * "2026-11-30 17:00 CET"). Allocated; the caller frees. */
+char	*templates_time(const struct templates *t, const char *lang,
+	    time_t when);
+
+#endif

@@ -1,0 +1,799 @@
+/*
+ * helpq - template.c: the texts of outgoing mail. Every file under the
+ * templates directory is read and checked at load time, so a typo in a
+ * variable is a configuration error with file:line:column, never a
+ * half-written mail to a customer.
+ */
+#include "compat.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "buf.h"
+#include "message.h"
+#include "template.h"
+#include "xmalloc.h"
+
+/* A template file larger than this is surely not a mail text. */
+#define TEMPLATE_MAX	(256 * 1024)
+
+static const char *const template_vars[] = {
+	"$", "address", "due", "name", "queue", "subject", "support",
+	"text", "ticket", "token"
+};
+
+/* How one language writes a date and time. */
+struct tlocale {
+	char	*format;
+	char	*days[7];
+	char	*short_days[7];
+	char	*months[12];
+	char	*short_months[12];
+};
+
+struct template {
+	char	*lang;
+	char	*name;
+	char	*subject;
+	char	*body;
+};
+
+struct tlang {
+	char		*lang;
+	struct tlocale	*locale;	/* NULL: the neutral format */
+};
+
+struct templates {
+	struct template	*v;
+	size_t		 n;
+	struct tlang	*langs;		/* sorted by code */
+	size_t		 nlangs;
+};
+
+/* Errors of a load, and where the reader is. */
+struct tload {
+	struct buf	 errors;
+	unsigned	 nerrors;
+	const char	*file;
+};
+
+static void __printflike(4, 5)
+tload_error(struct tload *l, unsigned line, unsigned col, const char *fmt,
+    ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	buf_addf(&l->errors, "%s%s:%u:%u: %s", l->nerrors > 0 ? "\n" : "",
+	    l->file, line, col, msg);
+	l->nerrors++;
+	free(msg);
+}
+
+/* Columns count characters, not bytes: a caret under Greek text lines up. */
+static unsigned
+column(const char *line, const char *at)
+{
+	unsigned	col = 1;
+
+	for (; line < at; line++) {
+		if (((unsigned char)*line & 0xc0) != 0x80)
+			col++;
+	}
+	return (col);
+}
+
+static int
+var_known(const char *name, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(template_vars); i++) {
+		if (strlen(template_vars[i]) == len &&
+		    strncmp(template_vars[i], name, len) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * Check the ${variables} of one line of text; *used collects what was
+ * used (bit i for template_vars[i]).
+ */
+static void
+check_vars(struct tload *l, const char *text, unsigned line,
+    unsigned *used)
+{
+	const char	*p, *end;
+	size_t		 i, n;
+
+	for (p = text; (p = strstr(p, "${")) != NULL; p = end + 1) {
+		if ((end = strchr(p + 2, '}')) == NULL) {
+			tload_error(l, line, column(text, p),
+			    "\"${\" without \"}\"");
+			return;
+		}
+		n = (size_t)(end - p - 2);
+		if (!var_known(p + 2, n)) {
+			tload_error(l, line, column(text, p),
+			    "unknown variable ${%.*s} (known: ${ticket}, "
+			    "${token}, ${name}, ${address}, ${subject}, "
+			    "${queue}, ${due}, ${text}, ${support}, ${$})",
+			    (int)(n > 40 ? 40 : n), p + 2);
+			continue;
+		}
+		for (i = 0; i < nitems(template_vars); i++) {
+			if (strlen(template_vars[i]) == n &&
+			    strncmp(template_vars[i], p + 2, n) == 0)
+				*used |= 1U << i;
+		}
+	}
+}
+
+static unsigned
+var_bit(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(template_vars); i++) {
+		if (strcmp(template_vars[i], name) == 0)
+			return (1U << i);
+	}
+	return (0);
+}
+
+/* Read a whole file; 0, or -1 after recording why. */
+static int
+read_file(struct tload *l, const char *path, char **textp, size_t *lenp)
+{
+	FILE		*f;
+	struct buf	 b;
+	char		 chunk[4096];
+	size_t		 n;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		tload_error(l, 0, 0, "%s", strerror(errno));
+		return (-1);
+	}
+	buf_init(&b);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 &&
+	    b.len <= TEMPLATE_MAX)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	if (b.len > TEMPLATE_MAX) {
+		tload_error(l, 1, 1, "larger than %d bytes", TEMPLATE_MAX);
+		buf_free(&b);
+		return (-1);
+	}
+	*textp = buf_steal(&b, lenp);
+	return (0);
+}
+
+/* Invalid UTF-8 or a NUL: reported at its line and column. */
+static int
+check_utf8(struct tload *l, const char *text, size_t len)
+{
+	const char	*line = text, *p;
+	unsigned	 lineno = 1;
+	size_t		 n;
+
+	for (p = text; p < text + len; p++) {
+		if (*p == '\n') {
+			lineno++;
+			line = p + 1;
+			continue;
+		}
+		if (*p == '\0') {
+			tload_error(l, lineno, column(line, p), "a NUL byte");
+			return (-1);
+		}
+		if ((unsigned char)*p < 0x80)
+			continue;
+		for (n = 1; p + n < text + len && n < 4 &&
+		    ((unsigned char)p[n] & 0xc0) == 0x80; n++)
+			;
+		if (!message_utf8_valid(p, n)) {
+			tload_error(l, lineno, column(line, p),
+			    "not valid UTF-8");
+			return (-1);
+		}
+		p += n - 1;
+	}
+	return (0);
+}
+
+/* Parse a template file: comments, "Subject:", an empty line, a body. */
+static void
+parse_template(struct tload *l, struct templates *t, const char *lang,
+    const char *name, char *text)
+{
+	struct template	*tp;
+	char		*line, *next, *subject = NULL, *colon, *body = NULL;
+	unsigned	 lineno = 0, bodyline = 0, used = 0, before;
+	int		 in_head = 1, comments = 1;
+
+	before = l->nerrors;
+	for (line = text; line != NULL && in_head; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		line[strcspn(line, "\r")] = '\0';
+		if (comments && *line == '#')
+			continue;
+		comments = 0;
+		if (*line == '\0') {
+			in_head = 0;
+			body = next;
+			bodyline = lineno + 1;
+			break;
+		}
+		if ((colon = strchr(line, ':')) == NULL) {
+			tload_error(l, lineno, 1, "expected a header line "
+			    "like \"Subject: ...\", then an empty line and "
+			    "the text");
+			return;
+		}
+		if ((size_t)(colon - line) != 7 ||
+		    strncasecmp(line, "Subject", 7) != 0) {
+			tload_error(l, lineno, 1, "unknown header \"%.*s\" "
+			    "(a template has only Subject)",
+			    (int)(colon - line > 40 ? 40 : colon - line),
+			    line);
+			continue;
+		}
+		subject = colon + 1;
+		while (*subject == ' ' || *subject == '\t')
+			subject++;
+		check_vars(l, line, lineno, &used);
+	}
+	if (in_head) {
+		tload_error(l, lineno, 1, subject == NULL ? "no Subject: line" :
+		    "no empty line between the Subject and the text");
+		return;
+	}
+	if (subject == NULL) {
+		tload_error(l, 1, 1, "no Subject: line");
+		return;
+	}
+	if (body == NULL || body[strspn(body, " \t\r\n")] == '\0') {
+		tload_error(l, bodyline, 1, "no text after the Subject");
+		return;
+	}
+	/* Each body line: its variables. */
+	{
+		char	*p = body, *nl;
+		unsigned n = bodyline;
+
+		while (p != NULL && *p != '\0') {
+			nl = strchr(p, '\n');
+			if (nl != NULL)
+				*nl = '\0';
+			check_vars(l, p, n++, &used);
+			if (nl == NULL)
+				break;
+			*nl = '\n';
+			p = nl + 1;
+		}
+	}
+	if (strcmp(name, "ack") == 0 && (!(used & (var_bit("ticket") |
+	    var_bit("token"))) || !(used & var_bit("due"))))
+		tload_error(l, 1, 1, "an acknowledgement must say which ticket "
+		    "and by when: use ${ticket} (or ${token}) and ${due}");
+	if (l->nerrors != before)
+		return;
+	t->v = xreallocarray(t->v, t->n + 1, sizeof *t->v);
+	tp = &t->v[t->n++];
+	tp->lang = xstrdup(lang);
+	tp->name = xstrdup(name);
+	tp->subject = xstrdup(subject);
+	tp->body = xstrdup(body);
+}
+
+static void
+locale_free(struct tlocale *lc)
+{
+	size_t	i;
+
+	if (lc == NULL)
+		return;
+	free(lc->format);
+	for (i = 0; i < 7; i++) {
+		free(lc->days[i]);
+		free(lc->short_days[i]);
+	}
+	for (i = 0; i < 12; i++) {
+		free(lc->months[i]);
+		free(lc->short_months[i]);
+	}
+	free(lc);
+}
+
+/* "a, b, c" into exactly n names; 0, or -1 after recording why. */
+static int
+locale_names(struct tload *l, unsigned lineno, unsigned col,
+    const char *key, const char *v, char **out, size_t n)
+{
+	char	*copy, *w, *last;
+	size_t	 i = 0, k;
+
+	copy = xstrdup(v);
+	for (w = strtok_r(copy, ",", &last); w != NULL;
+	    w = strtok_r(NULL, ",", &last)) {
+		while (*w == ' ' || *w == '\t')
+			w++;
+		k = strlen(w);
+		while (k > 0 && (w[k - 1] == ' ' || w[k - 1] == '\t'))
+			w[--k] = '\0';
+		if (i < n && *w != '\0')
+			out[i] = xstrdup(w);
+		i++;
+	}
+	free(copy);
+	if (i != n) {
+		for (k = 0; k < n; k++) {
+			free(out[k]);
+			out[k] = NULL;
+		}
+		tload_error(l, lineno, col, "%s: expected %zu names separated "
+		    "by commas, found %zu", key, n, i);
+		return (-1);
+	}
+	return (0);
+}
+
+/* The directives a date format may use. */
+static void
+check_format(struct tload *l, unsigned lineno, const char *line,
+    const char *v)
+{
+	const char	*p;
+
+	for (p = v; *p != '\0'; p++) {
+		if (*p != '%')
+			continue;
+		if (p[1] == '\0' || strchr("AaBbdemYHMZ%", p[1]) == NULL) {
+			tload_error(l, lineno, column(line, p), "unknown "
+			    "directive %%%.1s (known: %%A %%a %%B %%b %%d %%e "
+			    "%%m %%Y %%H %%M %%Z %%%%)", p + 1);
+			return;
+		}
+		p++;
+	}
+}
+
+static void
+parse_locale(struct tload *l, struct tlang *tl, char *text)
+{
+	struct tlocale	*lc;
+	char		*line, *next, *eq, *key, *v;
+	unsigned	 lineno = 0, before = l->nerrors;
+	size_t		 i;
+
+	lc = xcalloc(1, sizeof *lc);
+	for (line = text; line != NULL; line = next) {
+		lineno++;
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		line[strcspn(line, "\r")] = '\0';
+		key = line + strspn(line, " \t");
+		if (*key == '\0' || *key == '#')
+			continue;
+		if ((eq = strchr(key, '=')) == NULL) {
+			tload_error(l, lineno, column(line, key),
+			    "expected \"key = value\"");
+			continue;
+		}
+		v = eq + 1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		while (eq > key && (eq[-1] == ' ' || eq[-1] == '\t'))
+			eq--;
+		*eq = '\0';
+		if (strcmp(key, "date") == 0) {
+			check_format(l, lineno, line, v);
+			free(lc->format);
+			lc->format = xstrdup(v);
+		} else if (strcmp(key, "days") == 0)
+			locale_names(l, lineno, column(line, v), key, v,
+			    lc->days, 7);
+		else if (strcmp(key, "short-days") == 0)
+			locale_names(l, lineno, column(line, v), key, v,
+			    lc->short_days, 7);
+		else if (strcmp(key, "months") == 0)
+			locale_names(l, lineno, column(line, v), key, v,
+			    lc->months, 12);
+		else if (strcmp(key, "short-months") == 0)
+			locale_names(l, lineno, column(line, v), key, v,
+			    lc->short_months, 12);
+		else
+			tload_error(l, lineno, column(line, key), "unknown key "
+			    "\"%s\" (known: date, days, short-days, months, "
+			    "short-months)", key);
+	}
+	if (l->nerrors == before && (lc->format == NULL ||
+	    lc->days[0] == NULL || lc->months[0] == NULL))
+		tload_error(l, lineno, 1, "a locale needs date, days and "
+		    "months");
+	if (l->nerrors != before) {
+		locale_free(lc);
+		return;
+	}
+	/* Short names default to the long ones. */
+	for (i = 0; i < 7; i++)
+		if (lc->short_days[i] == NULL)
+			lc->short_days[i] = xstrdup(lc->days[i]);
+	for (i = 0; i < 12; i++)
+		if (lc->short_months[i] == NULL)
+			lc->short_months[i] = xstrdup(lc->months[i]);
+	locale_free(tl->locale);
+	tl->locale = lc;
+}
+
+/* Names: a language is 2 or 3 lower-case letters, a template lower-case
+ * letters, digits and '-'. */
+static int
+name_ok(const char *s, int lang)
+{
+	size_t	n = strlen(s);
+
+	if (lang)
+		return (n >= 2 && n <= 3 &&
+		    strspn(s, "abcdefghijklmnopqrstuvwxyz") == n);
+	return (n > 0 && n <= 64 &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n);
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return (strcmp(*(char *const *)a, *(char *const *)b));
+}
+
+/* The sorted entries of a directory that are not hidden or backups. */
+static size_t
+list_dir(const char *dir, char ***vp, int *err)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		**v = NULL;
+	size_t		 n = 0, len;
+
+	*err = 0;
+	if ((d = opendir(dir)) == NULL) {
+		*err = errno;
+		*vp = NULL;
+		return (0);
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || (len > 0 &&
+		    de->d_name[len - 1] == '~'))
+			continue;
+		v = xreallocarray(v, n + 1, sizeof *v);
+		v[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(v, n, sizeof *v, name_cmp);
+	*vp = v;
+	return (n);
+}
+
+static void
+free_list(char **v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int
+is_dir(const char *path)
+{
+	struct stat	sb;
+
+	return (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode));
+}
+
+/* One language's directory. */
+static void
+load_lang(struct tload *l, struct templates *t, const char *dir,
+    const char *lang)
+{
+	struct tlang	*tl;
+	char		**files, *path, *text;
+	size_t		 n, i, len;
+	int		 err;
+
+	t->langs = xreallocarray(t->langs, t->nlangs + 1, sizeof *t->langs);
+	tl = &t->langs[t->nlangs++];
+	tl->lang = xstrdup(lang);
+	tl->locale = NULL;
+	path = xprintf("%s/%s", dir, lang);
+	n = list_dir(path, &files, &err);
+	free(path);
+	for (i = 0; i < n; i++) {
+		path = xprintf("%s/%s/%s", dir, lang, files[i]);
+		l->file = path;
+		if (is_dir(path) || !name_ok(files[i], 0)) {
+			tload_error(l, 0, 0, "not a template name (lower-case "
+			    "letters, digits and '-')");
+		} else if (read_file(l, path, &text, &len) == 0) {
+			if (check_utf8(l, text, len) == 0) {
+				if (strcmp(files[i], "locale") == 0)
+					parse_locale(l, tl, text);
+				else
+					parse_template(l, t, lang, files[i],
+					    text);
+			}
+			free(text);
+		}
+		free(path);
+		l->file = NULL;
+	}
+	free_list(files, n);
+}
+
+int
+templates_load(const char *dir, struct templates **tp, char **errors)
+{
+	struct templates	*t;
+	struct tload		 l;
+	char			**names, *path;
+	size_t			 n, i;
+	int			 err;
+
+	*tp = NULL;
+	memset(&l, 0, sizeof l);
+	buf_init(&l.errors);
+	t = xcalloc(1, sizeof *t);
+	n = list_dir(dir, &names, &err);
+	if (err != 0) {
+		*errors = xprintf("%s: %s", dir, strerror(err));
+		templates_free(t);
+		return (-1);
+	}
+	for (i = 0; i < n; i++) {
+		path = xprintf("%s/%s", dir, names[i]);
+		/* README and the like may sit beside the languages. */
+		if (is_dir(path)) {
+			if (name_ok(names[i], 1))
+				load_lang(&l, t, dir, names[i]);
+			else {
+				l.file = path;
+				tload_error(&l, 0, 0, "not a language code "
+				    "like de or el");
+				l.file = NULL;
+			}
+		}
+		free(path);
+	}
+	free_list(names, n);
+	if (l.nerrors == 0 && t->n == 0)
+		buf_addf(&l.errors, "%s: no templates", dir), l.nerrors++;
+	if (l.nerrors > 0) {
+		*errors = buf_steal(&l.errors, NULL);
+		templates_free(t);
+		return (-1);
+	}
+	buf_free(&l.errors);
+	*tp = t;
+	return (0);
+}
+
+void
+templates_free(struct templates *t)
+{
+	size_t	i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++) {
+		free(t->v[i].lang);
+		free(t->v[i].name);
+		free(t->v[i].subject);
+		free(t->v[i].body);
+	}
+	free(t->v);
+	for (i = 0; i < t->nlangs; i++) {
+		free(t->langs[i].lang);
+		locale_free(t->langs[i].locale);
+	}
+	free(t->langs);
+	free(t);
+}
+
+static const struct template *
+find(const struct templates *t, const char *name, const char *lang)
+{
+	size_t	i;
+
+	for (i = 0; lang != NULL && i < t->n; i++) {
+		if (strcmp(t->v[i].name, name) == 0 &&
+		    strcmp(t->v[i].lang, lang) == 0)
+			return (&t->v[i]);
+	}
+	return (NULL);
+}
+
+int
+templates_has(const struct templates *t, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; t != NULL && i < t->n; i++) {
+		if (strcmp(t->v[i].name, name) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+static const struct tlocale *
+locale_of(const struct templates *t, const char *lang)
+{
+	size_t	i;
+
+	for (i = 0; lang != NULL && i < t->nlangs; i++) {
+		if (strcmp(t->langs[i].lang, lang) == 0)
+			return (t->langs[i].locale);
+	}
+	return (NULL);
+}
+
+char *
+templates_time(const struct templates *t, const char *lang, time_t when)
+{
+	const struct tlocale	*lc = locale_of(t, lang);
+	const char		*p;
+	struct tm		 tm;
+	struct buf		 b;
+
+	localtime_r(&when, &tm);
+	buf_init(&b);
+	if (lc == NULL) {
+		buf_addf(&b, "%04d-%02d-%02d %02d:%02d %s", tm.tm_year + 1900,
+		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+		    tm.tm_zone != NULL ? tm.tm_zone : "");
+		return (buf_steal(&b, NULL));
+	}
+	for (p = lc->format; *p != '\0'; p++) {
+		if (*p != '%' || p[1] == '\0') {
+			buf_addc(&b, *p);
+			continue;
+		}
+		switch (*++p) {
+		case 'A':
+			buf_adds(&b, lc->days[tm.tm_wday]);
+			break;
+		case 'a':
+			buf_adds(&b, lc->short_days[tm.tm_wday]);
+			break;
+		case 'B':
+			buf_adds(&b, lc->months[tm.tm_mon]);
+			break;
+		case 'b':
+			buf_adds(&b, lc->short_months[tm.tm_mon]);
+			break;
+		case 'd':
+			buf_addf(&b, "%02d", tm.tm_mday);
+			break;
+		case 'e':
+			buf_addf(&b, "%d", tm.tm_mday);
+			break;
+		case 'm':
+			buf_addf(&b, "%02d", tm.tm_mon + 1);
+			break;
+		case 'Y':
+			buf_addf(&b, "%d", tm.tm_year + 1900);
+			break;
+		case 'H':
+			buf_addf(&b, "%02d", tm.tm_hour);
+			break;
+		case 'M':
+			buf_addf(&b, "%02d", tm.tm_min);
+			break;
+		case 'Z':
+			buf_adds(&b, tm.tm_zone != NULL ? tm.tm_zone : "");
+			break;
+		default:
+			buf_addc(&b, *p);
+			break;
+		}
+	}
+	return (buf_steal(&b, NULL));
+}
+
+/* The value of one variable (the caller frees *owned, if set). */
+static const char *
+var_value(const struct templates *t, const char *lang,
+    const struct template_vars *v, const char *name, size_t n, char **owned)
+{
+	*owned = NULL;
+#define IS(s)	(n == strlen(s) && strncmp(name, s, n) == 0)
+	if (IS("$"))
+		return ("$");
+	if (IS("ticket"))
+		return (*owned = xprintf("%lld", (long long)v->ticket));
+	if (IS("due"))
+		return (v->due == 0 ? "" :
+		    (*owned = templates_time(t, lang, v->due)));
+	if (IS("token"))
+		return (v->token);
+	if (IS("name"))
+		return (v->name);
+	if (IS("address"))
+		return (v->address);
+	if (IS("subject"))
+		return (v->subject);
+	if (IS("queue"))
+		return (v->queue);
+	if (IS("text"))
+		return (v->text);
+	if (IS("support"))
+		return (v->support);
+#undef IS
+	return (NULL);
+}
+
+/* Text with its variables replaced (checked at load). Allocated. */
+static char *
+substitute(const struct templates *t, const char *lang, const char *text,
+    const struct template_vars *v)
+{
+	struct buf	 b;
+	const char	*p, *end, *val;
+	char		*owned;
+
+	buf_init(&b);
+	for (p = text; *p != '\0'; p++) {
+		if (p[0] != '$' || p[1] != '{' ||
+		    (end = strchr(p + 2, '}')) == NULL) {
+			buf_addc(&b, *p);
+			continue;
+		}
+		val = var_value(t, lang, v, p + 2, (size_t)(end - p - 2),
+		    &owned);
+		if (val != NULL)
+			buf_adds(&b, val);
+		free(owned);
+		p = end;
+	}
+	return (buf_steal(&b, NULL));
+}
+
+int
+templates_render(const struct templates *t, const char *name,
+    const char *lang, const char *fallback, const struct template_vars *v,
+    char **subject, char **body, const char **used, char **cause)
+{
+	const struct template	*tp;
+	size_t			 i;
+
+	if ((tp = find(t, name, lang)) == NULL &&
+	    (tp = find(t, name, fallback)) == NULL &&
+	    (tp = find(t, name, "en")) == NULL) {
+		/* Any language: the first in the (sorted) load order. */
+		for (i = 0; i < t->n && tp == NULL; i++) {
+			if (strcmp(t->v[i].name, name) == 0)
+				tp = &t->v[i];
+		}
+	}
+	if (tp == NULL) {
+		*cause = xprintf("no template \"%s\" in any language", name);
+		return (-1);
+	}
+	*subject = substitute(t, tp->lang, tp->subject, v);
+	*body = substitute(t, tp->lang, tp->body, v);
+	*used = tp->lang;
+	return (0);
+}

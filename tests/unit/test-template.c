@@ -1,0 +1,310 @@
+/*
+ * helpq - test-template.c: the shipped templates load and read well in
+ * German, Greek and English; a language falls back; every kind of error
+ * is reported with its file, line and column, and nothing half-loads.
+ */
+#include "compat.h"
+
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "template.h"
+#include "xmalloc.h"
+#include "../tap.h"
+
+static char	tmpdir[] = "/tmp/helpq-test-template.XXXXXX";
+
+/* Write text to tmpdir/case/rel (directories made as needed). */
+static void
+put(const char *dir, const char *rel, const char *text)
+{
+	char	*path, *p;
+	FILE	*f;
+
+	path = xprintf("%s/%s/%s", tmpdir, dir, rel);
+	for (p = path + strlen(tmpdir) + 1; (p = strchr(p, '/')) != NULL;
+	    p++) {
+		*p = '\0';
+		mkdir(path, 0700);
+		*p = '/';
+	}
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+	free(path);
+}
+
+/* Load tmpdir/dir; the errors (or NULL when it loaded). */
+static char *
+load(const char *dir)
+{
+	struct templates	*t = NULL;
+	char			*path, *errors = NULL;
+
+	path = xprintf("%s/%s", tmpdir, dir);
+	if (templates_load(path, &t, &errors) == 0)
+		templates_free(t);
+	free(path);
+	return (errors);
+}
+
+/* The one error of a load of dir, without the tmpdir prefix. */
+static void
+one_error(const char *dir, const char *want, const char *name)
+{
+	char	*e = load(dir), *short_;
+	size_t	 n = strlen(tmpdir) + 1;
+
+	short_ = e != NULL && strncmp(e, tmpdir, n - 1) == 0 ? e + n : e;
+	if (!ok(short_ != NULL && strncmp(short_, want, strlen(want)) == 0 &&
+	    strchr(short_, '\n') == NULL, "%s", name))
+		diag("got '%s', want '%s...'", short_ ? short_ : "(loaded)",
+		    want);
+	free(e);
+}
+
+static int
+count(const char *s, const char *what)
+{
+	int	n = 0;
+
+	while ((s = strstr(s, what)) != NULL) {
+		n++;
+		s++;
+	}
+	return (n);
+}
+
+static const struct template_vars *
+vars(void)
+{
+	static struct template_vars	v;
+
+	memset(&v, 0, sizeof v);
+	v.ticket = 42;
+	v.token = "[#42]";
+	v.name = "Jürgen Müller";
+	v.address = "juergen@example.de";
+	v.subject = "Rechnung ${ticket}";
+	v.queue = "billing";
+	v.due = 1796040000;	/* 2026-11-30 12:00 UTC */
+	v.text = "Cost: $5";
+	v.support = "support@example.com";
+	return (&v);
+}
+
+static void
+test_shipped(void)
+{
+	static const struct {
+		const char	*lang;
+		const char	*due;
+	} langs[] = {
+		{ "de", "Montag, 30. November 2026, 13:00 Uhr (CET)" },
+		{ "el", "Δευτέρα, 30 Νοεμβρίου 2026, 13:00 (CET)" },
+		{ "en", "Monday 30 November 2026, 13:00 CET" },
+	};
+	static const char *const kinds[] = { "ack", "reply", "escalation" };
+	struct templates	*t = NULL;
+	const char		*top, *used;
+	char			*dir, *errors = NULL, *subject, *body, *cause;
+	char			*when;
+	size_t			 i, k;
+
+	if ((top = getenv("TOP_SRCDIR")) == NULL)
+		top = "..";
+	dir = xprintf("%s/templates", top);
+	if (!ok(templates_load(dir, &t, &errors) == 0, "the shipped templates "
+	    "load")) {
+		diag("%s", errors);
+		free(errors);
+		free(dir);
+		return;
+	}
+	free(dir);
+	for (i = 0; i < nitems(langs); i++) {
+		when = templates_time(t, langs[i].lang, vars()->due);
+		is_str(when, langs[i].due, "the due time in %s", langs[i].lang);
+		free(when);
+		for (k = 0; k < nitems(kinds); k++) {
+			cause = NULL;
+			ok(templates_render(t, kinds[k], langs[i].lang, NULL,
+			    vars(), &subject, &body, &used, &cause) == 0 &&
+			    strcmp(used, langs[i].lang) == 0, "%s in %s",
+			    kinds[k], langs[i].lang);
+			if (strcmp(kinds[k], "ack") == 0) {
+				ok(strstr(body, langs[i].due) != NULL &&
+				    strstr(body, "42") != NULL, "the %s ack "
+				    "says ticket 42 and when", langs[i].lang);
+				ok(strstr(subject, "[#42]") != NULL &&
+				    strstr(subject, "Rechnung ${ticket}") !=
+				    NULL, "its subject has the token and the "
+				    "subject, whose ${ticket} stays as it is");
+			}
+			if (strcmp(kinds[k], "reply") == 0)
+				ok(strstr(body, "Cost: $5") != NULL &&
+				    strstr(body, "Jürgen Müller") != NULL,
+				    "the %s reply wraps the text", langs[i].lang);
+			ok(count(body, "${") == count(body,
+			    "Rechnung ${ticket}"), "no variable is left "
+			    "unreplaced, none is expanded twice");
+			free(subject);
+			free(body);
+			free(cause);
+		}
+	}
+	/* Fallbacks: the asked-for language, the fallback, English. */
+	ok(templates_render(t, "ack", "fr", "de", vars(), &subject, &body,
+	    &used, &cause) == 0 && strcmp(used, "de") == 0, "fr falls back "
+	    "to the configured de");
+	free(subject);
+	free(body);
+	ok(templates_render(t, "ack", "fr", NULL, vars(), &subject, &body,
+	    &used, &cause) == 0 && strcmp(used, "en") == 0, "then to en");
+	free(subject);
+	free(body);
+	cause = NULL;
+	ok(templates_render(t, "nope", "de", NULL, vars(), &subject, &body,
+	    &used, &cause) == -1 && cause != NULL && strstr(cause, "nope"),
+	    "a template no language has is an error naming it");
+	free(cause);
+	ok(templates_has(t, "escalation") && !templates_has(t, "nope"),
+	    "templates_has");
+	when = templates_time(t, "xx", vars()->due);
+	is_str(when, "2026-11-30 13:00 CET", "a language without a locale: "
+	    "the neutral form");
+	free(when);
+	templates_free(t);
+}
+
+static void
+test_only_in(void)
+{
+	struct templates	*t = NULL;
+	const char		*used;
+	char			*dir, *errors = NULL, *subject, *body;
+	char			*cause = NULL;
+
+	put("only", "el/survey", "Subject: Ερώτηση\n\nΠώς τα πήγαμε ${name};\n");
+	put("only", "README", "the languages are directories\n");
+	put("only", "el/.hidden", "ignored\n");
+	put("only", "el/survey~", "a backup, ignored\n");
+	dir = xprintf("%s/only", tmpdir);
+	ok(templates_load(dir, &t, &errors) == 0, "README, hidden files and "
+	    "backups are left alone");
+	free(errors);
+	ok(t != NULL && templates_render(t, "survey", "de", "en", vars(),
+	    &subject, &body, &used, &cause) == 0 && strcmp(used, "el") == 0,
+	    "a template only Greek has is used for anyone");
+	if (t != NULL && strcmp(used, "el") == 0) {
+		is_str(body, "Πώς τα πήγαμε Jürgen Müller;\n", "rendered");
+		free(subject);
+		free(body);
+	}
+	templates_free(t);
+	free(dir);
+}
+
+static void
+test_errors(void)
+{
+	char	*e;
+
+	put("var", "en/ack", "# comment\nSubject: ${token}\n\nAnswer by "
+	    "${due}, ticket ${tiket}.\n");
+	one_error("var", "var/en/ack:4:26: unknown variable ${tiket}",
+	    "an unknown variable: file:line:column");
+	put("open", "de/reply", "Subject: x\n\nHallo ${name\n");
+	one_error("open", "open/de/reply:3:7: \"${\" without \"}\"",
+	    "an unclosed ${");
+	put("greek", "el/reply", "Subject: x\n\nΓειά σας ${όνομα}\n");
+	one_error("greek", "greek/el/reply:3:10: unknown variable",
+	    "columns count characters, not bytes");
+	put("nosubj", "en/reply", "\nbody\n");
+	one_error("nosubj", "nosubj/en/reply:1:1: no Subject: line",
+	    "no Subject");
+	put("hdr", "en/reply", "Subject: x\nFrom: y\n\nbody\n");
+	one_error("hdr", "hdr/en/reply:2:1: unknown header \"From\"",
+	    "a header other than Subject");
+	put("noblank", "en/reply", "Subject: x");
+	one_error("noblank", "noblank/en/reply:1:1: no empty line",
+	    "no empty line after the header");
+	put("empty", "en/reply", "Subject: x\n\n \n");
+	one_error("empty", "empty/en/reply:3:1: no text after the Subject",
+	    "no text");
+	put("utf", "de/reply", "Subject: x\n\nGr\xfc\xdf" "e\n");
+	one_error("utf", "utf/de/reply:3:3: not valid UTF-8",
+	    "invalid UTF-8, at its column");
+	put("nodue", "en/ack", "Subject: ${token}\n\nThanks.\n");
+	one_error("nodue", "nodue/en/ack:1:1: an acknowledgement must say "
+	    "which ticket and by when", "an ack without ${due}");
+	put("name", "en/Bad_Name", "Subject: x\n\ny\n");
+	one_error("name", "name/en/Bad_Name:0:0: not a template name",
+	    "a file name that is no template name");
+	put("lang", "english/ack", "Subject: x\n\ny\n");
+	one_error("lang", "lang/english:0:0: not a language code",
+	    "a directory that is no language code");
+	put("fmt", "de/locale", "date = %A %Q\ndays = a,b,c,d,e,f,g\n"
+	    "months = 1,2,3,4,5,6,7,8,9,10,11,12\n");
+	put("fmt", "de/reply", "Subject: x\n\ny\n");
+	one_error("fmt", "fmt/de/locale:1:11: unknown directive %Q",
+	    "a date format with an unknown directive");
+	put("days", "de/locale", "date = %A\ndays = a, b, c\n"
+	    "months = 1,2,3,4,5,6,7,8,9,10,11,12\n");
+	put("days", "de/reply", "Subject: x\n\ny\n");
+	one_error("days", "days/de/locale:2:8: days: expected 7 names",
+	    "six days too few");
+	put("key", "de/locale", "date = %A\nweekdays = x\n");
+	put("key", "de/reply", "Subject: x\n\ny\n");
+	one_error("key", "key/de/locale:2:1: unknown key \"weekdays\"",
+	    "an unknown locale key");
+	put("none", "README", "no languages here\n");
+	one_error("none", "none: no templates", "a directory without "
+	    "templates");
+
+	/* Several broken files: every error, one a line, none loaded. */
+	put("many", "en/ack", "Subject: x\n\n${bogus}\n");
+	put("many", "de/reply", "Subject: x\n\n${name\n");
+	put("many", "de/ack", "Subject: ${token}\n\n${due} fine\n");
+	e = load("many");
+	ok(e != NULL && strstr(e, "many/de/reply:3:1: \"${\"") != NULL &&
+	    strstr(e, "many/en/ack:3:1: unknown variable ${bogus}") != NULL &&
+	    strstr(e, "many/en/ack:1:1: an acknowledgement") != NULL,
+	    "every error of every file is reported");
+	free(e);
+	e = xprintf("%s/missing", tmpdir);
+	{
+		struct templates	*t = NULL;
+		char			*errors = NULL;
+
+		ok(templates_load(e, &t, &errors) == -1 && t == NULL &&
+		    errors != NULL && strstr(errors, "No such file") != NULL,
+		    "a directory that does not exist");
+		free(errors);
+	}
+	free(e);
+}
+
+int
+main(void)
+{
+	char	*cmd;
+
+	setenv("TZ", "Europe/Berlin", 1);
+	tzset();
+	if (mkdtemp(tmpdir) == NULL)
+		return (1);
+	test_shipped();
+	test_only_in();
+	test_errors();
+	cmd = xprintf("rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		diag("could not remove %s", tmpdir);
+	free(cmd);
+	return (done_testing());
+}
