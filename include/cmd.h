@@ -66,7 +66,29 @@ int		 cmd_ingest_source(struct ingest *in, struct source *src,
 void		 cmd_ingest_summary(const struct ingest_stats *, double secs,
 		    int json);
 
+/* A ticket number ("12" or "#12"): 0, or -1 if s is not one. */
+int		 cmd_parse_ticket(const char *s, int64_t *idp);
+
+/*
+ * The outbox the configuration describes (templates loaded when an SMTP
+ * server is configured). Returns 0, or EX_CONFIG after printing every
+ * template error.
+ */
+struct outbox;
+struct outbox_stats;
+int		 cmd_outbox(struct globals *, struct outbox **);
+/*
+ * Send what the outbox holds (everything queued if force, else what is
+ * due), then copy agents' mail to the IMAP Sent folder over a connection
+ * of its own. Returns 0, or EX_TEMPFAIL when mail still waits.
+ */
+int		 cmd_flush(struct globals *, struct store *, struct outbox *,
+		    int force, struct outbox_stats *);
+
+int		 cmd_outbox_list(struct globals *, int, char **);
+int		 cmd_reply(struct globals *, int, char **);
 int		 cmd_rules(struct globals *, int, char **);
+int		 cmd_send(struct globals *, int, char **);
 int		 cmd_poll(struct globals *, int, char **);
 int		 cmd_run(struct globals *, int, char **);
 

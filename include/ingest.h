@@ -42,6 +42,12 @@ struct ingest	*ingest_new(struct store *, const struct config *,
  */
 void		 ingest_set_rules(struct ingest *, const struct rules *rs);
 /*
+ * Acknowledge new tickets and mail escalations through ob (borrowed; NULL
+ * or one without SMTP: no mail is queued).
+ */
+struct outbox;
+void		 ingest_set_outbox(struct ingest *, struct outbox *ob);
+/*
  * The facts the rules would see for msg if it were imported now, without
  * storing anything: where threading would put it, the customer's earlier
  * tickets, the language. With no store (ingest_new(NULL, ...)) a message
@@ -60,10 +66,12 @@ int		 ingest_facts(struct ingest *, const struct message *msg,
 void		 ingest_set_dry_run(struct ingest *);
 /*
  * Call fn after each message, inside its transaction (so fn may read the
- * store): where it came from, what happened, its ticket (0: none).
+ * store): where it came from, what happened, its ticket (0: none), and
+ * for a new ticket what became of its acknowledgement (NULL: nothing
+ * was decided, as when no SMTP server is configured).
  */
 typedef void	(*ingest_report_fn)(void *, const struct msg_origin *,
-		    enum ingest_result, int64_t ticket);
+		    enum ingest_result, int64_t ticket, const char *ack);
 void		 ingest_set_report(struct ingest *, ingest_report_fn,
 		    void *arg);
 /* Flushes (rolls back a dry run), then frees. Returns what ingest_flush

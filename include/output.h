@@ -22,6 +22,10 @@ int	output_show(FILE *, struct store *, int64_t id, int json,
 int	output_search(FILE *, struct store *, const char *query, int limit,
 	    int json, char **cause);
 
+/* The outbox, newest first: status -1 for all, limit 0 for all. */
+int	output_outbox(FILE *, struct store *, int status, int limit,
+	    int json, char **cause);
+
 /* "2026-11-22T10:00:00Z" into buf (at least 21 bytes); "" for 0. */
 const char *output_iso8601(time_t, char *buf, size_t len);
 

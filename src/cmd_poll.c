@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -24,6 +25,7 @@
 #include "imap.h"
 #include "ingest.h"
 #include "log.h"
+#include "outbox.h"
 #include "rules.h"
 #include "source.h"
 #include "store.h"
@@ -38,6 +40,7 @@ struct poller {
 	struct store	*st;
 	struct rules	*rs;
 	struct imap	*im;
+	struct outbox	*ob;
 	int		 dry_run;
 	int		 json;
 	int		 lockfd;
@@ -101,7 +104,7 @@ imap_status(enum imap_fail f)
 
 static void
 dry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
-    int64_t ticket)
+    int64_t ticket, const char *ack)
 {
 	static const char *const what[] = { "new ticket", "threaded",
 	    "duplicate", "ignored", "failed" };
@@ -131,7 +134,9 @@ dry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
 		json_object_set_new(j, "queue", t.queue != NULL ?
 		    json_string(t.queue) : json_null());
 		json_object_set_new(j, "acknowledge", json_boolean(
-		    r == INGEST_NEW && !o->history));
+		    ack != NULL && strncmp(ack, "ack ", 4) == 0));
+		json_object_set_new(j, "ack", ack != NULL ? json_string(ack) :
+		    json_null());
 		json_array_append_new(p->report, j);
 	} else {
 		printf("%s UID %u: %s", o->mailbox, o->uid, what[r]);
@@ -141,9 +146,10 @@ dry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
 			printf(" +%s", t.tags[i]);
 		if (t.queue != NULL)
 			printf(" queue %s", t.queue);
-		if (r == INGEST_NEW)
-			printf(o->history ? " (there before: no "
-			    "acknowledgement)" : " (would acknowledge)");
+		if (ack != NULL)
+			printf(" (%s)", ack);
+		else if (r == INGEST_NEW && !outbox_enabled(p->ob))
+			printf(" (no ack: no SMTP server configured)");
 		putchar('\n');
 	}
 	store_ticket_clear(&t);
@@ -307,6 +313,32 @@ poll_folder(struct poller *p, struct ingest *in, const char *folder,
 	return (0);
 }
 
+/*
+ * Send what the cycle queued (and what waits for a retry); copies of
+ * agents' mail go to the Sent folder over the open connection. A server
+ * that cannot be reached is a warning: the mail waits in the outbox.
+ */
+static int
+poll_send(struct poller *p, int force)
+{
+	struct outbox_stats	 os;
+	char			*cause = NULL;
+	int			 r;
+
+	r = outbox_flush(p->ob, p->st, force, &os, &cause);
+	if (r != -1 && p->im != NULL)
+		r = outbox_copy_sent(p->ob, p->st, p->im, &os, &cause);
+	if (r == -1) {
+		log_error("sending: %s", cause);
+		free(cause);
+		return (EX_TEMPFAIL);
+	}
+	if (os.sent + os.failed + os.deferred > 0)
+		log_info("outbox: %u sent, %u to retry, %u failed", os.sent,
+		    os.deferred, os.failed);
+	return (0);
+}
+
 /* Every incoming folder, then Sent. */
 static int
 poll_cycle(struct poller *p, struct ingest_stats *stats)
@@ -320,6 +352,7 @@ poll_cycle(struct poller *p, struct ingest_stats *stats)
 
 	in = ingest_new(p->st, &p->g->conf, 500);
 	ingest_set_rules(in, p->rs);
+	ingest_set_outbox(in, p->ob);
 	if (p->dry_run) {
 		ingest_set_dry_run(in);
 		ingest_set_report(in, dry_report, p);
@@ -367,6 +400,8 @@ poll_setup(struct poller *p, struct globals *g)
 	}
 	if ((rc = cmd_load_rules(g, &p->rs)) != 0)
 		return (rc);
+	if ((rc = cmd_outbox(g, &p->ob)) != 0)
+		return (rc);
 	if ((rc = poll_lock(p)) != 0)
 		return (rc);
 	if ((rc = cmd_open_store(g, 1, &p->st)) != 0)
@@ -387,6 +422,7 @@ poll_teardown(struct poller *p)
 	if (p->st != NULL)
 		store_close(p->st);
 	rules_free(p->rs);
+	outbox_free(p->ob);
 	if (p->lockfd != -1)
 		close(p->lockfd);
 	json_decref(p->report);
@@ -453,6 +489,8 @@ cmd_poll(struct globals *g, int argc, char **argv)
 			p.report = json_array();
 		if ((rc = poll_connect(&p)) == 0)
 			rc = poll_cycle(&p, &stats);
+		if (rc == 0 && !dry)
+			rc = poll_send(&p, 0);
 	}
 	if (rc == 0 && p.report != NULL) {
 		json_dumpf(p.report, stdout, JSON_INDENT(2));
@@ -471,6 +509,7 @@ run_reload(struct poller *p)
 {
 	struct config	 conf;
 	struct rules	*rs = NULL;
+	struct outbox	*ob = NULL;
 	struct globals	 g2;
 	char		*cause = NULL;
 
@@ -492,8 +531,20 @@ run_reload(struct poller *p)
 		config_clear(&conf);
 		return;
 	}
+	if (cmd_outbox(&g2, &ob) != 0) {
+		log_error("reload: the templates have errors; keeping the "
+		    "running configuration");
+		rules_free(rs);
+		config_clear(&conf);
+		return;
+	}
+	/* The outbox points at the configuration: made again for it. */
+	outbox_free(ob);
+	outbox_free(p->ob);
 	config_clear(&p->g->conf);
 	p->g->conf = conf;
+	if (cmd_outbox(p->g, &p->ob) != 0)
+		p->ob = NULL;
 	rules_free(p->rs);
 	p->rs = rs;
 	/* A changed server or login takes a new connection. */
@@ -501,6 +552,32 @@ run_reload(struct poller *p)
 	p->im = NULL;
 	log_info("reloaded %s", conf.path != NULL ? conf.path :
 	    "the configuration");
+}
+
+/*
+ * How long to wait for news: until IDLE needs renewing or the next poll,
+ * or sooner when queued mail is due for another try.
+ */
+static int
+run_timeout(struct poller *p)
+{
+	const struct config_imap	*c = &p->g->conf.imap;
+	time_t				 next, now;
+	char				*cause = NULL;
+	int				 t;
+
+	t = c->idle ? 25 * 60 : (int)c->poll_interval;
+	if (!outbox_enabled(p->ob))
+		return (t);
+	if (store_outbox_next(p->st, &next, &cause) != 0) {
+		log_warnx("%s", cause);
+		free(cause);
+		return (t);
+	}
+	now = time(NULL);
+	if (next != 0 && next - now < t)
+		t = next <= now ? 1 : (int)(next - now);
+	return (t);
 }
 
 int
@@ -537,6 +614,8 @@ cmd_run(struct globals *g, int argc, char **argv)
 			continue;
 		}
 		rc = poll_cycle(&p, &stats);
+		if (rc == 0)
+			rc = poll_send(&p, 0);
 		if (rc == 0 && stats.count[INGEST_NEW] +
 		    stats.count[INGEST_THREADED] + stats.count[INGEST_IGNORED] > 0)
 			log_info("%llu new tickets, %llu threaded, %llu ignored",
@@ -553,9 +632,8 @@ cmd_run(struct globals *g, int argc, char **argv)
 		    &(struct imap_folder){ 0 }, &cause) != 0)
 			goto reconnect;
 		/* Servers end IDLE after 30 minutes: renew it before. */
-		w = imap_wait(p.im, g->conf.imap.idle, g->conf.imap.idle ?
-		    25 * 60 : (int)g->conf.imap.poll_interval, &poll_stop,
-		    &cause);
+		w = imap_wait(p.im, g->conf.imap.idle, run_timeout(&p),
+		    &poll_stop, &cause);
 		if (w >= 0)
 			continue;
 reconnect:

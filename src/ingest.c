@@ -19,6 +19,7 @@
 #include "lang.h"
 #include "log.h"
 #include "message.h"
+#include "outbox.h"
 #include "policy.h"
 #include "rules.h"
 #include "source.h"
@@ -41,6 +42,8 @@ struct ingest {
 	ingest_report_fn	 report;
 	void			*report_arg;
 	int64_t			 ticket;	/* of the last message, or 0 */
+	struct outbox		*outbox;	/* borrowed; NULL: no mail */
+	char			*ack;		/* the last message's ack */
 };
 
 struct ingest *
@@ -96,6 +99,7 @@ ingest_free(struct ingest *in, char **cause)
 	rc = ingest_flush(in, cause);
 	rules_ctx_free(in->rctx);
 	lang_free(in->lang);
+	free(in->ack);
 	free(in);
 	return (rc);
 }
@@ -106,6 +110,12 @@ ingest_set_rules(struct ingest *in, const struct rules *rs)
 	rules_ctx_free(in->rctx);
 	in->rctx = rs != NULL ? rules_ctx_new(rs) : NULL;
 	in->rules = rs;
+}
+
+void
+ingest_set_outbox(struct ingest *in, struct outbox *ob)
+{
+	in->outbox = ob;
 }
 
 /* The customer's language, identified among the configured ones. */
@@ -332,16 +342,54 @@ ingest_due(struct ingest *in, const struct ticket *t,
 	return (policy_due(p, when, p->response_time, p->business));
 }
 
+/*
+ * A rule escalated the ticket: recorded, and mailed to the managers when
+ * the mail is fresh (not history, not older than [ack] max-age).
+ */
+static int
+ingest_escalate(struct ingest *in, int64_t ticket, int64_t msgrow,
+    const struct ingest_eval *e, time_t when, int fresh, time_t now,
+    char **cause)
+{
+	const struct rules_verdict	*v = &e->v;
+	struct buf			 b;
+	char				*key, *reason, *what = NULL;
+	size_t				 i;
+	int				 rc = 0;
+
+	buf_init(&b);
+	for (i = 0; i < v->nescalate; i++)
+		buf_addf(&b, "%s%s", i == 0 ? "to " : ", ", v->escalate[i]);
+	if (outbox_enabled(in->outbox) && !fresh)
+		buf_adds(&b, "; no mail: old mail");
+	else if (outbox_enabled(in->outbox)) {
+		key = xprintf("escalation:%lld", (long long)msgrow);
+		reason = ingest_rules_detail(e);
+		rc = outbox_escalate(in->outbox, in->store, ticket, key,
+		    (const char *const *)v->escalate, v->nescalate, reason,
+		    now, &what, cause);
+		free(reason);
+		free(key);
+		if (what != NULL)
+			buf_addf(&b, "; %s", what);
+		free(what);
+	}
+	if (rc != -1)
+		rc = ingest_event(in, ticket, msgrow, when, "escalated",
+		    buf_cstr(&b), cause);
+	buf_free(&b);
+	return (rc == -1 ? -1 : 0);
+}
+
 /* Carry out the verdict on the ticket. */
 static int
 ingest_apply(struct ingest *in, int64_t ticket, int64_t msgrow,
-    const struct ingest_eval *e, time_t when, char **cause)
+    const struct ingest_eval *e, time_t when, int fresh, time_t now,
+    char **cause)
 {
 	const struct rules_verdict	*v = &e->v;
 	struct ticket_change		 c;
-	char				*detail;
 	size_t				 i;
-	int				 rc;
 
 	for (i = 0; i < v->ntags_add; i++) {
 		if (store_tag_add(in->store, ticket, v->tags_add[i], when,
@@ -370,20 +418,9 @@ ingest_apply(struct ingest *in, int64_t ticket, int64_t msgrow,
 		    v->notes[i], cause) != 0)
 			return (-1);
 	}
-	if (v->nescalate > 0) {
-		struct buf	b;
-
-		buf_init(&b);
-		for (i = 0; i < v->nescalate; i++)
-			buf_addf(&b, "%s%s", i == 0 ? "to " : ", ",
-			    v->escalate[i]);
-		detail = buf_steal(&b, NULL);
-		rc = ingest_event(in, ticket, msgrow, when, "escalated",
-		    detail, cause);
-		free(detail);
-		if (rc != 0)
-			return (-1);
-	}
+	if (v->nescalate > 0 && ingest_escalate(in, ticket, msgrow, e, when,
+	    fresh, now, cause) != 0)
+		return (-1);
 	if (v->close && (store_ticket_set_status(in->store, ticket,
 	    TICKET_CLOSED, when, cause) != 0 || store_ticket_set_due(in->store,
 	    ticket, 0, cause) != 0 || ingest_event(in, ticket, msgrow, when,
@@ -420,6 +457,30 @@ ingest_unticketed(struct ingest *in, const struct message *msg,
 	return (rc);
 }
 
+/* The new ticket's acknowledgement, or why there is none. */
+static int
+ingest_ack(struct ingest *in, const struct message *msg, int64_t ticket,
+    int64_t msgrow, const struct ingest_eval *e, time_t due, time_t when,
+    const struct msg_origin *origin, char **cause)
+{
+	struct outbox_ack	a;
+
+	memset(&a, 0, sizeof a);
+	a.msg = msg;
+	a.ticket = ticket;
+	a.msgrow = msgrow;
+	a.v = e->ruled ? &e->v : NULL;
+	a.language = e->facts.language;
+	a.due = due;
+	a.when = when;
+	a.now = origin->received;
+	a.history = origin->history;
+	free(in->ack);
+	in->ack = NULL;
+	return (outbox_ack(in->outbox, in->store, &a, &in->ack, cause) == -1 ?
+	    -1 : 0);
+}
+
 /* Everything one message writes; runs inside the batch transaction. */
 static int
 ingest_store(struct ingest *in, const struct message *msg, const char *raw,
@@ -432,8 +493,8 @@ ingest_store(struct ingest *in, const struct message *msg, const char *raw,
 	const struct msg_addr	*from, *party;
 	enum msg_kind		 kind;
 	int64_t			 ticket, msgrow;
-	time_t			 when;
-	int			 outgoing, waits, rc = -1;
+	time_t			 when, due = 0;
+	int			 outgoing, waits, fresh, rc = -1;
 	char			*detail = NULL;
 
 	memset(&r, 0, sizeof r);
@@ -508,13 +569,7 @@ ingest_store(struct ingest *in, const struct message *msg, const char *raw,
 		goto out;
 	if (outgoing) {
 		/* Our answer stops the clock; now we wait for the customer. */
-		if (store_ticket_responded(in->store, ticket, when,
-		    cause) != 0 || store_ticket_set_due(in->store, ticket, 0,
-		    cause) != 0)
-			goto out;
-		if (t.status != TICKET_CLOSED && t.status != TICKET_WAITING &&
-		    store_ticket_set_status(in->store, ticket, TICKET_WAITING,
-		    when, cause) != 0)
+		if (store_ticket_answered(in->store, ticket, when, cause) != 0)
 			goto out;
 	} else if (kind == MSG_KIND_CUSTOMER) {
 		/* The customer waits for us now: the clock runs from here,
@@ -525,10 +580,12 @@ ingest_store(struct ingest *in, const struct message *msg, const char *raw,
 		    store_ticket_set_status(in->store, ticket, TICKET_OPEN,
 		    when, cause) != 0)
 			goto out;
-		if (waits && t.status != TICKET_CLOSED &&
-		    store_ticket_set_due(in->store, ticket, ingest_due(in, &t,
-		    &e.v, when), cause) != 0)
-			goto out;
+		if (waits && t.status != TICKET_CLOSED) {
+			due = ingest_due(in, &t, &e.v, when);
+			if (store_ticket_set_due(in->store, ticket, due,
+			    cause) != 0)
+				goto out;
+		}
 		if (*resp == INGEST_NEW && e.facts.language != NULL) {
 			struct ticket_change	c;
 
@@ -542,7 +599,15 @@ ingest_store(struct ingest *in, const struct message *msg, const char *raw,
 	in->ticket = ticket;
 	if (store_ticket_touch(in->store, ticket, when, cause) != 0)
 		goto out;
-	if (e.ruled && ingest_apply(in, ticket, msgrow, &e, when, cause) != 0)
+	/* Mail goes out for what is new, not for history or old mail. */
+	fresh = !origin->history &&
+	    origin->received - when <= in->conf->ack.max_age;
+	if (e.ruled && ingest_apply(in, ticket, msgrow, &e, when, fresh,
+	    origin->received, cause) != 0)
+		goto out;
+	if (*resp == INGEST_NEW && kind == MSG_KIND_CUSTOMER &&
+	    outbox_enabled(in->outbox) && ingest_ack(in, msg, ticket, msgrow,
+	    &e, due, when, origin, cause) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -597,6 +662,8 @@ ingest_parsed(struct ingest *in, const char *raw, size_t len,
 	*resp = INGEST_FAILED;
 	in->stats.bytes += len;
 	in->ticket = 0;
+	free(in->ack);
+	in->ack = NULL;
 	if (msg == NULL) {
 		log_warnx("%s: %s", origin->mailbox, why);
 		in->stats.count[INGEST_FAILED]++;
@@ -644,7 +711,8 @@ done:
 		goto fail;
 	in->stats.count[*resp]++;
 	if (in->report != NULL)
-		in->report(in->report_arg, origin, *resp, in->ticket);
+		in->report(in->report_arg, origin, *resp, in->ticket,
+		    in->ack);
 	if (++in->pending >= in->batch_size)
 		return (ingest_flush(in, cause));
 	return (0);

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "ingest.h"
 #include "log.h"
+#include "outbox.h"
 #include "output.h"
 #include "rules.h"
 #include "source.h"
@@ -44,14 +45,19 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "check" },
 	{ "close", cmd_close, "close N..." },
 	{ "import", cmd_import, "import [--batch N] [--json] PATH|- ..." },
+	{ "outbox", cmd_outbox_list, "outbox [--status S] [--limit N] "
+	    "[--json]" },
 	{ "poll", cmd_poll, "poll [--dry-run] [--json]" },
 	{ "reopen", cmd_reopen, "reopen N..." },
+	{ "reply", cmd_reply, "reply [--template NAME] [--close] "
+	    "[--agent NAME] N" },
 	{ "rules", cmd_rules, "rules check [PATH...]\n"
 	    "  helpq rules test [--explain] [--json] [--time] [--rules PATH] "
 	    "[--new|--reply]\n"
 	    "        [--customer-tickets N] [--language L] MESSAGE|MAILDIR|- ..." },
 	{ "run", cmd_run, "run" },
 	{ "search", cmd_search, "search [--limit N] [--json] QUERY..." },
+	{ "send", cmd_send, "send [--json]" },
 	{ "show", cmd_show, "show [--json] N" },
 	{ "tag", cmd_tag, "tag N +TAG|-TAG..." },
 	{ "tickets", cmd_tickets, "tickets [--status S] [--open] [--tag T] "
@@ -71,9 +77,8 @@ cmd_usage(int status)
 	exit(status);
 }
 
-/* Parse a ticket number argument. */
-static int
-parse_ticket(const char *s, int64_t *idp)
+int
+cmd_parse_ticket(const char *s, int64_t *idp)
 {
 	char		*end;
 	long long	 n;
@@ -204,18 +209,26 @@ static int
 cmd_check(struct globals *g, int argc, char **argv)
 {
 	struct rules	*rs;
+	struct outbox	*ob;
 	int		 rc;
 
 	if (argc != 1)
 		cmd_usage(EX_USAGE);
 	if ((rc = cmd_load_rules(g, &rs)) != 0)
 		return (rc);
+	if ((rc = cmd_outbox(g, &ob)) != 0) {
+		rules_free(rs);
+		return (rc);
+	}
 	printf("%s: configuration OK", g->conf.path != NULL ?
 	    g->conf.path : "(built-in defaults)");
 	if (rs != NULL)
 		printf("; %zu rules in %zu files OK", rules_count(rs),
 		    rules_files(rs));
+	if (outbox_enabled(ob))
+		printf("; templates OK");
 	printf("\n");
+	outbox_free(ob);
 	rules_free(rs);
 	return (0);
 }
@@ -345,9 +358,11 @@ cmd_import(struct globals *g, int argc, char **argv)
 	struct store	*st;
 	struct ingest	*in;
 	struct rules	*rs;
+	struct outbox	*ob;
 	struct source	*src;
 	struct cmd_progress pg;
 	struct ingest_stats stats;
+	struct outbox_stats os;
 	uint64_t	 done = 0;
 	unsigned	 batch = 1000;
 	char		*cause = NULL;
@@ -373,7 +388,12 @@ cmd_import(struct globals *g, int argc, char **argv)
 		cmd_usage(EX_USAGE);
 	if ((rc = cmd_load_rules(g, &rs)) != 0)
 		return (rc);
+	if ((rc = cmd_outbox(g, &ob)) != 0) {
+		rules_free(rs);
+		return (rc);
+	}
 	if ((rc = cmd_open_store(g, 1, &st)) != 0) {
+		outbox_free(ob);
 		rules_free(rs);
 		return (rc);
 	}
@@ -381,6 +401,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 		log_error("%s", cause);
 		free(cause);
 		store_close(st);
+		outbox_free(ob);
 		rules_free(rs);
 		return (EX_CANTCREAT);
 	}
@@ -391,6 +412,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 	pg.last = pg.start;
 	in = ingest_new(st, &g->conf, batch);
 	ingest_set_rules(in, rs);
+	ingest_set_outbox(in, ob);
 	for (i = 0; i < argc && rc == 0; i++) {
 		if (source_local_open(argv[i], &src, &cause) != 0) {
 			log_error("%s", cause);
@@ -410,6 +432,12 @@ cmd_import(struct globals *g, int argc, char **argv)
 	cmd_progress_show(&pg, done, 1);
 	stats = *ingest_stats(in);
 	ingest_free(in, NULL);
+	/* What the import queued goes out now (a mail server's delivery
+	 * command acknowledges at once); a server that is down leaves it
+	 * for the next run. */
+	if (rc == 0 && outbox_enabled(ob))
+		cmd_flush(g, st, ob, 0, &os);
+	outbox_free(ob);
 	rules_free(rs);
 	store_close(st);
 	if ((!g->quiet || json) && (rc == 0 || done > 0))
@@ -502,7 +530,7 @@ cmd_show(struct globals *g, int argc, char **argv)
 			cmd_usage(EX_USAGE);
 		json = 1;
 	}
-	if (optind + 1 != argc || parse_ticket(argv[optind], &id) != 0)
+	if (optind + 1 != argc || cmd_parse_ticket(argv[optind], &id) != 0)
 		cmd_usage(EX_USAGE);
 	if ((rc = cmd_open_store(g, 0, &st)) != 0)
 		return (rc);
@@ -578,7 +606,7 @@ each_ticket(struct globals *g, int argc, char **argv,
 	if (argc < 2)
 		cmd_usage(EX_USAGE);
 	for (i = 1; i < argc; i++) {
-		if (parse_ticket(argv[i], &id) != 0)
+		if (cmd_parse_ticket(argv[i], &id) != 0)
 			cmd_usage(EX_USAGE);
 	}
 	if ((rc = cmd_open_store(g, 1, &st)) != 0)
@@ -586,7 +614,7 @@ each_ticket(struct globals *g, int argc, char **argv,
 	if (store_begin(st, &cause) != 0)
 		goto fail;
 	for (i = 1; i < argc; i++) {
-		parse_ticket(argv[i], &id);
+		cmd_parse_ticket(argv[i], &id);
 		memset(&t, 0, sizeof t);
 		if ((r = store_ticket_get(st, id, &t, &cause)) == 1) {
 			log_error("no ticket %lld", (long long)id);

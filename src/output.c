@@ -529,3 +529,97 @@ output_search(FILE *f, struct store *st, const char *query, int limit,
 	}
 	return (rc);
 }
+
+/* ---- the outbox ---- */
+
+struct outbox_ctx {
+	FILE		*f;
+	json_t		*array;
+};
+
+static const char *const copy_names[] = {
+	[OUTBOX_COPY_NONE] = "none",
+	[OUTBOX_COPY_WANTED] = "wanted",
+	[OUTBOX_COPY_DONE] = "done"
+};
+
+static int
+outbox_cb(const struct outbox_entry *e, void *arg)
+{
+	struct outbox_ctx	*ctx = arg;
+	struct buf		 b;
+	json_t			*o;
+	char			 when[32];
+	const char		*note;
+
+	if (ctx->array != NULL) {
+		o = json_object();
+		json_object_set_new(o, "id", json_integer(e->id));
+		json_object_set_new(o, "key", json_str(e->key));
+		json_object_set_new(o, "status",
+		    json_str(store_outbox_status_name(e->status)));
+		json_object_set_new(o, "kind", json_str(e->kind));
+		json_object_set_new(o, "ticket", e->ticket != 0 ?
+		    json_integer(e->ticket) : json_null());
+		json_object_set_new(o, "message_id", json_str(e->message_id));
+		json_object_set_new(o, "sender", json_str(e->sender));
+		json_object_set_new(o, "recipients", json_str(e->recipients));
+		json_object_set_new(o, "attempts", json_integer(e->attempts));
+		json_object_set_new(o, "created", json_time(e->created));
+		json_object_set_new(o, "next_attempt",
+		    e->status == OUTBOX_QUEUED ? json_time(e->next_attempt) :
+		    json_null());
+		json_object_set_new(o, "sent", json_time(e->sent));
+		json_object_set_new(o, "last_error", json_str(e->last_error));
+		json_object_set_new(o, "reply", json_str(e->reply));
+		json_object_set_new(o, "copy", json_str(
+		    (unsigned)e->copy < nitems(copy_names) ?
+		    copy_names[e->copy] : "none"));
+		json_array_append_new(ctx->array, o);
+		return (0);
+	}
+	buf_init(&b);
+	buf_addf(&b, "%6lld  %-7s %-10s ", (long long)e->id,
+	    store_outbox_status_name(e->status), e->kind);
+	if (e->ticket != 0)
+		buf_addf(&b, "%6lld  ", (long long)e->ticket);
+	else
+		buf_addf(&b, "%6s  ", "-");
+	buf_addf(&b, "%s %3d  ", output_local(e->status == OUTBOX_SENT ?
+	    e->sent : e->created, when, sizeof when), e->attempts);
+	add_clipped(&b, e->recipients != NULL ? e->recipients : "", 28, 1);
+	note = e->status == OUTBOX_SENT ? e->reply : e->last_error;
+	if (note != NULL) {
+		buf_adds(&b, " ");
+		add_safe(&b, note, 0);
+	}
+	fprintf(ctx->f, "%s\n", buf_cstr(&b));
+	buf_free(&b);
+	return (0);
+}
+
+int
+output_outbox(FILE *f, struct store *st, int status, int limit, int json,
+    char **cause)
+{
+	struct outbox_ctx	ctx;
+	int			rc;
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.f = f;
+	if (json)
+		ctx.array = json_array();
+	else
+		fprintf(f, "%6s  %-7s %-10s %6s  %-16s %3s  %-28s  %s\n", "ID",
+		    "STATUS", "KIND", "TICKET", "WHEN", "TRY", "TO",
+		    "SERVER SAID");
+	rc = store_outbox_list(st, status, limit, outbox_cb, &ctx, cause);
+	if (json) {
+		if (rc == 0)
+			json_print(f, ctx.array);
+		else
+			json_decref(ctx.array);
+	}
+	return (rc);
+}
+

@@ -93,7 +93,7 @@ imap_seed INBOX "$T"/dry/*
 before=$(count 'len(j)')
 out=$(hq poll --dry-run 2>&1); rc=$?
 is "$rc" 0 "dry run succeeds"
-like "$out" "INBOX UID 14: new ticket #[0-9]+ \(would acknowledge\)" "dry run says what it would do"
+like "$out" "INBOX UID 14: new ticket #[0-9]+ \(no ack: no SMTP server configured\)" "dry run says what it would do"
 is "$(count 'len(j)')" "$before" "dry run stores nothing"
 is "$(imap_keywords INBOX 14 | grep -c ticket)" 0 "dry run sets no keyword"
 j=$(hq poll --dry-run --json 2>/dev/null | json '[m["result"] for m in j]')

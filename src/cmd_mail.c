@@ -1,0 +1,479 @@
+/*
+ * helpq - cmd_mail.c: the commands that send mail: "helpq reply" (an
+ * agent's answer), "helpq send" (flush the outbox now) and "helpq outbox"
+ * (what was sent, what waits, what failed); and the outbox the other
+ * commands share.
+ */
+#include "compat.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cmd.h"
+#include "config.h"
+#include "imap.h"
+#include "log.h"
+#include "outbox.h"
+#include "output.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* Replies longer than this are refused: a reply is written by a person. */
+#define REPLY_MAX	(1024 * 1024)
+
+int
+cmd_outbox(struct globals *g, struct outbox **obp)
+{
+	char	*cause = NULL;
+
+	if ((*obp = outbox_new(&g->conf, cmd_db_path(g), &cause)) == NULL) {
+		log_error("the templates have errors:\n%s", cause);
+		free(cause);
+		return (EX_CONFIG);
+	}
+	return (0);
+}
+
+/* Copy sent mail to the Sent folder over a connection of our own. */
+static void
+cmd_copy_sent(struct globals *g, struct store *st, struct outbox *ob,
+    struct outbox_stats *os)
+{
+	struct imap	*im;
+	enum imap_fail	 f;
+	char		*cause = NULL;
+	int		 r;
+
+	if (g->conf.imap.host == NULL || g->conf.imap.sent == NULL)
+		return;
+	if ((r = outbox_copies_pending(st, &cause)) <= 0) {
+		if (r == -1) {
+			log_warnx("%s", cause);
+			free(cause);
+		}
+		return;
+	}
+	if (imap_open(&g->conf.imap, &im, &f, &cause) != 0) {
+		log_warnx("no copies in %s yet: %s", g->conf.imap.sent, cause);
+		free(cause);
+		return;
+	}
+	if (outbox_copy_sent(ob, st, im, os, &cause) != 0) {
+		log_warnx("%s", cause);
+		free(cause);
+	}
+	imap_close(im);
+}
+
+int
+cmd_flush(struct globals *g, struct store *st, struct outbox *ob, int force,
+    struct outbox_stats *os)
+{
+	char	*cause = NULL;
+	int	 r;
+
+	r = outbox_flush(ob, st, force, os, &cause);
+	if (r == -1) {
+		log_error("sending: %s", cause);
+		free(cause);
+		return (EX_TEMPFAIL);
+	}
+	cmd_copy_sent(g, st, ob, os);
+	return (r == 1 || os->deferred > 0 ? EX_TEMPFAIL : 0);
+}
+
+/* ---- helpq reply ---- */
+
+/* The last message from outside: who wrote it, when, what. */
+struct reply_quote {
+	char	*who;
+	time_t	 date;
+	char	*body;
+};
+
+static int
+reply_quote_cb(const struct stored_message *m, void *arg)
+{
+	struct reply_quote	*q = arg;
+
+	if (m->direction != MSG_IN)
+		return (0);
+	free(q->who);
+	free(q->body);
+	q->who = xstrdup(m->from_name != NULL && *m->from_name != '\0' ?
+	    m->from_name : m->from_addr);
+	q->date = m->date;
+	q->body = xstrdup(m->body != NULL ? m->body : "");
+	return (0);
+}
+
+/* The text an editor starts with: room on top, the customer quoted. */
+static void
+reply_draft(struct store *st, int64_t ticket, struct buf *b)
+{
+	struct reply_quote	 q;
+	struct tm		 tm;
+	char			 when[64], *cause = NULL;
+	const char		*p, *nl;
+
+	memset(&q, 0, sizeof q);
+	buf_adds(b, "\n\n");
+	if (store_ticket_messages(st, ticket, reply_quote_cb, &q,
+	    &cause) != 0) {
+		log_warnx("%s", cause);
+		free(cause);
+	}
+	if (q.body != NULL) {
+		localtime_r(&q.date, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+		buf_addf(b, "On %s, %s wrote:\n", when, q.who);
+		for (p = q.body; *p != '\0'; p = nl + 1) {
+			nl = strchr(p, '\n');
+			if (nl == NULL)
+				nl = p + strlen(p);
+			buf_addf(b, ">%s%.*s\n", p == nl ? "" : " ",
+			    (int)(nl - p), p);
+			if (*nl == '\0')
+				break;
+		}
+	}
+	free(q.who);
+	free(q.body);
+}
+
+/* Read all of f (at most REPLY_MAX bytes). */
+static int
+reply_read(FILE *f, struct buf *b)
+{
+	char	chunk[8192];
+	size_t	n;
+
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b->len + n > REPLY_MAX) {
+			log_error("the reply is longer than %d bytes",
+			    REPLY_MAX);
+			return (EX_DATAERR);
+		}
+		buf_add(b, chunk, n);
+	}
+	if (ferror(f)) {
+		log_error("reading the reply: %s", strerror(errno));
+		return (EX_IOERR);
+	}
+	return (0);
+}
+
+/* Let the agent write in $VISUAL or $EDITOR, starting from draft. */
+static int
+reply_edit(const char *draft, struct buf *out)
+{
+	const char	*editor;
+	char		 path[] = "/tmp/helpq-reply.XXXXXX";
+	char		*cmd;
+	FILE		*f;
+	int		 fd, st, rc;
+
+	if ((editor = getenv("VISUAL")) == NULL || *editor == '\0')
+		editor = getenv("EDITOR");
+	if (editor == NULL || *editor == '\0')
+		editor = "vi";
+	if ((fd = mkstemp(path)) == -1) {
+		log_error("%s: %s", path, strerror(errno));
+		return (EX_CANTCREAT);
+	}
+	if (write(fd, draft, strlen(draft)) != (ssize_t)strlen(draft)) {
+		log_error("%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return (EX_IOERR);
+	}
+	close(fd);
+	/* The editor is the user's own choice, as with any mail client. */
+	cmd = xprintf("%s '%s'", editor, path);
+	st = system(cmd);
+	free(cmd);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		log_error("the editor failed; nothing was sent (the draft is "
+		    "in %s)", path);
+		return (EX_SOFTWARE);
+	}
+	if ((f = fopen(path, "r")) == NULL) {
+		log_error("%s: %s", path, strerror(errno));
+		return (EX_IOERR);
+	}
+	rc = reply_read(f, out);
+	fclose(f);
+	if (rc == 0 && strcmp(buf_cstr(out), draft) == 0) {
+		log_error("the draft was not changed; nothing was sent");
+		rc = EX_DATAERR;
+	}
+	unlink(path);
+	return (rc);
+}
+
+/* Nonzero if s holds nothing but blanks. */
+static int
+reply_blank(const char *s)
+{
+	return (s[strspn(s, " \t\r\n")] == '\0');
+}
+
+/* What became of outbox entry id, for the agent. */
+struct reply_fate {
+	enum outbox_status	 status;
+	char			*to;
+	char			*note;
+};
+
+static int
+reply_fate_cb(const struct outbox_entry *e, void *arg)
+{
+	struct reply_fate	*r = arg;
+
+	r->status = e->status;
+	r->to = xstrdup(e->recipients);
+	r->note = xstrdup(e->status == OUTBOX_SENT ? (e->reply != NULL ?
+	    e->reply : "") : (e->last_error != NULL ? e->last_error :
+	    "not tried yet"));
+	return (1);
+}
+
+static int
+reply_report(struct store *st, int64_t ticket, int64_t id)
+{
+	struct reply_fate	 r;
+	char			*cause = NULL;
+	int			 rc = 0;
+
+	memset(&r, 0, sizeof r);
+	if (store_outbox_get(st, id, reply_fate_cb, &r, &cause) != 0) {
+		log_error("%s", cause != NULL ? cause : "the reply is gone");
+		free(cause);
+		return (EX_SOFTWARE);
+	}
+	switch (r.status) {
+	case OUTBOX_SENT:
+		printf("ticket %lld: answer sent to %s (%s)\n",
+		    (long long)ticket, r.to, r.note);
+		break;
+	case OUTBOX_QUEUED:
+		printf("ticket %lld: answer to %s queued (%s); helpq send or "
+		    "the next poll tries again\n", (long long)ticket, r.to,
+		    r.note);
+		break;
+	case OUTBOX_FAILED:
+		log_error("ticket %lld: the server refused the answer to %s: "
+		    "%s", (long long)ticket, r.to, r.note);
+		rc = EX_UNAVAILABLE;
+		break;
+	}
+	free(r.to);
+	free(r.note);
+	return (rc);
+}
+
+/* The text: standard input, else an editor on the quoted conversation. */
+static int
+reply_text(struct store *st, int64_t ticket, const char *tname,
+    struct buf *text)
+{
+	struct buf	draft;
+	int		rc;
+
+	if (!isatty(STDIN_FILENO))
+		rc = reply_read(stdin, text);
+	else {
+		buf_init(&draft);
+		reply_draft(st, ticket, &draft);
+		rc = reply_edit(buf_cstr(&draft), text);
+		buf_free(&draft);
+	}
+	if (rc == 0 && tname == NULL && reply_blank(buf_cstr(text))) {
+		log_error("the reply is empty; nothing was sent");
+		rc = EX_DATAERR;
+	}
+	return (rc);
+}
+
+int
+cmd_reply(struct globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "agent", required_argument, NULL, 'a' },
+		{ "close", no_argument, NULL, 'c' },
+		{ "template", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct outbox_stats	 os;
+	struct outbox		*ob = NULL;
+	struct store		*st = NULL;
+	struct buf		 text;
+	const char		*tname = NULL, *agent;
+	int64_t			 ticket, id;
+	char			*cause = NULL;
+	int			 ch, close = 0, rc;
+
+	if ((agent = getenv("HELPQ_AGENT")) == NULL &&
+	    (agent = getenv("USER")) == NULL)
+		agent = "an agent";
+	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+			agent = optarg;
+			break;
+		case 'c':
+			close = 1;
+			break;
+		case 't':
+			tname = optarg;
+			break;
+		default:
+			cmd_usage(EX_USAGE);
+		}
+	}
+	if (optind != argc - 1 || cmd_parse_ticket(argv[optind],
+	    &ticket) != 0)
+		cmd_usage(EX_USAGE);
+	if (g->conf.address == NULL) {
+		log_error("%s: no support address ([helpq] address)",
+		    g->conf.path != NULL ? g->conf.path : "configuration");
+		return (EX_CONFIG);
+	}
+	if ((rc = cmd_outbox(g, &ob)) != 0)
+		return (rc);
+	if (!outbox_enabled(ob)) {
+		log_error("%s: no SMTP server to send with ([smtp] host)",
+		    g->conf.path != NULL ? g->conf.path : "configuration");
+		outbox_free(ob);
+		return (EX_CONFIG);
+	}
+	buf_init(&text);
+	if ((rc = cmd_open_store(g, 1, &st)) != 0)
+		goto out;
+	if ((rc = reply_text(st, ticket, tname, &text)) != 0)
+		goto out;
+	if (outbox_reply(ob, st, ticket, buf_cstr(&text), tname, agent, close,
+	    time(NULL), &id, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		rc = EX_DATAERR;
+		goto out;
+	}
+	cmd_flush(g, st, ob, 0, &os);
+	rc = reply_report(st, ticket, id);
+out:
+	buf_free(&text);
+	if (st != NULL)
+		store_close(st);
+	outbox_free(ob);
+	return (rc);
+}
+
+/* ---- helpq send, helpq outbox ---- */
+
+int
+cmd_send(struct globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct outbox_stats	 os;
+	struct outbox		*ob = NULL;
+	struct store		*st = NULL;
+	int			 ch, json = 0, rc;
+
+	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		default:
+			cmd_usage(EX_USAGE);
+		}
+	}
+	if (optind != argc)
+		cmd_usage(EX_USAGE);
+	if ((rc = cmd_outbox(g, &ob)) != 0)
+		return (rc);
+	if (!outbox_enabled(ob)) {
+		log_error("%s: no SMTP server to send with ([smtp] host)",
+		    g->conf.path != NULL ? g->conf.path : "configuration");
+		outbox_free(ob);
+		return (EX_CONFIG);
+	}
+	if ((rc = cmd_open_store(g, 1, &st)) == 0) {
+		memset(&os, 0, sizeof os);
+		rc = cmd_flush(g, st, ob, 1, &os);
+		if (json)
+			printf("{\"sent\": %u, \"deferred\": %u, \"failed\": %u, "
+			    "\"copied\": %u}\n", os.sent, os.deferred, os.failed,
+			    os.copied);
+		else if (!g->quiet)
+			printf("%u sent, %u to retry, %u failed, %u copied to "
+			    "Sent\n", os.sent, os.deferred, os.failed,
+			    os.copied);
+		store_close(st);
+	}
+	outbox_free(ob);
+	return (rc);
+}
+
+int
+cmd_outbox_list(struct globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "status", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 }
+	};
+	enum outbox_status	 status;
+	struct store		*st;
+	char			*cause = NULL;
+	int			 ch, json = 0, limit = 0, want = -1, rc;
+
+	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			json = 1;
+			break;
+		case 'l':
+			limit = atoi(optarg);
+			if (limit <= 0)
+				cmd_usage(EX_USAGE);
+			break;
+		case 's':
+			if (store_outbox_status_parse(optarg, &status) != 0) {
+				log_error("'%s': expected queued, sent or "
+				    "failed", optarg);
+				return (EX_USAGE);
+			}
+			want = (int)status;
+			break;
+		default:
+			cmd_usage(EX_USAGE);
+		}
+	}
+	if (optind != argc)
+		cmd_usage(EX_USAGE);
+	if ((rc = cmd_open_store(g, 0, &st)) != 0)
+		return (rc);
+	if (output_outbox(stdout, st, want, limit, json, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		rc = EX_SOFTWARE;
+	}
+	store_close(st);
+	return (rc);
+}

@@ -1,0 +1,83 @@
+#!/bin/sh
+# helpq - tests/desk.sh: the whole desk against real servers: mail
+# arrives in Dovecot, helpq poll acknowledges it in the same cycle
+# through the SMTP sink, an agent answers with helpq reply (a copy goes
+# to the Sent folder, which the next poll recognises), and helpq run
+# acknowledges what arrives while it idles.
+. "$TOP_SRCDIR/tests/lib.sh"
+. "$TOP_SRCDIR/tests/servers.sh"
+servers_need dovecot smtp
+
+dovecot_up || { echo "Bail out! dovecot did not start"; exit 1; }
+smtp_up --tls || { echo "Bail out! the SMTP sink did not start"; exit 1; }
+imap_create Sent
+umask 077
+printf '%s\n' "$IMAP_PASS" > "$T/pw"
+cat > "$T/c" <<EOF
+[helpq]
+address = support@example.com
+agents = anna@example.com
+database = $T/h.db
+templates = $TOP_SRCDIR/templates
+[rules]
+path = $TOP_SRCDIR/rules
+[imap]
+host = 127.0.0.1
+port = $IMAPS_PORT
+ca-file = $DOVECOT_CA
+user = $IMAP_USER
+password-file = $T/pw
+sent = Sent
+[smtp]
+host = 127.0.0.1
+port = $SMTP_PORT
+tls = starttls
+ca-file = $SMTP_CA
+EOF
+hq() { "$HELPQ" --config "$T/c" "$@"; }
+NOW=$(date -R)
+mail() {	# mail FILE N: customer N writes now
+	printf 'From: Kunde %s <kunde%s@example.net>\nTo: support@example.com\nSubject: Frage %s zur Lieferung\nDate: %s\nMessage-ID: <d%s@example.net>\n\nWann kommt meine Lieferung %s? Vielen Dank.\n' \
+	    "$2" "$2" "$2" "$NOW" "$2" "$2" > "$1"
+}
+
+hq -q poll; is $? 0 "first contact with an empty INBOX"
+mail "$T/m1" 1
+imap_seed INBOX "$T/m1"
+out=$(hq poll --dry-run 2>&1)
+like "$out" 'new ticket #1 \(ack to kunde1@example.net in de' \
+    "a dry run says which ack it would send"
+is "$(smtp_count)" 0 "and sends nothing"
+hq -q poll; is $? 0 "helpq poll"
+is "$(smtp_count)" 1 "the new ticket is acknowledged in the same cycle"
+f=$(smtp_messages | tail -1)
+is "$(grep -c '^X-Sink-TLS: yes' "$f")" 1 "over STARTTLS, certificate checked"
+is "$("$PY" "$TOP_SRCDIR/tests/check-mail.py" "$f" | json 'j["to"]')" \
+    '["kunde1@example.net"]' "to the customer"
+hq -q poll
+is "$(smtp_count)" 1 "the next poll sends nothing again"
+
+# An agent answers from the command line; the copy lands in Sent.
+n=$(hq tickets --json | json 'j[0]["messages"]')
+echo "Ihre Lieferung kommt morgen." | hq reply 1 >/dev/null
+is "$(smtp_count)" 2 "helpq reply sends the answer"
+is "$(imap_count Sent)" 1 "and puts a copy into the Sent folder"
+is "$(imap_uids Sent seen | wc -l | tr -d ' ')" 1 "marked as seen"
+is "$(hq outbox --json | json '[o["copy"] for o in j if o["kind"] == "agent"]')" \
+    '["done"]' "the outbox records the copy"
+hq -q poll
+is "$(hq tickets --json | json 'j[0]["messages"]')" $((n + 1)) \
+    "the next poll recognises the copy in Sent: no second message"
+is "$(hq tickets --json | json 'j[0]["status"]')" waiting "the ticket waits for the customer"
+
+# helpq run acknowledges what arrives while it idles.
+"$HELPQ" --config "$T/c" run 2> "$T/run.log" & runpid=$!
+_srv_wait 10 grep -q watching "$T/run.log"
+mail "$T/m2" 2
+imap_append INBOX "$T/m2"
+_srv_wait 15 sh -c "[ \$(find '$SMTP_MAILDIR/new' -type f | wc -l) -ge 3 ]"
+ok $? "helpq run acknowledges new mail while idling"
+kill -TERM "$runpid"
+wait "$runpid"; is $? 0 "SIGTERM ends helpq run"
+
+done_testing
