@@ -164,8 +164,10 @@ int	 store_savepoint_rollback(struct store *, char **cause);
 
 /*
  * Recognise a message already stored. With a Message-ID: the same id and
- * the same hash is a duplicate (returns 0, *idp set); the same id with
- * another hash returns 2 (*idp = that message, *ticketp its ticket).
+ * the same hash is a duplicate (returns 0, *idp set), and so is mail
+ * helpq sent itself (the id is in the outbox) whatever its bytes; the
+ * same id with another hash returns 2 (*idp = that message, *ticketp
+ * its ticket).
  * Without one: the same hash is a duplicate. Otherwise returns 1.
  */
 int	 store_message_known(struct store *, const char *msgid,

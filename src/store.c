@@ -281,9 +281,14 @@ static const char *const store_sql[ST__MAX] = {
 	[ST_ROLLBACK_TO] = "ROLLBACK TO helpq_message",
 
 	/* A row with the same hash sorts first. */
+	/* Our own mail (its Message-ID is in the outbox) counts as the
+	 * same whatever its bytes: a server that files a copy in Sent may
+	 * add a header. */
 	[ST_KNOWN_ID] =
-	    "SELECT id, coalesce(ticket_id, 0), hash = ?2 FROM messages"
-	    " WHERE message_id = ?1 ORDER BY hash = ?2 DESC, id LIMIT 1",
+	    "SELECT id, coalesce(ticket_id, 0), hash = ?2 OR EXISTS"
+	    " (SELECT 1 FROM outbox o WHERE o.message_id = ?1)"
+	    " FROM messages WHERE message_id = ?1"
+	    " ORDER BY hash = ?2 DESC, id LIMIT 1",
 	[ST_KNOWN_HASH] =
 	    "SELECT id, coalesce(ticket_id, 0) FROM messages"
 	    " WHERE hash = ?1 AND message_id IS NULL ORDER BY id LIMIT 1",

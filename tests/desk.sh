@@ -57,11 +57,23 @@ is "$("$PY" "$TOP_SRCDIR/tests/check-mail.py" "$f" | json 'j["to"]')" \
 hq -q poll
 is "$(smtp_count)" 1 "the next poll sends nothing again"
 
+# Some servers file a copy of what they relay in Sent, with a header of
+# their own: it is the ack again, and the ack never stops the clock.
+grep -v '^X-Envelope-\|^X-Sink-' "$f" | sed '1i X-Filed-By: the SMTP server' > "$T/ackcopy"
+imap_seed Sent "$T/ackcopy"
+n=$(hq tickets --json | json 'j[0]["messages"]')
+hq -q poll
+is "$(hq tickets --json | json 'j[0]["messages"]')" "$n" \
+    "a copy of the ack in Sent is recognised by its Message-ID"
+is "$(hq tickets --json | json 'j[0]["first_response"]')" None \
+    "and is no answer: the clock still runs"
+
 # An agent answers from the command line; the copy lands in Sent.
 n=$(hq tickets --json | json 'j[0]["messages"]')
+sent=$(imap_count Sent)
 echo "Ihre Lieferung kommt morgen." | hq reply 1 >/dev/null
 is "$(smtp_count)" 2 "helpq reply sends the answer"
-is "$(imap_count Sent)" 1 "and puts a copy into the Sent folder"
+is "$(imap_count Sent)" $((sent + 1)) "and puts a copy into the Sent folder"
 is "$(imap_uids Sent seen | wc -l | tr -d ' ')" 1 "marked as seen"
 is "$(hq outbox --json | json '[o["copy"] for o in j if o["kind"] == "agent"]')" \
     '["done"]' "the outbox records the copy"
