@@ -44,6 +44,24 @@ cmd_outbox(struct globals *g, struct outbox **obp)
 	return (0);
 }
 
+/* The outbox of a command that sends: an SMTP server is a must. */
+static int
+cmd_sender(struct globals *g, struct outbox **obp)
+{
+	int	rc;
+
+	if ((rc = cmd_outbox(g, obp)) != 0)
+		return (rc);
+	if (!outbox_enabled(*obp)) {
+		log_error("%s: no SMTP server to send with ([smtp] host)",
+		    g->conf.path != NULL ? g->conf.path : "configuration");
+		outbox_free(*obp);
+		*obp = NULL;
+		return (EX_CONFIG);
+	}
+	return (0);
+}
+
 /* Copy sent mail to the Sent folder over a connection of our own. */
 static void
 cmd_copy_sent(struct globals *g, struct store *st, struct outbox *ob,
@@ -349,14 +367,8 @@ cmd_reply(struct globals *g, int argc, char **argv)
 		    g->conf.path != NULL ? g->conf.path : "configuration");
 		return (EX_CONFIG);
 	}
-	if ((rc = cmd_outbox(g, &ob)) != 0)
+	if ((rc = cmd_sender(g, &ob)) != 0)
 		return (rc);
-	if (!outbox_enabled(ob)) {
-		log_error("%s: no SMTP server to send with ([smtp] host)",
-		    g->conf.path != NULL ? g->conf.path : "configuration");
-		outbox_free(ob);
-		return (EX_CONFIG);
-	}
 	buf_init(&text);
 	if ((rc = cmd_open_store(g, 1, &st)) != 0)
 		goto out;
@@ -404,14 +416,8 @@ cmd_send(struct globals *g, int argc, char **argv)
 	}
 	if (optind != argc)
 		cmd_usage(EX_USAGE);
-	if ((rc = cmd_outbox(g, &ob)) != 0)
+	if ((rc = cmd_sender(g, &ob)) != 0)
 		return (rc);
-	if (!outbox_enabled(ob)) {
-		log_error("%s: no SMTP server to send with ([smtp] host)",
-		    g->conf.path != NULL ? g->conf.path : "configuration");
-		outbox_free(ob);
-		return (EX_CONFIG);
-	}
 	if ((rc = cmd_open_store(g, 1, &st)) == 0) {
 		memset(&os, 0, sizeof os);
 		rc = cmd_flush(g, st, ob, 1, &os);

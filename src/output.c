@@ -107,6 +107,19 @@ json_print(FILE *f, json_t *j)
 	return (rc);
 }
 
+/* A walk's JSON array: printed if the walk succeeded; freed either way.
+ * NULL (text output) is fine. */
+static void
+json_finish(FILE *f, json_t *array, int rc)
+{
+	if (array == NULL)
+		return;
+	if (rc == 0)
+		json_print(f, array);
+	else
+		json_decref(array);
+}
+
 /*
  * Copy at most width characters (code points) of s, marking a cut; with pad,
  * fill up to width with blanks so columns line up.
@@ -206,12 +219,7 @@ output_tickets(FILE *f, struct store *st, const struct ticket_filter *flt,
 		    "STATUS", "UPDATED", "MSGS", "CUSTOMER", "SUBJECT");
 	rc = store_tickets_list(st, flt, tickets_cb, &ctx, cause);
 	buf_free(&ctx.line);
-	if (json) {
-		if (rc == 0)
-			json_print(f, ctx.array);
-		else
-			json_decref(ctx.array);
-	}
+	json_finish(f, ctx.array, rc);
 	return (rc);
 }
 
@@ -521,12 +529,7 @@ output_search(FILE *f, struct store *st, const char *query, int limit,
 	if (json)
 		ctx.array = json_array();
 	rc = store_search(st, query, limit, search_cb, &ctx, cause);
-	if (json) {
-		if (rc == 0)
-			json_print(f, ctx.array);
-		else
-			json_decref(ctx.array);
-	}
+	json_finish(f, ctx.array, rc);
 	return (rc);
 }
 
@@ -614,12 +617,7 @@ output_outbox(FILE *f, struct store *st, int status, int limit, int json,
 		    "STATUS", "KIND", "TICKET", "WHEN", "TRY", "TO",
 		    "SERVER SAID");
 	rc = store_outbox_list(st, status, limit, outbox_cb, &ctx, cause);
-	if (json) {
-		if (rc == 0)
-			json_print(f, ctx.array);
-		else
-			json_decref(ctx.array);
-	}
+	json_finish(f, ctx.array, rc);
 	return (rc);
 }
 

@@ -221,6 +221,27 @@ EOF
 "$HELPQ" -q --config "$T/bare.conf" import "$T/h00"
 is "$(smtp_count)" $((before + 1)) "Auto-Submitted: no is acknowledged"
 
+# The default rules' cases: out-of-office replies that say so only in the
+# subject, in several languages, and a sender nobody reads.
+i=0
+for subj in 'Abwesenheitsnotiz: Urlaub bis 7. Dezember' \
+    'Αυτόματη απάντηση: Εκτός γραφείου' 'Out of Office: back on Monday' \
+    'Automatische Antwort: Ihre Anfrage' 'Réponse automatique : absent'; do
+	i=$((i + 1))
+	echo "I am away and will read your mail when I am back." |
+	    mail "$T/ooo$i" "away$i@example.org" "$subj"
+	before=$(smtp_count)
+	hq -q import "$T/ooo$i"
+	is "$(smtp_count)" "$before" "no ack for \"$subj\" (default rules)"
+done
+echo "Your parcel is on its way." |
+    mail "$T/nr" 'Shop <noreply@shop.example>' 'Your order has shipped'
+before=$(smtp_count)
+hq -q import "$T/nr"
+is "$(smtp_count)" "$before" "no ack for a no-reply sender (default rules)"
+t=$(hq tickets --json | json '[t["number"] for t in j if t["customer"] == "noreply@shop.example"][0]')
+like "$(hq show "$t")" 'no-ack .*a rule said noack' "its ticket says the rules said noack"
+
 # ---- one ack per sender and window; the circuit breaker ---------------
 before=$(smtp_count)
 mail "$T/w1" 'tom@example.org' 'Cannot log in' <<'EOF'
