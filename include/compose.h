@@ -43,16 +43,26 @@ struct compose_mail {
 
 /*
  * The whole message (CRLF line ends, header lines folded to at most 78
- * characters, MIME-Version, text/plain; charset=utf-8, quoted-printable).
- * An address that is not a plain addr-spec (control characters, blanks,
- * <>, non-ASCII) makes it fail: returns NULL with *cause allocated.
- * Otherwise returns the bytes (allocated; the caller frees), *lenp their
- * length.
+ * characters where a blank allows, MIME-Version, text/plain;
+ * charset=utf-8, quoted-printable). The subject and display names may
+ * hold anything: they are sanitised and, where needed, encoded. It fails
+ * (NULL, *cause allocated, one line) on an address compose_addr_ok
+ * refuses, no To address, a Message-ID with blanks or <>, and on
+ * auto_submitted or an extra field that is not one line of ASCII (an
+ * extra field may not repeat a field written here). An In-Reply-To or
+ * References id with blanks or <> is left out, as is a language that is
+ * not a language tag. Otherwise returns the bytes (allocated; the caller
+ * frees), *lenp their length.
  */
 char	*compose_mail(const struct compose_mail *, size_t *lenp,
 	    char **cause);
 
-/* Nonzero if addr can go into an envelope and a header as it is. */
+/*
+ * Nonzero if addr can go into an envelope and a header as it is: one
+ * '@', a local part of printable ASCII without blanks, quotes or
+ * ()<>[],;:\, a domain of non-empty labels of ASCII letters, digits and
+ * '-'. Quoted local parts, IP literals and non-ASCII are refused.
+ */
 int	 compose_addr_ok(const char *addr);
 
 /*
@@ -63,8 +73,9 @@ int	 compose_addr_ok(const char *addr);
 char	*compose_header_text(const char *s);
 
 /*
- * A new Message-ID (without <>) in the domain of address: time, process
- * and random bytes, so two helpq never make the same one. Allocated.
+ * A new Message-ID (without <>) in the domain of address (else
+ * helpq.invalid): "helpq.<time>.<pid>.<16 random hex digits>@domain", so
+ * two helpq never make the same one. Allocated.
  */
 char	*compose_message_id(const char *address);
 
@@ -73,8 +84,10 @@ char	*compose_message_id(const char *address);
 const char *compose_date(time_t t, char *buf, size_t len);
 
 /*
- * "Re: " + subject unless it already starts with a reply prefix, with the
- * ticket token ("[#123]") added when the subject lacks it. Allocated.
+ * "Re: " + subject unless it already starts with a reply prefix (Re, AW,
+ * SV, ΑΠ, ... with a colon: a customer's own prefix is kept), with the
+ * ticket token ("[#123]") added at the end when the subject lacks it.
+ * Blanks at either end go. Allocated; the caller frees.
  */
 char	*compose_reply_subject(const char *subject, const char *token);
 

@@ -17,7 +17,7 @@ struct templates;
 /*
  * The values a template may use. NULL strings render as "". Borrowed.
  *   ${ticket}   the ticket number        ${token}    "[#123]"
- *   ${name}     the customer's name, else address
+ *   ${name}     the customer's name (when NULL or "": the address)
  *   ${address}  the customer's address   ${subject}  the ticket's subject
  *   ${queue}    the queue, or ""         ${due}      due time, in the
  *               language's date format, local time zone
@@ -37,14 +37,24 @@ struct template_vars {
 };
 
 /*
- * Load every template under dir. Either all load or none: returns 0 and
- * *tp (free with templates_free), or -1 with *errors set to every error,
- * one "file:line:column: message" per line (allocated; the caller frees).
- * Errors: an unknown ${variable}, a "${" without "}", a header block
- * without Subject:, an unknown header, a locale line that is not
- * "date", "days" (7 names) or "months" (12 names), an "ack" that does
- * not use ${ticket} or ${token}, and ${due} (an acknowledgement must say
- * which ticket and by when), invalid UTF-8.
+ * Load every template under dir: dir/<lang>/<name>, lang 2 or 3
+ * lower-case letters, name lower-case letters, digits and '-' ("locale"
+ * is the language's date format, not a template). Hidden files and
+ * backups ("~") are skipped everywhere; other plain files beside the
+ * language directories (README) are ignored, with a warning when named
+ * like a template. Either all load or none: returns 0 and *tp (free with
+ * templates_free), or -1 with *errors set to every error, one a line,
+ * "file:line:column: message" (columns count UTF-8 characters from 1),
+ * or "file: message" when no line is to blame (allocated; the caller
+ * frees). Errors: an unknown ${variable}, a "${" without "}", no
+ * Subject: line, a second or empty one, another header, no empty line
+ * after the header, no text, invalid UTF-8, an "ack" that does not use
+ * both ${ticket} and ${due} (an acknowledgement says which ticket and by
+ * when), a directory or file name that is no language or template name;
+ * in a locale file, a key other than date, days (7 names, Sunday first),
+ * months (12), short-days or short-months, a wrong count of names, an
+ * unknown % directive, and days or months missing where the date format
+ * needs them. A dir that cannot be read is an error naming it.
  */
 int	 templates_load(const char *dir, struct templates **tp,
 	    char **errors);
@@ -65,8 +75,12 @@ int	 templates_render(const struct templates *t, const char *name,
 /* Nonzero if some language has template name. */
 int	 templates_has(const struct templates *t, const char *name);
 
-/* The time t written the way lang writes it (its locale file, else
- * "2026-11-30 17:00 CET"). Allocated; the caller frees. */
+/*
+ * The time when written the way lang writes it (its locale file: %A %a
+ * %B %b names, %d %e %m %Y %H %M numbers, %Z the zone's abbreviation,
+ * %% a percent sign), in the local time zone (TZ); without a locale
+ * "2026-11-30 17:00 CET". Allocated; the caller frees.
+ */
 char	*templates_time(const struct templates *t, const char *lang,
 	    time_t when);
 

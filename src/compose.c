@@ -1,7 +1,7 @@
 /*
  * helpq - compose.c: outgoing mail as bytes. Header values that came from
  * a customer pass compose_header_text (no control character survives)
- * and, when not plain ASCII, become RFC 2047 encoded-words; the body is
+ * and, where not plain ASCII, become RFC 2047 encoded-words; the body is
  * UTF-8 in quoted-printable, so every line is short 7-bit text that no
  * relay rewrites.
  */
@@ -9,10 +9,10 @@
 
 #include <sys/random.h>
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,11 +25,23 @@
 /* Bytes of text per encoded-word: 39 bytes are 52 base64 characters,
  * so "=?UTF-8?B?" + 52 + "?=" is 64, well inside the 75 allowed. */
 #define COMPOSE_WORD	39
+/* A plain word longer than this would not fit after "Subject: " on one
+ * line; it is encoded instead, as encoded-words can be split. */
+#define COMPOSE_ATOM	(COMPOSE_LINE - 12)
 /* RFC 2045: quoted-printable lines of at most 76 characters. */
 #define COMPOSE_QP	76
+/* The RFC 5322 specials: a display name with one is quoted. */
+#define COMPOSE_SPECIALS "()<>[]:;@\\,.\""
 
 static const char b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* A header field being written: where its current line stands. */
+struct hdr {
+	struct buf	*b;
+	size_t		 col;	/* characters on the current line */
+	int		 fresh;	/* nothing on the line but the name or fold */
+};
 
 /*
  * The length of the valid UTF-8 sequence at s (at most n bytes), or 0
@@ -112,24 +124,45 @@ compose_header_text(const char *s)
 	return (buf_steal(&b, NULL));
 }
 
+/* Letters and digits of ASCII, whatever the locale says. */
+static int
+ascii_alnum(char c)
+{
+	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9'));
+}
+
 int
 compose_addr_ok(const char *addr)
 {
 	const char	*at, *p;
+	size_t		 label = 0;
 
-	if (addr == NULL || (at = strchr(addr, '@')) == NULL ||
-	    at == addr || at[1] == '\0' || strchr(at + 1, '@') != NULL ||
-	    strlen(addr) > 254)
+	if (addr == NULL || strlen(addr) > 254 ||
+	    (at = strchr(addr, '@')) == NULL || at == addr ||
+	    strchr(at + 1, '@') != NULL)
 		return (0);
+	/* Printable ASCII without blanks or specials: a quoted local part
+	 * is refused rather than parsed, no customer needs one. */
 	for (p = addr; p < at; p++) {
-		if (*p <= ' ' || *p > '~' || strchr("()<>,;:\\\"[]", *p))
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p > '~' ||
+		    strchr("()<>[],;:\\\"", *p) != NULL)
 			return (0);
 	}
-	for (p = at + 1; *p != '\0'; p++) {
-		if (!isalnum((unsigned char)*p) && *p != '.' && *p != '-')
+	/* Labels of letters, digits and '-', none of them empty. */
+	for (p = at + 1;; p++) {
+		if (*p == '.' || *p == '\0') {
+			if (label == 0)
+				return (0);
+			if (*p == '\0')
+				break;
+			label = 0;
+		} else if (ascii_alnum(*p) || *p == '-')
+			label++;
+		else
 			return (0);
 	}
-	return (at[1] != '.' && p[-1] != '.');
+	return (1);
 }
 
 /* A msg-id we may repeat in In-Reply-To or References. */
@@ -149,22 +182,37 @@ compose_id_ok(const char *id)
 	return (1);
 }
 
-/* Nonzero if s needs encoded-words: not plain printable ASCII, looks
- * like one already, or has a word too long to fold. */
+/* Nonzero if the n bytes at w (one word, no blank) cannot be written as
+ * they are: not printable ASCII, like an encoded-word, or too long. */
 static int
-needs_encoding(const char *s)
+word_needs_encoding(const char *w, size_t n)
 {
-	const char	*p;
-	size_t		 run = 0;
+	size_t	i;
 
-	if (strstr(s, "=?") != NULL)
+	if (n > COMPOSE_ATOM)
 		return (1);
-	for (p = s; *p != '\0'; p++) {
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)w[i] < 0x21 || (unsigned char)w[i] > 0x7e)
 			return (1);
-		run = *p == ' ' ? 0 : run + 1;
-		if (run > COMPOSE_LINE - 12)
+		if (w[i] == '=' && i + 1 < n && w[i + 1] == '?')
 			return (1);
+	}
+	return (0);
+}
+
+/* The same for sanitised text of words with single blanks between. */
+static int
+text_needs_encoding(const char *s)
+{
+	size_t	n;
+
+	while (*s != '\0') {
+		n = strcspn(s, " ");
+		if (word_needs_encoding(s, n))
+			return (1);
+		s += n;
+		if (*s == ' ')
+			s++;
 	}
 	return (0);
 }
@@ -194,191 +242,213 @@ add_base64(struct buf *b, const unsigned char *p, size_t n)
 	}
 }
 
+static void
+hdr_start(struct hdr *h, struct buf *b, const char *name)
+{
+	h->b = b;
+	buf_addf(b, "%s:", name);
+	h->col = strlen(name) + 1;
+	h->fresh = 1;
+}
+
 /*
- * Append s (sanitised UTF-8) as encoded-words, each on a line of its own
- * after the first; *col is the column the first one starts at and is
- * left after the last. Words end on character boundaries.
+ * Append a blank and n bytes that must stay on one line, then tail (a
+ * comma, say) with no blank. The blank becomes a fold when the line
+ * would pass 78 characters, unless the line has nothing else yet:
+ * folding there would not make it shorter.
  */
 static void
-add_words(struct buf *b, const char *s, size_t *col)
+hdr_unit(struct hdr *h, const char *s, size_t n, const char *tail)
+{
+	size_t	t = strlen(tail);
+
+	if (!h->fresh && h->col + 1 + n + t > COMPOSE_LINE) {
+		buf_adds(h->b, "\r\n");
+		h->col = 0;
+	}
+	buf_addc(h->b, ' ');
+	buf_add(h->b, s, n);
+	buf_add(h->b, tail, t);
+	h->col += 1 + n + t;
+	h->fresh = 0;
+}
+
+static void
+hdr_end(struct hdr *h)
+{
+	buf_adds(h->b, "\r\n");
+}
+
+/*
+ * Append n bytes of sanitised UTF-8 as encoded-words, each a unit of its
+ * own. Words end on character boundaries, so each decodes alone; the
+ * blanks between them are folding white space that decoders drop.
+ */
+static void
+hdr_words(struct hdr *h, const char *s, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 len = strlen(s), n, take;
+	struct buf		 w;
+	size_t			 n, take;
 	uint32_t		 c;
-	int			 first = 1;
 
+	buf_init(&w);
 	while (len > 0) {
 		take = 0;
 		while (take < len) {
-			n = utf8_seq(p + take, len - take, &c);
-			if (n == 0)
+			if ((n = utf8_seq(p + take, len - take, &c)) == 0)
 				n = 1;	/* sanitised text has none */
-			if (take + n > COMPOSE_WORD)
+			if (take > 0 && take + n > COMPOSE_WORD)
 				break;
 			take += n;
 		}
-		if (!first || *col + 64 > COMPOSE_LINE) {
-			buf_adds(b, "\r\n ");
-			*col = 1;
-		}
-		buf_adds(b, "=?UTF-8?B?");
-		add_base64(b, p, take);
-		buf_adds(b, "?=");
-		*col += 12 + (take + 2) / 3 * 4;
+		buf_reset(&w);
+		buf_adds(&w, "=?UTF-8?B?");
+		add_base64(&w, p, take);
+		buf_adds(&w, "?=");
+		hdr_unit(h, w.data, w.len, "");
 		p += take;
 		len -= take;
-		first = 0;
 	}
+	buf_free(&w);
 }
 
-/* Append plain ASCII words, folding before a word that would pass 78. */
-static void
-add_folded(struct buf *b, const char *s, size_t *col)
-{
-	const char	*w = s, *end;
-	size_t		 n;
-	int		 first = 1;
-
-	while (*w != '\0') {
-		while (*w == ' ')
-			w++;
-		if (*w == '\0')
-			break;
-		end = w + strcspn(w, " ");
-		n = (size_t)(end - w);
-		if (!first && *col + 1 + n > COMPOSE_LINE) {
-			buf_adds(b, "\r\n");
-			*col = 0;
-		}
-		if (!first || *col > 0) {
-			buf_addc(b, ' ');
-			(*col)++;
-		}
-		buf_add(b, w, n);
-		*col += n;
-		w = end;
-		first = 0;
-	}
-}
-
-/* An unstructured header (Subject): sanitised, encoded if needed. */
+/*
+ * An unstructured field (Subject). Words that can be written as they
+ * are stay readable; each run of words that cannot becomes encoded-words
+ * with its inner blanks inside the encoding, as blanks between two
+ * encoded-words are not text.
+ */
 static void
 add_text_header(struct buf *b, const char *name, const char *value)
 {
-	char	*v = compose_header_text(value != NULL ? value : "");
-	size_t	 col;
+	struct hdr	 h;
+	char		*v = compose_header_text(value != NULL ? value : "");
+	const char	*p = v, *run = NULL, *runend = NULL;
+	size_t		 n;
 
-	buf_addf(b, "%s:", name);
-	col = strlen(name) + 1;
-	if (needs_encoding(v)) {
-		buf_addc(b, ' ');
-		col++;
-		add_words(b, v, &col);
-	} else
-		add_folded(b, v, &col);
-	buf_adds(b, "\r\n");
+	hdr_start(&h, b, name);
+	while (*p != '\0') {
+		n = strcspn(p, " ");
+		if (word_needs_encoding(p, n)) {
+			if (run == NULL)
+				run = p;
+			runend = p + n;
+		} else {
+			if (run != NULL)
+				hdr_words(&h, run, (size_t)(runend - run));
+			run = NULL;
+			hdr_unit(&h, p, n, "");
+		}
+		p += n;
+		if (*p == ' ')
+			p++;
+	}
+	if (run != NULL)
+		hdr_words(&h, run, (size_t)(runend - run));
+	hdr_end(&h);
 	free(v);
 }
 
-/* A display name: an atom sequence, a quoted-string, or encoded-words. */
+/*
+ * A display name: atoms when it has no specials, a quoted-string when
+ * it has some and fits on a line, else encoded-words (as is any name
+ * that is not plain ASCII or looks like an encoded-word).
+ */
 static void
-add_name(struct buf *b, const char *name, size_t *col)
+add_name(struct hdr *h, const char *name)
 {
+	struct buf	 q;
 	char		*v = compose_header_text(name);
 	const char	*p;
+	size_t		 n;
 
 	if (*v == '\0')
 		;
-	else if (needs_encoding(v))
-		add_words(b, v, col);
-	else if (strpbrk(v, "()<>[]:;@\\,.\"") == NULL) {
-		buf_adds(b, v);
-		*col += strlen(v);
+	else if (text_needs_encoding(v))
+		hdr_words(h, v, strlen(v));
+	else if (strpbrk(v, COMPOSE_SPECIALS) == NULL) {
+		for (p = v; *p != '\0'; p += n + (p[n] == ' ')) {
+			n = strcspn(p, " ");
+			hdr_unit(h, p, n, "");
+		}
 	} else {
-		buf_addc(b, '"');
+		buf_init(&q);
+		buf_addc(&q, '"');
 		for (p = v; *p != '\0'; p++) {
 			if (*p == '"' || *p == '\\')
-				buf_addc(b, '\\');
-			buf_addc(b, *p);
+				buf_addc(&q, '\\');
+			buf_addc(&q, *p);
 		}
-		buf_addc(b, '"');
-		*col += strlen(v) + 2;
+		buf_addc(&q, '"');
+		if (q.len <= COMPOSE_ATOM)
+			hdr_unit(h, q.data, q.len, "");
+		else
+			hdr_words(h, v, strlen(v));
+		buf_free(&q);
 	}
 	free(v);
 }
 
-/* An address header: "Name <addr>, addr2", folded between mailboxes. */
+/* An address field: "Name <addr>, addr2", folded between words. */
 static int
 add_addr_header(struct buf *b, const char *name,
     const struct compose_addr *v, size_t n, char **cause)
 {
-	size_t	i, col;
+	struct hdr	 h;
+	char		*a, *safe;
+	size_t		 i;
 
+	if (n == 0) {
+		*cause = xprintf("%s: no address", name);
+		return (-1);
+	}
 	for (i = 0; i < n; i++) {
 		if (!compose_addr_ok(v[i].addr)) {
-			char	*safe = compose_header_text(v[i].addr != NULL ?
+			/* The reason is logged: it gets no line break. */
+			safe = compose_header_text(v[i].addr != NULL ?
 			    v[i].addr : "");
-
 			*cause = xprintf("%s: an address helpq cannot write "
 			    "into a mail: \"%s\"", name, safe);
 			free(safe);
 			return (-1);
 		}
 	}
-	buf_addf(b, "%s:", name);
-	col = strlen(name) + 1;
+	hdr_start(&h, b, name);
 	for (i = 0; i < n; i++) {
-		if (i > 0) {
-			buf_addc(b, ',');
-			col++;
-		}
-		if (col + 2 + strlen(v[i].addr) > COMPOSE_LINE && i > 0) {
-			buf_adds(b, "\r\n");
-			col = 0;
-		}
-		buf_addc(b, ' ');
-		col++;
 		if (v[i].name != NULL && *v[i].name != '\0') {
-			add_name(b, v[i].name, &col);
-			if (col + 3 + strlen(v[i].addr) > COMPOSE_LINE) {
-				buf_adds(b, "\r\n");
-				col = 0;
-			}
-			buf_addc(b, ' ');
-			buf_addf(b, "<%s>", v[i].addr);
-			col += 3 + strlen(v[i].addr);
-		} else {
-			buf_adds(b, v[i].addr);
-			col += strlen(v[i].addr);
-		}
+			add_name(&h, v[i].name);
+			a = xprintf("<%s>", v[i].addr);
+		} else
+			a = xstrdup(v[i].addr);
+		hdr_unit(&h, a, strlen(a), i + 1 < n ? "," : "");
+		free(a);
 	}
-	buf_adds(b, "\r\n");
+	hdr_end(&h);
 	return (0);
 }
 
-/* References: ids we may repeat, folded one or more a line. */
+/* References: the ids we may repeat, folded between ids. */
 static void
 add_refs(struct buf *b, const char *const *refs, size_t n)
 {
-	size_t	i, col, any = 0;
+	struct hdr	 h;
+	char		*id;
+	size_t		 i, any = 0;
 
 	for (i = 0; i < n; i++)
 		any += compose_id_ok(refs[i]);
 	if (any == 0)
 		return;
-	buf_adds(b, "References:");
-	col = 11;
+	hdr_start(&h, b, "References");
 	for (i = 0; i < n; i++) {
 		if (!compose_id_ok(refs[i]))
 			continue;
-		if (col > 11 && col + 3 + strlen(refs[i]) > COMPOSE_LINE) {
-			buf_adds(b, "\r\n");
-			col = 0;
-		}
-		buf_addf(b, " <%s>", refs[i]);
-		col += 3 + strlen(refs[i]);
+		id = xprintf("<%s>", refs[i]);
+		hdr_unit(&h, id, strlen(id), "");
+		free(id);
 	}
-	buf_adds(b, "\r\n");
+	hdr_end(&h);
 }
 
 /* Nonzero if s is a language tag like "de" or "pt-BR". */
@@ -390,33 +460,87 @@ language_ok(const char *s)
 	    "0123456789-") == strlen(s));
 }
 
+/* Nonzero if s is one line of printable ASCII (blanks allowed). */
+static int
+ascii_line_ok(const char *s, size_t max)
+{
+	const char	*p;
+
+	for (p = s; *p != '\0'; p++) {
+		if ((unsigned char)*p < ' ' || (unsigned char)*p > '~')
+			return (0);
+	}
+	return (p > s && (size_t)(p - s) <= max);
+}
+
+/*
+ * Nonzero if an extra field is "Name: value" in safe ASCII and not one
+ * of the fields compose_mail writes itself (a second Subject or To would
+ * be read differently by different programs).
+ */
+static int
+extra_ok(const char *f)
+{
+	static const char *const ours[] = {
+		"Auto-Submitted", "Bcc", "Cc", "Content-Language",
+		"Content-Transfer-Encoding", "Content-Type", "Date", "From",
+		"In-Reply-To", "MIME-Version", "Message-ID", "References",
+		"Reply-To", "Subject", "To"
+	};
+	const char	*colon;
+	size_t		 i, n;
+
+	if (!ascii_line_ok(f, 998) || (colon = strchr(f, ':')) == NULL ||
+	    colon == f)
+		return (0);
+	n = (size_t)(colon - f);
+	if (strcspn(f, " ") < n)
+		return (0);
+	for (i = 0; i < nitems(ours); i++) {
+		if (strlen(ours[i]) == n && strncasecmp(f, ours[i], n) == 0)
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * How byte i of a body line is written: as it is, or as =XX, into enc;
+ * returns its width. At the start of a line (bol), "." and "From " are
+ * encoded, so no relay adds a dot or a ">"; blanks at the end of a line
+ * are encoded, as relays strip them.
+ */
+static size_t
+qp_char(const unsigned char *p, size_t n, size_t i, int bol, char *enc)
+{
+	int	literal;
+
+	literal = (p[i] >= 33 && p[i] <= 126 && p[i] != '=') ||
+	    ((p[i] == ' ' || p[i] == '\t') && i + 1 < n);
+	if (bol && (p[i] == '.' || (n - i >= 5 &&
+	    memcmp(p + i, "From ", 5) == 0)))
+		literal = 0;
+	if (literal) {
+		enc[0] = (char)p[i];
+		return (1);
+	}
+	snprintf(enc, 4, "=%02X", p[i]);
+	return (3);
+}
+
 /* One body line in quoted-printable, soft-broken at 76 characters. */
 static void
 add_qp_line(struct buf *b, const unsigned char *p, size_t n)
 {
 	size_t	 i, col = 0, w;
 	char	 enc[4];
-	int	 literal;
 
 	for (i = 0; i < n; i++) {
-		/* A leading "." or "From " is encoded: no relay then adds a
-		 * dot or a ">". Blanks at the end of a line are encoded. */
-		literal = p[i] >= 33 && p[i] <= 126 && p[i] != '=' &&
-		    !(i == 0 && (p[i] == '.' || (p[i] == 'F' && n >= 5 &&
-		    memcmp(p, "From ", 5) == 0)));
-		if ((p[i] == ' ' || p[i] == '\t') && i + 1 < n)
-			literal = 1;
-		if (literal) {
-			enc[0] = (char)p[i];
-			w = 1;
-		} else {
-			snprintf(enc, sizeof enc, "=%02X", p[i]);
-			w = 3;
-		}
+		w = qp_char(p, n, i, col == 0, enc);
 		/* Room for the soft break's "=" unless this ends the line. */
 		if (col + w > COMPOSE_QP - (i + 1 < n ? 1 : 0)) {
 			buf_adds(b, "=\r\n");
 			col = 0;
+			w = qp_char(p, n, i, 1, enc);
 		}
 		buf_add(b, enc, w);
 		col += w;
@@ -486,14 +610,26 @@ compose_mail(const struct compose_mail *m, size_t *lenp, char **cause)
 	if (compose_id_ok(m->in_reply_to))
 		buf_addf(&b, "In-Reply-To: <%s>\r\n", m->in_reply_to);
 	add_refs(&b, m->references, m->nreferences);
-	if (m->auto_submitted != NULL)
+	if (m->auto_submitted != NULL) {
+		if (!ascii_line_ok(m->auto_submitted, 200)) {
+			*cause = xstrdup("Auto-Submitted: not one line of "
+			    "ASCII");
+			goto fail;
+		}
 		buf_addf(&b, "Auto-Submitted: %s\r\n", m->auto_submitted);
+	}
+	/* The language is a guess about the customer: a strange one is
+	 * left out rather than failing the mail. */
 	if (m->language != NULL && language_ok(m->language))
 		buf_addf(&b, "Content-Language: %s\r\n", m->language);
 	for (i = 0; i < m->nextra; i++) {
-		/* helpq's own fields; a line break would be a bug here. */
-		if (strpbrk(m->extra[i], "\r\n") == NULL)
-			buf_addf(&b, "%s\r\n", m->extra[i]);
+		/* helpq's own fields: a bad one is a bug, said loudly. */
+		if (!extra_ok(m->extra[i])) {
+			*cause = xprintf("extra header field %zu is not one "
+			    "\"Name: value\" line of ASCII of its own", i + 1);
+			goto fail;
+		}
+		buf_addf(&b, "%s\r\n", m->extra[i]);
 	}
 	buf_adds(&b, "MIME-Version: 1.0\r\n"
 	    "Content-Type: text/plain; charset=utf-8\r\n"
@@ -514,7 +650,7 @@ compose_message_id(const char *address)
 	size_t		 i;
 
 	if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
-		/* Not seeded yet at boot: time and pid still differ. */
+		/* Interrupted or not seeded: time and pid still differ. */
 		for (i = 0; i < sizeof r; i++)
 			r[i] = (unsigned char)rand();
 	}
@@ -549,25 +685,63 @@ compose_date(time_t t, char *buf, size_t len)
 	return (buf);
 }
 
-/* Reply prefixes of the languages a desk hears most, with the colon. */
+/*
+ * Reply prefixes mail programs write, so that an answer to "AW: x" stays
+ * "AW: x" rather than growing "Re: AW: x". Forward prefixes are left out
+ * on purpose (an answer to "Fwd: x" is "Re: Fwd: x"), which is also why
+ * thread_subject_normalise, which strips both and list tags, cannot
+ * decide this. ASCII compares without case; other scripts are listed in
+ * the cases their mail programs use.
+ */
+static const char *const reply_prefixes[] = {
+	"re", "aw", "antw", "antwort", "sv", "vs", "odp", "ynt", "rif", "r",
+	"res", "vá", "VÁ",
+	"απ", "Απ", "ΑΠ", "σχετ", "Σχετ", "ΣΧΕΤ",
+	"отв", "Отв", "ОТВ", "ответ", "Ответ", "ОТВЕТ",
+	"回复", "回覆", "答复", "答覆", "返信", "회신", "השב", "رد"
+};
+
+/* Blanks, no-break spaces (French "RE :" has either) and a counter
+ * ("[2]", "(2)", "^2") between a prefix and its colon. */
+static const char *
+skip_prefix_tail(const char *p)
+{
+	const char	*q;
+	char		 close = '\0';
+
+	if (*p == '[' || *p == '(' || *p == '^') {
+		close = *p == '[' ? ']' : *p == '(' ? ')' : '\0';
+		for (q = p + 1; *q >= '0' && *q <= '9'; q++)
+			;
+		if (q > p + 1 && (close == '\0' || *q == close))
+			p = close == '\0' ? q : q + 1;
+	}
+	for (;;) {
+		if (*p == ' ')
+			p++;
+		else if (strncmp(p, "\xc2\xa0", 2) == 0)
+			p += 2;
+		else if (strncmp(p, "\xe2\x80\xaf", 3) == 0)
+			p += 3;
+		else
+			return (p);
+	}
+}
+
+/* Nonzero if s starts with a reply prefix and its colon. */
 static int
 has_reply_prefix(const char *s)
 {
-	static const char *const prefixes[] = {
-		"re:", "aw:", "sv:", "vs:", "antw:", "odp:", "ynt:", "rif:",
-		"res:", "ответ:", "απ:", "ΑΠ:", "Απ:", "σχετ:", "ΣΧΕΤ:",
-		"Σχετ:"
-	};
-	size_t	i, n;
+	const char	*p;
+	size_t		 i, n;
 
-	while (*s == ' ')
-		s++;
-	/* "Re[2]:" and "Re^2:" count too. */
-	if (strncasecmp(s, "re[", 3) == 0 || strncasecmp(s, "re^", 3) == 0)
-		return (strchr(s, ':') != NULL);
-	for (i = 0; i < nitems(prefixes); i++) {
-		n = strlen(prefixes[i]);
-		if (strncasecmp(s, prefixes[i], n) == 0)
+	for (i = 0; i < nitems(reply_prefixes); i++) {
+		n = strlen(reply_prefixes[i]);
+		if (strncasecmp(s, reply_prefixes[i], n) != 0)
+			continue;
+		p = skip_prefix_tail(s + n);
+		/* A colon, or the full-width colon of CJK mail programs. */
+		if (*p == ':' || strncmp(p, "\xef\xbc\x9a", 3) == 0)
 			return (1);
 	}
 	return (0);
@@ -576,15 +750,27 @@ has_reply_prefix(const char *s)
 char *
 compose_reply_subject(const char *subject, const char *token)
 {
+	struct buf	 b;
 	const char	*s = subject != NULL ? subject : "";
-	char		*r;
+	size_t		 n;
 
-	r = xprintf("%s%s", has_reply_prefix(s) ? "" : "Re: ", s);
-	if (token != NULL && strstr(r, token) == NULL) {
-		char	*t = xprintf("%s %s", r, token);
-
-		free(r);
-		r = t;
+	s += strspn(s, " \t");
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	buf_init(&b);
+	if (!has_reply_prefix(s))
+		buf_adds(&b, "Re:");
+	if (n > 0) {
+		if (b.len > 0)
+			buf_addc(&b, ' ');
+		buf_add(&b, s, n);
 	}
-	return (r);
+	if (token != NULL && *token != '\0' &&
+	    strstr(buf_cstr(&b), token) == NULL) {
+		if (b.len > 0)
+			buf_addc(&b, ' ');
+		buf_adds(&b, token);
+	}
+	return (buf_steal(&b, NULL));
 }

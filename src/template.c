@@ -6,15 +6,18 @@
  */
 #include "compat.h"
 
+#include <sys/stat.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <strings.h>
 #include <time.h>
 
 #include "buf.h"
+#include "log.h"
 #include "message.h"
 #include "template.h"
 #include "xmalloc.h"
@@ -22,10 +25,13 @@
 /* A template file larger than this is surely not a mail text. */
 #define TEMPLATE_MAX	(256 * 1024)
 
+/* The variables, in the order of their bits in a "used" mask. */
 static const char *const template_vars[] = {
 	"$", "address", "due", "name", "queue", "subject", "support",
 	"text", "ticket", "token"
 };
+#define VAR_DUE		(1U << 2)
+#define VAR_TICKET	(1U << 8)
 
 /* How one language writes a date and time. */
 struct tlocale {
@@ -49,19 +55,20 @@ struct tlang {
 };
 
 struct templates {
-	struct template	*v;
+	struct template	*v;		/* sorted by language, then name */
 	size_t		 n;
 	struct tlang	*langs;		/* sorted by code */
 	size_t		 nlangs;
 };
 
-/* Errors of a load, and where the reader is. */
+/* Errors of a load, and the file being read. */
 struct tload {
 	struct buf	 errors;
 	unsigned	 nerrors;
 	const char	*file;
 };
 
+/* Record an error; line 0 is about the whole file or directory. */
 static void __printflike(4, 5)
 tload_error(struct tload *l, unsigned line, unsigned col, const char *fmt,
     ...)
@@ -72,8 +79,12 @@ tload_error(struct tload *l, unsigned line, unsigned col, const char *fmt,
 	va_start(ap, fmt);
 	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
-	buf_addf(&l->errors, "%s%s:%u:%u: %s", l->nerrors > 0 ? "\n" : "",
-	    l->file, line, col, msg);
+	if (l->nerrors > 0)
+		buf_addc(&l->errors, '\n');
+	if (line == 0)
+		buf_addf(&l->errors, "%s: %s", l->file, msg);
+	else
+		buf_addf(&l->errors, "%s:%u:%u: %s", l->file, line, col, msg);
 	l->nerrors++;
 	free(msg);
 }
@@ -91,29 +102,31 @@ column(const char *line, const char *at)
 	return (col);
 }
 
-static int
-var_known(const char *name, size_t len)
+/* The bit of the variable named by the n bytes at name, or 0. */
+static unsigned
+var_bit(const char *name, size_t n)
 {
 	size_t	i;
 
 	for (i = 0; i < nitems(template_vars); i++) {
-		if (strlen(template_vars[i]) == len &&
-		    strncmp(template_vars[i], name, len) == 0)
-			return (1);
+		if (strlen(template_vars[i]) == n &&
+		    strncmp(template_vars[i], name, n) == 0)
+			return (1U << i);
 	}
 	return (0);
 }
 
 /*
  * Check the ${variables} of one line of text; *used collects what was
- * used (bit i for template_vars[i]).
+ * used. A '$' not followed by '{' is text.
  */
 static void
 check_vars(struct tload *l, const char *text, unsigned line,
     unsigned *used)
 {
 	const char	*p, *end;
-	size_t		 i, n;
+	unsigned	 bit;
+	size_t		 n;
 
 	for (p = text; (p = strstr(p, "${")) != NULL; p = end + 1) {
 		if ((end = strchr(p + 2, '}')) == NULL) {
@@ -122,7 +135,7 @@ check_vars(struct tload *l, const char *text, unsigned line,
 			return;
 		}
 		n = (size_t)(end - p - 2);
-		if (!var_known(p + 2, n)) {
+		if ((bit = var_bit(p + 2, n)) == 0) {
 			tload_error(l, line, column(text, p),
 			    "unknown variable ${%.*s} (known: ${ticket}, "
 			    "${token}, ${name}, ${address}, ${subject}, "
@@ -130,27 +143,11 @@ check_vars(struct tload *l, const char *text, unsigned line,
 			    (int)(n > 40 ? 40 : n), p + 2);
 			continue;
 		}
-		for (i = 0; i < nitems(template_vars); i++) {
-			if (strlen(template_vars[i]) == n &&
-			    strncmp(template_vars[i], p + 2, n) == 0)
-				*used |= 1U << i;
-		}
+		*used |= bit;
 	}
 }
 
-static unsigned
-var_bit(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < nitems(template_vars); i++) {
-		if (strcmp(template_vars[i], name) == 0)
-			return (1U << i);
-	}
-	return (0);
-}
-
-/* Read a whole file; 0, or -1 after recording why. */
+/* Read a whole regular file; 0, or -1 after recording why. */
 static int
 read_file(struct tload *l, const char *path, char **textp, size_t *lenp)
 {
@@ -167,9 +164,15 @@ read_file(struct tload *l, const char *path, char **textp, size_t *lenp)
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 &&
 	    b.len <= TEMPLATE_MAX)
 		buf_add(&b, chunk, n);
+	if (ferror(f)) {
+		tload_error(l, 0, 0, "%s", strerror(errno));
+		fclose(f);
+		buf_free(&b);
+		return (-1);
+	}
 	fclose(f);
 	if (b.len > TEMPLATE_MAX) {
-		tload_error(l, 1, 1, "larger than %d bytes", TEMPLATE_MAX);
+		tload_error(l, 0, 0, "larger than %d bytes", TEMPLATE_MAX);
 		buf_free(&b);
 		return (-1);
 	}
@@ -210,18 +213,22 @@ check_utf8(struct tload *l, const char *text, size_t len)
 	return (0);
 }
 
-/* Parse a template file: comments, "Subject:", an empty line, a body. */
+/*
+ * Parse a template file: comment lines, "Subject: ...", an empty line,
+ * the body. Nothing is kept if any of it is wrong.
+ */
 static void
 parse_template(struct tload *l, struct templates *t, const char *lang,
     const char *name, char *text)
 {
 	struct template	*tp;
 	char		*line, *next, *subject = NULL, *colon, *body = NULL;
-	unsigned	 lineno = 0, bodyline = 0, used = 0, before;
-	int		 in_head = 1, comments = 1;
+	char		*p, *nl;
+	unsigned	 lineno = 0, bodyline = 0, n, used = 0, before;
+	int		 comments = 1;
 
 	before = l->nerrors;
-	for (line = text; line != NULL && in_head; line = next) {
+	for (line = text; line != NULL; line = next) {
 		lineno++;
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
@@ -230,7 +237,6 @@ parse_template(struct tload *l, struct templates *t, const char *lang,
 			continue;
 		comments = 0;
 		if (*line == '\0') {
-			in_head = 0;
 			body = next;
 			bodyline = lineno + 1;
 			break;
@@ -249,12 +255,17 @@ parse_template(struct tload *l, struct templates *t, const char *lang,
 			    line);
 			continue;
 		}
-		subject = colon + 1;
-		while (*subject == ' ' || *subject == '\t')
-			subject++;
+		if (subject != NULL) {
+			tload_error(l, lineno, 1, "a second Subject: line");
+			continue;
+		}
+		subject = colon + 1 + strspn(colon + 1, " \t");
+		if (*subject == '\0')
+			tload_error(l, lineno, column(line, subject),
+			    "an empty Subject");
 		check_vars(l, line, lineno, &used);
 	}
-	if (in_head) {
+	if (bodyline == 0) {
 		tload_error(l, lineno, 1, subject == NULL ? "no Subject: line" :
 		    "no empty line between the Subject and the text");
 		return;
@@ -268,25 +279,20 @@ parse_template(struct tload *l, struct templates *t, const char *lang,
 		return;
 	}
 	/* Each body line: its variables. */
-	{
-		char	*p = body, *nl;
-		unsigned n = bodyline;
-
-		while (p != NULL && *p != '\0') {
-			nl = strchr(p, '\n');
-			if (nl != NULL)
-				*nl = '\0';
-			check_vars(l, p, n++, &used);
-			if (nl == NULL)
-				break;
-			*nl = '\n';
-			p = nl + 1;
-		}
+	for (p = body, n = bodyline; *p != '\0'; p = nl + 1, n++) {
+		if ((nl = strchr(p, '\n')) != NULL)
+			*nl = '\0';
+		check_vars(l, p, n, &used);
+		if (nl == NULL)
+			break;
+		*nl = '\n';
 	}
-	if (strcmp(name, "ack") == 0 && (!(used & (var_bit("ticket") |
-	    var_bit("token"))) || !(used & var_bit("due"))))
+	if (strcmp(name, "ack") == 0 &&
+	    (used & (VAR_TICKET | VAR_DUE)) != (VAR_TICKET | VAR_DUE))
 		tload_error(l, 1, 1, "an acknowledgement must say which ticket "
-		    "and by when: use ${ticket} (or ${token}) and ${due}");
+		    "and by when: it uses %s", (used & VAR_TICKET) ?
+		    "no ${due}" : (used & VAR_DUE) ? "no ${ticket}" :
+		    "neither ${ticket} nor ${due}");
 	if (l->nerrors != before)
 		return;
 	t->v = xreallocarray(t->v, t->n + 1, sizeof *t->v);
@@ -316,67 +322,113 @@ locale_free(struct tlocale *lc)
 	free(lc);
 }
 
-/* "a, b, c" into exactly n names; 0, or -1 after recording why. */
+/*
+ * "a, b, c" (v, the value of key, both inside line) into exactly n
+ * names, none empty; 0, or -1 after recording why.
+ */
 static int
-locale_names(struct tload *l, unsigned lineno, unsigned col,
+locale_names(struct tload *l, unsigned lineno, const char *line,
     const char *key, const char *v, char **out, size_t n)
 {
-	char	*copy, *w, *last;
-	size_t	 i = 0, k;
+	const char	*p, *w, *end;
+	size_t		 i = 0, k, len = 0;
 
-	copy = xstrdup(v);
-	for (w = strtok_r(copy, ",", &last); w != NULL;
-	    w = strtok_r(NULL, ",", &last)) {
-		while (*w == ' ' || *w == '\t')
-			w++;
-		k = strlen(w);
-		while (k > 0 && (w[k - 1] == ' ' || w[k - 1] == '\t'))
-			w[--k] = '\0';
-		if (i < n && *w != '\0')
-			out[i] = xstrdup(w);
-		i++;
+	if (out[0] != NULL) {
+		tload_error(l, lineno, column(line, key), "%s given twice",
+		    key);
+		return (-1);
 	}
-	free(copy);
-	if (i != n) {
+	for (p = v;; p = end + 1) {
+		end = p + strcspn(p, ",");
+		w = p + strspn(p, " \t");
+		for (len = (size_t)(end - w); len > 0 &&
+		    (w[len - 1] == ' ' || w[len - 1] == '\t'); len--)
+			;
+		if (len == 0) {
+			if (*v == '\0')
+				tload_error(l, lineno, column(line, v), "%s: "
+				    "expected %zu names separated by commas",
+				    key, n);
+			else
+				tload_error(l, lineno, column(line, w), "%s: "
+				    "an empty name", key);
+			break;
+		}
+		if (i < n)
+			out[i] = xstrndup(w, len);
+		i++;
+		if (*end == '\0')
+			break;
+	}
+	if (len > 0 && i != n)
+		tload_error(l, lineno, column(line, v), "%s: expected %zu "
+		    "names separated by commas, found %zu", key, n, i);
+	if (len == 0 || i != n) {
 		for (k = 0; k < n; k++) {
 			free(out[k]);
 			out[k] = NULL;
 		}
-		tload_error(l, lineno, col, "%s: expected %zu names separated "
-		    "by commas, found %zu", key, n, i);
 		return (-1);
 	}
 	return (0);
 }
 
+/* Where a date format first uses each directive, for what it needs. */
+struct tformat {
+	unsigned	 col_A, col_a, col_B, col_b;
+};
+
 /* The directives a date format may use. */
 static void
 check_format(struct tload *l, unsigned lineno, const char *line,
-    const char *v)
+    const char *v, struct tformat *tf)
 {
 	const char	*p;
+	unsigned	*first;
+	size_t		 n;
 
 	for (p = v; *p != '\0'; p++) {
 		if (*p != '%')
 			continue;
-		if (p[1] == '\0' || strchr("AaBbdemYHMZ%", p[1]) == NULL) {
-			tload_error(l, lineno, column(line, p), "unknown "
-			    "directive %%%.1s (known: %%A %%a %%B %%b %%d %%e "
-			    "%%m %%Y %%H %%M %%Z %%%%)", p + 1);
+		if (p[1] == '\0') {
+			tload_error(l, lineno, column(line, p), "a lone %% at "
+			    "the end (write %%%% for a percent sign)");
 			return;
 		}
+		if (strchr("AaBbdemYHMZ%", p[1]) == NULL) {
+			/* The whole character after the %, even Greek. */
+			for (n = 2; n < 5 &&
+			    ((unsigned char)p[n] & 0xc0) == 0x80; n++)
+				;
+			tload_error(l, lineno, column(line, p), "unknown "
+			    "directive %.*s (known: %%A %%a %%B %%b %%d %%e "
+			    "%%m %%Y %%H %%M %%Z %%%%)", (int)n, p);
+			return;
+		}
+		first = p[1] == 'A' ? &tf->col_A : p[1] == 'a' ? &tf->col_a :
+		    p[1] == 'B' ? &tf->col_B : p[1] == 'b' ? &tf->col_b : NULL;
+		if (first != NULL && *first == 0)
+			*first = column(line, p);
 		p++;
 	}
 }
 
+/*
+ * Parse a locale file: "date = FORMAT", "days = ..." (7, Sunday first),
+ * "months = ..." (12), optionally "short-days" and "short-months" (else
+ * the full names serve), comments with "#". days and months are needed
+ * only when the format uses them.
+ */
 static void
 parse_locale(struct tload *l, struct tlang *tl, char *text)
 {
 	struct tlocale	*lc;
+	struct tformat	 tf;
 	char		*line, *next, *eq, *key, *v;
-	unsigned	 lineno = 0, before = l->nerrors;
+	unsigned	 lineno = 0, dateline = 0, before = l->nerrors;
 	size_t		 i;
 
+	memset(&tf, 0, sizeof tf);
 	lc = xcalloc(1, sizeof *lc);
 	for (line = text; line != NULL; line = next) {
 		lineno++;
@@ -391,49 +443,71 @@ parse_locale(struct tload *l, struct tlang *tl, char *text)
 			    "expected \"key = value\"");
 			continue;
 		}
-		v = eq + 1;
-		while (*v == ' ' || *v == '\t')
-			v++;
+		v = eq + 1 + strspn(eq + 1, " \t");
+		for (i = strlen(v); i > 0 && (v[i - 1] == ' ' ||
+		    v[i - 1] == '\t'); i--)
+			v[i - 1] = '\0';
 		while (eq > key && (eq[-1] == ' ' || eq[-1] == '\t'))
 			eq--;
 		*eq = '\0';
 		if (strcmp(key, "date") == 0) {
-			check_format(l, lineno, line, v);
-			free(lc->format);
+			if (lc->format != NULL) {
+				tload_error(l, lineno, column(line, key),
+				    "date given twice");
+				continue;
+			}
+			if (*v == '\0')
+				tload_error(l, lineno, column(line, v),
+				    "an empty date format");
+			check_format(l, lineno, line, v, &tf);
 			lc->format = xstrdup(v);
+			dateline = lineno;
 		} else if (strcmp(key, "days") == 0)
-			locale_names(l, lineno, column(line, v), key, v,
-			    lc->days, 7);
+			locale_names(l, lineno, line, key, v, lc->days, 7);
 		else if (strcmp(key, "short-days") == 0)
-			locale_names(l, lineno, column(line, v), key, v,
-			    lc->short_days, 7);
+			locale_names(l, lineno, line, key, v, lc->short_days,
+			    7);
 		else if (strcmp(key, "months") == 0)
-			locale_names(l, lineno, column(line, v), key, v,
-			    lc->months, 12);
+			locale_names(l, lineno, line, key, v, lc->months, 12);
 		else if (strcmp(key, "short-months") == 0)
-			locale_names(l, lineno, column(line, v), key, v,
+			locale_names(l, lineno, line, key, v,
 			    lc->short_months, 12);
 		else
 			tload_error(l, lineno, column(line, key), "unknown key "
 			    "\"%s\" (known: date, days, short-days, months, "
 			    "short-months)", key);
 	}
-	if (l->nerrors == before && (lc->format == NULL ||
-	    lc->days[0] == NULL || lc->months[0] == NULL))
-		tload_error(l, lineno, 1, "a locale needs date, days and "
-		    "months");
+	if (l->nerrors == before) {
+		if (lc->format == NULL)
+			tload_error(l, 0, 0, "no \"date = ...\" line");
+		else if (tf.col_A != 0 && lc->days[0] == NULL)
+			tload_error(l, dateline, tf.col_A, "%%A needs a "
+			    "\"days = ...\" line");
+		else if (tf.col_a != 0 && lc->days[0] == NULL &&
+		    lc->short_days[0] == NULL)
+			tload_error(l, dateline, tf.col_a, "%%a needs a "
+			    "\"short-days = ...\" or \"days = ...\" line");
+		else if (tf.col_B != 0 && lc->months[0] == NULL)
+			tload_error(l, dateline, tf.col_B, "%%B needs a "
+			    "\"months = ...\" line");
+		else if (tf.col_b != 0 && lc->months[0] == NULL &&
+		    lc->short_months[0] == NULL)
+			tload_error(l, dateline, tf.col_b, "%%b needs a "
+			    "\"short-months = ...\" or \"months = ...\" line");
+	}
 	if (l->nerrors != before) {
 		locale_free(lc);
 		return;
 	}
 	/* Short names default to the long ones. */
-	for (i = 0; i < 7; i++)
-		if (lc->short_days[i] == NULL)
+	for (i = 0; i < 7; i++) {
+		if (lc->short_days[i] == NULL && lc->days[i] != NULL)
 			lc->short_days[i] = xstrdup(lc->days[i]);
-	for (i = 0; i < 12; i++)
-		if (lc->short_months[i] == NULL)
+	}
+	for (i = 0; i < 12; i++) {
+		if (lc->short_months[i] == NULL && lc->months[i] != NULL)
 			lc->short_months[i] = xstrdup(lc->months[i]);
-	locale_free(tl->locale);
+	}
 	tl->locale = lc;
 }
 
@@ -457,25 +531,23 @@ name_cmp(const void *a, const void *b)
 	return (strcmp(*(char *const *)a, *(char *const *)b));
 }
 
-/* The sorted entries of a directory that are not hidden or backups. */
-static size_t
-list_dir(const char *dir, char ***vp, int *err)
+/* The sorted entries of a directory that are not hidden or backups;
+ * -1 with errno when it cannot be read. */
+static int
+list_dir(const char *dir, char ***vp, size_t *np)
 {
 	DIR		*d;
 	struct dirent	*de;
 	char		**v = NULL;
 	size_t		 n = 0, len;
 
-	*err = 0;
-	if ((d = opendir(dir)) == NULL) {
-		*err = errno;
-		*vp = NULL;
-		return (0);
-	}
+	*vp = NULL;
+	*np = 0;
+	if ((d = opendir(dir)) == NULL)
+		return (-1);
 	while ((de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
-		if (de->d_name[0] == '.' || (len > 0 &&
-		    de->d_name[len - 1] == '~'))
+		if (de->d_name[0] == '.' || de->d_name[len - 1] == '~')
 			continue;
 		v = xreallocarray(v, n + 1, sizeof *v);
 		v[n++] = xstrdup(de->d_name);
@@ -484,7 +556,8 @@ list_dir(const char *dir, char ***vp, int *err)
 	if (n > 0)
 		qsort(v, n, sizeof *v, name_cmp);
 	*vp = v;
-	return (n);
+	*np = n;
+	return (0);
 }
 
 static void
@@ -497,44 +570,51 @@ free_list(char **v, size_t n)
 	free(v);
 }
 
-static int
-is_dir(const char *path)
-{
-	struct stat	sb;
-
-	return (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode));
-}
-
-/* One language's directory. */
+/* One language's directory: every entry is a template or its locale. */
 static void
 load_lang(struct tload *l, struct templates *t, const char *dir,
     const char *lang)
 {
 	struct tlang	*tl;
-	char		**files, *path, *text;
+	struct stat	 sb;
+	char		**files, *path, *text, *start;
 	size_t		 n, i, len;
-	int		 err;
 
 	t->langs = xreallocarray(t->langs, t->nlangs + 1, sizeof *t->langs);
 	tl = &t->langs[t->nlangs++];
 	tl->lang = xstrdup(lang);
 	tl->locale = NULL;
 	path = xprintf("%s/%s", dir, lang);
-	n = list_dir(path, &files, &err);
+	if (list_dir(path, &files, &n) != 0) {
+		l->file = path;
+		tload_error(l, 0, 0, "%s", strerror(errno));
+		l->file = NULL;
+	}
 	free(path);
 	for (i = 0; i < n; i++) {
 		path = xprintf("%s/%s/%s", dir, lang, files[i]);
 		l->file = path;
-		if (is_dir(path) || !name_ok(files[i], 0)) {
+		if (stat(path, &sb) != 0)
+			tload_error(l, 0, 0, "%s", strerror(errno));
+		else if (S_ISDIR(sb.st_mode))
+			tload_error(l, 0, 0, "a directory among the templates");
+		else if (!S_ISREG(sb.st_mode))
+			tload_error(l, 0, 0, "not a regular file");
+		else if (!name_ok(files[i], 0))
 			tload_error(l, 0, 0, "not a template name (lower-case "
 			    "letters, digits and '-')");
-		} else if (read_file(l, path, &text, &len) == 0) {
-			if (check_utf8(l, text, len) == 0) {
+		else if (read_file(l, path, &text, &len) == 0) {
+			/* An editor's byte order mark is no header. */
+			start = text;
+			if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+				start += 3;
+			if (check_utf8(l, start, len - (size_t)(start -
+			    text)) == 0) {
 				if (strcmp(files[i], "locale") == 0)
-					parse_locale(l, tl, text);
+					parse_locale(l, tl, start);
 				else
 					parse_template(l, t, lang, files[i],
-					    text);
+					    start);
 			}
 			free(text);
 		}
@@ -549,38 +629,42 @@ templates_load(const char *dir, struct templates **tp, char **errors)
 {
 	struct templates	*t;
 	struct tload		 l;
+	struct stat		 sb;
 	char			**names, *path;
 	size_t			 n, i;
-	int			 err;
 
 	*tp = NULL;
+	*errors = NULL;
+	if (list_dir(dir, &names, &n) != 0) {
+		*errors = xprintf("%s: %s", dir, strerror(errno));
+		return (-1);
+	}
 	memset(&l, 0, sizeof l);
 	buf_init(&l.errors);
 	t = xcalloc(1, sizeof *t);
-	n = list_dir(dir, &names, &err);
-	if (err != 0) {
-		*errors = xprintf("%s: %s", dir, strerror(err));
-		templates_free(t);
-		return (-1);
-	}
 	for (i = 0; i < n; i++) {
 		path = xprintf("%s/%s", dir, names[i]);
-		/* README and the like may sit beside the languages. */
-		if (is_dir(path)) {
+		l.file = path;
+		if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 			if (name_ok(names[i], 1))
 				load_lang(&l, t, dir, names[i]);
-			else {
-				l.file = path;
+			else
 				tload_error(&l, 0, 0, "not a language code "
 				    "like de or el");
-				l.file = NULL;
-			}
+		} else if (name_ok(names[i], 0)) {
+			/* README and the like may sit beside the languages;
+			 * a file named like a template is likely lost. */
+			log_warnx("%s: ignored: templates go in %s/<language>/",
+			    path, dir);
 		}
+		l.file = NULL;
 		free(path);
 	}
 	free_list(names, n);
-	if (l.nerrors == 0 && t->n == 0)
-		buf_addf(&l.errors, "%s: no templates", dir), l.nerrors++;
+	if (l.nerrors == 0 && t->n == 0) {
+		l.file = dir;
+		tload_error(&l, 0, 0, "no templates");
+	}
 	if (l.nerrors > 0) {
 		*errors = buf_steal(&l.errors, NULL);
 		templates_free(t);
@@ -643,11 +727,18 @@ locale_of(const struct templates *t, const char *lang)
 {
 	size_t	i;
 
-	for (i = 0; lang != NULL && i < t->nlangs; i++) {
+	for (i = 0; t != NULL && lang != NULL && i < t->nlangs; i++) {
 		if (strcmp(t->langs[i].lang, lang) == 0)
 			return (t->langs[i].locale);
 	}
 	return (NULL);
+}
+
+/* A name of the locale; loading made sure the format's are there. */
+static void
+add_name(struct buf *b, const char *name)
+{
+	buf_adds(b, name != NULL ? name : "");
 }
 
 char *
@@ -673,16 +764,16 @@ templates_time(const struct templates *t, const char *lang, time_t when)
 		}
 		switch (*++p) {
 		case 'A':
-			buf_adds(&b, lc->days[tm.tm_wday]);
+			add_name(&b, lc->days[tm.tm_wday]);
 			break;
 		case 'a':
-			buf_adds(&b, lc->short_days[tm.tm_wday]);
+			add_name(&b, lc->short_days[tm.tm_wday]);
 			break;
 		case 'B':
-			buf_adds(&b, lc->months[tm.tm_mon]);
+			add_name(&b, lc->months[tm.tm_mon]);
 			break;
 		case 'b':
-			buf_adds(&b, lc->short_months[tm.tm_mon]);
+			add_name(&b, lc->short_months[tm.tm_mon]);
 			break;
 		case 'd':
 			buf_addf(&b, "%02d", tm.tm_mday);
@@ -713,6 +804,13 @@ templates_time(const struct templates *t, const char *lang, time_t when)
 	return (buf_steal(&b, NULL));
 }
 
+/* Nonzero if s is NULL or "". */
+static int
+empty(const char *s)
+{
+	return (s == NULL || *s == '\0');
+}
+
 /* The value of one variable (the caller frees *owned, if set). */
 static const char *
 var_value(const struct templates *t, const char *lang,
@@ -730,7 +828,7 @@ var_value(const struct templates *t, const char *lang,
 	if (IS("token"))
 		return (v->token);
 	if (IS("name"))
-		return (v->name);
+		return (empty(v->name) ? v->address : v->name);
 	if (IS("address"))
 		return (v->address);
 	if (IS("subject"))
@@ -745,7 +843,9 @@ var_value(const struct templates *t, const char *lang,
 	return (NULL);
 }
 
-/* Text with its variables replaced (checked at load). Allocated. */
+/* Text with its variables replaced (checked at load); values are not
+ * read again, so a "${" in a customer's subject stays as it is.
+ * Allocated. */
 static char *
 substitute(const struct templates *t, const char *lang, const char *text,
     const struct template_vars *v)
@@ -782,7 +882,8 @@ templates_render(const struct templates *t, const char *name,
 	if ((tp = find(t, name, lang)) == NULL &&
 	    (tp = find(t, name, fallback)) == NULL &&
 	    (tp = find(t, name, "en")) == NULL) {
-		/* Any language: the first in the (sorted) load order. */
+		/* Any language: the first in alphabetical order, as the
+		 * languages were loaded sorted. */
 		for (i = 0; i < t->n && tp == NULL; i++) {
 			if (strcmp(t->v[i].name, name) == 0)
 				tp = &t->v[i];

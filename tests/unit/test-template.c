@@ -149,7 +149,8 @@ test_shipped(void)
 			if (strcmp(kinds[k], "reply") == 0)
 				ok(strstr(body, "Cost: $5") != NULL &&
 				    strstr(body, "Jürgen Müller") != NULL,
-				    "the %s reply wraps the text", langs[i].lang);
+				    "the %s reply wraps the text",
+				    langs[i].lang);
 			ok(count(body, "${") == count(body,
 			    "Rechnung ${ticket}"), "no variable is left "
 			    "unreplaced, none is expanded twice");
@@ -190,7 +191,8 @@ test_only_in(void)
 	char			*dir, *errors = NULL, *subject, *body;
 	char			*cause = NULL;
 
-	put("only", "el/survey", "Subject: Ερώτηση\n\nΠώς τα πήγαμε ${name};\n");
+	put("only", "el/survey",
+	    "Subject: Ερώτηση\n\nΠώς τα πήγαμε ${name};\n");
 	put("only", "README", "the languages are directories\n");
 	put("only", "el/.hidden", "ignored\n");
 	put("only", "el/survey~", "a backup, ignored\n");
@@ -211,11 +213,62 @@ test_only_in(void)
 }
 
 static void
+test_details(void)
+{
+	struct templates	*t = NULL;
+	struct template_vars	 v;
+	const char		*used;
+	char			*dir, *errors = NULL, *subject, *body;
+	char			*cause = NULL, *when;
+
+	/* A BOM, CRLF lines, a plain file named like a template beside the
+	 * languages (a warning), a locale of numbers and short names. */
+	put("fine", "de/ack", "\xef\xbb\xbf# Kommentar\r\nSubject: Nr. "
+	    "${ticket}\r\n\r\n${name}: ${due} ${$}{x} $5 ${$}\r\n");
+	put("fine", "de/locale", "date = %a %d.%m.%Y %H:%M %b %%\n"
+	    "short-days = So,Mo,Di,Mi,Do,Fr,Sa\n"
+	    "short-months = Jan,Feb,Mär,Apr,Mai,Jun,Jul,Aug,Sep,Okt,Nov,Dez\n");
+	put("fine", "reply", "Subject: lost\n\nlost\n");
+	dir = xprintf("%s/fine", tmpdir);
+	if (!ok(templates_load(dir, &t, &errors) == 0, "a BOM, CRLF lines, "
+	    "short names only, a stray file beside the languages")) {
+		diag("%s", errors);
+		free(errors);
+		free(dir);
+		return;
+	}
+	free(dir);
+	when = templates_time(t, "de", vars()->due);
+	is_str(when, "Mo 30.11.2026 13:00 Nov %", "short names and %%");
+	free(when);
+	v = *vars();
+	v.name = "";
+	ok(templates_render(t, "ack", "de", NULL, &v, &subject, &body, &used,
+	    &cause) == 0, "rendered");
+	is_str(subject, "Nr. 42", "the subject");
+	is_str(body, "juergen@example.de: Mo 30.11.2026 13:00 Nov % ${x} $5 "
+	    "$\r\n", "an empty name is the address; ${$} and a lone $");
+	free(subject);
+	free(body);
+	v.name = NULL;
+	v.address = NULL;
+	v.due = 0;
+	ok(templates_render(t, "ack", "el", "xx", &v, &subject, &body, &used,
+	    &cause) == 0 && strcmp(used, "de") == 0, "no el, no xx, no en: "
+	    "the first language that has it");
+	is_str(body, ":  ${x} $5 $\r\n", "NULL values and no due time "
+	    "render as nothing");
+	free(subject);
+	free(body);
+	templates_free(t);
+}
+
+static void
 test_errors(void)
 {
 	char	*e;
 
-	put("var", "en/ack", "# comment\nSubject: ${token}\n\nAnswer by "
+	put("var", "en/ack", "# comment\nSubject: ${ticket}\n\nAnswer by "
 	    "${due}, ticket ${tiket}.\n");
 	one_error("var", "var/en/ack:4:26: unknown variable ${tiket}",
 	    "an unknown variable: file:line:column");
@@ -244,10 +297,10 @@ test_errors(void)
 	one_error("nodue", "nodue/en/ack:1:1: an acknowledgement must say "
 	    "which ticket and by when", "an ack without ${due}");
 	put("name", "en/Bad_Name", "Subject: x\n\ny\n");
-	one_error("name", "name/en/Bad_Name:0:0: not a template name",
+	one_error("name", "name/en/Bad_Name: not a template name",
 	    "a file name that is no template name");
 	put("lang", "english/ack", "Subject: x\n\ny\n");
-	one_error("lang", "lang/english:0:0: not a language code",
+	one_error("lang", "lang/english: not a language code",
 	    "a directory that is no language code");
 	put("fmt", "de/locale", "date = %A %Q\ndays = a,b,c,d,e,f,g\n"
 	    "months = 1,2,3,4,5,6,7,8,9,10,11,12\n");
@@ -263,6 +316,81 @@ test_errors(void)
 	put("key", "de/reply", "Subject: x\n\ny\n");
 	one_error("key", "key/de/locale:2:1: unknown key \"weekdays\"",
 	    "an unknown locale key");
+	put("tok", "en/ack", "Subject: ${token}\n\nBy ${due}.\n");
+	one_error("tok", "tok/en/ack:1:1: an acknowledgement must say which "
+	    "ticket and by when: it uses no ${ticket}", "an ack with the "
+	    "token but not the number");
+	put("subj2", "en/reply", "Subject: x\nSubject: y\n\nz\n");
+	one_error("subj2", "subj2/en/reply:2:1: a second Subject: line",
+	    "two Subject lines");
+	put("subj0", "en/reply", "Subject:  \n\nz\n");
+	one_error("subj0", "subj0/en/reply:1:11: an empty Subject",
+	    "an empty Subject, at the end of its line");
+	put("text", "en/reply", "Subject: x\nHello\n\nz\n");
+	one_error("text", "text/en/reply:2:1: expected a header line",
+	    "text where the empty line belongs");
+	put("sub", "en/old/reply", "Subject: x\n\ny\n");
+	put("sub", "en/reply", "Subject: x\n\ny\n");
+	one_error("sub", "sub/en/old: a directory among the templates",
+	    "a directory inside a language");
+	put("lone", "de/locale", "date = %d.%m.%Y %\n");
+	put("lone", "de/reply", "Subject: x\n\ny\n");
+	one_error("lone", "lone/de/locale:1:17: a lone % at the end",
+	    "a lone % at the end of the format");
+	put("omega", "el/locale", "date = %e %Ω\n");
+	put("omega", "el/reply", "Subject: x\n\ny\n");
+	one_error("omega", "omega/el/locale:1:11: unknown directive %Ω ",
+	    "an unknown directive is quoted whole, even in Greek");
+	put("nodays", "de/locale", "# numbers and a day\n"
+	    "date = %d.%m.%Y (%A)\nmonths = 1,2,3,4,5,6,7,8,9,10,11,12\n");
+	put("nodays", "de/reply", "Subject: x\n\ny\n");
+	one_error("nodays", "nodays/de/locale:2:18: %A needs a \"days = ...\" "
+	    "line", "%A without days, at the %A");
+	put("twice", "de/locale", "date = %A\ndays = a,b,c,d,e,f,g\n"
+	    "  days = a,b,c,d,e,f,g\n");
+	put("twice", "de/reply", "Subject: x\n\ny\n");
+	one_error("twice", "twice/de/locale:3:3: days given twice",
+	    "a key given twice");
+	put("blank", "de/locale", "date = %A\ndays = a, b, , d,e,f,g\n");
+	put("blank", "de/reply", "Subject: x\n\ny\n");
+	one_error("blank", "blank/de/locale:2:14: days: an empty name",
+	    "an empty day name, at its place");
+	put("nodate", "de/locale", "days = a,b,c,d,e,f,g\n");
+	put("nodate", "de/reply", "Subject: x\n\ny\n");
+	one_error("nodate", "nodate/de/locale: no \"date = ...\" line",
+	    "a locale without a date format");
+	put("noeq", "de/locale", "date = %A\n  days\n");
+	put("noeq", "de/reply", "Subject: x\n\ny\n");
+	one_error("noeq", "noeq/de/locale:2:3: expected \"key = value\"",
+	    "a locale line without '='");
+	put("nul", "de/reply", "Subject: x\n\nab");
+	{
+		char	*path = xprintf("%s/nul/de/reply", tmpdir);
+		FILE	*f = fopen(path, "a");
+
+		if (f != NULL) {
+			fputc('\0', f);
+			fputs("c\n", f);
+			fclose(f);
+		}
+		free(path);
+	}
+	one_error("nul", "nul/de/reply:3:3: a NUL byte", "a NUL byte");
+	put("greekutf", "el/reply", "Subject: Γειά\n\nΓειά σας \xce\n");
+	one_error("greekutf", "greekutf/el/reply:3:10: not valid UTF-8",
+	    "a cut Greek character, at its column");
+	put("file", "de", "not a directory\n");
+	{
+		struct templates	*t = NULL;
+		char			*errors = NULL, *path;
+
+		path = xprintf("%s/file/de", tmpdir);
+		ok(templates_load(path, &t, &errors) == -1 && errors != NULL &&
+		    strstr(errors, "/file/de: Not a directory") != NULL,
+		    "a file given as the directory");
+		free(errors);
+		free(path);
+	}
 	put("none", "README", "no languages here\n");
 	one_error("none", "none: no templates", "a directory without "
 	    "templates");
@@ -301,6 +429,7 @@ main(void)
 		return (1);
 	test_shipped();
 	test_only_in();
+	test_details();
 	test_errors();
 	cmd = xprintf("rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
