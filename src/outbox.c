@@ -679,6 +679,7 @@ outbox_reply_text(struct outbox *ob, const struct ticket *t,
     char **body, const char **used, char **cause)
 {
 	struct template_vars	tv;
+	char			*s;
 
 	if (tname == NULL) {
 		*subject = compose_reply_subject(t->subject, token);
@@ -687,8 +688,14 @@ outbox_reply_text(struct outbox *ob, const struct ticket *t,
 		return (0);
 	}
 	outbox_vars(&tv, t, token, t->due, text, ob->conf->address);
-	return (templates_render(ob->tpl, tname, t->language,
-	    ob->conf->default_language, &tv, subject, body, used, cause));
+	if (templates_render(ob->tpl, tname, t->language,
+	    ob->conf->default_language, &tv, &s, body, used, cause) != 0)
+		return (-1);
+	/* An answer is "Re:" once, whatever the template and the
+	 * customer wrote. */
+	*subject = compose_reply_subject(s, token);
+	free(s);
+	return (0);
 }
 
 /* Everything the reply writes; inside the transaction. */
