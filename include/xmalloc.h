@@ -14,6 +14,8 @@ char	*xstrdup(const char *);
 char	*xstrndup(const char *, size_t);
 int	 xasprintf(char **, const char *, ...) __printflike(2, 3);
 int	 xvasprintf(char **, const char *, va_list) __printflike(2, 0);
+/* Free the n strings of v, then v (an array from xreallocarray). */
+void	 xfreev(char **v, size_t n);
 /* xasprintf into a returned string. */
 char	*xprintf(const char *, ...) __printflike(1, 2);
 

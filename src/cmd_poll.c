@@ -211,7 +211,7 @@ reflect_one(struct poller *p, const char *folder, const struct reflect_item *ri,
 	const struct config_imap	*c = &p->g->conf.imap;
 	struct ticket			 t;
 	char				**k = NULL, *dest;
-	size_t				 i, n = 0;
+	size_t				 n = 0;
 	uint32_t			 newuid;
 	int				 rc = 0;
 
@@ -222,9 +222,7 @@ reflect_one(struct poller *p, const char *folder, const struct reflect_item *ri,
 	if (c->keywords) {
 		n = reflect_keywords(&t, &k);
 		rc = imap_add_keywords(p->im, ri->uid, k, n, cause);
-		for (i = 0; i < n; i++)
-			free(k[i]);
-		free(k);
+		xfreev(k, n);
 	}
 	if (rc == 0 && c->queue_folder != NULL && t.queue != NULL &&
 	    strcmp(folder, c->sent != NULL ? c->sent : "") != 0) {

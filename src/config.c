@@ -97,16 +97,6 @@ config_split(const char *v, char ***listp, size_t *np)
 	return (added);
 }
 
-static void
-config_list_free(char **v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* A list of addresses or "@domain", separated by commas or blanks. */
 static int
 set_agents(struct config *c, const char *v, char **why)
@@ -142,7 +132,7 @@ set_languages(struct config *c, const char *v, char **why)
 {
 	size_t	i;
 
-	config_list_free(c->languages, c->nlanguages);
+	xfreev(c->languages, c->nlanguages);
 	c->languages = NULL;
 	c->nlanguages = 0;
 	if (config_split(v, &c->languages, &c->nlanguages) == 0) {
@@ -474,7 +464,7 @@ set_imap_password_command(struct config *c, const char *v, char **why)
 static int
 set_imap_folders(struct config *c, const char *v, char **why)
 {
-	config_list_free(c->imap.folders, c->imap.nfolders);
+	xfreev(c->imap.folders, c->imap.nfolders);
 	c->imap.folders = NULL;
 	c->imap.nfolders = 0;
 	if (config_split(v, &c->imap.folders, &c->imap.nfolders) == 0) {
@@ -880,19 +870,19 @@ config_clear(struct config *c)
 	free(c->name);
 	free(c->timezone);
 	free(c->token_prefix);
-	config_list_free(c->agents, c->nagents);
-	config_list_free(c->languages, c->nlanguages);
+	xfreev(c->agents, c->nagents);
+	xfreev(c->languages, c->nlanguages);
 	free(c->default_language);
-	config_list_free(c->rules, c->nrules);
+	xfreev(c->rules, c->nrules);
 	policy_clear(&c->policy);
 	free(c->imap.host);
 	free(c->imap.ca_file);
 	free(c->imap.user);
 	free(c->imap.password.arg);
-	config_list_free(c->imap.folders, c->imap.nfolders);
+	xfreev(c->imap.folders, c->imap.nfolders);
 	free(c->imap.sent);
 	free(c->imap.queue_folder);
-	config_list_free(c->managers, c->nmanagers);
+	xfreev(c->managers, c->nmanagers);
 	free(c->templates);
 	free(c->smtp.host);
 	free(c->smtp.ca_file);

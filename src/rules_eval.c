@@ -835,28 +835,18 @@ rules_eval(struct rules_ctx *c, const struct message *msg,
 	c->tr = NULL;
 }
 
-static void
-strv_free(char **v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void
 rules_verdict_clear(struct rules_verdict *v)
 {
 	size_t	i;
 
-	strv_free(v->tags_add, v->ntags_add);
-	strv_free(v->tags_remove, v->ntags_remove);
+	xfreev(v->tags_add, v->ntags_add);
+	xfreev(v->tags_remove, v->ntags_remove);
 	free(v->queue);
 	free(v->assignee);
 	free(v->ack_template);
-	strv_free(v->escalate, v->nescalate);
-	strv_free(v->notes, v->nnotes);
+	xfreev(v->escalate, v->nescalate);
+	xfreev(v->notes, v->nnotes);
 	for (i = 0; i < v->nfields; i++) {
 		free(v->fields[i].name);
 		free(v->fields[i].value);
@@ -879,7 +869,7 @@ rules_trace_free(struct rules_trace *t)
 			free(t->rules[i].tests[j].matched);
 		}
 		free(t->rules[i].tests);
-		strv_free(t->rules[i].actions, t->rules[i].nactions);
+		xfreev(t->rules[i].actions, t->rules[i].nactions);
 	}
 	free(t->rules);
 	memset(t, 0, sizeof *t);

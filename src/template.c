@@ -560,16 +560,6 @@ list_dir(const char *dir, char ***vp, size_t *np)
 	return (0);
 }
 
-static void
-free_list(char **v, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* One language's directory: every entry is a template or its locale. */
 static void
 load_lang(struct tload *l, struct templates *t, const char *dir,
@@ -621,7 +611,7 @@ load_lang(struct tload *l, struct templates *t, const char *dir,
 		free(path);
 		l->file = NULL;
 	}
-	free_list(files, n);
+	xfreev(files, n);
 }
 
 int
@@ -660,7 +650,7 @@ templates_load(const char *dir, struct templates **tp, char **errors)
 		l.file = NULL;
 		free(path);
 	}
-	free_list(names, n);
+	xfreev(names, n);
 	if (l.nerrors == 0 && t->n == 0) {
 		l.file = dir;
 		tload_error(&l, 0, 0, "no templates");
