@@ -439,6 +439,21 @@ n=$(smtp_count)
 "$HELPQ" -q --config "$T/C.conf" import "$(last)"
 is "$(smtp_count)" "$n" "an ack with Auto-Submitted is never acknowledged"
 
+# ---- a broken template is a configuration error --------------------------
+mkdir -p "$T/tpl"
+cp -r "$TOP_SRCDIR/templates/de" "$TOP_SRCDIR/templates/en" "$T/tpl/"
+printf 'Subject: ${token}\n\nWe answer by ${due}, ticket ${tiket}.\n' > "$T/tpl/en/ack"
+conf "$T/bt.conf" "$T/bt.db"
+sed -i "s|^templates = .*|templates = $T/tpl|" "$T/bt.conf"
+out=$("$HELPQ" --config "$T/bt.conf" check 2>&1); rc=$?
+is "$rc" 78 "helpq check: a broken template is EX_CONFIG"
+like "$out" "$T/tpl/en/ack:3:29: unknown variable \\$\\{tiket\\}" \
+    "with file:line:column"
+echo x | mail "$T/bt1" 'x@example.org' 'x'
+"$HELPQ" -q --config "$T/bt.conf" import "$T/bt1" 2>/dev/null
+is "$?" 78 "and nothing is imported with broken templates"
+is "$(hq check | grep -c 'templates OK')" 1 "the shipped templates check OK"
+
 # ---- an agent's reply ------------------------------------------------------
 before=$(smtp_count)
 echo "Die korrigierte Rechnung ist unterwegs." | hq reply 1 > "$T/reply.out"
