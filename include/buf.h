@@ -5,6 +5,7 @@
 #include "compat.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 
 /*
  * data is always NUL-terminated once anything was added (the NUL is not
@@ -24,6 +25,12 @@ void	 buf_add(struct buf *, const void *, size_t);
 void	 buf_addc(struct buf *, char);
 void	 buf_adds(struct buf *, const char *);
 void	 buf_addf(struct buf *, const char *, ...) __printflike(2, 3);
+/*
+ * Append the rest of f, at most max bytes in all. Returns 0, 1 when f
+ * holds more than max (the buffer then holds more than max too: no use
+ * but to say so), or -1 on a read error (errno set).
+ */
+int	 buf_read(struct buf *, FILE *f, size_t max);
 /* Returns data (never NULL, "" when empty); the buffer still owns it. */
 const char *buf_cstr(struct buf *);
 /* Hands data to the caller (who frees it) and leaves the buffer empty. */

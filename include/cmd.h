@@ -79,11 +79,14 @@ struct outbox_stats;
 int		 cmd_outbox(struct globals *, struct outbox **);
 /*
  * Send what the outbox holds (everything queued if force, else what is
- * due), then copy agents' mail to the IMAP Sent folder over a connection
- * of its own. Returns 0, or EX_TEMPFAIL when mail still waits.
+ * due), then copy agents' mail to the IMAP Sent folder over im (NULL: a
+ * connection of its own, opened only when copies wait). *os says what
+ * happened (deferred counts mail that still waits). Returns 0, or
+ * EX_TEMPFAIL after saying why when the store failed.
  */
+struct imap;
 int		 cmd_flush(struct globals *, struct store *, struct outbox *,
-		    int force, struct outbox_stats *);
+		    int force, struct imap *im, struct outbox_stats *os);
 
 int		 cmd_outbox_list(struct globals *, int, char **);
 int		 cmd_reply(struct globals *, int, char **);

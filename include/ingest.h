@@ -67,11 +67,13 @@ void		 ingest_set_dry_run(struct ingest *);
 /*
  * Call fn after each message, inside its transaction (so fn may read the
  * store): where it came from, what happened, its ticket (0: none), and
- * for a new ticket what became of its acknowledgement (NULL: nothing
- * was decided, as when no SMTP server is configured).
+ * for a new ticket whether it was acknowledged and what became of its
+ * acknowledgement in words (NULL: nothing was decided, as when no SMTP
+ * server is configured).
  */
 typedef void	(*ingest_report_fn)(void *, const struct msg_origin *,
-		    enum ingest_result, int64_t ticket, const char *ack);
+		    enum ingest_result, int64_t ticket, int acked,
+		    const char *ack);
 void		 ingest_set_report(struct ingest *, ingest_report_fn,
 		    void *arg);
 /* Flushes (rolls back a dry run), then frees. Returns what ingest_flush

@@ -48,6 +48,9 @@ const char *thread_how_name(enum thread_how);
  */
 char	*thread_subject_normalise(const char *subject, const char *token_prefix);
 
+/* The token "[<prefix>123]" of ticket 123 (allocated). Pure. */
+char	*thread_token(const char *token_prefix, int64_t ticket);
+
 /* The ticket number in a "[<prefix>123]" token in subject, or 0. Pure. */
 int64_t	 thread_token_find(const char *subject, const char *token_prefix);
 

@@ -108,3 +108,17 @@ buf_steal(struct buf *b, size_t *lenp)
 	buf_init(b);
 	return (p);
 }
+
+int
+buf_read(struct buf *b, FILE *f, size_t max)
+{
+	char	chunk[65536];
+	size_t	n;
+
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		buf_add(b, chunk, n);
+		if (b->len > max)
+			return (1);
+	}
+	return (ferror(f) ? -1 : 0);
+}

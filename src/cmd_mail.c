@@ -62,52 +62,58 @@ cmd_sender(struct globals *g, struct outbox **obp)
 	return (0);
 }
 
-/* Copy sent mail to the Sent folder over a connection of our own. */
+/* Copy sent mail to the Sent folder over im, else a connection of our
+ * own when copies wait. */
 static void
 cmd_copy_sent(struct globals *g, struct store *st, struct outbox *ob,
-    struct outbox_stats *os)
+    struct imap *im, struct outbox_stats *os)
 {
-	struct imap	*im;
+	struct imap	*own = NULL;
 	enum imap_fail	 f;
 	char		*cause = NULL;
 	int		 r;
 
 	if (g->conf.imap.host == NULL || g->conf.imap.sent == NULL)
 		return;
-	if ((r = outbox_copies_pending(st, &cause)) <= 0) {
-		if (r == -1) {
-			log_warnx("%s", cause);
-			free(cause);
+	if (im == NULL) {
+		if ((r = outbox_copies_pending(st, &cause)) <= 0) {
+			if (r == -1) {
+				log_warnx("%s", cause);
+				free(cause);
+			}
+			return;
 		}
-		return;
-	}
-	if (imap_open(&g->conf.imap, &im, &f, &cause) != 0) {
-		log_warnx("no copies in %s yet: %s", g->conf.imap.sent, cause);
-		free(cause);
-		return;
+		if (imap_open(&g->conf.imap, &own, &f, &cause) != 0) {
+			log_warnx("no copies in %s yet: %s",
+			    g->conf.imap.sent, cause);
+			free(cause);
+			return;
+		}
+		im = own;
 	}
 	if (outbox_copy_sent(ob, st, im, os, &cause) != 0) {
 		log_warnx("%s", cause);
 		free(cause);
 	}
-	imap_close(im);
+	imap_close(own);
 }
 
 int
 cmd_flush(struct globals *g, struct store *st, struct outbox *ob, int force,
-    struct outbox_stats *os)
+    struct imap *im, struct outbox_stats *os)
 {
 	char	*cause = NULL;
-	int	 r;
 
-	r = outbox_flush(ob, st, force, os, &cause);
-	if (r == -1) {
+	if (outbox_flush(ob, st, force, os, &cause) == -1) {
 		log_error("sending: %s", cause);
 		free(cause);
 		return (EX_TEMPFAIL);
 	}
-	cmd_copy_sent(g, st, ob, os);
-	return (r == 1 || os->deferred > 0 ? EX_TEMPFAIL : 0);
+	cmd_copy_sent(g, st, ob, im, os);
+	if (os->sent + os->failed + os->deferred > 0)
+		log_info("outbox: %u sent, %u to retry, %u failed", os->sent,
+		    os->deferred, os->failed);
+	return (0);
 }
 
 /* ---- helpq reply ---- */
@@ -173,18 +179,11 @@ reply_draft(struct store *st, int64_t ticket, struct buf *b)
 static int
 reply_read(FILE *f, struct buf *b)
 {
-	char	chunk[8192];
-	size_t	n;
-
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (b->len + n > REPLY_MAX) {
-			log_error("the reply is longer than %d bytes",
-			    REPLY_MAX);
-			return (EX_DATAERR);
-		}
-		buf_add(b, chunk, n);
-	}
-	if (ferror(f)) {
+	switch (buf_read(b, f, REPLY_MAX)) {
+	case 1:
+		log_error("the reply is longer than %d bytes", REPLY_MAX);
+		return (EX_DATAERR);
+	case -1:
 		log_error("reading the reply: %s", strerror(errno));
 		return (EX_IOERR);
 	}
@@ -381,7 +380,7 @@ cmd_reply(struct globals *g, int argc, char **argv)
 		rc = EX_DATAERR;
 		goto out;
 	}
-	cmd_flush(g, st, ob, 0, &os);
+	cmd_flush(g, st, ob, 0, NULL, &os);
 	rc = reply_report(st, ticket, id);
 out:
 	buf_free(&text);
@@ -420,7 +419,10 @@ cmd_send(struct globals *g, int argc, char **argv)
 		return (rc);
 	if ((rc = cmd_open_store(g, 1, &st)) == 0) {
 		memset(&os, 0, sizeof os);
-		rc = cmd_flush(g, st, ob, 1, &os);
+		rc = cmd_flush(g, st, ob, 1, NULL, &os);
+		/* What still waits makes cron or a script try again. */
+		if (rc == 0 && os.deferred > 0)
+			rc = EX_TEMPFAIL;
 		if (json)
 			printf("{\"sent\": %u, \"deferred\": %u, \"failed\": %u, "
 			    "\"copied\": %u}\n", os.sent, os.deferred, os.failed,

@@ -104,7 +104,7 @@ imap_status(enum imap_fail f)
 
 static void
 dry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
-    int64_t ticket, const char *ack)
+    int64_t ticket, int acked, const char *ack)
 {
 	static const char *const what[] = { "new ticket", "threaded",
 	    "duplicate", "ignored", "failed" };
@@ -133,8 +133,7 @@ dry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
 		json_object_set_new(j, "tags", tags);
 		json_object_set_new(j, "queue", t.queue != NULL ?
 		    json_string(t.queue) : json_null());
-		json_object_set_new(j, "acknowledge", json_boolean(
-		    ack != NULL && strncmp(ack, "ack ", 4) == 0));
+		json_object_set_new(j, "acknowledge", json_boolean(acked));
 		json_object_set_new(j, "ack", ack != NULL ? json_string(ack) :
 		    json_null());
 		json_array_append_new(p->report, j);
@@ -311,32 +310,6 @@ poll_folder(struct poller *p, struct ingest *in, const char *folder,
 	return (0);
 }
 
-/*
- * Send what the cycle queued (and what waits for a retry); copies of
- * agents' mail go to the Sent folder over the open connection. A server
- * that cannot be reached is a warning: the mail waits in the outbox.
- */
-static int
-poll_send(struct poller *p, int force)
-{
-	struct outbox_stats	 os;
-	char			*cause = NULL;
-	int			 r;
-
-	r = outbox_flush(p->ob, p->st, force, &os, &cause);
-	if (r != -1 && p->im != NULL)
-		r = outbox_copy_sent(p->ob, p->st, p->im, &os, &cause);
-	if (r == -1) {
-		log_error("sending: %s", cause);
-		free(cause);
-		return (EX_TEMPFAIL);
-	}
-	if (os.sent + os.failed + os.deferred > 0)
-		log_info("outbox: %u sent, %u to retry, %u failed", os.sent,
-		    os.deferred, os.failed);
-	return (0);
-}
-
 /* Every incoming folder, then Sent. */
 static int
 poll_cycle(struct poller *p, struct ingest_stats *stats)
@@ -460,6 +433,7 @@ cmd_poll(struct globals *g, int argc, char **argv)
 	};
 	struct poller		p;
 	struct ingest_stats	stats;
+	struct outbox_stats	os;
 	struct timeval		start;
 	int			ch, dry = 0, json = 0, rc;
 
@@ -488,7 +462,7 @@ cmd_poll(struct globals *g, int argc, char **argv)
 		if ((rc = poll_connect(&p)) == 0)
 			rc = poll_cycle(&p, &stats);
 		if (rc == 0 && !dry)
-			rc = poll_send(&p, 0);
+			rc = cmd_flush(g, p.st, p.ob, 0, p.im, &os);
 	}
 	if (rc == 0 && p.report != NULL) {
 		json_dumpf(p.report, stdout, JSON_INDENT(2));
@@ -583,6 +557,7 @@ cmd_run(struct globals *g, int argc, char **argv)
 {
 	struct poller		p;
 	struct ingest_stats	stats;
+	struct outbox_stats	os;
 	unsigned		backoff = 1;
 	char			*cause = NULL;
 	int			rc, w;
@@ -613,7 +588,7 @@ cmd_run(struct globals *g, int argc, char **argv)
 		}
 		rc = poll_cycle(&p, &stats);
 		if (rc == 0)
-			rc = poll_send(&p, 0);
+			rc = cmd_flush(g, p.st, p.ob, 0, p.im, &os);
 		if (rc == 0 && stats.count[INGEST_NEW] +
 		    stats.count[INGEST_THREADED] + stats.count[INGEST_IGNORED] > 0)
 			log_info("%llu new tickets, %llu threaded, %llu ignored",

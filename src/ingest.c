@@ -44,6 +44,7 @@ struct ingest {
 	int64_t			 ticket;	/* of the last message, or 0 */
 	struct outbox		*outbox;	/* borrowed; NULL: no mail */
 	char			*ack;		/* the last message's ack */
+	int			 acked;		/* and it was queued */
 };
 
 struct ingest *
@@ -464,6 +465,7 @@ ingest_ack(struct ingest *in, const struct message *msg, int64_t ticket,
     const struct msg_origin *origin, char **cause)
 {
 	struct outbox_ack	a;
+	int			r;
 
 	memset(&a, 0, sizeof a);
 	a.msg = msg;
@@ -475,10 +477,12 @@ ingest_ack(struct ingest *in, const struct message *msg, int64_t ticket,
 	a.when = when;
 	a.now = origin->received;
 	a.history = origin->history;
-	free(in->ack);
-	in->ack = NULL;
-	return (outbox_ack(in->outbox, in->store, &a, &in->ack, cause) == -1 ?
-	    -1 : 0);
+	/* ingest_parsed cleared in->ack for this message. */
+	if ((r = outbox_ack(in->outbox, in->store, &a, &in->ack,
+	    cause)) == -1)
+		return (-1);
+	in->acked = r;
+	return (0);
 }
 
 /* Everything one message writes; runs inside the batch transaction. */
@@ -664,6 +668,7 @@ ingest_parsed(struct ingest *in, const char *raw, size_t len,
 	in->ticket = 0;
 	free(in->ack);
 	in->ack = NULL;
+	in->acked = 0;
 	if (msg == NULL) {
 		log_warnx("%s: %s", origin->mailbox, why);
 		in->stats.count[INGEST_FAILED]++;
@@ -712,7 +717,7 @@ done:
 	in->stats.count[*resp]++;
 	if (in->report != NULL)
 		in->report(in->report_arg, origin, *resp, in->ticket,
-		    in->ack);
+		    in->acked, in->ack);
 	if (++in->pending >= in->batch_size)
 		return (ingest_flush(in, cause));
 	return (0);

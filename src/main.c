@@ -436,7 +436,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 	 * command acknowledges at once); a server that is down leaves it
 	 * for the next run. */
 	if (rc == 0 && outbox_enabled(ob))
-		cmd_flush(g, st, ob, 0, &os);
+		cmd_flush(g, st, ob, 0, NULL, &os);
 	outbox_free(ob);
 	rules_free(rs);
 	store_close(st);

@@ -29,6 +29,7 @@
 #include "smtp.h"
 #include "store.h"
 #include "template.h"
+#include "thread.h"
 #include "xmalloc.h"
 
 /* Backoff after a temporary failure: a minute, doubling, at most an hour. */
@@ -162,7 +163,7 @@ outbox_post(struct outbox *ob, struct store *st, const struct outbox_draft *d,
 	size_t			 len, i;
 	int			 rc;
 
-	token = xprintf("[%s%lld]", c->token_prefix, (long long)d->ticket);
+	token = thread_token(c->token_prefix, d->ticket);
 	if (strstr(d->subject, token) != NULL)
 		subject = xstrdup(d->subject);
 	else
@@ -405,8 +406,7 @@ outbox_ack_queue(struct outbox *ob, struct store *st,
 
 	if (store_ticket_get(st, a->ticket, &t, cause) != 0)
 		return (-1);
-	token = xprintf("[%s%lld]", ob->conf->token_prefix,
-	    (long long)a->ticket);
+	token = thread_token(ob->conf->token_prefix, a->ticket);
 	outbox_vars(&tv, &t, token, a->due, NULL, ob->conf->address);
 	if (outbox_render(ob, a->v != NULL && a->v->ack_template != NULL ?
 	    a->v->ack_template : "ack", a->language, &tv, &subject, &body,
@@ -544,7 +544,7 @@ outbox_escalate(struct outbox *ob, struct store *st, int64_t ticket,
 		free(why);
 		return (r == 1 ? 0 : -1);
 	}
-	token = xprintf("[%s%lld]", c->token_prefix, (long long)ticket);
+	token = thread_token(c->token_prefix, ticket);
 	outbox_vars(&tv, &t, token, t.due, reason, c->address);
 	if (templates_render(ob->tpl, "escalation", c->default_language,
 	    NULL, &tv, &subject, &body, &used, &why) != 0) {
@@ -715,7 +715,7 @@ outbox_reply_store(struct outbox *ob, struct store *st,
 	int			 r, rc = -1;
 
 	memset(&parent, 0, sizeof parent);
-	token = xprintf("[%s%lld]", c->token_prefix, (long long)t->id);
+	token = thread_token(c->token_prefix, t->id);
 	if (store_ticket_messages(st, t->id, outbox_parent_cb, &parent,
 	    cause) != 0 || outbox_reply_text(ob, t, token, text, tname,
 	    &subject, &body, &used, cause) != 0)

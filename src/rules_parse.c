@@ -1239,31 +1239,22 @@ static int
 read_file(const char *path, struct buf *b, struct buf *errors)
 {
 	FILE	*f;
-	char	 chunk[65536];
-	size_t	 n;
+	int	 r;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		buf_addf(errors, "%s: %s\n", path, strerror(errno));
 		return (-1);
 	}
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (memchr(chunk, '\0', n) != NULL ||
-		    b->len + n > RULES_FILE_MAX) {
-			buf_addf(errors, "%s: not a rule file (%s)\n", path,
-			    b->len + n > RULES_FILE_MAX ? "larger than 16 MB" :
-			    "it has NUL bytes");
-			fclose(f);
-			return (-1);
-		}
-		buf_add(b, chunk, n);
-	}
-	if (ferror(f)) {
+	r = buf_read(b, f, RULES_FILE_MAX);
+	if (r == -1)
 		buf_addf(errors, "%s: %s\n", path, strerror(errno));
-		fclose(f);
-		return (-1);
-	}
 	fclose(f);
-	return (0);
+	if (r == 0 && memchr(buf_cstr(b), '\0', b->len) == NULL)
+		return (0);
+	if (r != -1)
+		buf_addf(errors, "%s: not a rule file (%s)\n", path, r == 1 ?
+		    "larger than 16 MB" : "it has NUL bytes");
+	return (-1);
 }
 
 static int

@@ -153,26 +153,19 @@ read_file(struct tload *l, const char *path, char **textp, size_t *lenp)
 {
 	FILE		*f;
 	struct buf	 b;
-	char		 chunk[4096];
-	size_t		 n;
+	int		 r;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		tload_error(l, 0, 0, "%s", strerror(errno));
 		return (-1);
 	}
 	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 &&
-	    b.len <= TEMPLATE_MAX)
-		buf_add(&b, chunk, n);
-	if (ferror(f)) {
+	if ((r = buf_read(&b, f, TEMPLATE_MAX)) == -1)
 		tload_error(l, 0, 0, "%s", strerror(errno));
-		fclose(f);
-		buf_free(&b);
-		return (-1);
-	}
-	fclose(f);
-	if (b.len > TEMPLATE_MAX) {
+	else if (r == 1)
 		tload_error(l, 0, 0, "larger than %d bytes", TEMPLATE_MAX);
+	fclose(f);
+	if (r != 0) {
 		buf_free(&b);
 		return (-1);
 	}

@@ -524,6 +524,13 @@ thread_subject_normalise(const char *subject, const char *token_prefix)
 	return (normalise(subject, token_prefix, NULL));
 }
 
+char *
+thread_token(const char *token_prefix, int64_t ticket)
+{
+	return (xprintf("[%s%lld]", token_prefix != NULL ? token_prefix : "#",
+	    (long long)ticket));
+}
+
 int64_t
 thread_token_find(const char *subject, const char *token_prefix)
 {
