@@ -3,7 +3,8 @@
  * from a customer's message (a subject, a name) is made safe here: no
  * CR, LF or other control character ever reaches an outgoing header,
  * non-ASCII text is RFC 2047-encoded, the body is UTF-8 in
- * quoted-printable. Pure functions: no I/O, no clock.
+ * quoted-printable. No I/O; only compose_message_id reads the clock and
+ * random bytes.
  */
 #ifndef HELPQ_COMPOSE_H
 #define HELPQ_COMPOSE_H
