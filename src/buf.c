@@ -2,6 +2,8 @@
 #include "compat.h"
 
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,20 +33,28 @@ buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
+/*
+ * A buffer never grows past PTRDIFF_MAX: pointer differences into it must
+ * stay defined, and a request that large is a size computation that
+ * wrapped, which must stop here with its figures rather than reach malloc.
+ */
+#define BUF_SIZE_MAX	((size_t)PTRDIFF_MAX)
+
 void
 buf_reserve(struct buf *b, size_t n)
 {
 	size_t	want;
 
-	if (n > SIZE_MAX - b->len - 1)
-		fatalx("buffer size overflow");
+	if (b->len >= BUF_SIZE_MAX || n > BUF_SIZE_MAX - b->len - 1)
+		fatalx("buffer size overflow: %zu more bytes after %zu", n,
+		    b->len);
 	want = b->len + n + 1;
 	if (want <= b->size)
 		return;
 	if (b->size == 0)
 		b->size = 256;
 	while (b->size < want)
-		b->size = b->size > SIZE_MAX / 2 ? want : b->size * 2;
+		b->size = b->size > BUF_SIZE_MAX / 2 ? want : b->size * 2;
 	b->data = xreallocarray(b->data, 1, b->size);
 }
 

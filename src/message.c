@@ -546,36 +546,93 @@ message_thread_end(void)
 	cs_ncache = cs_next = 0;
 }
 
-/* Convert with iconv; a byte that does not convert becomes U+FFFD. */
+/*
+ * Output room asked of the buffer for one iconv() pass: twice the input
+ * left (capped, so the product cannot wrap) plus extra, which doubles while
+ * a pass makes no progress at all.
+ */
+#define CS_ROOM_MIN	64
+#define CS_ROOM_MAX	(1024 * 1024)
+
+static size_t
+cs_room(size_t il, size_t extra)
+{
+	return ((il < CS_ROOM_MAX ? il : CS_ROOM_MAX) * 2 + extra);
+}
+
+/*
+ * Convert with iconv; a byte that does not convert becomes U+FFFD. What
+ * iconv() says it consumed and produced is checked, not trusted: glibc's
+ * ISO-2022-CN-EXT decoder reports EILSEQ after consuming all the input, so
+ * the skip past a bad byte happens only while a byte is left. Each pass
+ * consumes input or doubles the room (up to CS_ROOM_MAX), so the loop ends.
+ * Input iconv cannot be trusted with is appended as utf8_or_1252 would.
+ */
 static void
 iconv_append(struct buf *out, iconv_t cd, const char *in, size_t len)
 {
 	struct buf	 tmp;
-	char		*ip = (char *)in, *op;
-	size_t		 il = len, ol, r;
+	char		*ip = (char *)in, *op, *ip0, *op0, *end;
+	size_t		 il = len, ol, extra = CS_ROOM_MIN;
+	size_t		 r;
 
 	buf_init(&tmp);
 	iconv(cd, NULL, NULL, NULL, NULL);
 	while (il > 0) {
-		buf_reserve(&tmp, il * 2 + 16);
-		op = tmp.data + tmp.len;
-		ol = tmp.size - tmp.len - 1;
+		buf_reserve(&tmp, cs_room(il, extra));
+		op0 = op = tmp.data + tmp.len;
+		end = tmp.data + tmp.size - 1;
+		ol = (size_t)(end - op);
+		ip0 = ip;
 		r = iconv(cd, &ip, &il, &op, &ol);
-		tmp.len = op - tmp.data;
+		if (ip < ip0 || ip > in + len || il != len - (size_t)(ip - in) ||
+		    op < op0 || op > end) {
+			/* iconv broke its contract: keep the rest raw. */
+			utf8_or_1252(&tmp, ip0, len - (size_t)(ip0 - in));
+			break;
+		}
+		tmp.len = (size_t)(op - tmp.data);
 		tmp.data[tmp.len] = '\0';
-		if (r != (size_t)-1)
-			break;
-		if (errno == E2BIG)
+		if (r != (size_t)-1) {
+			if (ip == ip0)
+				break;		/* nothing consumed, no error */
 			continue;
-		if (errno != EILSEQ && errno != EINVAL)
+		}
+		if (errno == E2BIG) {
+			if (ip != ip0 || op != op0)
+				continue;
+			if (extra >= CS_ROOM_MAX) {
+				utf8_or_1252(&tmp, ip, il);
+				break;
+			}
+			extra *= 2;
+			continue;
+		}
+		if (errno != EILSEQ && errno != EINVAL) {
+			utf8_or_1252(&tmp, ip, il);
 			break;
+		}
 		put_cp(&tmp, 0xfffd);
-		ip++;
-		il--;
+		if (il > 0) {
+			ip++;
+			il--;
+		}
 	}
 	/* iconv's output is UTF-8, but NULs must still go. */
 	utf8_or_1252(out, tmp.data != NULL ? tmp.data : "", tmp.len);
 	buf_free(&tmp);
+}
+
+int
+message_iconv_append(struct buf *out, const char *name, const char *in,
+    size_t len)
+{
+	iconv_t	cd;
+
+	if ((cd = cs_open(name)) == (iconv_t)-1)
+		return (-1);
+	iconv_append(out, cd, in, len);
+	return (0);
 }
 
 void

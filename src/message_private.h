@@ -25,6 +25,16 @@ size_t	 message_html_text(const char *html, size_t len, struct buf *out);
 void	 message_utf8_append(struct buf *out, const char *charset,
 	    const char *in, size_t len);
 
+/*
+ * Append len bytes converted by iconv from the charset iconv calls name,
+ * with no allowlist in between: what does not convert becomes U+FFFD, and
+ * the result is valid UTF-8 without NUL. Returns -1, appending nothing,
+ * when iconv does not know name. Mail goes through message_utf8_append;
+ * this is for the tests and the fuzzer, which try every charset iconv has.
+ */
+int	 message_iconv_append(struct buf *out, const char *name,
+	    const char *in, size_t len);
+
 /* Length of the longest prefix of s (at most len) that is whole UTF-8. */
 size_t	 message_utf8_cut(const char *s, size_t len);
 

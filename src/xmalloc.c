@@ -6,9 +6,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "log.h"
 #include "xmalloc.h"
+
+/*
+ * No object is larger than PTRDIFF_MAX (malloc refuses, and pointer
+ * differences would be undefined): a bigger request is a size computation
+ * that wrapped, reported as such.
+ */
+#define XMALLOC_MAX	((size_t)PTRDIFF_MAX)
 
 void *
 xmalloc(size_t size)
@@ -17,6 +26,8 @@ xmalloc(size_t size)
 
 	if (size == 0)
 		size = 1;
+	if (size > XMALLOC_MAX)
+		fatalx("allocation overflow: %zu bytes", size);
 	if ((p = malloc(size)) == NULL)
 		fatalx("out of memory allocating %zu bytes", size);
 	return (p);
@@ -29,6 +40,8 @@ xcalloc(size_t n, size_t size)
 
 	if (n == 0 || size == 0)
 		n = size = 1;
+	if (n > XMALLOC_MAX / size)
+		fatalx("allocation overflow: %zu * %zu", n, size);
 	if ((p = calloc(n, size)) == NULL)
 		fatalx("out of memory allocating %zu * %zu bytes", n, size);
 	return (p);
@@ -41,7 +54,7 @@ xreallocarray(void *old, size_t n, size_t size)
 
 	if (n == 0 || size == 0)
 		n = size = 1;
-	if (size != 0 && n > SIZE_MAX / size)
+	if (n > XMALLOC_MAX / size)
 		fatalx("allocation overflow: %zu * %zu", n, size);
 	if ((p = realloc(old, n * size)) == NULL)
 		fatalx("out of memory allocating %zu * %zu bytes", n, size);

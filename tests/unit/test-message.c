@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "message.h"
+#include "../../src/message_private.h"
 #include "xmalloc.h"
 #include "../tap.h"
 
@@ -266,6 +267,45 @@ test_headers(void)
 	}
 }
 
+/*
+ * glibc's ISO-2022-CN-EXT decoder reports EILSEQ for a lone SO (0x0e)
+ * having consumed it: the converter must not step past the end of its
+ * input (it did, and then asked for ~2^64 bytes).
+ */
+static void
+test_iconv_eilseq_at_end(void)
+{
+	static const char *const in[] = {
+		"\x0e", "a\x0e", "\x0e\x0e", "\x1b$A\x0e", "\x0e\x1b",
+	};
+	struct message	*m;
+	struct buf	 b;
+	size_t		 i;
+
+	for (i = 0; i < nitems(in); i++) {
+		buf_init(&b);
+		if (message_iconv_append(&b, "ISO-2022-CN-EXT", in[i],
+		    strlen(in[i])) != 0) {
+			ok(0, "iconv knows ISO-2022-CN-EXT");
+			continue;
+		}
+		ok(message_utf8_valid(buf_cstr(&b), b.len) &&
+		    strlen(buf_cstr(&b)) == b.len && b.len <= 3 * strlen(in[i]) + 3,
+		    "ISO-2022-CN-EXT, input %zu: %zu bytes of UTF-8", i, b.len);
+		buf_free(&b);
+	}
+	m = parse("From: <a@example.net>\nSubject: =?ISO-2022-CN-EXT?B?Dg==?="
+	    "\n\nhi\n");
+	ok(m != NULL && message_utf8_valid(m->subject, strlen(m->subject)),
+	    "ISO-2022-CN-EXT subject of one SO parses");
+	message_free(m);
+	m = parse("From: <a@example.net>\nSubject: body\nContent-Type: "
+	    "text/plain; charset=ISO-2022-CN-EXT\n\n\x0e");
+	ok(m != NULL && message_utf8_valid(m->text, m->textlen),
+	    "ISO-2022-CN-EXT body of one SO parses");
+	message_free(m);
+}
+
 /* A byte order mark before the first header (Windows editors). */
 static void
 test_bom(void)
@@ -520,6 +560,7 @@ main(void)
 	test_charsets();
 	test_utf8_valid();
 	test_headers();
+	test_iconv_eilseq_at_end();
 	test_bom();
 	test_structure();
 	test_limits();

@@ -1,0 +1,34 @@
+#!/bin/sh
+# helpq - charset.sh: hostile charsets through import (file and stdin):
+# helpq never dies on them, and the raw bytes are stored as they came.
+. "$TOP_SRCDIR/tests/lib.sh"
+
+DB=$T/h.db
+hq() { "$HELPQ" -c "$SAMPLE/helpq.conf" --db "$DB" "$@"; }
+# raw ID: the stored raw bytes of message ID, hex-encoded.
+raw() { "$PY" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT raw FROM message_raw WHERE id=?", (int(sys.argv[2]),)).fetchone()[0].hex())' "$DB" "$1"; }
+hex() { "$PY" -c 'import sys; print(open(sys.argv[1],"rb").read().hex())' "$1"; }
+# msgid MESSAGE-ID: the store's id of that message.
+msgid() { "$PY" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT id FROM messages WHERE message_id=?", (sys.argv[2],)).fetchone()[0])' "$DB" "$1"; }
+
+# glibc's ISO-2022-CN-EXT decoder reports an error after consuming a lone
+# SO (0x0e); helpq used to step past the end of its input and abort.
+printf 'From: a@example.net\nTo: support@example.com\nSubject: =?ISO-2022-CN-EXT?B?Dg==?=\nMessage-ID: <cn-1@example.net>\n\nhi\n' > "$T/cn-subject.eml"
+printf 'From: b@example.net\nTo: support@example.com\nSubject: body\nMessage-ID: <cn-2@example.net>\nContent-Type: text/plain; charset=ISO-2022-CN-EXT\n\n\016' > "$T/cn-body.eml"
+
+out=$(hq import --json "$T/cn-subject.eml"); rc=$?
+is "$rc" 0 "ISO-2022-CN-EXT subject of one SO: import exits 0"
+is "$(printf "%s\n" "$out" | json 'j["new_tickets"]')" 1 "... and opens a ticket"
+hq -q import - < "$T/cn-body.eml"; rc=$?
+is "$rc" 0 "ISO-2022-CN-EXT body of one SO on stdin: exits 0"
+is "$(hq tickets --json --customer b@example.net | json 'len(j)')" 1 \
+    "... and opens a ticket"
+printf 'From: c@example.net\nTo: support@example.com\nSubject: =?ISO-2022-CN-EXT?B?Dg==?=\nMessage-ID: <cn-3@example.net>\nContent-Type: text/plain; charset=ISO-2022-CN-EXT\n\n\016' |
+    hq -q import -; rc=$?
+is "$rc" 0 "both at once on stdin: exits 0"
+is "$(hq tickets --json --customer c@example.net | json 'len(j)')" 1 \
+    "... and opens a ticket"
+is "$(raw "$(msgid cn-2@example.net)")" "$(hex "$T/cn-body.eml")" \
+    "the raw bytes are stored as they came"
+
+done_testing
