@@ -35,6 +35,13 @@ void	 message_utf8_append(struct buf *out, const char *charset,
 int	 message_iconv_append(struct buf *out, const char *name,
 	    const char *in, size_t len);
 
+/*
+ * The i-th entry of the charset allowlist, in its sorted order: the label
+ * (lower case) and in *iconv_name the name iconv gets, NULL for labels
+ * decoded without iconv. NULL past the end. Not copied.
+ */
+const char *message_charset_alias(size_t i, const char **iconv_name);
+
 /* Length of the longest prefix of s (at most len) that is whole UTF-8. */
 size_t	 message_utf8_cut(const char *s, size_t len);
 
