@@ -31,4 +31,18 @@ is "$(hq tickets --json --customer c@example.net | json 'len(j)')" 1 \
 is "$(raw "$(msgid cn-2@example.net)")" "$(hex "$T/cn-body.eml")" \
     "the raw bytes are stored as they came"
 
+# A charset iconv knows but mail does not use (EBCDIC here) never reaches
+# iconv: the text decodes as Windows-1252, the raw bytes are kept.
+printf 'From: d@example.net\nTo: support@example.com\nSubject: =?UTF-7-IMAP?Q?&AOk-?=\nMessage-ID: <ebcdic-1@example.net>\nContent-Type: text/plain; charset=IBM1047\nContent-Transfer-Encoding: 8bit\n\n\310\305\323\323\326\n' > "$T/ebcdic.eml"
+hq -q import "$T/ebcdic.eml"; rc=$?
+is "$rc" 0 "IBM1047 body, UTF-7-IMAP subject: import exits 0"
+n=$(hq tickets --json --customer d@example.net | json 'j[0]["number"]')
+sj=$(hq show --json "$n")
+is "$(printf "%s\n" "$sj" | json 'j["messages"][0]["subject"]')" "&AOk-" \
+    "UTF-7-IMAP subject is not decoded by iconv"
+is "$(printf "%s\n" "$sj" | json 'j["messages"][0]["body"].strip()')" "ÈÅÓÓÖ" \
+    "IBM1047 body decodes as Windows-1252, not as EBCDIC"
+is "$(raw "$(msgid ebcdic-1@example.net)")" "$(hex "$T/ebcdic.eml")" \
+    "... and its raw bytes are stored as they came"
+
 done_testing
