@@ -1328,11 +1328,56 @@ ew_parse(const char *s, const char *end, struct buf *bytes, char *cs,
 }
 
 /*
+ * Header text is one line of text: from offset from on, turn CR, LF and
+ * TAB (which encoded words can carry) into spaces and drop the other C0
+ * controls, DEL and C1 controls (U+0080..U+009F). b holds valid UTF-8.
+ */
+static void
+ctl_clean(struct buf *b, size_t from)
+{
+	unsigned char	*u, *d, *end;
+
+	if (b->data == NULL)
+		return;
+	u = d = (unsigned char *)b->data + from;
+	end = (unsigned char *)b->data + b->len;
+	while (u < end) {
+		if (*u == '\r' || *u == '\n' || *u == '\t') {
+			*d++ = ' ';
+			u++;
+		} else if (*u < 0x20 || *u == 0x7f)
+			u++;
+		else if (*u == 0xc2 && u + 1 < end && u[1] >= 0x80 &&
+		    u[1] < 0xa0)
+			u += 2;
+		else
+			*d++ = *u++;
+	}
+	b->len = (size_t)(d - (unsigned char *)b->data);
+	b->data[b->len] = '\0';
+}
+
+/* Nonzero if the header text s holds a control ctl_clean would change. */
+static int
+ctl_any(const char *s, size_t len)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		if (u[i] < 0x20 || u[i] == 0x7f)
+			return (1);
+	}
+	return (0);
+}
+
+/*
  * Append s (raw header text) decoded to UTF-8: encoded words decoded,
  * white space between adjacent words dropped, and the bytes of adjacent
  * words in one charset joined before conversion (a character may be split
  * across words). Malformed words stay as text. Raw 8-bit text that is not
  * UTF-8 is read in fbcs (the message's charset; NULL: Windows-1252).
+ * The result is one line without controls (ctl_clean).
  */
 static void
 rfc2047_append(struct buf *out, const char *s, size_t len, const char *fbcs)
@@ -1340,11 +1385,12 @@ rfc2047_append(struct buf *out, const char *s, size_t len, const char *fbcs)
 	struct buf	 pend;
 	char		 pendcs[MSG_CHARSET_MAX] = "", cs[MSG_CHARSET_MAX];
 	const char	*end = s + len, *p = s, *text = s, *q, *t;
-	size_t		 n, mark;
+	size_t		 n, mark, start = out->len;
 	int		 after_word = 0, gap;
 
 	if (len < 8 || ew_find(s, s + len) == NULL) {
 		message_utf8_append(out, fbcs, s, len);
+		ctl_clean(out, start);
 		return;
 	}
 	buf_init(&pend);
@@ -1376,6 +1422,7 @@ rfc2047_append(struct buf *out, const char *s, size_t len, const char *fbcs)
 	    pend.len);
 	message_utf8_append(out, fbcs, text, end - text);
 	buf_free(&pend);
+	ctl_clean(out, start);
 }
 
 /* Unfold and decode a raw value into a new string. */
@@ -1387,7 +1434,8 @@ value_decode(struct buf *tmp, const char *v, size_t len, const char *fbcs)
 	unfold(tmp, v, len);
 	/* Most values are plain ASCII: copy them as they are. */
 	if (utf8_class(buf_cstr(tmp), tmp->len) == 1 &&
-	    ew_find(tmp->data, tmp->data + tmp->len) == NULL)
+	    ew_find(tmp->data, tmp->data + tmp->len) == NULL &&
+	    !ctl_any(tmp->data, tmp->len))
 		return (xstrndup(tmp->data, tmp->len));
 	buf_init(&out);
 	rfc2047_append(&out, buf_cstr(tmp), tmp->len, fbcs);

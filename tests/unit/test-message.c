@@ -306,6 +306,56 @@ test_iconv_eilseq_at_end(void)
 	message_free(m);
 }
 
+/*
+ * Encoded words can carry CR, LF and other controls: subjects and display
+ * names keep them as one line of text (CR/LF/TAB as spaces, the rest
+ * dropped), whether they came encoded or raw.
+ */
+static void
+test_header_controls(void)
+{
+	static const struct {
+		const char	*subject, *want;
+	} t[] = {
+		{ "=?UTF-8?Q?a=0D=0Ab?=", "a  b" },
+		{ "=?UTF-8?Q?Re:=0ABcc:_x@evil.example?=",
+		    "Re: Bcc: x@evil.example" },
+		{ "=?ISO-8859-1?Q?tab=09and=0Dcr?=", "tab and cr" },
+		{ "=?UTF-8?Q?=1B]0;title=07x=1B[31mred?=", "]0;titlex[31mred" },
+		{ "=?UTF-8?Q?del=7F_nul=00_end?=", "del nul\xef\xbf\xbd end" },
+		{ "=?UTF-8?Q?c1=C2=85nel=C2=9Bcsi=C2=A0nbsp?=",
+		    "c1nelcsi\xc2\xa0nbsp" },
+		{ "=?windows-1252?Q?=85ok?=", "\xe2\x80\xa6ok" },
+		{ "raw \x1b[2Jesc\x07" "bel", "raw [2Jescbel" },
+		{ "=?UTF-16BE?B?AAoAYQAN?=", " a " },
+		{ "plain", "plain" },
+	};
+	struct message	*m;
+	char		*raw;
+	size_t		 i;
+
+	for (i = 0; i < nitems(t); i++) {
+		raw = xprintf("From: <a@example.net>\nSubject: %s\n\nx\n",
+		    t[i].subject);
+		m = parse(raw);
+		is_str(m != NULL ? m->subject : NULL, t[i].want,
+		    "subject controls %zu", i);
+		if (m != NULL)
+			is_str(message_header(m, "Subject"), t[i].want,
+			    "header value controls %zu", i);
+		message_free(m);
+		free(raw);
+	}
+	m = parse("From: =?UTF-8?Q?Anna=0D=0ABcc:_x=1B[1m?= <a@example.net>\n"
+	    "Subject: s\n\nx\n");
+	ok(m != NULL && m->from.n == 1 && m->from.v[0].name != NULL &&
+	    strcmp(m->from.v[0].name, "Anna  Bcc: x[1m") == 0,
+	    "display name: encoded CR/LF become spaces, ESC is dropped");
+	if (m != NULL && m->from.n == 1)
+		diag("name: '%s'", m->from.v[0].name ? m->from.v[0].name : "");
+	message_free(m);
+}
+
 /* A byte order mark before the first header (Windows editors). */
 static void
 test_bom(void)
@@ -561,6 +611,7 @@ main(void)
 	test_utf8_valid();
 	test_headers();
 	test_iconv_eilseq_at_end();
+	test_header_controls();
 	test_bom();
 	test_structure();
 	test_limits();
