@@ -918,8 +918,10 @@ iconv_append(struct buf *out, iconv_t cd, const char *in, size_t len)
 		tmp.len = (size_t)(op - tmp.data);
 		tmp.data[tmp.len] = '\0';
 		if (r != (size_t)-1) {
-			if (ip == ip0)
-				break;		/* nothing consumed, no error */
+			if (ip == ip0) {	/* nothing consumed, no error */
+				utf8_or_1252(&tmp, ip, il);
+				break;
+			}
 			continue;
 		}
 		if (errno == E2BIG) {
