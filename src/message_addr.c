@@ -36,8 +36,10 @@
  *
  * What real mail breaks, read anyway: ";" outside a group separates
  * like ","; a missing ">" ends at the next "," or the end; "Name
- * addr@host" takes the words before the addr-spec as the name; a
- * comment is the name when there is no other ("addr (Name)"); "<>" is
+ * addr@host" takes the words before the addr-spec as the name; in
+ * "addr (Name)", the old convention, the comment after a bare addr-spec
+ * is the name when there is no other and no comment before it (comments
+ * elsewhere are never names, as for Python); "<>" is
  * an empty address, kept when it has a name (bounces); a lone word with
  * no "@" is an address (MAILER-DAEMON); dots may lead, trail or double
  * in a local part (some carriers hand such addresses out).
@@ -47,7 +49,8 @@
  * and the MTA see). An addr-spec holding a control character (C0 or
  * DEL, also quoted or in a domain literal) or a stray "\", ")" or "]",
  * or a domain with an empty label, drops that mailbox: it is not stored
- * and never answered, and the rest of the field still counts.
+ * and never answered, and the rest of the field still counts. C1
+ * controls (U+0080..U+009F) count as control characters there too.
  * Addresses are lower-cased; local parts that need quotes are written
  * quoted ("a b"@c), others bare ("a.b"@c is a.b@c).
  */
@@ -81,6 +84,15 @@ static int
 addr_is_control(unsigned char c)
 {
 	return (c < 0x20 || c == 0x7f);
+}
+
+/* A C1 control in UTF-8 at p (U+0080..U+009F: 0xc2 0x80..0x9f), which
+ * some terminals obey as they do ESC. */
+static int
+addr_is_c1(const char *p, const char *end)
+{
+	return ((unsigned char)p[0] == 0xc2 && p + 1 < end &&
+	    (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9f);
 }
 
 static int
@@ -139,8 +151,9 @@ addr_lex_quoted(struct addr_toks *t, struct addr_tok *k, const char *p,
 			depth++;
 		else if (k->kind == AK_COMMENT && *p == ')' && --depth == 0)
 			return (p + 1);
-		if (addr_is_control((unsigned char)*p) &&
-		    !(k->kind != AK_QUOTED && addr_is_blank((unsigned char)*p)))
+		if ((addr_is_control((unsigned char)*p) &&
+		    !(k->kind != AK_QUOTED && addr_is_blank((unsigned char)*p))) ||
+		    addr_is_c1(p, end))
 			k->bad = 1;
 		/* FWS inside a domain-literal is not part of it. */
 		if (k->kind == AK_LITERAL && addr_is_blank((unsigned char)*p))
@@ -194,6 +207,7 @@ addr_lex(struct addr_toks *t, const char *s, size_t len)
 		k = addr_tok_new(t, AK_ATOM, space);
 		for (; p < end && !addr_is_delim((unsigned char)*p); p++) {
 			if (addr_is_control((unsigned char)*p) ||
+			    addr_is_c1(p, end) ||
 			    *p == '\\' || *p == ')' || *p == ']')
 				k->bad = 1;
 			buf_addc(&t->text, *p);
@@ -563,7 +577,7 @@ addr_mailbox(struct msg_addrs *as, const struct addr_toks *t, size_t a,
 static size_t
 addr_mailbox_end(const struct addr_toks *t, size_t i, size_t *startp)
 {
-	size_t	 j, lt = 0;
+	size_t	 j, first = 0;
 	int	 angle = 0, route = 0, addr = 0;
 
 	*startp = i;
@@ -575,7 +589,7 @@ addr_mailbox_end(const struct addr_toks *t, size_t i, size_t *startp)
 		if (angle) {
 			if (k->c == '>')
 				angle = 0;
-			else if (k->c == '@' && addr_skip(t, lt + 1, j) == j)
+			else if (k->c == '@' && j == first)
 				route = 1;
 			else if (k->c == ':')
 				route = 0;
@@ -587,7 +601,7 @@ addr_mailbox_end(const struct addr_toks *t, size_t i, size_t *startp)
 		case '<':
 			angle = 1;
 			route = 0;
-			lt = j;
+			first = addr_skip(t, j + 1, t->n);
 			addr = 1;
 			break;
 		case ',':

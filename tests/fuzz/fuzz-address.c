@@ -27,8 +27,9 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
+/* Valid UTF-8 without C0, DEL or (with c1) C1 controls. */
 static void
-check_clean(const char *s)
+check_clean(const char *s, int c1)
 {
 	const unsigned char	*p;
 
@@ -38,6 +39,8 @@ check_clean(const char *s)
 		abort();
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
 		if (*p < 0x20 || *p == 0x7f)
+			abort();
+		if (c1 && p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
 			abort();
 	}
 }
@@ -93,8 +96,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return (0);
 	message_addr_parse(&as, (const char *)data, size, NULL);
 	for (i = 0; i < as.n; i++) {
-		check_clean(as.v[i].addr);
-		check_clean(as.v[i].name);
+		check_clean(as.v[i].addr, 1);
+		check_clean(as.v[i].name, 1);
 		if (as.v[i].name != NULL && *as.v[i].name == '\0')
 			abort();
 		if (n < FUZZ_ADDRS && compose_addr_ok(as.v[i].addr)) {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "compose.h"
@@ -191,6 +192,34 @@ out:
 	return (good);
 }
 
+/* A To field of unit repeated to 64 KB parses in linear time. */
+static void
+hostile(const char *unit, const char *what)
+{
+	struct message	*msg;
+	struct buf	 raw;
+	struct timespec	 t0, t1;
+	char		*cause = NULL;
+	double		 secs;
+	int		 parsed;
+
+	buf_init(&raw);
+	buf_adds(&raw, "From: a@example.org\r\nTo: ");
+	while (raw.len < 64 * 1024)
+		buf_adds(&raw, unit);
+	buf_adds(&raw, "\r\n\r\nbody\r\n");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	parsed = message_parse(raw.data, raw.len, &msg, &cause) == 0;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	ok(parsed && secs < 0.5, "hostile To (%s): %zu mailboxes in %.3f s",
+	    what, parsed ? msg->to.n : 0, secs);
+	if (parsed)
+		message_free(msg);
+	free(cause);
+	buf_free(&raw);
+}
+
 int
 main(void)
 {
@@ -203,5 +232,14 @@ main(void)
 	}
 	ok(bad == 0, "%d generated From, To and Cc fields read back the "
 	    "same (%d failed)", round, bad);
+	hostile("(", "one open comment, nested 64 K deep");
+	hostile("()", "empty comments");
+	hostile("<() @", "routes and comments, never closed");
+	hostile("\"", "quotes");
+	hostile("<", "open brackets");
+	hostile("a@b.example,", "1,000 addresses and more");
+	hostile("a.", "a 64 KB local part");
+	hostile("g:", "group starts");
+	hostile("=?utf-8?q?=C3=A9?= ", "encoded-words in one name");
 	return (done_testing());
 }
