@@ -77,6 +77,7 @@ struct addr_tok {
 struct addr_toks {
 	struct addr_tok	*v;
 	size_t		 n;
+	size_t		 size;	/* room in v */
 	struct buf	 text;
 };
 
@@ -113,8 +114,11 @@ addr_tok_new(struct addr_toks *t, enum addr_kind kind, int space)
 {
 	struct addr_tok	*k;
 
-	if (t->n % 32 == 0)
-		t->v = xreallocarray(t->v, t->n + 32, sizeof *t->v);
+	/* Doubling: a 64 KB field has as many tokens. */
+	if (t->n == t->size) {
+		t->size = t->size == 0 ? 32 : t->size * 2;
+		t->v = xreallocarray(t->v, t->size, sizeof *t->v);
+	}
 	k = &t->v[t->n++];
 	memset(k, 0, sizeof *k);
 	k->kind = kind;
