@@ -102,11 +102,19 @@ addr_is_blank(unsigned char c)
 	return (c == ' ' || c == '\t' || c == '\r' || c == '\n');
 }
 
+/* One of the specials that are tokens of their own (NUL is not). */
+static int
+addr_is_special(unsigned char c)
+{
+	return (c != '\0' && strchr("<>@,;:.", c) != NULL);
+}
+
 /* Characters that end an atom. */
 static int
 addr_is_delim(unsigned char c)
 {
-	return (addr_is_blank(c) || strchr("(<>@,;:.\"[", c) != NULL);
+	return (addr_is_blank(c) || addr_is_special(c) || c == '(' ||
+	    c == '"' || c == '[');
 }
 
 static struct addr_tok *
@@ -198,7 +206,7 @@ addr_lex(struct addr_toks *t, const char *s, size_t len)
 			space = c == '(';
 			continue;
 		}
-		if (strchr("<>@,;:.", c) != NULL) {
+		if (addr_is_special(c)) {
 			k = addr_tok_new(t, AK_SPECIAL, space);
 			k->c = c;
 			buf_addc(&t->text, c);

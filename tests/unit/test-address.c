@@ -192,6 +192,26 @@ out:
 	return (good);
 }
 
+/* A NUL byte in an addr-spec drops that mailbox, as any control does. */
+static void
+nul_in_address(void)
+{
+	static const char raw[] = "From: a@example.org\r\nTo: Anna "
+	    "<an\0na@example.com>, b\0@example.com, c@example.com\r\n\r\n"
+	    "body\r\n";
+	struct message	*msg;
+	char		*cause = NULL;
+
+	if (message_parse(raw, sizeof raw - 1, &msg, &cause) != 0) {
+		ok(0, "NUL in an address: %s", cause);
+		free(cause);
+		return;
+	}
+	ok(msg->to.n == 1 && strcmp(msg->to.v[0].addr, "c@example.com") == 0,
+	    "NUL in an address drops that mailbox only (%zu left)", msg->to.n);
+	message_free(msg);
+}
+
 /* A To field of unit repeated to 64 KB parses in linear time. */
 static void
 hostile(const char *unit, const char *what)
@@ -232,6 +252,7 @@ main(void)
 	}
 	ok(bad == 0, "%d generated From, To and Cc fields read back the "
 	    "same (%d failed)", round, bad);
+	nul_in_address();
 	hostile("(", "one open comment, nested 64 K deep");
 	hostile("()", "empty comments");
 	hostile("<() @", "routes and comments, never closed");
