@@ -10,7 +10,6 @@
 
 #include <gnutls/gnutls.h>
 #include <gnutls/crypto.h>
-#include <libetpan/libetpan.h>
 
 #include "buf.h"
 #include "log.h"
@@ -25,16 +24,14 @@
  * per level and rescans each level's body, so 5,000 nested multiparts
  * (330 KB) take 2 s and the cost grows quadratically. Its quoted-printable
  * decoder also turns a stray "=" into a NUL and eats what follows, and its
- * RFC 2047 decoder drops raw 8-bit bytes; both are done here too. libetpan
- * parses address lists (mailimf_address_list_parse), with a hand scan as
- * the fallback when it fails or returns nonsense.
+ * RFC 2047 decoder drops raw 8-bit bytes; both are done here too. Address
+ * lists are read by message_addr.c (see there why not by libetpan).
  */
 
 #define MSG_DEPTH_MAX	64		/* deeper multiparts are opaque */
 #define MSG_PARTS_MAX	10000		/* MIME entities walked, then stop */
 #define MSG_HEADERS_MAX	1000		/* top-level fields kept */
 #define MSG_VALUE_MAX	(64 * 1024)	/* bytes of a field value used */
-#define MSG_ADDRS_MAX	1000		/* addresses kept per field */
 #define MSG_REFS_MAX	200		/* References kept: first + newest */
 #define MSG_SECTIONS_MAX 64		/* RFC 2231 continuations */
 #define MSG_CHARSET_MAX	64		/* longest charset name */
@@ -388,9 +385,8 @@ cp1252_append(struct buf *out, const char *s, size_t n)
 	buf_add(out, "", 0);		/* NUL-terminate even when empty */
 }
 
-/* A copy of raw bytes (header text) made valid UTF-8. */
-static char *
-utf8_dup(const char *s, size_t n)
+char *
+message_utf8_dup(const char *s, size_t n)
 {
 	struct buf	b;
 
@@ -1383,8 +1379,9 @@ ctl_any(const char *s, size_t len)
  * UTF-8 is read in fbcs (the message's charset; NULL: Windows-1252).
  * The result is one line without controls (ctl_clean).
  */
-static void
-rfc2047_append(struct buf *out, const char *s, size_t len, const char *fbcs)
+void
+message_rfc2047_append(struct buf *out, const char *s, size_t len,
+    const char *fbcs)
 {
 	struct buf	 pend;
 	char		 pendcs[MSG_CHARSET_MAX] = "", cs[MSG_CHARSET_MAX];
@@ -1442,7 +1439,7 @@ value_decode(struct buf *tmp, const char *v, size_t len, const char *fbcs)
 	    !ctl_any(tmp->data, tmp->len))
 		return (xstrndup(tmp->data, tmp->len));
 	buf_init(&out);
-	rfc2047_append(&out, buf_cstr(tmp), tmp->len, fbcs);
+	message_rfc2047_append(&out, buf_cstr(tmp), tmp->len, fbcs);
 	return (buf_steal(&out, NULL));
 }
 
@@ -1620,11 +1617,11 @@ param_find(const char *hv, size_t len, const char *want, struct buf *out,
 		if (cs[0] != '\0' || raw.len == 0)
 			message_utf8_append(out, cs, buf_cstr(&raw), raw.len);
 		else
-			rfc2047_append(out, raw.data, raw.len, fbcs);
+			message_rfc2047_append(out, raw.data, raw.len, fbcs);
 		found = 1;
 	} else if (have_plain) {
 		buf_reset(out);
-		rfc2047_append(out, buf_cstr(&plain), plain.len, fbcs);
+		message_rfc2047_append(out, buf_cstr(&plain), plain.len, fbcs);
 		found = 1;
 	}
 	buf_free(&val);
@@ -2186,7 +2183,7 @@ ids_add(char ***v, size_t *n, const char *s, size_t len)
 		return;
 	if (*n % 16 == 0)
 		*v = xreallocarray(*v, *n + 16, sizeof **v);
-	(*v)[(*n)++] = utf8_dup(s, len);
+	(*v)[(*n)++] = message_utf8_dup(s, len);
 }
 
 /*
@@ -2236,263 +2233,13 @@ ids_trim(char **v, size_t *n, size_t max)
 	*n = max;
 }
 
-/*
- * Add one address: the display name is unquoted and RFC 2047-decoded, the
- * address lower-cased. An empty address ("MAILER-DAEMON <>") is kept when
- * there is a name, as bounces say who they are that way.
- */
-static void
-addr_add(struct msg_addrs *as, const char *name, size_t namelen,
-    const char *addr, size_t addrlen, const char *fbcs)
-{
-	struct msg_addr	*a;
-	struct buf	 b;
-
-	trim(&addr, &addrlen);
-	trim(&name, &namelen);
-	while (namelen >= 2 && name[0] == '"' && name[namelen - 1] == '"') {
-		name++;
-		namelen -= 2;
-		trim(&name, &namelen);
-	}
-	if ((addrlen == 0 && namelen == 0) || as->n >= MSG_ADDRS_MAX)
-		return;
-	if (as->n % 8 == 0)
-		as->v = xreallocarray(as->v, as->n + 8, sizeof *as->v);
-	a = &as->v[as->n++];
-	a->addr = utf8_dup(addr, addrlen);
-	lower_ascii(a->addr);
-	a->name = NULL;
-	if (namelen > 0) {
-		buf_init(&b);
-		rfc2047_append(&b, name, namelen, fbcs);
-		a->name = buf_steal(&b, NULL);
-		if (*a->name == '\0') {
-			free(a->name);
-			a->name = NULL;
-		}
-	}
-}
-
-/*
- * What libetpan returned is usable only if it looks like an address and
- * appears as it is in the input: for "Big Bug bb@bug.com" it returns
- * "BigBugbb@bug.com", joining words as an obsolete local-part.
- */
-static int
-addr_sane(const char *a, const char *in, size_t inlen, size_t *pos)
-{
-	const char	*p, *q;
-
-	if (a == NULL || *a == '\0')
-		return (0);
-	for (p = a; *p != '\0'; p++) {
-		if (*p == '<' || *p == '>' || *p == ',' ||
-		    is_space((unsigned char)*p))
-			return (0);
-	}
-	/* Addresses come in order: search on from the last one. */
-	if ((q = memmem(in + *pos, inlen - *pos, a, p - a)) == NULL)
-		return (0);
-	*pos = q + (p - a) - in;
-	return (1);
-}
-
-/* Check (add == 0) or add one mailbox libetpan found. */
-static int
-addr_etpan_mailbox(struct msg_addrs *as, struct mailimf_mailbox *mb,
-    const char *in, size_t inlen, size_t *pos, int add, const char *fbcs)
-{
-	const char	*name;
-
-	if (mb == NULL || !addr_sane(mb->mb_addr_spec, in, inlen, pos))
-		return (0);
-	if (add) {
-		name = mb->mb_display_name != NULL ? mb->mb_display_name : "";
-		addr_add(as, name, strlen(name), mb->mb_addr_spec,
-		    strlen(mb->mb_addr_spec), fbcs);
-	}
-	return (1);
-}
-
-/* Check every address, then add them all; 0 if anything looks wrong. */
-static int
-addr_etpan(struct msg_addrs *as, const char *s, size_t len, const char *fbcs)
-{
-	struct mailimf_address_list	*al = NULL;
-	struct mailimf_address		*a;
-	struct mailimf_mailbox_list	*ml;
-	clistiter			*it, *jt;
-	size_t				 idx = 0, pos;
-	int				 add, good = 1;
-
-	/* libetpan drops comments, which may hold the only name. */
-	if (memchr(s, '(', len) != NULL ||
-	    mailimf_address_list_parse(s, len, &idx, &al) != MAILIMF_NO_ERROR)
-		return (0);
-	while (idx < len && is_space((unsigned char)s[idx]))
-		idx++;
-	if (idx != len)
-		good = 0;
-	for (add = 0; add < 2 && good; add++) {
-		pos = 0;
-		for (it = clist_begin(al->ad_list); it != NULL && good;
-		    it = clist_next(it)) {
-			a = clist_content(it);
-			if (a->ad_type == MAILIMF_ADDRESS_MAILBOX) {
-				good = addr_etpan_mailbox(as,
-				    a->ad_data.ad_mailbox, s, len, &pos, add,
-				    fbcs);
-				continue;
-			}
-			ml = a->ad_data.ad_group != NULL ?
-			    a->ad_data.ad_group->grp_mb_list : NULL;
-			if (ml == NULL)
-				continue;
-			for (jt = clist_begin(ml->mb_list); jt != NULL &&
-			    good; jt = clist_next(jt))
-				good = addr_etpan_mailbox(as,
-				    clist_content(jt), s, len, &pos, add, fbcs);
-		}
-	}
-	mailimf_address_list_free(al);
-	return (good);
-}
-
-/* Where a character of set occurs outside quotes, <> and comments. */
-static const char *
-addr_find(const char *s, const char *end, const char *set)
-{
-	int	quoted = 0, angle = 0, paren = 0;
-
-	for (; s < end; s++) {
-		if (quoted) {
-			if (*s == '\\' && s + 1 < end)
-				s++;
-			else if (*s == '"')
-				quoted = 0;
-			continue;
-		}
-		if (paren) {
-			paren += *s == '(' ? 1 : *s == ')' ? -1 : 0;
-			continue;
-		}
-		if (!angle && *s != '\0' && strchr(set, *s) != NULL)
-			return (s);
-		if (*s == '"')
-			quoted = 1;
-		else if (*s == '(')
-			paren = 1;
-		else if (*s == '<')
-			angle = 1;
-		else if (*s == '>')
-			angle = 0;
-	}
-	return (NULL);
-}
-
-/*
- * One mailbox by hand: "name <addr>", "addr (name)", "name addr@host" or a
- * bare token. Comments outside <> are dropped; the first one is the name
- * when there is no other.
- */
-static void
-addr_scan_one(struct msg_addrs *as, const char *s, const char *end,
-    const char *fbcs)
-{
-	struct buf	 clean, comment;
-	const char	*p, *lt, *gt, *t, *te;
-	int		 depth = 0, quoted = 0, ncomment = 0;
-
-	buf_init(&clean);
-	buf_init(&comment);
-	for (p = s; p < end; p++) {
-		if (!quoted && *p == '(') {
-			if (depth++ == 0) {
-				ncomment++;
-				continue;
-			}
-		} else if (!quoted && depth > 0 && *p == ')') {
-			if (--depth == 0)
-				continue;
-		} else if (depth == 0 && *p == '"')
-			quoted = !quoted;
-		if (depth == 0)
-			buf_addc(&clean, *p);
-		else if (ncomment == 1 && comment.len < MSG_VALUE_MAX)
-			buf_addc(&comment, *p);
-	}
-	s = buf_cstr(&clean);
-	end = s + clean.len;
-	if ((lt = memchr(s, '<', end - s)) != NULL) {
-		if ((gt = memchr(lt, '>', end - lt)) == NULL)
-			gt = end;
-		if (lt > s || comment.len == 0)
-			addr_add(as, s, lt - s, lt + 1, gt - lt - 1, fbcs);
-		else
-			addr_add(as, comment.data, comment.len, lt + 1,
-			    gt - lt - 1, fbcs);
-		goto out;
-	}
-	/* The word holding an "@" is the address, the others the name. */
-	for (t = s; t < end; t = te) {
-		while (t < end && is_space((unsigned char)*t))
-			t++;
-		for (te = t; te < end && !is_space((unsigned char)*te); te++)
-			;
-		if (te > t && memchr(t, '@', te - t) != NULL)
-			break;
-	}
-	if (t >= end) {
-		/* No "@": one bare word (MAILER-DAEMON) or nothing. */
-		t = s;
-		te = end;
-		while (t < te && is_space((unsigned char)*t))
-			t++;
-		while (te > t && is_space((unsigned char)te[-1]))
-			te--;
-		if (te == t || memchr(t, ' ', te - t) != NULL)
-			goto out;
-	}
-	if (t > s)
-		addr_add(as, s, t - s, t, te - t, fbcs);
-	else
-		addr_add(as, buf_cstr(&comment), comment.len, t, te - t, fbcs);
-out:
-	buf_free(&clean);
-	buf_free(&comment);
-}
-
-/* The tolerant scan: split at commas outside quotes, brackets, comments. */
-static void
-addr_scan(struct msg_addrs *as, const char *s, size_t len, const char *fbcs)
-{
-	const char	*end = s + len, *p = s, *e, *colon;
-
-	while (p < end && as->n < MSG_ADDRS_MAX) {
-		if ((e = addr_find(p, end, ",;")) == NULL)
-			e = end;
-		/* "group: a, b;" - drop the group name. */
-		colon = addr_find(p, e, ":");
-		if (colon != NULL && memchr(p, '@', colon - p) == NULL &&
-		    memchr(p, '<', colon - p) == NULL)
-			p = colon + 1;
-		while (p < e && is_space((unsigned char)*p))
-			p++;
-		if (p < e)
-			addr_scan_one(as, p, e, fbcs);
-		p = e + 1;
-	}
-}
-
 static void
 addrs_parse(struct walk *w, struct msg_addrs *as, const struct field *f)
 {
 	unfold(&w->tmp, f->value, f->valuelen);
 	if (w->tmp.len == 0)
 		return;
-	if (!addr_etpan(as, w->tmp.data, w->tmp.len, w->hdrcs))
-		addr_scan(as, w->tmp.data, w->tmp.len, w->hdrcs);
+	message_addr_parse(as, w->tmp.data, w->tmp.len, w->hdrcs);
 }
 
 static char *
@@ -2512,7 +2259,7 @@ return_path(struct walk *w, const struct field *f)
 		len = gt - s;
 	}
 	trim(&s, &len);
-	r = utf8_dup(s, len);
+	r = message_utf8_dup(s, len);
 	lower_ascii(r);
 	return (r);
 }

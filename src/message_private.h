@@ -1,10 +1,17 @@
-/* helpq - message_private.h: internals shared by message.c and message_html.c. */
+/*
+ * helpq - message_private.h: internals shared by message.c,
+ * message_addr.c and message_html.c.
+ */
 #ifndef HELPQ_MESSAGE_PRIVATE_H
 #define HELPQ_MESSAGE_PRIVATE_H
 
 #include "compat.h"
 
 struct buf;
+struct msg_addrs;
+
+/* Addresses kept per field. */
+#define MSG_ADDRS_MAX	1000
 
 /* HTML longer than this is cut before it reaches the HTML parser. */
 #define MESSAGE_HTML_MAX	(16 * 1024 * 1024)
@@ -44,5 +51,30 @@ const char *message_charset_alias(size_t i, const char **iconv_name);
 
 /* Length of the longest prefix of s (at most len) that is whole UTF-8. */
 size_t	 message_utf8_cut(const char *s, size_t len);
+
+/*
+ * Append s (raw header text) decoded to UTF-8: encoded words decoded,
+ * white space between adjacent words dropped, and the bytes of adjacent
+ * words in one charset joined before conversion (a character may be split
+ * across words). Malformed words stay as text. Raw 8-bit text that is not
+ * UTF-8 is read in fbcs (the message's charset; NULL: Windows-1252).
+ */
+void	 message_rfc2047_append(struct buf *out, const char *s, size_t len,
+	    const char *fbcs);
+
+/* A copy of n raw bytes made valid UTF-8 (Windows-1252 where they are
+ * not UTF-8). Allocated; the caller frees. */
+char	*message_utf8_dup(const char *s, size_t n);
+
+/*
+ * Append the mailboxes of an unfolded address-list value (s, len bytes)
+ * to as, at most MSG_ADDRS_MAX in all; groups are flattened, names
+ * RFC 2047-decoded with fbcs for raw 8-bit text (NULL: Windows-1252).
+ * Never fails: what cannot be read is left out (message_addr.c says
+ * what is read and what is refused). The strings added are allocated
+ * and freed with the message.
+ */
+void	 message_addr_parse(struct msg_addrs *as, const char *s, size_t len,
+	    const char *fbcs);
 
 #endif

@@ -128,6 +128,43 @@ is "$(printf "%s\n" "$out" | json 'j["messages"]')" 3 "mbox: 3 messages split"
 is "$(printf "%s\n" "$out" | json '(j["new_tickets"], j["threaded"])')" "(2, 1)" \
     "mbox: reply threaded"
 
+# A quoted display name holding an agent's address is only a name: the
+# mail is from the address in the angle brackets (as Python, DMARC and
+# every mail client read it), a customer, and it answers nothing.
+ADB=$T/attack.db
+ahq() { "$HELPQ" -c "$SAMPLE/helpq.conf" --db "$ADB" "$@"; }
+printf 'From: Carl Kunde <carl@customer.example>\nTo: support@example.com\nSubject: Order 88 missing\nDate: Mon, 16 Nov 2026 10:00:00 +0000\nMessage-ID: <o88@customer.example>\n\nWhere is order 88?\n' |
+    ahq -q import -; is $? 0 "a customer writes"
+n=$(ahq tickets --json | json 'j[0]["number"]')
+printf 'From: "Anna (Support) <anna@example.com>" <attacker@evil.example>\nTo: support@example.com\nSubject: Re: Order 88 missing\nDate: Mon, 16 Nov 2026 10:05:00 +0000\nMessage-ID: <x1@evil.example>\nIn-Reply-To: <o88@customer.example>\n\nPlease pay here.\n' |
+    ahq -q import -; is $? 0 "an outsider answers, with the agent in the quotes"
+sj=$(ahq show --json "$n")
+is "$(printf "%s\n" "$sj" | json '[(m["direction"], m["kind"], m["from"]) for m in j["messages"]][-1]')" \
+    "('in', 'customer', 'attacker@evil.example')" \
+    "it is recorded as from attacker@evil.example, no agent's answer"
+is "$(printf "%s\n" "$sj" | json 'j["messages"][-1]["from_name"]')" \
+    "Anna (Support) <anna@example.com>" "the quotes are only its name"
+is "$(ahq tickets --json | json '[(t["first_response"], t["status"]) for t in j if t["number"] == '"$n"']')" \
+    '[[null, "new"]]' "the ticket's first response is not set"
+printf 'From: "Carl Kunde (Kunde) <carl@customer.example>" <attacker@evil.example>\nTo: support@example.com\nSubject: Refund to a new account\nDate: Mon, 16 Nov 2026 10:10:00 +0000\nMessage-ID: <x2@evil.example>\n\nSend the refund elsewhere.\n' |
+    ahq -q import -; is $? 0 "an outsider writes with a customer in the quotes"
+is "$(ahq tickets --json | json '[t["customer"] for t in j if t["subject"] == "Refund to a new account"]')" \
+    '["attacker@evil.example"]' "the new ticket is the outsider's, not the customer's"
+is "$(ahq tickets --customer carl@customer.example --json | json 'len(j)')" 1 \
+    "the customer still has only his own ticket"
+
+# Control characters in an address never reach a terminal: an address
+# holding ESC or BEL is refused, and a name holding them is made text.
+printf 'From: "Eve \033]0;owned\007" <eve\033[31m@evil.example>, Eve Two <eve2\007@evil.example>\nTo: support@example.com\nSubject: Terminal test\nDate: Mon, 16 Nov 2026 10:20:00 +0000\nMessage-ID: <x3@evil.example>\n\nhello\n' |
+    ahq -q import -
+n=$(ahq tickets --json | json '[t["number"] for t in j if t["subject"] == "Terminal test"][0]')
+out=$(ahq show "$n"; ahq tickets; ahq tickets --json; ahq show --json "$n"; ahq search hello)
+is "$(printf '%s' "$out" | tr -d -c '\033\007' | wc -c | tr -d ' ')" 0 \
+    "no ESC or BEL from the From field in show, tickets or search"
+like "$out" "Terminal test" "show, tickets and search did print the ticket"
+is "$(ahq show --json "$n" | json '[j["messages"][0]["from"], j["messages"][0]["from_name"]]')" \
+    '["", null]' "the addresses with control characters are not stored"
+
 # Errors and exit statuses (sysexits).
 hq import "$T/missing" 2>"$T/err"; rc=$?
 is "$rc" 66 "missing input: EX_NOINPUT"
