@@ -181,11 +181,39 @@ addr_lex_quoted(struct addr_toks *t, struct addr_tok *k, const char *p,
 	return (end);
 }
 
+/*
+ * Length of an RFC 2047 encoded word at p ("=?cs?Q?text?="), or 0. Mailers
+ * put specials in Q-encoded names ("=?UTF-8?Q?M=C3=BCller,_Hans?="); like
+ * Python and mail clients, read such a word as one atom.
+ */
+static size_t
+addr_lex_word(const char *p, const char *end)
+{
+	const char	*q;
+	int		 part = 0;
+
+	if (end - p < 8 || p[0] != '=' || p[1] != '?')
+		return (0);
+	for (q = p + 2; q < end && !addr_is_blank((unsigned char)*q); q++) {
+		if (*q != '?')
+			continue;
+		if (part == 1 && q - p < 4)
+			return (0);
+		if (++part == 3) {
+			if (q + 1 < end && q[1] == '=')
+				return (q + 2 - p);
+			part = 2;
+		}
+	}
+	return (0);
+}
+
 static void
 addr_lex(struct addr_toks *t, const char *s, size_t len)
 {
 	const char	*p = s, *end = s + len;
 	struct addr_tok	*k;
+	size_t		 n;
 	int		 space = 0;
 
 	while (p < end) {
@@ -213,6 +241,14 @@ addr_lex(struct addr_toks *t, const char *s, size_t len)
 			addr_tok_end(t, k);
 			space = 0;
 			p++;
+			continue;
+		}
+		if ((n = addr_lex_word(p, end)) > 0) {
+			k = addr_tok_new(t, AK_ATOM, space);
+			buf_add(&t->text, p, n);
+			addr_tok_end(t, k);
+			space = 0;
+			p += n;
 			continue;
 		}
 		/* An atom; stray closers and backslashes make it bad. */
