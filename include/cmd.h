@@ -88,7 +88,9 @@ struct imap;
 int		 cmd_flush(struct globals *, struct store *, struct outbox *,
 		    int force, struct imap *im, struct outbox_stats *os);
 
+int		 cmd_failed(struct globals *, int, char **);
 int		 cmd_outbox_list(struct globals *, int, char **);
+int		 cmd_retry(struct globals *, int, char **);
 int		 cmd_reply(struct globals *, int, char **);
 int		 cmd_rules(struct globals *, int, char **);
 int		 cmd_send(struct globals *, int, char **);

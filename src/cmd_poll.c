@@ -156,6 +156,9 @@ dry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
 
 /* ---- reflecting tickets back into the mailbox ---- */
 
+/* The keyword of a message set aside as failed (helpq failed). */
+#define POLL_FAILED_KEYWORD	"$helpq-failed"
+
 struct reflect_item {
 	uint32_t	 uid;
 	int64_t		 ticket;
@@ -216,6 +219,16 @@ reflect_one(struct poller *p, const char *folder, const struct reflect_item *ri,
 
 	if (ri->ticket == 0)
 		return (0);
+	if (ri->ticket == -1) {
+		/* Set aside: processed, and visible as such in any client. */
+		if (!c->keywords)
+			return (0);
+		k = xreallocarray(NULL, 1, sizeof *k);
+		k[0] = xstrdup(POLL_FAILED_KEYWORD);
+		rc = imap_add_keywords(p->im, ri->uid, k, 1, cause);
+		xfreev(k, 1);
+		return (rc);
+	}
 	if (store_ticket_get(p->st, ri->ticket, &t, cause) != 0)
 		return (-1);
 	if (c->keywords) {
@@ -470,7 +483,8 @@ cmd_poll(struct globals *g, int argc, char **argv)
 	} else if (rc == 0 && (!g->quiet || json))
 		cmd_ingest_summary(&stats, cmd_elapsed(&start), json);
 	poll_teardown(&p);
-	if (rc == 0 && stats.count[INGEST_FAILED] != 0)
+	/* Messages set aside are kept (helpq failed): not an error. */
+	if (rc == 0 && stats.count[INGEST_FAILED] > stats.kept_failed)
 		rc = EX_DATAERR;
 	return (rc);
 }

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "fault.h"
 #include "ingest.h"
 #include "lang.h"
 #include "log.h"
@@ -33,7 +34,8 @@ struct ingest {
 	unsigned		 batch_size;
 	unsigned		 pending;	/* messages in the open batch */
 	int			 in_tx;
-	struct ingest_stats	 stats;
+	struct ingest_stats	 stats;		/* what was committed */
+	struct ingest_stats	 open;		/* of the open batch */
 	const struct rules	*rules;		/* borrowed; NULL: none */
 	struct rules_ctx	*rctx;
 	struct lang		*lang;		/* made when first needed */
@@ -72,17 +74,48 @@ ingest_set_report(struct ingest *in, ingest_report_fn fn, void *arg)
 	in->report_arg = arg;
 }
 
+/* The open batch is committed (or, in a dry run, would be): count it. */
+static void
+ingest_count_batch(struct ingest *in)
+{
+	int	i;
+
+	for (i = 0; i <= INGEST_FAILED; i++)
+		in->stats.count[i] += in->open.count[i];
+	in->stats.bytes += in->open.bytes;
+	in->stats.kept_failed += in->open.kept_failed;
+	memset(&in->open, 0, sizeof in->open);
+}
+
+/* The open batch is gone: what it counted never happened. */
+static void
+ingest_drop_batch(struct ingest *in)
+{
+	if (in->in_tx) {
+		store_rollback(in->store);
+		in->in_tx = 0;
+	}
+	in->pending = 0;
+	memset(&in->open, 0, sizeof in->open);
+}
+
 int
 ingest_flush(struct ingest *in, char **cause)
 {
-	if (!in->in_tx || in->dry)
+	if (in->dry || !in->in_tx) {
+		/* Nothing to commit; messages that wrote nothing (an empty
+		 * one) count all the same. */
+		ingest_count_batch(in);
+		in->pending = 0;
 		return (0);
-	in->in_tx = 0;
-	in->pending = 0;
+	}
 	if (store_commit(in->store, cause) != 0) {
-		store_rollback(in->store);
+		ingest_drop_batch(in);
 		return (-1);
 	}
+	in->in_tx = 0;
+	in->pending = 0;
+	ingest_count_batch(in);
 	return (0);
 }
 
@@ -268,6 +301,10 @@ ingest_rules(struct ingest *in, const struct message *msg,
     struct ingest_eval *e, char **cause)
 {
 	memset(e, 0, sizeof *e);
+	if (fault_hit(FAULT_RULES, msg->message_id)) {
+		*cause = xstrdup("rules: fault injected (HELPQ_FAULT)");
+		return (-1);
+	}
 	if (ingest_facts_for(in, msg, party, r->ticket, &e->facts,
 	    cause) != 0)
 		return (-1);
@@ -504,6 +541,10 @@ ingest_store(struct ingest *in, const struct message *msg, const char *raw,
 	memset(&r, 0, sizeof r);
 	memset(&t, 0, sizeof t);
 	memset(&e, 0, sizeof e);
+	if (fault_hit(FAULT_STORE, msg->message_id)) {
+		*cause = xstrdup("storing: fault injected (HELPQ_FAULT)");
+		return (-1);
+	}
 	when = ingest_when(msg, origin->received);
 	from = msg->from.n > 0 ? &msg->from.v[0] : NULL;
 	outgoing = from != NULL && config_is_agent(in->conf, from->addr);
@@ -650,71 +691,164 @@ ingest_facts(struct ingest *in, const struct message *msg,
 	return (rc);
 }
 
+/* Open the batch transaction if it is not open yet. */
+static int
+ingest_begin(struct ingest *in, char **cause)
+{
+	if (in->in_tx)
+		return (0);
+	if (store_begin(in->store, cause) != 0)
+		return (-1);
+	in->in_tx = 1;
+	return (0);
+}
+
 /*
- * Store msg (parsed from raw; the caller frees it). why is set instead when
- * the parser found nothing usable.
+ * The pipeline failed on this message: keep its raw bytes with the
+ * reason (the failure mark, and an event) instead, so the source can go
+ * on past it and helpq retry can try it again later. msg may be NULL.
  */
 static int
-ingest_parsed(struct ingest *in, const char *raw, size_t len,
-    const struct message *msg, const char *why,
-    const struct msg_origin *origin, enum ingest_result *resp, char **cause)
+ingest_set_aside(struct ingest *in, const char *raw, size_t len,
+    const struct message *msg, const struct msg_origin *origin,
+    const char *reason, char **cause)
+{
+	struct failed_message	 f;
+	int64_t			 id;
+	char			*detail;
+	int			 rc;
+
+	log_warnx("%s%s%.0u: set aside as failed: %s", origin->mailbox,
+	    origin->uid != 0 ? " UID " : "", origin->uid, reason);
+	memset(&f, 0, sizeof f);
+	f.time = origin->received;
+	f.source = origin->mailbox;
+	f.uidvalidity = origin->uidvalidity;
+	f.uid = origin->uid;
+	f.reason = reason;
+	if (msg != NULL) {
+		f.from = msg->from.n > 0 ? msg->from.v[0].addr : NULL;
+		f.subject = msg->subject;
+	}
+	if (ingest_begin(in, cause) != 0 ||
+	    store_failed_add(in->store, &f, raw, len, &id, cause) != 0)
+		return (-1);
+	detail = xprintf("failed message %lld from %s: %s", (long long)id,
+	    origin->mailbox, reason);
+	rc = ingest_event(in, 0, 0, origin->received, "failed", detail,
+	    cause);
+	free(detail);
+	if (rc == 0)
+		in->open.kept_failed++;
+	return (rc);
+}
+
+/*
+ * Store msg, in its own savepoint. Returns 0 (*resp says what happened),
+ * 1 when the pipeline failed on this message (*why says why; nothing of it
+ * is kept), or -1 when the store failed in a way that may pass (the batch
+ * must be offered again).
+ */
+static int
+ingest_try(struct ingest *in, const char *raw, size_t len,
+    const struct message *msg, const struct msg_origin *origin,
+    enum ingest_result *resp, char **why, char **cause)
 {
 	int64_t		 known, known_ticket = 0;
-	char		*err = NULL;
 	int		 k;
 
-	*resp = INGEST_FAILED;
-	in->stats.bytes += len;
-	in->ticket = 0;
-	free(in->ack);
-	in->ack = NULL;
-	in->acked = 0;
-	if (msg == NULL) {
-		log_warnx("%s: %s", origin->mailbox, why);
-		in->stats.count[INGEST_FAILED]++;
-		return (0);
-	}
-	if (!in->in_tx) {
-		if (store_begin(in->store, cause) != 0)
-			goto fail;
-		in->in_tx = 1;
-	}
+	if (ingest_begin(in, cause) != 0)
+		return (-1);
 	k = store_message_known(in->store, msg->message_id, msg->hash, &known,
 	    &known_ticket, cause);
 	if (k == -1)
-		goto fail;
+		return (-1);
 	if (k == 0) {
 		*resp = INGEST_DUPLICATE;
 		/* The same mail at a new place (a folder resynchronised):
 		 * keywords are set where it is now. */
 		if (origin->uid != 0 && store_message_set_origin(in->store,
 		    known, origin, cause) != 0)
-			goto fail;
-		goto done;
+			return (-1);
+		return (0);
 	}
 	if (k != 2)
 		known_ticket = 0;
 	if (store_savepoint(in->store, cause) != 0)
-		goto fail;
+		return (-1);
 	if (ingest_store(in, msg, raw, len, origin, known_ticket, resp,
-	    &err) != 0) {
-		/* This message only: the rest of the batch stands. */
-		log_warnx("%s: not stored: %s", origin->mailbox, err);
-		free(err);
+	    why) != 0) {
 		*resp = INGEST_FAILED;
+		/* A full disk or a busy database is no fault of the message:
+		 * the whole batch is tried again later. */
+		if (store_temporary(in->store)) {
+			*cause = *why;
+			*why = NULL;
+			return (-1);
+		}
+		/* This message only: the rest of the batch stands. */
 		if (store_savepoint_rollback(in->store, cause) != 0)
-			goto fail;
-		goto done;
+			return (-1);
+		return (1);
 	}
 	if (store_savepoint_release(in->store, cause) != 0)
+		return (-1);
+	return (0);
+}
+
+/*
+ * Store msg (parsed from raw; the caller frees it). why is set instead when
+ * the parser found nothing usable. A message the pipeline fails on is set
+ * aside (ingest_set_aside) and counts as failed; the source goes on past
+ * it either way.
+ */
+static int
+ingest_parsed(struct ingest *in, const char *raw, size_t len,
+    const struct message *msg, const char *why,
+    const struct msg_origin *origin, enum ingest_result *resp, char **cause)
+{
+	char		*err = NULL, *reason = NULL;
+	int		 r;
+
+	*resp = INGEST_FAILED;
+	in->open.bytes += len;
+	in->ticket = 0;
+	free(in->ack);
+	in->ack = NULL;
+	in->acked = 0;
+	if (msg != NULL)
+		fault_die(msg->message_id);
+	if (msg != NULL && fault_hit(FAULT_PARSE, msg->message_id)) {
+		msg = NULL;
+		why = "fault injected (HELPQ_FAULT)";
+	}
+	if (msg == NULL && (len == 0 || in->dry || in->store == NULL)) {
+		/* Nothing to keep. */
+		log_warnx("%s: %s", origin->mailbox, why);
+		in->open.count[INGEST_FAILED]++;
+		return (0);
+	}
+	if (msg == NULL)
+		reason = xprintf("cannot be parsed: %s", why);
+	else if ((r = ingest_try(in, raw, len, msg, origin, resp, &err,
+	    cause)) == -1)
 		goto fail;
-done:
+	else if (r == 1) {
+		reason = err;
+		err = NULL;
+	}
+	if (reason != NULL && (in->dry ? (log_warnx("%s: would be set "
+	    "aside as failed: %s", origin->mailbox, reason), 0) :
+	    ingest_set_aside(in, raw, len, msg, origin, reason, cause)) != 0)
+		goto fail;
+	free(reason);
+	reason = NULL;
 	/* The folder's high-water mark commits with the message. */
 	if (origin->uid != 0 && store_mailbox_advance(in->store,
 	    origin->mailbox, origin->uidvalidity, origin->uid,
 	    origin->received, cause) != 0)
 		goto fail;
-	in->stats.count[*resp]++;
+	in->open.count[*resp]++;
 	if (in->report != NULL)
 		in->report(in->report_arg, origin, *resp, in->ticket,
 		    in->acked, in->ack);
@@ -722,12 +856,45 @@ done:
 		return (ingest_flush(in, cause));
 	return (0);
 fail:
-	if (in->in_tx) {
-		store_rollback(in->store);
-		in->in_tx = 0;
-		in->pending = 0;
-	}
+	free(reason);
+	free(err);
+	ingest_drop_batch(in);
 	return (-1);
+}
+
+int
+ingest_retry(struct ingest *in, const char *raw, size_t len,
+    const struct msg_origin *origin, enum ingest_result *resp, char **why,
+    char **cause)
+{
+	struct message	*msg = NULL;
+	int		 rc;
+
+	*resp = INGEST_FAILED;
+	in->ticket = 0;
+	free(in->ack);
+	in->ack = NULL;
+	in->acked = 0;
+	if (message_parse(raw, len, &msg, why) != 0)
+		return (1);
+	fault_die(msg->message_id);
+	if (fault_hit(FAULT_PARSE, msg->message_id)) {
+		*why = xstrdup("cannot be parsed: fault injected "
+		    "(HELPQ_FAULT)");
+		rc = 1;
+	} else if ((rc = ingest_try(in, raw, len, msg, origin, resp, why,
+	    cause)) == -1)
+		ingest_drop_batch(in);
+	if (rc == 0) {
+		in->open.count[*resp]++;
+		in->open.bytes += len;
+		in->pending++;
+		if (in->report != NULL)
+			in->report(in->report_arg, origin, *resp, in->ticket,
+			    in->acked, in->ack);
+	}
+	message_free(msg);
+	return (rc);
 }
 
 int
