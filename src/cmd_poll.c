@@ -55,13 +55,14 @@ static int
 poll_lock(struct poller *p)
 {
 	char	*path, buf[32];
-	int	 fd;
+	int	 fd, rc;
 
 	path = xprintf("%s.lock", cmd_db_path(p->g));
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
 		log_error("%s: %s", path, strerror(errno));
+		rc = cmd_store_status(path);
 		free(path);
-		return (EX_CANTCREAT);
+		return (rc);
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		memset(buf, 0, sizeof buf);
@@ -393,7 +394,7 @@ poll_setup(struct poller *p, struct globals *g)
 	if (store_background(p->st, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
-		return (EX_CANTCREAT);
+		return (EX_TEMPFAIL);
 	}
 	return (0);
 }

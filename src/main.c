@@ -143,6 +143,35 @@ cmd_db_path(struct globals *g)
 	return (g->conf.database != NULL ? g->conf.database : default_db());
 }
 
+/*
+ * A database that cannot be opened: EX_CANTCREAT only when it never can
+ * be (its directory is missing or no directory), else EX_TEMPFAIL, since a
+ * full disk or a locked database passes and a mail server that reads 73
+ * bounces the mail.
+ */
+int
+cmd_store_status(const char *path)
+{
+	struct stat	 sb;
+	char		*dir, *p;
+	int		 rc = EX_TEMPFAIL;
+
+	if ((p = strrchr(path, '/')) == NULL)
+		dir = xstrdup(".");
+	else
+		dir = xstrdup(path);
+	if ((p = strrchr(dir, '/')) == NULL)
+		;
+	else if (p == dir)
+		p[1] = '\0';
+	else
+		*p = '\0';
+	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode))
+		rc = EX_CANTCREAT;
+	free(dir);
+	return (rc);
+}
+
 int
 cmd_open_store(struct globals *g, int writes, struct store **sp)
 {
@@ -159,7 +188,7 @@ cmd_open_store(struct globals *g, int writes, struct store **sp)
 	if (store_open(path, !writes, sp, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
-		return (EX_CANTCREAT);
+		return (cmd_store_status(path));
 	}
 	return (0);
 }
@@ -406,7 +435,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 		store_close(st);
 		outbox_free(ob);
 		rules_free(rs);
-		return (EX_CANTCREAT);
+		return (EX_TEMPFAIL);
 	}
 	memset(&pg, 0, sizeof pg);
 	pg.on = !g->quiet && isatty(STDERR_FILENO);
