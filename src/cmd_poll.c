@@ -310,18 +310,22 @@ poll_folder(struct poller *p, struct ingest *in, const char *folder,
 	pg.label = folder;
 	gettimeofday(&pg.start, NULL);
 	pg.last = pg.start;
-	r = cmd_ingest_source(in, src, &pg, done);
+	/* Round by round: each commits, then the server gets its keywords,
+	 * so a poll killed on a large folder keeps what it did. */
+	do {
+		/* Commits what the round read before it returns. */
+		r = cmd_ingest_source(in, src, &pg, done);
+		if (r == 0 && !p->dry_run && poll_reflect(p, folder,
+		    &cause) != 0) {
+			log_error("%s: %s", folder, cause);
+			free(cause);
+			r = EX_TEMPFAIL;
+		}
+	} while (r == 0 && !poll_stop && source_imap_more(src));
 	if (pg.on)
 		cmd_progress_show(&pg, *done, 1);
 	source_close(src);
-	if (r != 0 || p->dry_run)
-		return (r);
-	if (poll_reflect(p, folder, &cause) != 0) {
-		log_error("%s: %s", folder, cause);
-		free(cause);
-		return (EX_TEMPFAIL);
-	}
-	return (0);
+	return (r);
 }
 
 /* Every incoming folder, then Sent. */
@@ -335,7 +339,8 @@ poll_cycle(struct poller *p, struct ingest_stats *stats)
 	char				*cause = NULL;
 	int				 rc = 0;
 
-	in = ingest_new(p->st, &p->g->conf, 500);
+	/* One transaction a round (source_imap_more). */
+	in = ingest_new(p->st, &p->g->conf, c->commit_count);
 	ingest_set_rules(in, p->rs);
 	ingest_set_outbox(in, p->ob);
 	if (p->dry_run) {

@@ -122,4 +122,32 @@ hl retry "$id" >/dev/null 2>&1
 is "$(hl tickets --json | json '[t["subject"] for t in j if t["customer"] == "kunde10@example.net"]')" \
     '["Frage 10"]' "stdin: a retry makes it a ticket"
 
+# ---- IMAP progress commits in bounded batches ----------------------------
+imap_create Big
+for i in $(seq 101 123); do mkmsg "$T/m/$i.eml" $i; done
+imap_seed Big $(for i in $(seq 101 123); do echo "$T/m/$i.eml"; done)
+sed -e "s|^database = .*|database = $T/big.db|" "$T/c" > "$T/cb"
+printf 'folders = Big\ncommit-count = 5\n' >> "$T/cb"
+hb() { "$HELPQ" --config "$T/cb" "$@"; }
+# helpq dies (SIGSEGV, no clean-up, like kill -9) on the 12th message.
+HELPQ_FAULT=crash:p112@ hb poll >/dev/null 2>&1; rc=$?
+ok $((rc > 128 ? 0 : 1)) "a poll that dies on the 12th message dies of a signal"
+is "$(hb tickets --json | json 'sorted(t["subject"] for t in j) == sorted("Frage %d" % i for i in range(101, 111))')" \
+    True "the two batches committed before stay stored"
+kw=""
+for u in 1 10 11; do
+	kw="$kw $(imap_keywords Big $u | grep -c '^\$ticket-')"
+done
+is "$kw" " 1 1 0" "their messages got keywords, the rest none yet"
+out=$(hb poll 2>&1); rc=$?
+is "$rc" 0 "the next poll succeeds"
+like "$out" "^13 messages: 13 new tickets" "it goes on where the last one stopped"
+is "$(hb tickets --json | json 'sum(t["messages"] for t in j)')" 23 \
+    "every message once: none lost, none twice"
+n=0
+for u in $(seq 1 23); do
+	imap_keywords Big $u | grep -q '^\$ticket-' && n=$((n + 1))
+done
+is "$n" 23 "and every message has its keyword"
+
 done_testing
