@@ -466,6 +466,18 @@ int	 store_failed_get(struct store *, int64_t id, store_failed_raw_cb,
 int	 store_failed_remove(struct store *, int64_t id, char **cause);
 
 /*
+ * What a source was processing (ingest.c says how it is used): its
+ * position, whether that was one message alone, and the process. get
+ * returns 1 when nothing is recorded; *posp is allocated.
+ */
+int	 store_inflight_get(struct store *, const char *source, char **posp,
+	    int *singlep, long *pidp, char **cause);
+int	 store_inflight_set(struct store *, const char *source,
+	    const char *pos, int single, long pid, char **cause);
+int	 store_inflight_clear(struct store *, const char *source,
+	    char **cause);
+
+/*
  * The last error of the store could pass by itself (busy or locked
  * database, full disk, I/O error, no memory): the caller should try again
  * later, not give up on the message.

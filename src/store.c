@@ -190,6 +190,14 @@ static const char *const store_migrations[] = {
 	" subject TEXT,"
 	" size INTEGER NOT NULL,"
 	" raw BLOB NOT NULL);",
+
+	/* 5 -> 6: what each source was processing, so the next run knows
+	 * where helpq died (ingest.c) */
+	"CREATE TABLE inflight ("
+	" source TEXT PRIMARY KEY,"
+	" position TEXT NOT NULL,"
+	" single INTEGER NOT NULL,"
+	" pid INTEGER NOT NULL) WITHOUT ROWID;",
 };
 #define STORE_VERSION	((int)nitems(store_migrations))
 
@@ -287,6 +295,9 @@ enum store_stmt {
 	ST_FAILED_LIST,
 	ST_FAILED_GET,
 	ST_FAILED_REMOVE,
+	ST_INFLIGHT_GET,
+	ST_INFLIGHT_SET,
+	ST_INFLIGHT_CLEAR,
 	ST__MAX
 };
 
@@ -452,6 +463,12 @@ static const char *const store_sql[ST__MAX] = {
 	    " coalesce(uid, 0), reason, from_addr, subject, size, raw"
 	    " FROM failed WHERE id = ?1",
 	[ST_FAILED_REMOVE] = "DELETE FROM failed WHERE id = ?1",
+	[ST_INFLIGHT_GET] =
+	    "SELECT position, single, pid FROM inflight WHERE source = ?1",
+	[ST_INFLIGHT_SET] =
+	    "INSERT OR REPLACE INTO inflight (source, position, single, pid)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[ST_INFLIGHT_CLEAR] = "DELETE FROM inflight WHERE source = ?1",
 
 	[ST_OUTBOX_ADD] =
 	    "INSERT INTO outbox (key, ticket_id, message_id, kind, sender,"
@@ -2268,6 +2285,54 @@ store_failed_remove(struct store *s, int64_t id, char **cause)
 	    cause) != 0)
 		return (-1);
 	query_int(&q, 1, id);
+	return (query_exec(&q, cause));
+}
+
+int
+store_inflight_get(struct store *s, const char *source, char **posp,
+    int *singlep, long *pidp, char **cause)
+{
+	struct query	q;
+	int		r;
+
+	if (query_start(&q, s, ST_INFLIGHT_GET, "reading what was in flight",
+	    cause) != 0)
+		return (-1);
+	query_text(&q, 1, source);
+	if ((r = query_step(&q, cause)) != 1)
+		return (r == 0 ? 1 : -1);
+	*posp = column_dup(&q, 0);
+	*singlep = sqlite3_column_int(q.stmt, 1);
+	*pidp = (long)sqlite3_column_int64(q.stmt, 2);
+	query_end(&q);
+	return (0);
+}
+
+int
+store_inflight_set(struct store *s, const char *source, const char *pos,
+    int single, long pid, char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_INFLIGHT_SET, "recording what is in flight",
+	    cause) != 0)
+		return (-1);
+	query_text(&q, 1, source);
+	query_text(&q, 2, pos);
+	query_int(&q, 3, single);
+	query_int(&q, 4, pid);
+	return (query_exec(&q, cause));
+}
+
+int
+store_inflight_clear(struct store *s, const char *source, char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_INFLIGHT_CLEAR, "clearing what was in "
+	    "flight", cause) != 0)
+		return (-1);
+	query_text(&q, 1, source);
 	return (query_exec(&q, cause));
 }
 

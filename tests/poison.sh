@@ -150,4 +150,49 @@ for u in $(seq 1 23); do
 done
 is "$n" 23 "and every message has its keyword"
 
+# ---- helpq dies on a message: the next runs find it ---------------------
+# Died twice in a row: once in its batch, once on it alone; the third run
+# sets it aside and goes on.
+crashruns() {	# crashruns NAME CMD...: three runs with message 2 of 3 fatal
+	name=$1
+	shift
+	HELPQ_FAULT=crash:p202@ "$@" >/dev/null 2>&1; r1=$?
+	HELPQ_FAULT=crash:p202@ "$@" >/dev/null 2>&1; r2=$?
+	HELPQ_FAULT=crash:p202@ "$@" >/dev/null 2>"$T/err3"; r3=$?
+	ok $((r1 > 128 && r2 > 128 ? 0 : 1)) "$name: the first two runs die of the signal ($r1, $r2)"
+	is "$r3" 0 "$name: the third run succeeds"
+}
+for i in 201 202 203; do mkmsg "$T/m/$i.eml" $i; done
+imap_create Crash
+imap_seed Crash "$T/m/201.eml" "$T/m/202.eml" "$T/m/203.eml"
+sed -e "s|^database = .*|database = $T/crash.db|" "$T/c" > "$T/cc"
+printf 'folders = Crash\n' >> "$T/cc"
+hc() { "$HELPQ" --config "$T/cc" "$@"; }
+crashruns IMAP hc poll
+is "$(hc failed --json | json '[(f["uid"], f["reason"]) for f in j]')" \
+    '[[2, "helpq died while processing it (twice)"]]' \
+    "IMAP: the message helpq died on is set aside"
+is "$(hc tickets --json | json 'sorted(t["subject"] for t in j)')" \
+    '["Frage 201", "Frage 203"]' "IMAP: the others are tickets"
+mkmsg "$T/m/204.eml" 204
+imap_seed Crash "$T/m/204.eml"
+out=$(HELPQ_FAULT=crash:p202@ hc poll 2>&1); rc=$?
+is "$rc" 0 "IMAP: the next poll succeeds"
+like "$out" "^1 messages: 1 new tickets" "IMAP: and later mail keeps flowing"
+
+mkdir -p "$T/cm/cur" "$T/cm/tmp" "$T/cm/new"
+cp "$T/m/201.eml" "$T/m/202.eml" "$T/m/203.eml" "$T/cm/new/"
+hm() { "$HELPQ" --db "$T/cm.db" "$@"; }
+crashruns Maildir hm import "$T/cm"
+is "$(hm failed --json | json '[f["reason"] for f in j]')" \
+    '["helpq died while processing it (twice)"]' \
+    "Maildir: the message helpq died on is set aside"
+is "$(hm tickets --json | json 'len(j)')" 2 "Maildir: the others are tickets"
+
+hs() { "$HELPQ" --db "$T/cs.db" import - < "$T/m/202.eml"; }
+crashruns stdin hs
+is "$("$HELPQ" --db "$T/cs.db" failed --json | json '[f["reason"] for f in j]')" \
+    '["helpq died while processing it (twice)"]' \
+    "stdin: the third delivery sets the message aside (and exits 0)"
+
 done_testing
