@@ -29,6 +29,9 @@ __dead void	 cmd_usage(int status);
  * exit status after saying why.
  */
 int		 cmd_open_store(struct globals *, int writes, struct store **);
+/* The exit status for a database at path that cannot be opened or
+ * locked: EX_CANTCREAT if it never can be, else EX_TEMPFAIL. */
+int		 cmd_store_status(const char *path);
 
 /*
  * The path of the database the configuration names (static storage).
@@ -88,7 +91,9 @@ struct imap;
 int		 cmd_flush(struct globals *, struct store *, struct outbox *,
 		    int force, struct imap *im, struct outbox_stats *os);
 
+int		 cmd_failed(struct globals *, int, char **);
 int		 cmd_outbox_list(struct globals *, int, char **);
+int		 cmd_retry(struct globals *, int, char **);
 int		 cmd_reply(struct globals *, int, char **);
 int		 cmd_rules(struct globals *, int, char **);
 int		 cmd_send(struct globals *, int, char **);

@@ -44,6 +44,11 @@ struct config_imap {
 	char		*queue_folder;	/* move here, %q = queue; NULL: no */
 	unsigned	 batch;		/* messages per UID FETCH */
 	size_t		 max_size;	/* larger: headers only; 0: no limit */
+	/* A poll commits and sets keywords after this many messages, bytes
+	 * or seconds, whichever comes first (0: no limit of that kind). */
+	unsigned	 commit_count;
+	size_t		 commit_size;
+	time_t		 commit_time;
 	enum config_start start;
 	time_t		 start_date;
 	int		 idle;		/* use IDLE when the server has it */

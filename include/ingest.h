@@ -22,9 +22,12 @@ enum ingest_result {
 	INGEST_FAILED		/* could not be stored (logged) */
 };
 
+/* What was committed (a batch rolled back counts for nothing). */
 struct ingest_stats {
 	uint64_t	 count[INGEST_FAILED + 1];
 	uint64_t	 bytes;
+	uint64_t	 kept_failed;	/* of the failed, set aside (helpq
+					   failed lists them) */
 };
 
 struct ingest;
@@ -90,6 +93,17 @@ int		 ingest_message(struct ingest *, const char *raw, size_t len,
 		    const struct msg_origin *, enum ingest_result *resp,
 		    char **cause);
 int		 ingest_flush(struct ingest *, char **cause);
+
+/*
+ * Run a message that was set aside through the pipeline again, leaving
+ * the batch open so the caller can remove its failure mark in the same
+ * transaction (then ingest_flush). Returns 0 (stored, or a duplicate),
+ * 1 when the pipeline fails on it again (*why set, nothing stored), or -1
+ * with *cause when the store failed (nothing stored).
+ */
+int		 ingest_retry(struct ingest *, const char *raw, size_t len,
+		    const struct msg_origin *, enum ingest_result *resp,
+		    char **why, char **cause);
 
 /*
  * Import every message of src: a reader thread reads and parses ahead while

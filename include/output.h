@@ -26,6 +26,9 @@ int	output_search(FILE *, struct store *, const char *query, int limit,
 int	output_outbox(FILE *, struct store *, int status, int limit,
 	    int json, char **cause);
 
+/* The messages set aside as failed, oldest first. */
+int	output_failed(FILE *, struct store *, int json, char **cause);
+
 /* "2026-11-22T10:00:00Z" into buf (at least 21 bytes); "" for 0. */
 const char *output_iso8601(time_t, char *buf, size_t len);
 

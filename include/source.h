@@ -61,6 +61,15 @@ int	 source_imap_open(struct imap *, struct store *,
 	    const struct config_imap *, const char *folder, int dry_run,
 	    volatile sig_atomic_t *stop, struct source **sp, char **cause);
 
+/*
+ * An IMAP source hands out rounds bounded by [imap] commit-count,
+ * commit-size and commit-time: at the end of a round next says the end.
+ * The caller commits what it got, sets keywords, and calls
+ * source_imap_more: 1 when the folder has more (the next round starts),
+ * 0 when it is done.
+ */
+int	 source_imap_more(struct source *);
+
 int	 source_next(struct source *, struct source_item *, char **cause);
 int	 source_mark(struct source *, char **cause);
 void	 source_close(struct source *);

@@ -336,7 +336,8 @@ int	 store_mailbox_advance(struct store *, const char *mailbox,
 int	 store_mailbox_reflected(struct store *, const char *mailbox,
 	    uint32_t uidvalidity, uint32_t uid, char **cause);
 /* Walk the stored messages of a folder with after < uid <= upto, in UID
- * order: fn(uid, ticket or 0, arg); non-zero from fn stops the walk. */
+ * order: fn(uid, ticket or 0, arg), ticket -1 for a message set aside as
+ * failed; non-zero from fn stops the walk. */
 typedef int (*store_uid_cb)(uint32_t uid, int64_t ticket, void *);
 int	 store_mailbox_messages(struct store *, const char *mailbox,
 	    uint32_t uidvalidity, uint32_t after, uint32_t upto,
@@ -432,6 +433,56 @@ int	 store_outbox_recent(struct store *, const char *kind,
 
 const char *store_outbox_status_name(enum outbox_status);
 int	 store_outbox_status_parse(const char *, enum outbox_status *);
+
+/*
+ * A message set aside: the pipeline failed on it (parse, rules, store, or
+ * helpq died on it). Its row is the failure mark; the raw bytes stay until
+ * a retry stores it. Strings are borrowed (from the caller when adding,
+ * from the store during a callback).
+ */
+struct failed_message {
+	int64_t		 id;
+	time_t		 time;
+	const char	*source;	/* folder, file, "mbox:offset", "stdin" */
+	uint32_t	 uidvalidity;	/* IMAP only, else 0 */
+	uint32_t	 uid;
+	const char	*reason;
+	const char	*from;		/* NULL when unknown */
+	const char	*subject;	/* NULL when unknown */
+	size_t		 size;
+};
+int	 store_failed_add(struct store *, const struct failed_message *f,
+	    const char *raw, size_t len, int64_t *idp, char **cause);
+typedef int (*store_failed_cb)(const struct failed_message *, void *);
+/* Oldest first; a callback returning non-zero stops the walk. */
+int	 store_failed_list(struct store *, store_failed_cb, void *arg,
+	    char **cause);
+/* cb gets the entry and its raw bytes (borrowed) and returns 0, or -1
+ * with *cause; store_failed_get returns that, or 1 if there is no id. */
+typedef int (*store_failed_raw_cb)(const struct failed_message *,
+	    const char *raw, size_t len, void *, char **cause);
+int	 store_failed_get(struct store *, int64_t id, store_failed_raw_cb,
+	    void *arg, char **cause);
+int	 store_failed_remove(struct store *, int64_t id, char **cause);
+
+/*
+ * What a source was processing (ingest.c says how it is used): its
+ * position, whether that was one message alone, and the process. get
+ * returns 1 when nothing is recorded; *posp is allocated.
+ */
+int	 store_inflight_get(struct store *, const char *source, char **posp,
+	    int *singlep, long *pidp, char **cause);
+int	 store_inflight_set(struct store *, const char *source,
+	    const char *pos, int single, long pid, char **cause);
+int	 store_inflight_clear(struct store *, const char *source,
+	    char **cause);
+
+/*
+ * The last error of the store could pass by itself (busy or locked
+ * database, full disk, I/O error, no memory): the caller should try again
+ * later, not give up on the message.
+ */
+int	 store_temporary(const struct store *);
 
 /* Counts for summaries and tests. */
 int	 store_count(struct store *, const char *what, int64_t *np,

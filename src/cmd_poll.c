@@ -55,13 +55,14 @@ static int
 poll_lock(struct poller *p)
 {
 	char	*path, buf[32];
-	int	 fd;
+	int	 fd, rc;
 
 	path = xprintf("%s.lock", cmd_db_path(p->g));
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
 		log_error("%s: %s", path, strerror(errno));
+		rc = cmd_store_status(path);
 		free(path);
-		return (EX_CANTCREAT);
+		return (rc);
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		memset(buf, 0, sizeof buf);
@@ -156,6 +157,9 @@ dry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
 
 /* ---- reflecting tickets back into the mailbox ---- */
 
+/* The keyword of a message set aside as failed (helpq failed). */
+#define POLL_FAILED_KEYWORD	"$helpq-failed"
+
 struct reflect_item {
 	uint32_t	 uid;
 	int64_t		 ticket;
@@ -216,6 +220,16 @@ reflect_one(struct poller *p, const char *folder, const struct reflect_item *ri,
 
 	if (ri->ticket == 0)
 		return (0);
+	if (ri->ticket == -1) {
+		/* Set aside: processed, and visible as such in any client. */
+		if (!c->keywords)
+			return (0);
+		k = xreallocarray(NULL, 1, sizeof *k);
+		k[0] = xstrdup(POLL_FAILED_KEYWORD);
+		rc = imap_add_keywords(p->im, ri->uid, k, 1, cause);
+		xfreev(k, 1);
+		return (rc);
+	}
 	if (store_ticket_get(p->st, ri->ticket, &t, cause) != 0)
 		return (-1);
 	if (c->keywords) {
@@ -296,18 +310,22 @@ poll_folder(struct poller *p, struct ingest *in, const char *folder,
 	pg.label = folder;
 	gettimeofday(&pg.start, NULL);
 	pg.last = pg.start;
-	r = cmd_ingest_source(in, src, &pg, done);
+	/* Round by round: each commits, then the server gets its keywords,
+	 * so a poll killed on a large folder keeps what it did. */
+	do {
+		/* Commits what the round read before it returns. */
+		r = cmd_ingest_source(in, src, &pg, done);
+		if (r == 0 && !p->dry_run && poll_reflect(p, folder,
+		    &cause) != 0) {
+			log_error("%s: %s", folder, cause);
+			free(cause);
+			r = EX_TEMPFAIL;
+		}
+	} while (r == 0 && !poll_stop && source_imap_more(src));
 	if (pg.on)
 		cmd_progress_show(&pg, *done, 1);
 	source_close(src);
-	if (r != 0 || p->dry_run)
-		return (r);
-	if (poll_reflect(p, folder, &cause) != 0) {
-		log_error("%s: %s", folder, cause);
-		free(cause);
-		return (EX_TEMPFAIL);
-	}
-	return (0);
+	return (r);
 }
 
 /* Every incoming folder, then Sent. */
@@ -321,7 +339,8 @@ poll_cycle(struct poller *p, struct ingest_stats *stats)
 	char				*cause = NULL;
 	int				 rc = 0;
 
-	in = ingest_new(p->st, &p->g->conf, 500);
+	/* One transaction a round (source_imap_more). */
+	in = ingest_new(p->st, &p->g->conf, c->commit_count);
 	ingest_set_rules(in, p->rs);
 	ingest_set_outbox(in, p->ob);
 	if (p->dry_run) {
@@ -380,7 +399,7 @@ poll_setup(struct poller *p, struct globals *g)
 	if (store_background(p->st, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
-		return (EX_CANTCREAT);
+		return (EX_TEMPFAIL);
 	}
 	return (0);
 }
@@ -470,7 +489,8 @@ cmd_poll(struct globals *g, int argc, char **argv)
 	} else if (rc == 0 && (!g->quiet || json))
 		cmd_ingest_summary(&stats, cmd_elapsed(&start), json);
 	poll_teardown(&p);
-	if (rc == 0 && stats.count[INGEST_FAILED] != 0)
+	/* Messages set aside are kept (helpq failed): not an error. */
+	if (rc == 0 && stats.count[INGEST_FAILED] > stats.kept_failed)
 		rc = EX_DATAERR;
 	return (rc);
 }

@@ -518,8 +518,9 @@ set_imap_batch(struct config *c, const char *v, char **why)
 	return (0);
 }
 
+/* A size in bytes, with k or M. */
 static int
-set_imap_max_size(struct config *c, const char *v, char **why)
+set_size(size_t *sp, const char *v, char **why)
 {
 	char			*end;
 	unsigned long long	 n;
@@ -536,8 +537,37 @@ set_imap_max_size(struct config *c, const char *v, char **why)
 		*why = xstrdup("expected a size like 0 (no limit), 500k or 50M");
 		return (-1);
 	}
-	c->imap.max_size = (size_t)n;
+	*sp = (size_t)n;
 	return (0);
+}
+
+static int
+set_imap_max_size(struct config *c, const char *v, char **why)
+{
+	return (set_size(&c->imap.max_size, v, why));
+}
+
+static int
+set_imap_commit_count(struct config *c, const char *v, char **why)
+{
+	uint32_t	n;
+
+	if (set_count(&n, v, 1, 100000, why) != 0)
+		return (-1);
+	c->imap.commit_count = n;
+	return (0);
+}
+
+static int
+set_imap_commit_size(struct config *c, const char *v, char **why)
+{
+	return (set_size(&c->imap.commit_size, v, why));
+}
+
+static int
+set_imap_commit_time(struct config *c, const char *v, char **why)
+{
+	return (set_seconds(&c->imap.commit_time, v, why));
 }
 
 static int
@@ -751,6 +781,9 @@ static const struct config_key config_keys[] = {
 	{ "imap",	"auth",			set_imap_auth },
 	{ "imap",	"batch",		set_imap_batch },
 	{ "imap",	"ca-file",		set_imap_ca_file },
+	{ "imap",	"commit-count",		set_imap_commit_count },
+	{ "imap",	"commit-size",		set_imap_commit_size },
+	{ "imap",	"commit-time",		set_imap_commit_time },
 	{ "imap",	"folders",		set_imap_folders },
 	{ "imap",	"host",			set_imap_host },
 	{ "imap",	"idle",			set_imap_idle },
@@ -847,6 +880,9 @@ config_defaults(struct config *c)
 	config_split("INBOX", &c->imap.folders, &c->imap.nfolders);
 	c->imap.keywords = 1;
 	c->imap.batch = 200;
+	c->imap.commit_count = 500;
+	c->imap.commit_size = 64 * 1024 * 1024;
+	c->imap.commit_time = 30;
 	c->imap.idle = 1;
 	c->imap.poll_interval = 60;
 	c->imap.timeout = 60;

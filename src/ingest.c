@@ -8,13 +8,16 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "config.h"
+#include "fault.h"
 #include "ingest.h"
 #include "lang.h"
 #include "log.h"
@@ -33,7 +36,8 @@ struct ingest {
 	unsigned		 batch_size;
 	unsigned		 pending;	/* messages in the open batch */
 	int			 in_tx;
-	struct ingest_stats	 stats;
+	struct ingest_stats	 stats;		/* what was committed */
+	struct ingest_stats	 open;		/* of the open batch */
 	const struct rules	*rules;		/* borrowed; NULL: none */
 	struct rules_ctx	*rctx;
 	struct lang		*lang;		/* made when first needed */
@@ -45,6 +49,12 @@ struct ingest {
 	struct outbox		*outbox;	/* borrowed; NULL: no mail */
 	char			*ack;		/* the last message's ack */
 	int			 acked;		/* and it was queued */
+	/* Crash detection (ingest_source): the source whose position is
+	 * recorded, NULL when none is; one message a transaction, each
+	 * recorded; the reason to set the next message aside, if any. */
+	const char		*flight;
+	int			 careful;
+	const char		*forced;
 };
 
 struct ingest *
@@ -72,17 +82,48 @@ ingest_set_report(struct ingest *in, ingest_report_fn fn, void *arg)
 	in->report_arg = arg;
 }
 
+/* The open batch is committed (or, in a dry run, would be): count it. */
+static void
+ingest_count_batch(struct ingest *in)
+{
+	int	i;
+
+	for (i = 0; i <= INGEST_FAILED; i++)
+		in->stats.count[i] += in->open.count[i];
+	in->stats.bytes += in->open.bytes;
+	in->stats.kept_failed += in->open.kept_failed;
+	memset(&in->open, 0, sizeof in->open);
+}
+
+/* The open batch is gone: what it counted never happened. */
+static void
+ingest_drop_batch(struct ingest *in)
+{
+	if (in->in_tx) {
+		store_rollback(in->store);
+		in->in_tx = 0;
+	}
+	in->pending = 0;
+	memset(&in->open, 0, sizeof in->open);
+}
+
 int
 ingest_flush(struct ingest *in, char **cause)
 {
-	if (!in->in_tx || in->dry)
+	if (in->dry || !in->in_tx) {
+		/* Nothing to commit; messages that wrote nothing (an empty
+		 * one) count all the same. */
+		ingest_count_batch(in);
+		in->pending = 0;
 		return (0);
-	in->in_tx = 0;
-	in->pending = 0;
+	}
 	if (store_commit(in->store, cause) != 0) {
-		store_rollback(in->store);
+		ingest_drop_batch(in);
 		return (-1);
 	}
+	in->in_tx = 0;
+	in->pending = 0;
+	ingest_count_batch(in);
 	return (0);
 }
 
@@ -268,6 +309,10 @@ ingest_rules(struct ingest *in, const struct message *msg,
     struct ingest_eval *e, char **cause)
 {
 	memset(e, 0, sizeof *e);
+	if (fault_hit(FAULT_RULES, msg->message_id)) {
+		*cause = xstrdup("rules: fault injected (HELPQ_FAULT)");
+		return (-1);
+	}
 	if (ingest_facts_for(in, msg, party, r->ticket, &e->facts,
 	    cause) != 0)
 		return (-1);
@@ -504,6 +549,10 @@ ingest_store(struct ingest *in, const struct message *msg, const char *raw,
 	memset(&r, 0, sizeof r);
 	memset(&t, 0, sizeof t);
 	memset(&e, 0, sizeof e);
+	if (fault_hit(FAULT_STORE, msg->message_id)) {
+		*cause = xstrdup("storing: fault injected (HELPQ_FAULT)");
+		return (-1);
+	}
 	when = ingest_when(msg, origin->received);
 	from = msg->from.n > 0 ? &msg->from.v[0] : NULL;
 	outgoing = from != NULL && config_is_agent(in->conf, from->addr);
@@ -650,84 +699,272 @@ ingest_facts(struct ingest *in, const struct message *msg,
 	return (rc);
 }
 
+/* Open the batch transaction if it is not open yet. */
+static int
+ingest_begin(struct ingest *in, char **cause)
+{
+	if (in->in_tx)
+		return (0);
+	if (store_begin(in->store, cause) != 0)
+		return (-1);
+	in->in_tx = 1;
+	return (0);
+}
+
 /*
- * Store msg (parsed from raw; the caller frees it). why is set instead when
- * the parser found nothing usable.
+ * The pipeline failed on this message: keep its raw bytes with the
+ * reason (the failure mark, and an event) instead, so the source can go
+ * on past it and helpq retry can try it again later. msg may be NULL.
  */
 static int
-ingest_parsed(struct ingest *in, const char *raw, size_t len,
-    const struct message *msg, const char *why,
-    const struct msg_origin *origin, enum ingest_result *resp, char **cause)
+ingest_set_aside(struct ingest *in, const char *raw, size_t len,
+    const struct message *msg, const struct msg_origin *origin,
+    const char *reason, char **cause)
+{
+	struct failed_message	 f;
+	int64_t			 id;
+	char			*detail;
+	int			 rc;
+
+	log_warnx("%s%s%.0u: set aside as failed: %s", origin->mailbox,
+	    origin->uid != 0 ? " UID " : "", origin->uid, reason);
+	memset(&f, 0, sizeof f);
+	f.time = origin->received;
+	f.source = origin->mailbox;
+	f.uidvalidity = origin->uidvalidity;
+	f.uid = origin->uid;
+	f.reason = reason;
+	if (msg != NULL) {
+		f.from = msg->from.n > 0 ? msg->from.v[0].addr : NULL;
+		f.subject = msg->subject;
+	}
+	if (ingest_begin(in, cause) != 0 ||
+	    store_failed_add(in->store, &f, raw, len, &id, cause) != 0)
+		return (-1);
+	detail = xprintf("failed message %lld from %s: %s", (long long)id,
+	    origin->mailbox, reason);
+	rc = ingest_event(in, 0, 0, origin->received, "failed", detail,
+	    cause);
+	free(detail);
+	if (rc == 0)
+		in->open.kept_failed++;
+	return (rc);
+}
+
+/*
+ * Store msg, in its own savepoint. Returns 0 (*resp says what happened),
+ * 1 when the pipeline failed on this message (*why says why; nothing of it
+ * is kept), or -1 when the store failed in a way that may pass (the batch
+ * must be offered again).
+ */
+static int
+ingest_try(struct ingest *in, const char *raw, size_t len,
+    const struct message *msg, const struct msg_origin *origin,
+    enum ingest_result *resp, char **why, char **cause)
 {
 	int64_t		 known, known_ticket = 0;
-	char		*err = NULL;
 	int		 k;
 
-	*resp = INGEST_FAILED;
-	in->stats.bytes += len;
-	in->ticket = 0;
-	free(in->ack);
-	in->ack = NULL;
-	in->acked = 0;
-	if (msg == NULL) {
-		log_warnx("%s: %s", origin->mailbox, why);
-		in->stats.count[INGEST_FAILED]++;
-		return (0);
-	}
-	if (!in->in_tx) {
-		if (store_begin(in->store, cause) != 0)
-			goto fail;
-		in->in_tx = 1;
-	}
+	if (ingest_begin(in, cause) != 0)
+		return (-1);
 	k = store_message_known(in->store, msg->message_id, msg->hash, &known,
 	    &known_ticket, cause);
 	if (k == -1)
-		goto fail;
+		return (-1);
 	if (k == 0) {
 		*resp = INGEST_DUPLICATE;
 		/* The same mail at a new place (a folder resynchronised):
 		 * keywords are set where it is now. */
 		if (origin->uid != 0 && store_message_set_origin(in->store,
 		    known, origin, cause) != 0)
-			goto fail;
-		goto done;
+			return (-1);
+		return (0);
 	}
 	if (k != 2)
 		known_ticket = 0;
 	if (store_savepoint(in->store, cause) != 0)
-		goto fail;
+		return (-1);
 	if (ingest_store(in, msg, raw, len, origin, known_ticket, resp,
-	    &err) != 0) {
-		/* This message only: the rest of the batch stands. */
-		log_warnx("%s: not stored: %s", origin->mailbox, err);
-		free(err);
+	    why) != 0) {
 		*resp = INGEST_FAILED;
+		/* A full disk or a busy database is no fault of the message:
+		 * the whole batch is tried again later. */
+		if (store_temporary(in->store)) {
+			*cause = *why;
+			*why = NULL;
+			return (-1);
+		}
+		/* This message only: the rest of the batch stands. */
 		if (store_savepoint_rollback(in->store, cause) != 0)
-			goto fail;
-		goto done;
+			return (-1);
+		return (1);
 	}
 	if (store_savepoint_release(in->store, cause) != 0)
+		return (-1);
+	return (0);
+}
+
+/*
+ * Crash detection. A signal (SIGSEGV, abort, the OOM killer, kill -9)
+ * leaves no time to write anything, so what is being processed is written
+ * before, in a committed row of its own per source (the inflight table):
+ *
+ * - Normally only the first message of each batch is recorded, in a small
+ *   transaction before the batch (WAL, synchronous=NORMAL: no fsync), and
+ *   the row is cleared when the source is done. Imports keep their speed.
+ * - A run that finds the row of a dead run (its process is gone) knows
+ *   helpq died somewhere in that batch, or in the messages the reader had
+ *   parsed ahead of it. It goes one message a transaction over the next
+ *   batch and read-ahead's worth of messages, recording each before it is
+ *   parsed and clearing the record in the transaction that stores it.
+ * - A run that finds a single message recorded by a dead run sets that
+ *   message aside when it comes up: helpq died on it alone, after dying
+ *   in its batch before; that is "twice in a row".
+ *
+ * So the first death costs nothing but a careful next run, the second
+ * names the message, the third run sets it aside and goes on. A position
+ * is the message's place (folder and UID, file, mbox offset, stdin) and a
+ * hash of its bytes, since stdin has no place of its own.
+ */
+static char *
+ingest_position(const struct msg_origin *o, const char *raw, size_t len)
+{
+	uint64_t	h = 1469598103934665603ULL;	/* FNV-1a */
+	size_t		i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)raw[i];
+		h *= 1099511628211ULL;
+	}
+	return (xprintf("%s#%u#%016llx", o->mailbox, o->uid,
+	    (unsigned long long)h));
+}
+
+/* Record (committed) that the message at origin is being processed. */
+static int
+ingest_record_flight(struct ingest *in, const struct msg_origin *o,
+    const char *raw, size_t len, int single, char **cause)
+{
+	char	*pos;
+	int	 rc;
+
+	pos = ingest_position(o, raw, len);
+	rc = store_begin(in->store, cause);
+	if (rc == 0 && (rc = store_inflight_set(in->store, in->flight, pos,
+	    single, (long)getpid(), cause)) != 0)
+		store_rollback(in->store);
+	if (rc == 0)
+		rc = store_commit(in->store, cause);
+	free(pos);
+	return (rc);
+}
+
+/*
+ * Store msg (parsed from raw; the caller frees it). why is set instead when
+ * the parser found nothing usable. A message the pipeline fails on is set
+ * aside (ingest_set_aside) and counts as failed; the source goes on past
+ * it either way.
+ */
+static int
+ingest_parsed(struct ingest *in, const char *raw, size_t len,
+    const struct message *msg, const char *why,
+    const struct msg_origin *origin, enum ingest_result *resp, char **cause)
+{
+	char		*err = NULL, *reason = NULL;
+	int		 r;
+
+	*resp = INGEST_FAILED;
+	if (in->flight != NULL && !in->careful && !in->in_tx && !in->dry &&
+	    ingest_record_flight(in, origin, raw, len, 0, cause) != 0)
+		return (-1);
+	in->open.bytes += len;
+	in->ticket = 0;
+	free(in->ack);
+	in->ack = NULL;
+	in->acked = 0;
+	if (msg != NULL)
+		fault_die(msg->message_id);
+	if (msg != NULL && fault_hit(FAULT_PARSE, msg->message_id)) {
+		msg = NULL;
+		why = "fault injected (HELPQ_FAULT)";
+	}
+	if (msg == NULL && in->forced == NULL && (len == 0 || in->dry ||
+	    in->store == NULL)) {
+		/* Nothing to keep. */
+		log_warnx("%s: %s", origin->mailbox, why);
+		in->open.count[INGEST_FAILED]++;
+		return (0);
+	}
+	if (in->forced != NULL)
+		reason = xstrdup(in->forced);
+	else if (msg == NULL)
+		reason = xprintf("cannot be parsed: %s", why);
+	else if ((r = ingest_try(in, raw, len, msg, origin, resp, &err,
+	    cause)) == -1)
 		goto fail;
-done:
+	else if (r == 1) {
+		reason = err;
+		err = NULL;
+	}
+	if (reason != NULL && (in->dry ? (log_warnx("%s: would be set "
+	    "aside as failed: %s", origin->mailbox, reason), 0) :
+	    ingest_set_aside(in, raw, len, msg, origin, reason, cause)) != 0)
+		goto fail;
+	free(reason);
+	reason = NULL;
 	/* The folder's high-water mark commits with the message. */
 	if (origin->uid != 0 && store_mailbox_advance(in->store,
 	    origin->mailbox, origin->uidvalidity, origin->uid,
 	    origin->received, cause) != 0)
 		goto fail;
-	in->stats.count[*resp]++;
+	in->open.count[*resp]++;
 	if (in->report != NULL)
 		in->report(in->report_arg, origin, *resp, in->ticket,
 		    in->acked, in->ack);
-	if (++in->pending >= in->batch_size)
+	/* A careful run commits each message itself (ingest_careful). */
+	if (++in->pending >= in->batch_size && !in->careful)
 		return (ingest_flush(in, cause));
 	return (0);
 fail:
-	if (in->in_tx) {
-		store_rollback(in->store);
-		in->in_tx = 0;
-		in->pending = 0;
-	}
+	free(reason);
+	free(err);
+	ingest_drop_batch(in);
 	return (-1);
+}
+
+int
+ingest_retry(struct ingest *in, const char *raw, size_t len,
+    const struct msg_origin *origin, enum ingest_result *resp, char **why,
+    char **cause)
+{
+	struct message	*msg = NULL;
+	int		 rc;
+
+	*resp = INGEST_FAILED;
+	in->ticket = 0;
+	free(in->ack);
+	in->ack = NULL;
+	in->acked = 0;
+	if (message_parse(raw, len, &msg, why) != 0)
+		return (1);
+	fault_die(msg->message_id);
+	if (fault_hit(FAULT_PARSE, msg->message_id)) {
+		*why = xstrdup("cannot be parsed: fault injected "
+		    "(HELPQ_FAULT)");
+		rc = 1;
+	} else if ((rc = ingest_try(in, raw, len, msg, origin, resp, why,
+	    cause)) == -1)
+		ingest_drop_batch(in);
+	if (rc == 0) {
+		in->open.count[*resp]++;
+		in->open.bytes += len;
+		in->pending++;
+		if (in->report != NULL)
+			in->report(in->report_arg, origin, *resp, in->ticket,
+			    in->acked, in->ack);
+	}
+	message_free(msg);
+	return (rc);
 }
 
 int
@@ -900,16 +1137,15 @@ ingest_take(struct ingest_queue *q, struct ingest_item *done, size_t *ndone,
 	return (n);
 }
 
-int
-ingest_source(struct ingest *in, struct source *src, ingest_progress_fn fn,
-    void *arg, char **cause)
+static int
+ingest_threaded(struct ingest *in, struct source *src, ingest_progress_fn fn,
+    void *arg, uint64_t count, char **cause)
 {
 	struct ingest_queue	 q;
 	struct ingest_item	 batch[INGEST_QUEUE], done[INGEST_QUEUE];
 	struct msg_origin	 origin;
 	enum ingest_result	 res;
 	pthread_t		 reader;
-	uint64_t		 count = 0;
 	size_t			 i, n, ndone = 0;
 	int			 rc = 0;
 
@@ -966,5 +1202,139 @@ ingest_source(struct ingest *in, struct source *src, ingest_progress_fn fn,
 	pthread_cond_destroy(&q.can_take);
 	pthread_cond_destroy(&q.can_put);
 	pthread_mutex_destroy(&q.mu);
+	return (rc);
+}
+
+/*
+ * After a death: the next budget messages of src one a transaction, each
+ * recorded before it is parsed; the one at died (NULL: none) is set aside.
+ * *count counts them; *end says the source is done.
+ */
+static int
+ingest_careful(struct ingest *in, struct source *src, const char *died,
+    unsigned budget, ingest_progress_fn fn, void *arg, uint64_t *count,
+    int *end, char **cause)
+{
+	struct source_item	 si;
+	struct msg_origin	 o;
+	struct message		*msg;
+	enum ingest_result	 res;
+	char			*raw, *why, *pos;
+	int			 r, rc = 0;
+
+	in->careful = 1;
+	*end = 0;
+	while (rc == 0 && budget-- > 0) {
+		if ((r = source_next(src, &si, cause)) != 0) {
+			*end = 1;
+			rc = r == 1 ? 0 : INGEST_ERR_SOURCE;
+			break;
+		}
+		raw = xmalloc(si.len + 1);
+		memcpy(raw, si.data, si.len);
+		raw[si.len] = '\0';
+		memset(&o, 0, sizeof o);
+		o.mailbox = si.where;
+		o.uidvalidity = si.uidvalidity;
+		o.uid = si.uid;
+		o.history = si.history;
+		o.received = time(NULL);
+		pos = ingest_position(&o, raw, si.len);
+		msg = NULL;
+		why = NULL;
+		if (died != NULL && strcmp(pos, died) == 0) {
+			in->forced = "helpq died while processing it (twice)";
+			r = ingest_parsed(in, raw, si.len, NULL, NULL, &o, &res,
+			    cause);
+			in->forced = NULL;
+		} else if ((r = ingest_record_flight(in, &o, raw, si.len, 1,
+		    cause)) == 0) {
+			if (message_parse(raw, si.len, &msg, &why) != 0)
+				msg = NULL;
+			r = ingest_parsed(in, raw, si.len, msg, why, &o, &res,
+			    cause);
+		}
+		/* The record goes with the message it names. */
+		if (r == 0 && in->in_tx && store_inflight_clear(in->store,
+		    in->flight, cause) != 0) {
+			ingest_drop_batch(in);
+			r = -1;
+		}
+		if (r == 0)
+			r = ingest_flush(in, cause);
+		if (r != 0)
+			rc = INGEST_ERR_STORE;
+		else if (fn != NULL)
+			fn(arg, ++*count);
+		message_free(msg);
+		free(why);
+		free(pos);
+		free(raw);
+	}
+	in->careful = 0;
+	return (rc);
+}
+
+/* A dead run's record for src: 0 and *diedp (the single message it was
+ * processing, or NULL), 1 when there is none, -1 on error. */
+static int
+ingest_dead_run(struct ingest *in, struct source *src, char **diedp,
+    char **cause)
+{
+	char	*pos = NULL;
+	long	 pid;
+	int	 single, r;
+
+	*diedp = NULL;
+	r = store_inflight_get(in->store, src->name, &pos, &single, &pid,
+	    cause);
+	if (r != 0)
+		return (r);
+	/* Another helpq at work on it (two deliveries at once) is alive. */
+	if (pid != (long)getpid() && pid > 0 && kill((pid_t)pid, 0) == 0) {
+		free(pos);
+		return (1);
+	}
+	if (single)
+		*diedp = pos;
+	else
+		free(pos);
+	return (0);
+}
+
+int
+ingest_source(struct ingest *in, struct source *src, ingest_progress_fn fn,
+    void *arg, char **cause)
+{
+	uint64_t	 count = 0;
+	char		*died = NULL;
+	int		 r, rc = 0, end = 0;
+
+	if (in->dry || in->store == NULL)
+		return (ingest_threaded(in, src, fn, arg, 0, cause));
+	if ((rc = ingest_flush(in, cause)) != 0)
+		return (INGEST_ERR_STORE);
+	if ((r = ingest_dead_run(in, src, &died, cause)) == -1)
+		return (INGEST_ERR_STORE);
+	in->flight = src->name;
+	if (r == 0) {
+		log_warnx("%s: helpq died while processing it last time; "
+		    "going on one message at a time%s", src->name,
+		    died != NULL ? " (the message it died on alone will be "
+		    "set aside)" : "");
+		rc = ingest_careful(in, src, died, in->batch_size +
+		    INGEST_QUEUE, fn, arg, &count, &end, cause);
+		free(died);
+	}
+	if (rc == 0 && !end)
+		rc = ingest_threaded(in, src, fn, arg, count, cause);
+	/* Done with the source: nothing of it is in flight. */
+	if (rc == 0 && (store_begin(in->store, cause) != 0 ||
+	    store_inflight_clear(in->store, src->name, cause) != 0 ||
+	    store_commit(in->store, cause) != 0)) {
+		store_rollback(in->store);
+		rc = INGEST_ERR_STORE;
+	}
+	in->flight = NULL;
 	return (rc);
 }

@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "config.h"
+#include "fault.h"
 #include "ingest.h"
 #include "log.h"
 #include "outbox.h"
@@ -44,6 +45,7 @@ static int	cmd_tickets(struct globals *, int, char **);
 static const struct command commands[] = {
 	{ "check", cmd_check, "check" },
 	{ "close", cmd_close, "close N..." },
+	{ "failed", cmd_failed, "failed [--json]" },
 	{ "import", cmd_import, "import [--batch N] [--json] PATH|- ..." },
 	{ "outbox", cmd_outbox_list, "outbox [--status S] [--limit N] "
 	    "[--json]" },
@@ -51,6 +53,7 @@ static const struct command commands[] = {
 	{ "reopen", cmd_reopen, "reopen N..." },
 	{ "reply", cmd_reply, "reply [--template NAME] [--close] "
 	    "[--agent NAME] N" },
+	{ "retry", cmd_retry, "retry ID" },
 	{ "rules", cmd_rules, "rules check [PATH...]\n"
 	    "  helpq rules test [--explain] [--json] [--time] [--rules PATH] "
 	    "[--new|--reply]\n"
@@ -140,6 +143,35 @@ cmd_db_path(struct globals *g)
 	return (g->conf.database != NULL ? g->conf.database : default_db());
 }
 
+/*
+ * A database that cannot be opened: EX_CANTCREAT only when it never can
+ * be (its directory is missing or no directory), else EX_TEMPFAIL, since a
+ * full disk or a locked database passes and a mail server that reads 73
+ * bounces the mail.
+ */
+int
+cmd_store_status(const char *path)
+{
+	struct stat	 sb;
+	char		*dir, *p;
+	int		 rc = EX_TEMPFAIL;
+
+	if ((p = strrchr(path, '/')) == NULL)
+		dir = xstrdup(".");
+	else
+		dir = xstrdup(path);
+	if ((p = strrchr(dir, '/')) == NULL)
+		;
+	else if (p == dir)
+		p[1] = '\0';
+	else
+		*p = '\0';
+	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode))
+		rc = EX_CANTCREAT;
+	free(dir);
+	return (rc);
+}
+
 int
 cmd_open_store(struct globals *g, int writes, struct store **sp)
 {
@@ -156,7 +188,7 @@ cmd_open_store(struct globals *g, int writes, struct store **sp)
 	if (store_open(path, !writes, sp, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
-		return (EX_CANTCREAT);
+		return (cmd_store_status(path));
 	}
 	return (0);
 }
@@ -403,7 +435,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 		store_close(st);
 		outbox_free(ob);
 		rules_free(rs);
-		return (EX_CANTCREAT);
+		return (EX_TEMPFAIL);
 	}
 	memset(&pg, 0, sizeof pg);
 	pg.on = !g->quiet && isatty(STDERR_FILENO);
@@ -442,7 +474,9 @@ cmd_import(struct globals *g, int argc, char **argv)
 	store_close(st);
 	if ((!g->quiet || json) && (rc == 0 || done > 0))
 		cmd_ingest_summary(&stats, cmd_elapsed(&pg.start), json);
-	if (rc == 0 && stats.count[INGEST_FAILED] != 0)
+	/* A message set aside is kept (helpq failed lists it): only one that
+	 * could not be kept at all, as an empty one, fails the import. */
+	if (rc == 0 && stats.count[INGEST_FAILED] > stats.kept_failed)
 		rc = EX_DATAERR;
 	return (rc);
 }
@@ -777,6 +811,7 @@ main(int argc, char **argv)
 		cmd_usage(EX_USAGE);
 	log_init(use_syslog, g.quiet ? LOG_LEVEL_ERROR : g.verbose ?
 	    LOG_LEVEL_DEBUG : LOG_LEVEL_WARN, "helpq");
+	fault_init();
 	if ((rc = load_config(&g, config_path)) != 0) {
 		config_clear(&g.conf);
 		return (rc);

@@ -621,3 +621,72 @@ output_outbox(FILE *f, struct store *st, int status, int limit, int json,
 	return (rc);
 }
 
+
+/* ---- messages set aside ---- */
+
+struct failed_ctx {
+	FILE	*f;
+	json_t	*array;		/* NULL: text */
+};
+
+/* One line of text from mail for a terminal: controls become '?'. */
+static void
+failed_text(FILE *f, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+}
+
+static int
+failed_cb(const struct failed_message *m, void *arg)
+{
+	struct failed_ctx	*ctx = arg;
+	char			 when[32];
+	json_t			*o;
+
+	if (ctx->array != NULL) {
+		o = json_object();
+		json_object_set_new(o, "id", json_integer(m->id));
+		json_object_set_new(o, "time", json_time(m->time));
+		json_object_set_new(o, "source", json_str(m->source));
+		json_object_set_new(o, "uid", m->uid != 0 ?
+		    json_integer(m->uid) : json_null());
+		json_object_set_new(o, "reason", json_str(m->reason));
+		json_object_set_new(o, "from", json_str(m->from));
+		json_object_set_new(o, "subject", json_str(m->subject));
+		json_object_set_new(o, "size", json_integer((json_int_t)m->size));
+		json_array_append_new(ctx->array, o);
+		return (0);
+	}
+	fprintf(ctx->f, "%6lld  %-16s %8zu  ", (long long)m->id,
+	    output_local(m->time, when, sizeof when), m->size);
+	failed_text(ctx->f, m->source);
+	if (m->uid != 0)
+		fprintf(ctx->f, " UID %u", m->uid);
+	fputs("\n        from ", ctx->f);
+	failed_text(ctx->f, m->from != NULL ? m->from : "?");
+	fputs(": ", ctx->f);
+	failed_text(ctx->f, m->subject != NULL ? m->subject : "?");
+	fputs("\n        ", ctx->f);
+	failed_text(ctx->f, m->reason);
+	fputc('\n', ctx->f);
+	return (0);
+}
+
+int
+output_failed(FILE *f, struct store *st, int json, char **cause)
+{
+	struct failed_ctx	ctx;
+	int			rc;
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.f = f;
+	if (json)
+		ctx.array = json_array();
+	else
+		fprintf(f, "%6s  %-16s %8s  %s\n", "ID", "WHEN", "SIZE",
+		    "SOURCE");
+	rc = store_failed_list(st, failed_cb, &ctx, cause);
+	json_finish(f, ctx.array, rc);
+	return (rc);
+}

@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "config.h"
@@ -39,6 +40,11 @@ struct source_imap {
 	size_t			 nheld;
 	size_t			 given;		/* of held, handed out */
 	volatile sig_atomic_t	*stop;
+	/* This round (source_imap_more): handed out, and since when. */
+	unsigned		 round_count;
+	size_t			 round_bytes;
+	time_t			 round_start;
+	int			 paused;	/* the round is full */
 };
 
 static void
@@ -127,6 +133,22 @@ source_imap_fill(struct source_imap *si, char **cause)
 	return (rc);
 }
 
+/* The round is full: by count, bytes or time, whichever comes first. */
+static int
+source_imap_round_full(struct source_imap *si)
+{
+	const struct config_imap	*c = si->conf;
+
+	if (si->round_count == 0)
+		return (0);
+	if (c->commit_count != 0 && si->round_count >= c->commit_count)
+		return (1);
+	if (c->commit_size != 0 && si->round_bytes >= c->commit_size)
+		return (1);
+	return (c->commit_time != 0 &&
+	    time(NULL) - si->round_start >= c->commit_time);
+}
+
 static int
 source_imap_next(struct source *src, struct source_item *item, char **cause)
 {
@@ -134,6 +156,10 @@ source_imap_next(struct source *src, struct source_item *item, char **cause)
 	struct imap_held	*h;
 	size_t			 i;
 
+	if (si->paused || source_imap_round_full(si)) {
+		si->paused = 1;
+		return (1);
+	}
 	while (si->given == si->nheld) {
 		if (*si->stop || si->next == si->nentries)
 			return (1);
@@ -141,6 +167,8 @@ source_imap_next(struct source *src, struct source_item *item, char **cause)
 			return (-1);
 	}
 	h = &si->held[si->given++];
+	si->round_count++;
+	si->round_bytes += h->len;
 	memset(item, 0, sizeof *item);
 	item->data = h->data;
 	item->len = h->len;
@@ -166,6 +194,22 @@ source_imap_mark(struct source *src, char **cause)
 {
 	/* Done already: the store advanced the folder with each message. */
 	return (0);
+}
+
+int
+source_imap_more(struct source *src)
+{
+	struct source_imap	*si = src->priv;
+
+	if (!si->paused)
+		return (0);
+	si->paused = 0;
+	si->round_count = 0;
+	si->round_bytes = 0;
+	si->round_start = time(NULL);
+	/* The progress line counted the whole folder already. */
+	src->total = 0;
+	return (1);
 }
 
 static void
@@ -253,6 +297,7 @@ source_imap_open(struct imap *im, struct store *st,
 	si->folder = xstrdup(folder);
 	si->state = ms;
 	si->stop = stop;
+	si->round_start = time(NULL);
 	/* Nothing new costs one SELECT: no listing at all. */
 	if (f.uidnext == 0 || f.uidnext - 1 > ms.last_uid) {
 		if (imap_list(im, ms.last_uid, &si->entries, &si->nentries,

@@ -176,6 +176,28 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN copy INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX outbox_recipient ON outbox(recipients, kind, created);"
 	"CREATE INDEX outbox_created ON outbox(created);",
+
+	/* 4 -> 5: messages set aside because the pipeline failed on them
+	 * (the failure mark); the raw bytes are kept for helpq retry. */
+	"CREATE TABLE failed ("
+	" id INTEGER PRIMARY KEY,"
+	" time INTEGER NOT NULL,"
+	" source TEXT NOT NULL,"
+	" uidvalidity INTEGER,"
+	" uid INTEGER,"
+	" reason TEXT NOT NULL,"
+	" from_addr TEXT,"
+	" subject TEXT,"
+	" size INTEGER NOT NULL,"
+	" raw BLOB NOT NULL);",
+
+	/* 5 -> 6: what each source was processing, so the next run knows
+	 * where helpq died (ingest.c) */
+	"CREATE TABLE inflight ("
+	" source TEXT PRIMARY KEY,"
+	" position TEXT NOT NULL,"
+	" single INTEGER NOT NULL,"
+	" pid INTEGER NOT NULL) WITHOUT ROWID;",
 };
 #define STORE_VERSION	((int)nitems(store_migrations))
 
@@ -268,6 +290,14 @@ enum store_stmt {
 	ST_COUNT_TAGS,
 	ST_COUNT_OUTBOX,
 	ST_COUNT_RATINGS,
+	ST_COUNT_FAILED,
+	ST_FAILED_ADD,
+	ST_FAILED_LIST,
+	ST_FAILED_GET,
+	ST_FAILED_REMOVE,
+	ST_INFLIGHT_GET,
+	ST_INFLIGHT_SET,
+	ST_INFLIGHT_CLEAR,
 	ST__MAX
 };
 
@@ -368,7 +398,10 @@ static const char *const store_sql[ST__MAX] = {
 	[ST_MAILBOX_MESSAGES] =
 	    "SELECT uid, coalesce(ticket_id, 0) FROM messages"
 	    " WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid > ?3"
-	    " AND uid <= ?4 ORDER BY uid",
+	    " AND uid <= ?4"
+	    " UNION ALL SELECT uid, -1 FROM failed"
+	    " WHERE source = ?1 AND uidvalidity = ?2 AND uid > ?3"
+	    " AND uid <= ?4 ORDER BY 1",
 	[ST_SET_ORIGIN] =
 	    "UPDATE messages SET mailbox = ?2, uidvalidity = ?3, uid = ?4"
 	    " WHERE id = ?1",
@@ -416,6 +449,26 @@ static const char *const store_sql[ST__MAX] = {
 	[ST_RAW_GET] = "SELECT raw FROM message_raw WHERE id = ?1",
 	[ST_ATTACH_INDEX] = "ATTACH DATABASE ?1 AS idx",
 	[ST_DETACH_INDEX] = "DETACH DATABASE idx",
+
+	[ST_FAILED_ADD] =
+	    "INSERT INTO failed (time, source, uidvalidity, uid, reason,"
+	    " from_addr, subject, size, raw)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[ST_FAILED_LIST] =
+	    "SELECT id, time, source, coalesce(uidvalidity, 0),"
+	    " coalesce(uid, 0), reason, from_addr, subject, size"
+	    " FROM failed ORDER BY id",
+	[ST_FAILED_GET] =
+	    "SELECT id, time, source, coalesce(uidvalidity, 0),"
+	    " coalesce(uid, 0), reason, from_addr, subject, size, raw"
+	    " FROM failed WHERE id = ?1",
+	[ST_FAILED_REMOVE] = "DELETE FROM failed WHERE id = ?1",
+	[ST_INFLIGHT_GET] =
+	    "SELECT position, single, pid FROM inflight WHERE source = ?1",
+	[ST_INFLIGHT_SET] =
+	    "INSERT OR REPLACE INTO inflight (source, position, single, pid)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[ST_INFLIGHT_CLEAR] = "DELETE FROM inflight WHERE source = ?1",
 
 	[ST_OUTBOX_ADD] =
 	    "INSERT INTO outbox (key, ticket_id, message_id, kind, sender,"
@@ -467,6 +520,7 @@ static const char *const store_sql[ST__MAX] = {
 	[ST_COUNT_TAGS] = "SELECT count(*) FROM tags",
 	[ST_COUNT_OUTBOX] = "SELECT count(*) FROM outbox",
 	[ST_COUNT_RATINGS] = "SELECT count(*) FROM ratings",
+	[ST_COUNT_FAILED] = "SELECT count(*) FROM failed",
 };
 
 /* What store_count accepts; sorted for bsearch. */
@@ -477,6 +531,7 @@ static const struct store_count_name {
 	{ "attachments",	ST_COUNT_ATTACHMENTS },
 	{ "customers",		ST_COUNT_CUSTOMERS },
 	{ "events",		ST_COUNT_EVENTS },
+	{ "failed",		ST_COUNT_FAILED },
 	{ "messages",		ST_COUNT_MESSAGES },
 	{ "outbox",		ST_COUNT_OUTBOX },
 	{ "participants",	ST_COUNT_PARTICIPANTS },
@@ -515,6 +570,7 @@ struct store {
 	struct store_worker *checkpointer; /* the thread copying the WAL back */
 	sqlite3_stmt	*stmts[ST__MAX];
 	sqlite3_stmt	*lists[LIST_COMBOS];
+	int		 last_rc;	/* SQLite's code for the last error */
 };
 
 /* One use of a cached statement. Bind errors are kept until the step. */
@@ -792,6 +848,7 @@ store_fold_register(sqlite3 *db, const char *path, char **cause)
 static char *
 store_error(struct store *s, const char *what)
 {
+	s->last_rc = sqlite3_extended_errcode(s->db);
 	return (xprintf("%s: %s", what, sqlite3_errmsg(s->db)));
 }
 
@@ -809,6 +866,7 @@ store_prepare(struct store *s, sqlite3_stmt **slot, const char *sql,
 	}
 	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
 	    slot, NULL) != SQLITE_OK) {
+		s->last_rc = sqlite3_extended_errcode(s->db);
 		*cause = xprintf("%s: preparing: %s", what,
 		    sqlite3_errmsg(s->db));
 		*slot = NULL;
@@ -833,6 +891,7 @@ static int
 query_start(struct query *q, struct store *s, enum store_stmt id,
     const char *what, char **cause)
 {
+	s->last_rc = 0;		/* store_temporary speaks of this query */
 	return (query_init(q, s, store_prepare(s, &s->stmts[id],
 	    store_sql[id], what, cause), what));
 }
@@ -898,6 +957,7 @@ query_step(struct query *q, char **cause)
 	int	rc;
 
 	if (q->rc != SQLITE_OK) {
+		q->s->last_rc = q->rc;
 		*cause = xprintf("%s: %s", q->what, sqlite3_errstr(q->rc));
 		query_end(q);
 		return (-1);
@@ -988,6 +1048,7 @@ store_exec_fixed(struct store *s, const char *sql, const char *what,
 	char	*err = NULL;
 
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		s->last_rc = sqlite3_extended_errcode(s->db);
 		*cause = xprintf("%s: %s: %s", s->path, what,
 		    err != NULL ? err : sqlite3_errmsg(s->db));
 		sqlite3_free(err);
@@ -2130,6 +2191,167 @@ store_message_raw(struct store *s, int64_t id, char **rawp, size_t *lenp,
 		*lenp = len;
 	query_end(&q);
 	return (0);
+}
+
+/* ---- messages set aside ---- */
+
+int
+store_failed_add(struct store *s, const struct failed_message *f,
+    const char *raw, size_t len, int64_t *idp, char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_FAILED_ADD, "setting a message aside",
+	    cause) != 0)
+		return (-1);
+	query_int(&q, 1, f->time);
+	query_text(&q, 2, f->source);
+	query_opt(&q, 3, f->uidvalidity);
+	query_opt(&q, 4, f->uid);
+	query_text(&q, 5, f->reason);
+	query_text(&q, 6, f->from);
+	query_text(&q, 7, f->subject);
+	query_int(&q, 8, (int64_t)len);
+	query_blob(&q, 9, raw, len);
+	if (query_exec(&q, cause) != 0)
+		return (-1);
+	*idp = sqlite3_last_insert_rowid(s->db);
+	return (0);
+}
+
+/* The columns both failed queries start with; strings borrowed from q. */
+static void
+failed_read(struct query *q, struct failed_message *f)
+{
+	f->id = sqlite3_column_int64(q->stmt, 0);
+	f->time = (time_t)sqlite3_column_int64(q->stmt, 1);
+	f->source = column_text(q, 2);
+	f->uidvalidity = (uint32_t)sqlite3_column_int64(q->stmt, 3);
+	f->uid = (uint32_t)sqlite3_column_int64(q->stmt, 4);
+	f->reason = column_text(q, 5);
+	f->from = column_text(q, 6);
+	f->subject = column_text(q, 7);
+	f->size = (size_t)sqlite3_column_int64(q->stmt, 8);
+}
+
+int
+store_failed_list(struct store *s, store_failed_cb cb, void *arg,
+    char **cause)
+{
+	struct failed_message	f;
+	struct query		q;
+	int			r;
+
+	if (query_start(&q, s, ST_FAILED_LIST, "listing failed messages",
+	    cause) != 0)
+		return (-1);
+	while ((r = query_step(&q, cause)) == 1) {
+		failed_read(&q, &f);
+		if (cb(&f, arg) != 0) {
+			query_end(&q);
+			return (0);
+		}
+	}
+	return (r);
+}
+
+int
+store_failed_get(struct store *s, int64_t id, store_failed_raw_cb cb,
+    void *arg, char **cause)
+{
+	struct failed_message	f;
+	struct query		q;
+	int			r;
+
+	if (query_start(&q, s, ST_FAILED_GET, "reading a failed message",
+	    cause) != 0)
+		return (-1);
+	query_int(&q, 1, id);
+	if ((r = query_step(&q, cause)) != 1)
+		return (r == 0 ? 1 : -1);
+	failed_read(&q, &f);
+	r = cb(&f, sqlite3_column_blob(q.stmt, 9),
+	    (size_t)sqlite3_column_bytes(q.stmt, 9), arg, cause);
+	query_end(&q);
+	return (r);
+}
+
+int
+store_failed_remove(struct store *s, int64_t id, char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_FAILED_REMOVE, "removing a failure mark",
+	    cause) != 0)
+		return (-1);
+	query_int(&q, 1, id);
+	return (query_exec(&q, cause));
+}
+
+int
+store_inflight_get(struct store *s, const char *source, char **posp,
+    int *singlep, long *pidp, char **cause)
+{
+	struct query	q;
+	int		r;
+
+	if (query_start(&q, s, ST_INFLIGHT_GET, "reading what was in flight",
+	    cause) != 0)
+		return (-1);
+	query_text(&q, 1, source);
+	if ((r = query_step(&q, cause)) != 1)
+		return (r == 0 ? 1 : -1);
+	*posp = column_dup(&q, 0);
+	*singlep = sqlite3_column_int(q.stmt, 1);
+	*pidp = (long)sqlite3_column_int64(q.stmt, 2);
+	query_end(&q);
+	return (0);
+}
+
+int
+store_inflight_set(struct store *s, const char *source, const char *pos,
+    int single, long pid, char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_INFLIGHT_SET, "recording what is in flight",
+	    cause) != 0)
+		return (-1);
+	query_text(&q, 1, source);
+	query_text(&q, 2, pos);
+	query_int(&q, 3, single);
+	query_int(&q, 4, pid);
+	return (query_exec(&q, cause));
+}
+
+int
+store_inflight_clear(struct store *s, const char *source, char **cause)
+{
+	struct query	q;
+
+	if (query_start(&q, s, ST_INFLIGHT_CLEAR, "clearing what was in "
+	    "flight", cause) != 0)
+		return (-1);
+	query_text(&q, 1, source);
+	return (query_exec(&q, cause));
+}
+
+int
+store_temporary(const struct store *s)
+{
+	switch (s->last_rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_NOMEM:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PROTOCOL:
+	case SQLITE_READONLY:
+		return (1);
+	default:
+		return (0);
+	}
 }
 
 /* ---- events and tags ---- */

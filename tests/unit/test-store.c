@@ -187,18 +187,19 @@ test_open(void)
 
 	path = path_in("schema.db");
 	ok(store_open(path, 0, &st, &cause) == 0, "open creates");
-	is_int(user_version(path), 4, "user_version 4 after create");
+	is_int(user_version(path), 6, "user_version 6 after create");
 	new_ticket(st, "hello", "a@example.com", NULL, 1000);
 	store_close(st);
 
 	ok(store_open(path, 0, &st, &cause) == 0, "reopen");
-	is_int(user_version(path), 4, "user_version still 4");
+	is_int(user_version(path), 6, "user_version still 6");
 	n = count(st, "tickets");
 	is_int(n, 1, "reopen keeps data (no migration re-run)");
 	store_close(st);
 
 	/* A version 1 database (as helpq 0.1 wrote it) moves forward. */
-	set_user_version_sql(path, "DROP INDEX outbox_recipient;"
+	set_user_version_sql(path, "DROP TABLE inflight; DROP TABLE failed;"
+	    "DROP INDEX outbox_recipient;"
 	    "DROP INDEX outbox_created; ALTER TABLE outbox DROP COLUMN copy;"
 	    "DROP INDEX messages_origin;"
 	    "ALTER TABLE mailbox_state DROP COLUMN history_uid;"
@@ -206,8 +207,9 @@ test_open(void)
 	    "ALTER TABLE tickets DROP COLUMN "
 	    "response_time; DROP TABLE ticket_fields; PRAGMA user_version = 1");
 	is_int(user_version(path), 1, "made a version 1 database");
-	ok(store_open(path, 0, &st, &cause) == 0, "open migrates 1 -> 4");
-	is_int(user_version(path), 4, "user_version 4 after migrating");
+	ok(store_open(path, 0, &st, &cause) == 0, "open migrates 1 -> 6");
+	is_int(user_version(path), 6, "user_version 6 after migrating");
+	is_int(count(st, "failed"), 0, "the migrated database has failed");
 	is_int(count(st, "tickets"), 1, "migration keeps the tickets");
 	ok(store_begin(st, &cause) == 0 && store_ticket_field_set(st, 1,
 	    "order", "4711", &cause) == 0 && store_commit(st, &cause) == 0,
@@ -962,6 +964,56 @@ test_outbox(struct store *st)
 	free(cause);
 }
 
+static int
+failed_count_cb(const struct failed_message *f, void *arg)
+{
+	int	*n = arg;
+
+	(*n)++;
+	return (0);
+}
+
+static int
+failed_raw_cb(const struct failed_message *f, const char *raw, size_t len,
+    void *arg, char **cause)
+{
+	int	*good = arg;
+
+	*good = f->uid == 7 && f->size == 5 && len == 5 &&
+	    memcmp(raw, "x\0y\r\n", 5) == 0 && strcmp(f->source, "INBOX") == 0 &&
+	    f->from == NULL && strcmp(f->reason, "why") == 0;
+	return (0);
+}
+
+static void
+test_failed(struct store *st)
+{
+	struct failed_message	 f;
+	int64_t			 id = 0;
+	char			*cause = NULL;
+	int			 n = 0, good = 0;
+
+	memset(&f, 0, sizeof f);
+	f.time = 1000;
+	f.source = "INBOX";
+	f.uidvalidity = 3;
+	f.uid = 7;
+	f.reason = "why";
+	ok(store_begin(st, &cause) == 0 && store_failed_add(st, &f,
+	    "x\0y\r\n", 5, &id, &cause) == 0 && store_commit(st, &cause) == 0,
+	    "a message is set aside");
+	ok(store_failed_list(st, failed_count_cb, &n, &cause) == 0 && n == 1,
+	    "and listed");
+	ok(store_failed_get(st, id, failed_raw_cb, &good, &cause) == 0 &&
+	    good, "its raw bytes (with a NUL) and facts read back");
+	ok(store_failed_get(st, id + 1, failed_raw_cb, &good, &cause) == 1,
+	    "an unknown id is not found");
+	ok(store_begin(st, &cause) == 0 && store_failed_remove(st, id,
+	    &cause) == 0 && store_commit(st, &cause) == 0 &&
+	    count(st, "failed") == 0, "its failure mark is removed");
+	ok(!store_temporary(st), "no error: nothing temporary");
+}
+
 static void
 test_names(void)
 {
@@ -998,6 +1050,7 @@ main(void)
 	test_rollback(st);
 	test_mailbox(st);
 	test_outbox(st);
+	test_failed(st);
 	store_close(st);
 	free(path);
 

@@ -1,0 +1,196 @@
+/*
+ * helpq - cmd_failed.c: "helpq failed" lists the messages the pipeline set
+ * aside; "helpq retry ID" runs one through it again (after an upgrade, or
+ * a fixed rule file) and, once it is stored, removes its failure mark.
+ */
+#include "compat.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "ingest.h"
+#include "log.h"
+#include "outbox.h"
+#include "output.h"
+#include "rules.h"
+#include "store.h"
+#include "xmalloc.h"
+
+int
+cmd_failed(struct globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct store	*st;
+	char		*cause = NULL;
+	int		 ch, json = 0, rc;
+
+	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		if (ch != 'j')
+			cmd_usage(EX_USAGE);
+		json = 1;
+	}
+	if (optind != argc)
+		cmd_usage(EX_USAGE);
+	if ((rc = cmd_open_store(g, 0, &st)) != 0)
+		return (rc);
+	if (output_failed(stdout, st, json, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		rc = EX_SOFTWARE;
+	}
+	store_close(st);
+	return (rc);
+}
+
+/* A copy of the entry being retried (store_failed_get lends it). */
+struct retry_entry {
+	char		*source;
+	uint32_t	 uidvalidity;
+	uint32_t	 uid;
+	char		*raw;
+	size_t		 len;
+};
+
+static int
+retry_copy(const struct failed_message *f, const char *raw, size_t len,
+    void *arg, char **cause)
+{
+	struct retry_entry	*e = arg;
+
+	e->source = xstrdup(f->source);
+	e->uidvalidity = f->uidvalidity;
+	e->uid = f->uid;
+	e->raw = xmalloc(len + 1);
+	memcpy(e->raw, raw, len);
+	e->raw[len] = '\0';
+	e->len = len;
+	return (0);
+}
+
+struct retry_result {
+	enum ingest_result	 res;
+	int64_t			 ticket;
+};
+
+static void
+retry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
+    int64_t ticket, int acked, const char *ack)
+{
+	struct retry_result	*rr = arg;
+
+	rr->res = r;
+	rr->ticket = ticket;
+}
+
+/* Store e again; on success its failure mark goes in the same commit. */
+static int
+retry_one(struct globals *g, struct store *st, struct rules *rs,
+    struct outbox *ob, int64_t id, const struct retry_entry *e)
+{
+	static const char *const what[] = { "a new ticket", "threaded",
+	    "a duplicate of a stored message", "stored without a ticket",
+	    "failed" };
+	struct msg_origin	 o;
+	struct ingest		*in;
+	struct retry_result	 rr;
+	char			*why = NULL, *cause = NULL, *detail;
+	int			 r, rc = 0;
+
+	memset(&o, 0, sizeof o);
+	o.mailbox = e->source;
+	o.uidvalidity = e->uidvalidity;
+	o.uid = e->uid;
+	o.received = time(NULL);
+	memset(&rr, 0, sizeof rr);
+	in = ingest_new(st, &g->conf, 1);
+	ingest_set_rules(in, rs);
+	ingest_set_outbox(in, ob);
+	ingest_set_report(in, retry_report, &rr);
+	r = ingest_retry(in, e->raw, e->len, &o, &rr.res, &why, &cause);
+	if (r == 1) {
+		log_error("failed message %lld still fails: %s",
+		    (long long)id, why);
+		rc = EX_DATAERR;
+		goto out;
+	}
+	if (r == 0) {
+		detail = xprintf("failed message %lld from %s retried: %s",
+		    (long long)id, e->source, what[rr.res]);
+		r = store_failed_remove(st, id, &cause);
+		if (r == 0)
+			r = store_event_add(st, rr.ticket, 0, o.received,
+			    "retried", detail, &cause);
+		free(detail);
+	}
+	if (r == 0)
+		r = ingest_flush(in, &cause);
+	if (r != 0) {
+		log_error("%s", cause);
+		rc = store_temporary(st) ? EX_TEMPFAIL : EX_SOFTWARE;
+		goto out;
+	}
+	printf("failed message %lld: %s", (long long)id, what[rr.res]);
+	if (rr.ticket != 0)
+		printf(" #%lld", (long long)rr.ticket);
+	putchar('\n');
+out:
+	free(why);
+	free(cause);
+	ingest_free(in, NULL);
+	return (rc);
+}
+
+int
+cmd_retry(struct globals *g, int argc, char **argv)
+{
+	struct retry_entry	 e;
+	struct outbox_stats	 os;
+	struct store		*st;
+	struct rules		*rs;
+	struct outbox		*ob;
+	int64_t			 id;
+	char			*cause = NULL;
+	int			 r, rc;
+
+	if (argc != 2 || cmd_parse_ticket(argv[1], &id) != 0)
+		cmd_usage(EX_USAGE);
+	if ((rc = cmd_load_rules(g, &rs)) != 0)
+		return (rc);
+	if ((rc = cmd_outbox(g, &ob)) != 0) {
+		rules_free(rs);
+		return (rc);
+	}
+	if ((rc = cmd_open_store(g, 1, &st)) != 0) {
+		outbox_free(ob);
+		rules_free(rs);
+		return (rc);
+	}
+	memset(&e, 0, sizeof e);
+	r = store_failed_get(st, id, retry_copy, &e, &cause);
+	if (r == 1) {
+		log_error("no failed message %lld (helpq failed lists them)",
+		    (long long)id);
+		rc = EX_DATAERR;
+	} else if (r != 0) {
+		log_error("%s", cause);
+		free(cause);
+		rc = EX_TEMPFAIL;
+	} else
+		rc = retry_one(g, st, rs, ob, id, &e);
+	if (rc == 0 && outbox_enabled(ob))
+		cmd_flush(g, st, ob, 0, NULL, &os);
+	free(e.source);
+	free(e.raw);
+	store_close(st);
+	outbox_free(ob);
+	rules_free(rs);
+	return (rc);
+}
