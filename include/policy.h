@@ -50,6 +50,26 @@ time_t	 policy_due(const struct policy *, time_t start, time_t seconds,
 
 struct message;
 
+/* How far a Date of imported past mail may stray from its Received
+ * fields' dates, and the earliest Date believed without any. */
+#define POLICY_DATE_BEFORE	(7 * 86400)	/* before the earliest */
+#define POLICY_DATE_AFTER	86400		/* after the latest */
+#define POLICY_DATE_FLOOR	((time_t)631152000)	/* 1990-01-01 UTC */
+
+/*
+ * The time msg arrived, which sets its clock (due times, thread windows,
+ * whether it is too old to acknowledge). Live mail (archive 0: IMAP, standard
+ * input) arrived when the server says (arrived, the IMAP INTERNALDATE) or
+ * now: the sender's Date never counts. Past mail (archive 1: a Maildir,
+ * an mbox, IMAP history) is dated by its Date when that lies within
+ * POLICY_DATE_BEFORE before the earliest and POLICY_DATE_AFTER after the
+ * latest of its Received fields' dates, else by the latest of those; with
+ * no Received dates, by its Date between POLICY_DATE_FLOOR and a day from
+ * now, else by arrived (a file's mtime), else now.
+ */
+time_t	 policy_arrival(const struct message *msg, time_t arrived,
+	    int archive, time_t now);
+
 /*
  * Why msg must not be answered automatically, or NULL if it may be: what
  * RFC 3834 rules out (Auto-Submitted other than "no", Precedence bulk,
