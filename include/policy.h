@@ -82,4 +82,18 @@ time_t	 policy_arrival(const struct message *msg, time_t arrived,
  */
 char	*policy_ack_refusal(const struct message *msg, const char *ours);
 
+/*
+ * To whom an acknowledgement of msg goes (RFC 3834 section 4): its author,
+ * From, whose address the receiving MTA's SPF and DMARC checks stand
+ * behind; Reply-To instead only when it is in From's domain (the same
+ * person or organisation asking for answers elsewhere). A Reply-To naming
+ * another party is anyone's to write, so following it would let a
+ * stranger have the support address mail a third party; the agents'
+ * answers, written by people, still honour it. NULL when msg has no From
+ * (the Return-Path, a bounce address of the sending system as often as
+ * not, is never guessed at). Points into msg.
+ */
+struct msg_addr;
+const struct msg_addr *policy_ack_recipient(const struct message *msg);
+
 #endif

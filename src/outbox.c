@@ -306,13 +306,8 @@ outbox_ack_refusal(struct outbox *ob, const struct outbox_ack *a,
 		return (xstrdup("a rule closed the ticket"));
 	if ((why = policy_ack_refusal(msg, c->address)) != NULL)
 		return (why);
-	/* RFC 3834 3.1.5: a service answers Reply-To, else From. */
-	if (msg->reply_to.n > 0)
-		*to = &msg->reply_to.v[0];
-	else if (msg->from.n > 0)
-		*to = &msg->from.v[0];
-	if (*to == NULL)
-		return (xstrdup("the mail names nobody to answer"));
+	if ((*to = policy_ack_recipient(msg)) == NULL)
+		return (xstrdup("the mail has no From to answer"));
 	if (config_is_agent(c, (*to)->addr))
 		return (xprintf("the answer would go to us (%s)",
 		    (*to)->addr));

@@ -419,3 +419,29 @@ policy_arrival(const struct message *msg, time_t arrived, int archive,
 		return (arrived);
 	return (now);
 }
+
+/* The domain of addr after its last '@', or "" (never NULL). */
+static const char *
+policy_domain(const char *addr)
+{
+	const char	*at;
+
+	return ((at = strrchr(addr, '@')) != NULL ? at + 1 : "");
+}
+
+const struct msg_addr *
+policy_ack_recipient(const struct message *msg)
+{
+	const struct msg_addr	*from, *rt;
+
+	if (msg->from.n == 0)
+		return (NULL);
+	from = &msg->from.v[0];
+	if (msg->reply_to.n == 0)
+		return (from);
+	rt = &msg->reply_to.v[0];
+	if (*policy_domain(from->addr) != '\0' &&
+	    strcasecmp(policy_domain(rt->addr), policy_domain(from->addr)) == 0)
+		return (rt);
+	return (from);
+}

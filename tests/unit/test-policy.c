@@ -283,6 +283,53 @@ test_arrival(void)
 	}
 }
 
+/* Where an ack goes: From, or a Reply-To in From's domain. */
+static void
+test_ack_recipient(void)
+{
+	static const struct {
+		const char	*from;
+		const char	*headers;
+		const char	*want;
+	} cases[] = {
+		{ "a@example.org", "", "a@example.org" },
+		{ "a@example.org", "Reply-To: b@example.org\r\n",
+		    "b@example.org" },
+		{ "a@example.org", "Reply-To: B <b@EXAMPLE.org>\r\n",
+		    "b@example.org" },
+		{ "a@example.org", "Reply-To: v@third.example\r\n",
+		    "a@example.org" },
+		{ "a@example.org", "Reply-To: v@mail.example.org\r\n",
+		    "a@example.org" },
+		{ "a@example.org", "Return-Path: <v@third.example>\r\n"
+		    "Reply-To: v@third.example\r\n", "a@example.org" },
+	};
+	const struct msg_addr	*to;
+	struct message		*m;
+	size_t			 i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		if ((m = ack_msg(cases[i].from, cases[i].headers)) == NULL) {
+			ok(0, "recipient case %zu parses", i);
+			continue;
+		}
+		to = policy_ack_recipient(m);
+		ok(to != NULL && strcmp(to->addr, cases[i].want) == 0,
+		    "recipient case %zu (%.*s): %s", i,
+		    (int)strcspn(cases[i].headers, "\r"), cases[i].headers,
+		    to != NULL ? to->addr : "(none)");
+		message_free(m);
+	}
+	m = ack_msg("a@example.org", "Reply-To: b@example.org\r\n");
+	if (m != NULL) {
+		/* No From at all: nobody, even with a Reply-To. */
+		m->from.n = 0;
+		ok(policy_ack_recipient(m) == NULL, "no From: no recipient");
+		m->from.n = 1;
+		message_free(m);
+	}
+}
+
 int
 main(void)
 {
@@ -290,5 +337,6 @@ main(void)
 	test_parse_errors();
 	test_ack();
 	test_arrival();
+	test_ack_recipient();
 	return (done_testing());
 }
