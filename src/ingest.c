@@ -152,15 +152,18 @@ ingest_stats(const struct ingest *in)
 
 /*
  * The time a message belongs to (policy_arrival): when live mail arrived,
- * or for past mail its Date within reason. Windows are measured in message
+ * or for past mail its Date within reason. Our own mail (outgoing: an
+ * agent's, as found in Sent) is dated like past mail: the agent's client
+ * wrote its Date when the answer was sent. Windows are measured in message
  * time so an old mailbox imported today threads the way it did when the
  * mail arrived.
  */
 static time_t
-ingest_when(const struct message *msg, const struct msg_origin *o)
+ingest_when(const struct message *msg, const struct msg_origin *o,
+    int outgoing)
 {
-	return (policy_arrival(msg, o->arrived, o->archive || o->history,
-	    o->received));
+	return (policy_arrival(msg, o->arrived, o->archive || o->history ||
+	    outgoing, o->received));
 }
 
 /* Who the conversation is with: the sender, or for our own mail the first
@@ -504,9 +507,9 @@ ingest_store(struct ingest *in, const struct message *msg, const char *raw,
 	memset(&r, 0, sizeof r);
 	memset(&t, 0, sizeof t);
 	memset(&e, 0, sizeof e);
-	when = ingest_when(msg, origin);
 	from = msg->from.n > 0 ? &msg->from.v[0] : NULL;
 	outgoing = from != NULL && config_is_agent(in->conf, from->addr);
+	when = ingest_when(msg, origin, outgoing);
 	party = ingest_party(msg, outgoing);
 
 	if (same_id_ticket != 0) {

@@ -88,11 +88,28 @@ got=$(hi tickets --json | json "[int(__import__('datetime').datetime.fromisoform
 near "$got" $((now + DAY)) 120 "due 24 hours after the server received it"
 is "$(smtp_count)" $((sent + 1)) "the IMAP message is acknowledged"
 
-# ---- importing past mail ----------------------------------------------
-conf "$T/c" "$T/p.db"
+# ---- IMAP history: what a folder held at first contact is past mail ----
 now=$(date +%s)
 ago=$((now - 10 * DAY))
 rdate=$(date -R -d "@$ago")
+imap_create Hist
+mail "$T/h1" 'Ida <ida@example.net>' hist1 "$OLD" \
+    "Received: from mx.example.net by mail.example.com; $rdate"
+mail "$T/h2" 'Jan <jan@example.net>' hist2 "$(date -R -d "@$((ago - 600))")" \
+    "Received: from mx.example.net by mail.example.com; $rdate"
+imap_seed Hist "$T/h1" "$T/h2"
+conf "$T/ch" "$T/hist.db" '[imap]' 'host = 127.0.0.1' "port = $IMAPS_PORT" \
+    "ca-file = $DOVECOT_CA" "user = $IMAP_USER" "password-file = $T/pw" \
+    'folders = Hist'
+"$HELPQ" -q --config "$T/ch" poll; is $? 0 "first contact with a folder of past mail"
+hh() {	# hh CUSTOMER: that customer's ticket's creation, in seconds
+	"$HELPQ" --config "$T/ch" tickets --json | json "[int(__import__('datetime').datetime.fromisoformat(t['created'].replace('Z', '+00:00')).timestamp()) for t in j if t['customer'] == '$1'][0]"
+}
+is "$(hh ida@example.net)" "$ago" "IMAP history dated 1970 takes its Received date"
+is "$(hh jan@example.net)" $((ago - 600)) "IMAP history with a plausible Date keeps it"
+
+# ---- importing past mail ----------------------------------------------
+conf "$T/c" "$T/p.db"
 # Plausible: a Date an hour before the Received date.
 mail "$T/p1" 'Dan <dan@example.net>' past1 "$(date -R -d "@$((ago - 3600))")" \
     "Received: from mx.example.net by mail.example.com; $rdate"
