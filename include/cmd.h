@@ -84,8 +84,10 @@ int		 cmd_outbox(struct globals *, struct outbox **);
  * Send what the outbox holds (everything queued if force, else what is
  * due), then copy agents' mail to the IMAP Sent folder over im (NULL: a
  * connection of its own, opened only when copies wait). *os says what
- * happened (deferred counts mail that still waits). Returns 0, or
- * EX_TEMPFAIL after saying why when the store failed.
+ * happened (deferred counts mail that still waits). Returns 0,
+ * EX_TEMPFAIL after saying why when the store failed, or EX_CONFIG when
+ * the SMTP server's certificate fails the check (the mail tried is
+ * failed; the rest waits for a corrected configuration).
  */
 struct imap;
 int		 cmd_flush(struct globals *, struct store *, struct outbox *,

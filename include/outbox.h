@@ -97,9 +97,12 @@ struct outbox_stats {
  * Send what is due (all queued mail if force), recording each result as
  * it comes. Returns 0 when every send was tried (or another helpq is
  * sending right now), 1 when the server could not be used (the rest
- * waits), -1 with *cause on a store error or when the SMTP password
- * cannot be had.
+ * waits), OUTBOX_ERR_CONFIG when it cannot be used as configured (its
+ * certificate: the mail tried is failed with the reason, the rest waits
+ * for a corrected configuration), -1 with *cause on a store error or
+ * when the SMTP password cannot be had.
  */
+#define OUTBOX_ERR_CONFIG	2
 int		 outbox_flush(struct outbox *, struct store *, int force,
 		    struct outbox_stats *, char **cause);
 

@@ -50,6 +50,26 @@ time_t	 policy_due(const struct policy *, time_t start, time_t seconds,
 
 struct message;
 
+/* How far a Date of imported past mail may stray from its Received
+ * fields' dates, and the earliest Date believed without any. */
+#define POLICY_DATE_BEFORE	(7 * 86400)	/* before the earliest */
+#define POLICY_DATE_AFTER	86400		/* after the latest */
+#define POLICY_DATE_FLOOR	((time_t)631152000)	/* 1990-01-01 UTC */
+
+/*
+ * The time msg arrived, which sets its clock (due times, thread windows,
+ * whether it is too old to acknowledge). Live mail (archive 0: IMAP, standard
+ * input) arrived when the server says (arrived, the IMAP INTERNALDATE) or
+ * now: the sender's Date never counts. Past mail (archive 1: a Maildir,
+ * an mbox, IMAP history) is dated by its Date when that lies within
+ * POLICY_DATE_BEFORE before the earliest and POLICY_DATE_AFTER after the
+ * latest of its Received fields' dates, else by the latest of those; with
+ * no Received dates, by its Date between POLICY_DATE_FLOOR and a day from
+ * now, else by arrived (a file's mtime), else now.
+ */
+time_t	 policy_arrival(const struct message *msg, time_t arrived,
+	    int archive, time_t now);
+
 /*
  * Why msg must not be answered automatically, or NULL if it may be: what
  * RFC 3834 rules out (Auto-Submitted other than "no", Precedence bulk,
@@ -61,5 +81,19 @@ struct message;
  * caller frees.
  */
 char	*policy_ack_refusal(const struct message *msg, const char *ours);
+
+/*
+ * To whom an acknowledgement of msg goes (RFC 3834 section 4): its author,
+ * From, whose address the receiving MTA's SPF and DMARC checks stand
+ * behind; Reply-To instead only when it is in From's domain (the same
+ * person or organisation asking for answers elsewhere). A Reply-To naming
+ * another party is anyone's to write, so following it would let a
+ * stranger have the support address mail a third party; the agents'
+ * answers, written by people, still honour it. NULL when msg has no From
+ * (the Return-Path, a bounce address of the sending system as often as
+ * not, is never guessed at). Points into msg.
+ */
+struct msg_addr;
+const struct msg_addr *policy_ack_recipient(const struct message *msg);
 
 #endif

@@ -18,10 +18,13 @@ enum smtp_result {
 				   MAIL, RCPT or DATA) */
 	SMTP_PERM,		/* this message will never go (5xx to MAIL,
 				   RCPT or DATA) */
-	SMTP_DOWN		/* no message can go now: the server cannot be
-				   reached, TLS or the certificate check
-				   failed, the login was refused (530-538),
-				   421, no reply in time */
+	SMTP_DOWN,		/* no message can go now: the server cannot be
+				   reached, TLS failed, the login was refused
+				   (530-538), 421, no reply in time */
+	SMTP_CONFIG		/* no message can ever go as configured: the
+				   server's certificate is not trusted (by
+				   ca-file or the system) or not for its host
+				   name, or the CA file is unusable */
 };
 
 /*

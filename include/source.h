@@ -9,6 +9,7 @@
 #include "compat.h"
 
 #include <signal.h>
+#include <time.h>
 
 struct source;
 
@@ -20,6 +21,10 @@ struct source_item {
 	uint32_t	 uidvalidity;	/* IMAP only, else 0 */
 	uint32_t	 uid;		/* IMAP only, else 0 */
 	int		 history;	/* there before helpq first looked */
+	time_t		 arrived;	/* the server's or file's time (IMAP
+					   INTERNALDATE, file mtime); 0 none */
+	int		 archive;	/* a file of past mail (Maildir, mbox,
+					   .eml): its Date may say when */
 };
 
 struct source_ops {

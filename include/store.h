@@ -76,6 +76,9 @@ struct msg_origin {
 	time_t			 received;	/* when helpq read it */
 	int			 history;	/* there before helpq first
 						   looked: record, never ack */
+	time_t			 arrived;	/* the source's time for it
+						   (source_item); 0 none */
+	int			 archive;	/* from a file of past mail */
 };
 
 /* A stored message as read back. Strings are owned by the store callback

@@ -23,7 +23,16 @@ struct templates;
  *               language's date format, local time zone
  *   ${text}     the agent's text (replies) or the reason (escalations)
  *   ${support}  the support address     ${$}        a dollar sign
+ * Every value but ${text} renders as one line (CR, LF, TAB and other
+ * control characters become a space, runs of them one) and at most the
+ * TEMPLATE_*_MAX characters below, cut with an ellipsis: the name and
+ * subject come from anyone's mail and must not write lines of their own
+ * into a mail from the support address.
  */
+#define TEMPLATE_NAME_MAX	64	/* ${name}, ${queue} */
+#define TEMPLATE_SUBJECT_MAX	200	/* ${subject} */
+#define TEMPLATE_ADDRESS_MAX	254	/* ${address}, ${support}, ${token}:
+					   RFC 5321's longest path */
 struct template_vars {
 	int64_t		 ticket;
 	const char	*token;

@@ -103,8 +103,9 @@ cmd_flush(struct globals *g, struct store *st, struct outbox *ob, int force,
     struct imap *im, struct outbox_stats *os)
 {
 	char	*cause = NULL;
+	int	 r;
 
-	if (outbox_flush(ob, st, force, os, &cause) == -1) {
+	if ((r = outbox_flush(ob, st, force, os, &cause)) == -1) {
 		log_error("sending: %s", cause);
 		free(cause);
 		return (EX_TEMPFAIL);
@@ -113,7 +114,8 @@ cmd_flush(struct globals *g, struct store *st, struct outbox *ob, int force,
 	if (os->sent + os->failed + os->deferred > 0)
 		log_info("outbox: %u sent, %u to retry, %u failed", os->sent,
 		    os->deferred, os->failed);
-	return (0);
+	/* The certificate stays wrong until someone changes the file. */
+	return (r == OUTBOX_ERR_CONFIG ? EX_CONFIG : 0);
 }
 
 /* ---- helpq reply ---- */

@@ -192,16 +192,19 @@ ingest_stats(const struct ingest *in)
 }
 
 /*
- * The time a message belongs to: its Date when plausible, else now. Windows
- * are measured in message time so an old mailbox imported today threads
- * the way it did when the mail arrived.
+ * The time a message belongs to (policy_arrival): when live mail arrived,
+ * or for past mail its Date within reason. Our own mail (outgoing: an
+ * agent's, as found in Sent) is dated like past mail: the agent's client
+ * wrote its Date when the answer was sent. Windows are measured in message
+ * time so an old mailbox imported today threads the way it did when the
+ * mail arrived.
  */
 static time_t
-ingest_when(const struct message *msg, time_t now)
+ingest_when(const struct message *msg, const struct msg_origin *o,
+    int outgoing)
 {
-	if (msg->date > 0 && msg->date <= now + 86400)
-		return (msg->date);
-	return (now);
+	return (policy_arrival(msg, o->arrived, o->archive || o->history ||
+	    outgoing, o->received));
 }
 
 /* Who the conversation is with: the sender, or for our own mail the first
@@ -553,9 +556,9 @@ ingest_store(struct ingest *in, const struct message *msg, const char *raw,
 		*cause = xstrdup("storing: fault injected (HELPQ_FAULT)");
 		return (-1);
 	}
-	when = ingest_when(msg, origin->received);
 	from = msg->from.n > 0 ? &msg->from.v[0] : NULL;
 	outgoing = from != NULL && config_is_agent(in->conf, from->addr);
+	when = ingest_when(msg, origin, outgoing);
 	party = ingest_party(msg, outgoing);
 
 	if (same_id_ticket != 0) {
@@ -681,7 +684,8 @@ ingest_facts(struct ingest *in, const struct message *msg,
 	int			 rc;
 
 	memset(&r, 0, sizeof r);
-	when = ingest_when(msg, time(NULL));
+	/* A message looked at, not arriving: dated as past mail. */
+	when = policy_arrival(msg, 0, 1, time(NULL));
 	from = msg->from.n > 0 ? &msg->from.v[0] : NULL;
 	*outgoing = from != NULL && config_is_agent(in->conf, from->addr);
 	party = ingest_party(msg, *outgoing);
@@ -1002,6 +1006,8 @@ struct ingest_item {
 	uint32_t	 uidvalidity;
 	uint32_t	 uid;
 	int		 history;
+	time_t		 arrived;
+	int		 archive;
 };
 
 struct ingest_queue {
@@ -1068,6 +1074,8 @@ ingest_reader(void *arg)
 		it.uidvalidity = si.uidvalidity;
 		it.uid = si.uid;
 		it.history = si.history;
+		it.arrived = si.arrived;
+		it.archive = si.archive;
 		if (message_parse(it.raw, it.len, &it.msg, &it.why) != 0)
 			it.msg = NULL;
 		pthread_mutex_lock(&q->mu);
@@ -1167,6 +1175,8 @@ ingest_threaded(struct ingest *in, struct source *src, ingest_progress_fn fn,
 			origin.uidvalidity = batch[i].uidvalidity;
 			origin.uid = batch[i].uid;
 			origin.history = batch[i].history;
+			origin.arrived = batch[i].arrived;
+			origin.archive = batch[i].archive;
 			origin.received = time(NULL);
 			rc = ingest_parsed(in, batch[i].raw, batch[i].len,
 			    batch[i].msg, batch[i].why, &origin, &res, cause);

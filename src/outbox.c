@@ -306,13 +306,8 @@ outbox_ack_refusal(struct outbox *ob, const struct outbox_ack *a,
 		return (xstrdup("a rule closed the ticket"));
 	if ((why = policy_ack_refusal(msg, c->address)) != NULL)
 		return (why);
-	/* RFC 3834 3.1.5: a service answers Reply-To, else From. */
-	if (msg->reply_to.n > 0)
-		*to = &msg->reply_to.v[0];
-	else if (msg->from.n > 0)
-		*to = &msg->from.v[0];
-	if (*to == NULL)
-		return (xstrdup("the mail names nobody to answer"));
+	if ((*to = policy_ack_recipient(msg)) == NULL)
+		return (xstrdup("the mail has no From to answer"));
 	if (config_is_agent(c, (*to)->addr))
 		return (xprintf("the answer would go to us (%s)",
 		    (*to)->addr));
@@ -941,14 +936,18 @@ outbox_defer(struct outbox *ob, struct store *st, const struct outbox_job *j,
 	    NULL, cause));
 }
 
-/* Send one mail. Returns 0, 1 when the server cannot be used, -1. */
+/*
+ * Send one mail. Returns 0, 1 when the server cannot be used now,
+ * OUTBOX_ERR_CONFIG when it cannot be used as configured (the mail is
+ * failed: no retry helps), -1.
+ */
 static int
 outbox_send_one(struct outbox *ob, struct store *st, struct smtp *sm,
     const struct outbox_job *j, struct outbox_stats *stats, char **cause)
 {
 	enum smtp_result	 r;
 	const char		**rcpts;
-	char			*list, *reply = NULL, *safe;
+	char			*list, *reply = NULL, *safe, *why;
 	size_t			 n;
 	time_t			 now;
 	int			 rc;
@@ -976,6 +975,17 @@ outbox_send_one(struct outbox *ob, struct store *st, struct smtp *sm,
 		stats->failed++;
 		rc = outbox_record(st, j, OUTBOX_FAILED, 0, now, safe, NULL,
 		    cause);
+		break;
+	case SMTP_CONFIG:
+		why = xprintf("a configuration error ([smtp]): %s", safe);
+		log_error("outbox %lld: %s to %s not sent: %s",
+		    (long long)j->id, j->kind, j->recipients, why);
+		stats->failed++;
+		rc = outbox_record(st, j, OUTBOX_FAILED, 0, now, why, NULL,
+		    cause);
+		free(why);
+		if (rc == 0)
+			rc = OUTBOX_ERR_CONFIG;
 		break;
 	default:
 		rc = outbox_defer(ob, st, j, now, safe, stats, cause);

@@ -361,3 +361,87 @@ policy_ack_refusal(const struct message *msg, const char *ours)
 	}
 	return (NULL);
 }
+
+/* A time that could be true of mail read now: after 1990, before tomorrow. */
+static int
+policy_sane_time(time_t t, time_t now)
+{
+	return (t >= POLICY_DATE_FLOOR && t <= now + POLICY_DATE_AFTER);
+}
+
+/* The earliest and latest sane dates of msg's Received fields: 0 if none. */
+static int
+policy_received_span(const struct message *msg, time_t now, time_t *lo,
+    time_t *hi)
+{
+	const char	*v;
+	time_t		 t;
+	size_t		 i;
+	int		 n = 0;
+
+	*lo = *hi = 0;
+	for (i = 0; i < msg->nheaders; i++) {
+		if (strcasecmp(msg->headers[i].name, "Received") != 0)
+			continue;
+		/* RFC 5321 4.4: the date follows the last semicolon. */
+		if ((v = strrchr(msg->headers[i].value, ';')) == NULL)
+			continue;
+		t = message_parse_date(v + 1);
+		if (!policy_sane_time(t, now))
+			continue;
+		if (n++ == 0 || t < *lo)
+			*lo = t;
+		if (t > *hi)
+			*hi = t;
+	}
+	return (n);
+}
+
+time_t
+policy_arrival(const struct message *msg, time_t arrived, int archive,
+    time_t now)
+{
+	time_t	lo, hi;
+
+	if (!archive)
+		return (arrived > 0 && arrived <= now + POLICY_DATE_AFTER ?
+		    arrived : now);
+	if (policy_received_span(msg, now, &lo, &hi) > 0) {
+		if (msg->date >= lo - POLICY_DATE_BEFORE &&
+		    msg->date <= hi + POLICY_DATE_AFTER &&
+		    policy_sane_time(msg->date, now))
+			return (msg->date);
+		return (hi);
+	}
+	if (policy_sane_time(msg->date, now))
+		return (msg->date);
+	if (policy_sane_time(arrived, now))
+		return (arrived);
+	return (now);
+}
+
+/* The domain of addr after its last '@', or "" (never NULL). */
+static const char *
+policy_domain(const char *addr)
+{
+	const char	*at;
+
+	return ((at = strrchr(addr, '@')) != NULL ? at + 1 : "");
+}
+
+const struct msg_addr *
+policy_ack_recipient(const struct message *msg)
+{
+	const struct msg_addr	*from, *rt;
+
+	if (msg->from.n == 0)
+		return (NULL);
+	from = &msg->from.v[0];
+	if (msg->reply_to.n == 0)
+		return (from);
+	rt = &msg->reply_to.v[0];
+	if (*policy_domain(from->addr) != '\0' &&
+	    strcasecmp(policy_domain(rt->addr), policy_domain(from->addr)) == 0)
+		return (rt);
+	return (from);
+}

@@ -417,6 +417,28 @@ smtp_verdict(const struct smtp *s, long code)
 	return (SMTP_DOWN);
 }
 
+/*
+ * A certificate that is not trusted or not for the host, or a CA file
+ * that cannot be used: the same tomorrow as now, so a configuration
+ * error, as for IMAP. A failed handshake (no TLS there, a dropped
+ * connection) may pass and stays SMTP_DOWN.
+ */
+static int
+smtp_cert_error(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		return (1);
+	default:
+		return (0);
+	}
+}
+
 /* One try over the handle's connection (kept, or a new one). */
 static CURLcode
 smtp_perform(struct smtp *s, long *code, long *connects)
@@ -502,14 +524,15 @@ smtp_send(struct smtp *s, const char *from, const char *const *rcpts,
 		r = SMTP_OK;
 		*reply = xstrdup(*s->reply != '\0' ? s->reply : "accepted");
 	} else {
-		r = smtp_verdict(s, code);
+		r = smtp_cert_error(rc) ? SMTP_CONFIG : smtp_verdict(s, code);
 		/*
 		 * The server's word when it refused, with the server and
 		 * the command when it refused the session; else curl's.
 		 */
-		if (code >= 400 && *s->reply != '\0' && r != SMTP_DOWN)
+		if (code >= 400 && *s->reply != '\0' && (r == SMTP_TEMP ||
+		    r == SMTP_PERM))
 			*reply = xstrdup(s->reply);
-		else if (code >= 400 && *s->reply != '\0')
+		else if (code >= 400 && *s->reply != '\0' && r == SMTP_DOWN)
 			*reply = xprintf("%s (smtp %s, after %s)", s->reply,
 			    s->where, s->cmd != NULL ? s->cmd : "connecting");
 		else

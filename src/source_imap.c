@@ -175,13 +175,16 @@ source_imap_next(struct source *src, struct source_item *item, char **cause)
 	item->where = si->folder;
 	item->uidvalidity = si->state.uidvalidity;
 	item->uid = h->uid;
+	for (i = si->batch; i < si->next; i++) {
+		if (si->entries[i].uid == h->uid)
+			break;
+	}
+	/* The server's arrival time, not the sender's Date, sets the clock. */
+	if (i < si->next)
+		item->arrived = si->entries[i].internal;
 	if (h->uid < si->state.history_uid) {
 		item->history = 1;
 		/* Since the start date it counts as new after all. */
-		for (i = si->batch; i < si->next; i++) {
-			if (si->entries[i].uid == h->uid)
-				break;
-		}
 		if (si->conf->start == CONFIG_START_DATE && i < si->next &&
 		    si->entries[i].internal >= si->conf->start_date)
 			item->history = 0;

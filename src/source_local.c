@@ -38,6 +38,8 @@ struct mbox {
 struct single {
 	struct buf	  data;
 	int		  done;
+	int		  file;		/* a file of past mail, not stdin */
+	time_t		  mtime;	/* the file's */
 };
 
 static int
@@ -108,7 +110,9 @@ static int
 maildir_next(struct source *s, struct source_item *item, char **cause)
 {
 	struct maildir	*md = s->priv;
+	struct stat	 st;
 	const char	*path;
+	time_t		 mtime = 0;
 	int		 fd;
 
 	for (;;) {
@@ -128,6 +132,9 @@ maildir_next(struct source *s, struct source_item *item, char **cause)
 			close(fd);
 			return (-1);
 		}
+		/* Delivery time, when the sender's Date is not believable. */
+		if (fstat(fd, &st) == 0)
+			mtime = st.st_mtime;
 		close(fd);
 		break;
 	}
@@ -135,6 +142,8 @@ maildir_next(struct source *s, struct source_item *item, char **cause)
 	item->data = md->data.data;
 	item->len = md->data.len;
 	item->where = path;
+	item->arrived = mtime;
+	item->archive = 1;
 	return (0);
 }
 
@@ -230,6 +239,7 @@ mbox_next(struct source *s, struct source_item *item, char **cause)
 	item->data = start;
 	item->len = end - (size_t)(start - mb->map);
 	item->where = mb->where;
+	item->archive = 1;
 	return (0);
 }
 
@@ -297,6 +307,9 @@ single_next(struct source *s, struct source_item *item, char **cause)
 	item->data = buf_cstr(&one->data);
 	item->len = one->data.len;
 	item->where = s->name;
+	/* Standard input is mail arriving now; a file is past mail. */
+	item->archive = one->file;
+	item->arrived = one->mtime;
 	return (0);
 }
 
@@ -318,12 +331,18 @@ static int
 single_open(struct source *s, int fd, const char *name, char **cause)
 {
 	struct single	*one;
+	struct stat	 st;
 
 	one = xcalloc(1, sizeof *one);
 	if (read_fd(fd, &one->data, name, cause) != 0) {
 		buf_free(&one->data);
 		free(one);
 		return (-1);
+	}
+	if (fd != STDIN_FILENO) {
+		one->file = 1;
+		if (fstat(fd, &st) == 0)
+			one->mtime = st.st_mtime;
 	}
 	s->ops = &single_ops;
 	s->priv = one;

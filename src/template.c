@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "compose.h"
 #include "log.h"
 #include "message.h"
 #include "template.h"
@@ -794,6 +795,37 @@ empty(const char *s)
 	return (s == NULL || *s == '\0');
 }
 
+/*
+ * s as one line of at most max characters: controls to single blanks
+ * (compose_header_text), and a longer text cut at a character boundary
+ * with an ellipsis in the last place. Allocated; NULL stays NULL.
+ */
+static char *
+one_line(const char *s, size_t max)
+{
+	char	*out, *cutout;
+	size_t	 i, chars = 0, cut = 0;
+
+	if (s == NULL)
+		return (NULL);
+	out = compose_header_text(s);
+	/* Valid UTF-8 now: a character starts at every non-continuation
+	 * byte. */
+	for (i = 0; out[i] != '\0'; i++) {
+		if (((unsigned char)out[i] & 0xc0) == 0x80)
+			continue;
+		if (++chars == max)
+			cut = i;
+		if (chars > max) {
+			out[cut] = '\0';
+			cutout = xprintf("%s\xe2\x80\xa6", out);
+			free(out);
+			return (cutout);
+		}
+	}
+	return (out);
+}
+
 /* The value of one variable (the caller frees *owned, if set). */
 static const char *
 var_value(const struct templates *t, const char *lang,
@@ -809,19 +841,22 @@ var_value(const struct templates *t, const char *lang,
 		return (v->due == 0 ? "" :
 		    (*owned = templates_time(t, lang, v->due)));
 	if (IS("token"))
-		return (v->token);
+		return (*owned = one_line(v->token, TEMPLATE_ADDRESS_MAX));
 	if (IS("name"))
-		return (empty(v->name) ? v->address : v->name);
+		return (*owned = empty(v->name) ?
+		    one_line(v->address, TEMPLATE_ADDRESS_MAX) :
+		    one_line(v->name, TEMPLATE_NAME_MAX));
 	if (IS("address"))
-		return (v->address);
+		return (*owned = one_line(v->address, TEMPLATE_ADDRESS_MAX));
 	if (IS("subject"))
-		return (v->subject);
+		return (*owned = one_line(v->subject, TEMPLATE_SUBJECT_MAX));
 	if (IS("queue"))
-		return (v->queue);
+		return (*owned = one_line(v->queue, TEMPLATE_NAME_MAX));
+	/* An agent's text has lines; it is ours, not a stranger's. */
 	if (IS("text"))
 		return (v->text);
 	if (IS("support"))
-		return (v->support);
+		return (*owned = one_line(v->support, TEMPLATE_ADDRESS_MAX));
 #undef IS
 	return (NULL);
 }

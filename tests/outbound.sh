@@ -125,7 +125,8 @@ hq -q import "$T/m1b"
 is "$(hq tickets --json | json 'len(j)')" 1 "a reply to the ack joins the ticket"
 is "$(smtp_count)" 1 "and gets no second ack"
 
-# Reply-To wins over From (RFC 3834 3.1.5); Greek in Greek.
+# A Reply-To in From's domain is followed (helpq.conf(5), [ack]); Greek
+# in Greek.
 mail "$T/m2" 'Ελένη <eleni@example.gr>' 'Πρόβλημα με την παραγγελία μου' \
     'Reply-To: Ελένη Π. <eleni.p@example.gr>' <<'EOF'
 Καλημέρα σας,
@@ -142,6 +143,29 @@ like "$(json 'j["subject"]' < "$T/a2.json")" 'Πρόβλημα με την πα�
 like "$(json 'j["body"]' < "$T/a2.json")" \
     '(Ιανουαρίου|Φεβρουαρίου|Μαρτίου|Απριλίου|Μαΐου|Ιουνίου|Ιουλίου|Αυγούστου|Σεπτεμβρίου|Οκτωβρίου|Νοεμβρίου|Δεκεμβρίου)' \
     "the due date is written in Greek"
+
+# ---- a stranger's text and address in an ack ----------------------------
+# A display name that decodes to lines of its own ("Ann", an empty line,
+# "Buy now at ..."), a subject with a line break, and a Reply-To that
+# names a third party: the ack goes to From, and holds no line of theirs.
+mail "$T/m3" '=?UTF-8?B?QW5uDQoNCkJ1eSBub3cgYXQgaHR0cDovL2V2aWwuZXhhbXBsZS8gY2hlYXANCg==?= <ann@example.net>' \
+    'Order =?UTF-8?B?eA0KQmNjOiB5QGV2aWwuZXhhbXBsZQ==?=' \
+    'Reply-To: Victim <victim@third.example>' <<'EOF'
+Where is my order?
+EOF
+n=$(smtp_count)
+hq -q import "$T/m3"
+is "$(smtp_count)" $((n + 1)) "the message is acknowledged"
+check "$(last)" > "$T/a3.json"; is $? 0 "the ack parses strictly"
+is "$(json 'j["envelope_to"]' < "$T/a3.json")" "ann@example.net" \
+    "a Reply-To of another domain is not followed: the ack goes to From"
+body=$(json 'j["body"]' < "$T/a3.json")
+like "$body" 'Ann Buy now at http://evil.example/ cheap,' \
+    "the decoded name is one line in the body"
+is "$(printf '%s\n' "$body" | grep -c '^Buy now')" 0 \
+    "no line of the stranger's in the body"
+like "$(json 'j["subject"]' < "$T/a3.json")" 'Order x Bcc: y@evil\.example' \
+    "the subject is one line"
 
 # ---- never for machines: the corpus's auto-generated mail --------------
 # A few files among auto/ were written by people: the collections keep them

@@ -140,9 +140,48 @@ is "$(hdr "$(last)" X-Sink-TLS)" yes "the sink saw TLS"
 conf "$T/notrust" "port = $SMTP_PORT"
 n=$(smtp_count)
 send "$T/notrust"
-is "$rc" 3 "a certificate nobody vouches for: the server is unusable (down)"
-like "$out" "^down smtp 127\\.0\\.0\\.1:$SMTP_PORT: .*certificate" \
+is "$rc" 78 "a certificate nobody vouches for: a configuration error"
+like "$out" "^config smtp 127\\.0\\.0\\.1:$SMTP_PORT: .*certificate" \
     "and the reply names the server and the certificate"
+is "$(smtp_count)" "$n" "nothing was sent"
+
+# The same through helpq: the ack fails with the reason at once (no
+# two days of retries), an event says so, and send exits 78.
+desk() {	# desk FILE DB [SMTP-LINES...]
+	local f=$1 db=$2 l
+	shift 2
+	printf '[helpq]\naddress = support@example.com\ndatabase = %s\n' \
+	    "$db" > "$f"
+	printf 'templates = %s/templates\n' "$TOP_SRCDIR" >> "$f"
+	printf '[ack]\nsender-window = 0\n[smtp]\nhost = 127.0.0.1\n' >> "$f"
+	for l; do printf '%s\n' "$l" >> "$f"; done
+}
+cmail() {	# cmail FILE ID: a customer's message
+	printf 'From: Ann <ann@example.net>\nTo: support@example.com\n' > "$1"
+	printf 'Subject: Order %s\nMessage-ID: <%s@example.net>\n' "$2" "$2" \
+	    >> "$1"
+	printf 'Date: %s\n\nWhere is my order?\n' "$(date -R)" >> "$1"
+}
+desk "$T/d1" "$T/d1.db" "port = $SMTP_PORT"
+hd() { "$HELPQ" --config "$T/d1" "$@"; }
+cmail "$T/c1" c1
+err=$(hd -q import "$T/c1" 2>&1); rc=$?
+is "$rc" 0 "the import stores the mail (an MTA must not bounce it)"
+like "$err" 'configuration error.*certificate' "and logs the configuration error"
+o=$(hd outbox --json)
+is "$(echo "$o" | json '[e["status"] for e in j]')" '["failed"]' \
+    "the ack is marked failed at once, not retried"
+like "$(echo "$o" | json 'j[0]["last_error"]')" \
+    "configuration error.*smtp 127\\.0\\.0\\.1:$SMTP_PORT: .*certificate" \
+    "with the reason"
+like "$(hd show 1)" 'send-failed.*certificate' "an event on the ticket says so"
+cmail "$T/c2" c2
+desk "$T/d2" "$T/d1.db" "port = $SMTP_PORT" "tls = no"
+"$HELPQ" -q --config "$T/d2" import "$T/c2" 2>/dev/null	# queued: 530
+hd -q send 2>/dev/null; rc=$?
+is "$rc" 78 "helpq send: exit 78 (EX_CONFIG)"
+is "$(hd outbox --status failed --json | json 'len(j)')" 2 \
+    "the second ack fails the same way"
 is "$(smtp_count)" "$n" "nothing was sent"
 conf "$T/nocafile" "port = $SMTP_PORT" "ca-file = $T/no-such.pem"
 send "$T/nocafile"
@@ -380,7 +419,7 @@ smtp_up --tls || { echo "Bail out! no sink"; exit 1; }
 conf "$T/name" "port = $SMTP_PORT" "ca-file = $T/dovecot/cert.pem"
 n=$(smtp_count)
 send "$T/name"
-is "$rc" 3 "a trusted certificate for another host name: down"
+is "$rc" 78 "a trusted certificate for another host name: a configuration error"
 like "$out" 'name|match|subject' "the reply says the name does not match"
 is "$(smtp_count)" "$n" "nothing was sent"
 smtp_down

@@ -34,7 +34,9 @@ usage(void)
 int
 main(int argc, char **argv)
 {
-	static const char *const names[] = { "ok", "temp", "perm", "down" };
+	static const char *const names[] = {
+		"ok", "temp", "perm", "down", "config"
+	};
 	struct config	 conf;
 	struct smtp	*s;
 	struct buf	 msg;
@@ -98,5 +100,6 @@ main(int argc, char **argv)
 	smtp_free(s);
 	buf_free(&msg);
 	config_clear(&conf);
-	return ((int)r);
+	/* As for a configuration smtp_new refuses. */
+	return (r == SMTP_CONFIG ? 78 : (int)r);
 }

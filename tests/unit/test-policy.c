@@ -210,11 +210,133 @@ test_ack(void)
 	}
 }
 
+/* The clock a message sets: live mail never by its Date; past mail by a
+ * Date within the window of its Received dates. */
+static void
+test_arrival(void)
+{
+	/* 2026-11-20 12:00:00 UTC, and times relative to it. */
+	const time_t	now = 1795176000, day = 86400;
+	static const char *const recv =
+	    "Received: from a by b; Mon, 16 Nov 2026 12:00:00 +0000\r\n"
+	    "Received: from c by d;\r\n Mon, 16 Nov 2026 11:00:00 +0000\r\n";
+	const time_t	r_hi = now - 4 * day, r_lo = r_hi - 3600;
+	const struct {
+		const char	*date;		/* the Date field, or "" */
+		const char	*headers;
+		time_t		 arrived;
+		int		 archive;
+		time_t		 want;
+	} cases[] = {
+		/* Live: the server's time, else now; never the Date. */
+		{ "Fri, 02 Jan 1970 00:00:00 +0000", recv, now - 60, 0,
+		    now - 60 },
+		{ "Fri, 20 Nov 2026 10:00:00 +0000", "", 0, 0, now },
+		{ "Fri, 20 Nov 2026 10:00:00 +0000", "", now + 2 * day, 0,
+		    now },
+		/* Past mail with Received: the window around them. */
+		{ "Mon, 16 Nov 2026 10:00:00 +0000", recv, 0, 1,
+		    r_lo - 3600 },
+		{ "Mon, 09 Nov 2026 11:00:00 +0000", recv, 0, 1,
+		    r_lo - 7 * day },
+		{ "Mon, 09 Nov 2026 10:59:59 +0000", recv, 0, 1, r_hi },
+		{ "Tue, 17 Nov 2026 12:00:00 +0000", recv, 0, 1, r_hi + day },
+		{ "Tue, 17 Nov 2026 12:00:01 +0000", recv, 0, 1, r_hi },
+		{ "Fri, 02 Jan 1970 00:00:00 +0000", recv, now - day, 1,
+		    r_hi },
+		{ "", recv, 0, 1, r_hi },
+		/* Received dates that are absurd themselves do not count. */
+		{ "Fri, 02 Jan 1970 00:00:00 +0000",
+		    "Received: from a by b; Fri, 02 Jan 1970 00:00:00 +0000\r\n",
+		    now - day, 1, now - day },
+		/* Past mail without Received: 1990 to tomorrow, else the
+		 * file's time, else now. */
+		{ "Mon, 01 Jan 1990 00:00:00 +0000", "", now - day, 1,
+		    631152000 },
+		{ "Sun, 31 Dec 1989 23:59:59 +0000", "", now - day, 1,
+		    now - day },
+		{ "Sat, 21 Nov 2026 12:00:00 +0000", "", 0, 1, now + day },
+		{ "Sat, 21 Nov 2026 12:00:01 +0000", "", 0, 1, now },
+		{ "Fri, 02 Jan 1970 00:00:00 +0000", "", 0, 1, now },
+	};
+	struct message	*m;
+	char		*h;
+	size_t		 i;
+	time_t		 got;
+
+	for (i = 0; i < nitems(cases); i++) {
+		h = xprintf("%s%s%s%s", cases[i].headers,
+		    *cases[i].date != '\0' ? "Date: " : "", cases[i].date,
+		    *cases[i].date != '\0' ? "\r\n" : "");
+		m = ack_msg("a@example.org", h);
+		free(h);
+		if (m == NULL) {
+			ok(0, "arrival case %zu parses", i);
+			continue;
+		}
+		got = policy_arrival(m, cases[i].arrived, cases[i].archive,
+		    now);
+		ok(got == cases[i].want, "arrival case %zu (%s, %s): %lld, "
+		    "want %lld", i, cases[i].archive ? "past" : "live",
+		    cases[i].date, (long long)got, (long long)cases[i].want);
+		message_free(m);
+	}
+}
+
+/* Where an ack goes: From, or a Reply-To in From's domain. */
+static void
+test_ack_recipient(void)
+{
+	static const struct {
+		const char	*from;
+		const char	*headers;
+		const char	*want;
+	} cases[] = {
+		{ "a@example.org", "", "a@example.org" },
+		{ "a@example.org", "Reply-To: b@example.org\r\n",
+		    "b@example.org" },
+		{ "a@example.org", "Reply-To: B <b@EXAMPLE.org>\r\n",
+		    "b@example.org" },
+		{ "a@example.org", "Reply-To: v@third.example\r\n",
+		    "a@example.org" },
+		{ "a@example.org", "Reply-To: v@mail.example.org\r\n",
+		    "a@example.org" },
+		{ "a@example.org", "Return-Path: <v@third.example>\r\n"
+		    "Reply-To: v@third.example\r\n", "a@example.org" },
+	};
+	const struct msg_addr	*to;
+	struct message		*m;
+	size_t			 i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		if ((m = ack_msg(cases[i].from, cases[i].headers)) == NULL) {
+			ok(0, "recipient case %zu parses", i);
+			continue;
+		}
+		to = policy_ack_recipient(m);
+		ok(to != NULL && strcmp(to->addr, cases[i].want) == 0,
+		    "recipient case %zu (%.*s): %s", i,
+		    (int)strcspn(cases[i].headers, "\r"), cases[i].headers,
+		    to != NULL ? to->addr : "(none)");
+		message_free(m);
+	}
+	m = ack_msg("a@example.org", "Reply-To: b@example.org\r\n");
+	if (m != NULL) {
+		/* No From at all: nobody, even with a Reply-To. */
+		m->from.n = 0;
+		ok(policy_ack_recipient(m) == NULL, "no From: no recipient");
+		m->from.n = 1;
+		message_free(m);
+	}
+}
+
 int
 main(void)
 {
 	test_due();
 	test_parse_errors();
 	test_ack();
+	test_arrival();
+	test_ack_recipient();
 	return (done_testing());
 }

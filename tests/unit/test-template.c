@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "template.h"
 #include "xmalloc.h"
 #include "../tap.h"
@@ -263,6 +264,80 @@ test_details(void)
 	templates_free(t);
 }
 
+/*
+ * Values from mail are one line each and capped: a name that decodes to
+ * lines of its own writes none into the mail; a long one ends in an
+ * ellipsis at a character boundary. ${text} (an agent's) keeps its lines.
+ */
+static void
+test_one_line(void)
+{
+	struct templates	*t = NULL;
+	struct template_vars	 v;
+	struct buf		 longname, longsubj;
+	const char		*used;
+	char			*dir, *errors = NULL, *subject, *body, *want;
+	char			*cause = NULL;
+	size_t			 i;
+
+	put("oneline", "en/ack", "Subject: ${subject} ${token}\n\n"
+	    "Hello ${name},\n[${address}] [${queue}] [${ticket} ${due}]\n"
+	    "${text}\n");
+	dir = xprintf("%s/oneline", tmpdir);
+	if (!ok(templates_load(dir, &t, &errors) == 0, "loaded")) {
+		diag("%s", errors);
+		free(errors);
+		free(dir);
+		return;
+	}
+	free(dir);
+	v = *vars();
+	v.due = 0;
+	v.name = "Ann\r\n\r\nBuy now at http://evil.example\r\n\tcheap\x1b[31m";
+	v.subject = "Order\r\nBcc: x@evil.example\n\nbody";
+	v.address = "ann@example.net\r\n";
+	v.queue = "billing\n";
+	v.text = "line one\nline two";
+	ok(templates_render(t, "ack", "en", NULL, &v, &subject, &body, &used,
+	    &cause) == 0, "rendered");
+	is_str(subject, "Order Bcc: x@evil.example body [#42]",
+	    "the subject is one line");
+	is_str(body, "Hello Ann Buy now at http://evil.example cheap [31m,\n"
+	    "[ann@example.net] [billing] [42 ]\nline one\nline two\n",
+	    "the name is one line; controls became single blanks; the "
+	    "agent's text keeps its lines");
+	free(subject);
+	free(body);
+
+	/* 70 characters of two bytes: 63 of them and an ellipsis. */
+	buf_init(&longname);
+	for (i = 0; i < 70; i++)
+		buf_adds(&longname, "\xc3\xa9");
+	buf_init(&longsubj);
+	for (i = 0; i < 250; i++)
+		buf_adds(&longsubj, "s");
+	v.name = buf_cstr(&longname);
+	v.subject = buf_cstr(&longsubj);
+	v.text = NULL;
+	ok(templates_render(t, "ack", "en", NULL, &v, &subject, &body, &used,
+	    &cause) == 0, "rendered long values");
+	buf_reset(&longname);
+	for (i = 0; i < TEMPLATE_NAME_MAX - 1; i++)
+		buf_adds(&longname, "\xc3\xa9");
+	want = xprintf("Hello %s\xe2\x80\xa6,\n", buf_cstr(&longname));
+	ok(strncmp(body, want, strlen(want)) == 0, "a long name is cut to %d "
+	    "characters with an ellipsis, at a character boundary",
+	    TEMPLATE_NAME_MAX);
+	free(want);
+	ok(strlen(subject) == TEMPLATE_SUBJECT_MAX - 1 + 3 + strlen(" [#42]"),
+	    "a long subject is cut to %d characters", TEMPLATE_SUBJECT_MAX);
+	free(subject);
+	free(body);
+	buf_free(&longname);
+	buf_free(&longsubj);
+	templates_free(t);
+}
+
 static void
 test_errors(void)
 {
@@ -430,6 +505,7 @@ main(void)
 	test_shipped();
 	test_only_in();
 	test_details();
+	test_one_line();
 	test_errors();
 	cmd = xprintf("rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
