@@ -24,6 +24,7 @@
 #include "config.h"
 #include "imap.h"
 #include "ingest.h"
+#include "lockfile.h"
 #include "log.h"
 #include "outbox.h"
 #include "rules.h"
@@ -54,12 +55,14 @@ struct poller {
 static int
 poll_lock(struct poller *p)
 {
-	char	*path, buf[32];
+	char	*path, *cause = NULL, buf[32];
 	int	 fd;
 
 	path = xprintf("%s.lock", cmd_db_path(p->g));
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
-		log_error("%s: %s", path, strerror(errno));
+	lockfile_make_parent(path);
+	if ((fd = lockfile_open(path, &cause)) == -1) {
+		log_error("%s", cause);
+		free(cause);
 		free(path);
 		return (EX_CANTCREAT);
 	}

@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "ingest.h"
+#include "lockfile.h"
 #include "log.h"
 #include "outbox.h"
 #include "output.h"
@@ -111,27 +112,6 @@ default_db(void)
 	return (path);
 }
 
-/* mkdir -p of the directory that will hold path. */
-static void
-make_parent(const char *path)
-{
-	char	*dir, *p;
-
-	dir = xstrdup(path);
-	if ((p = strrchr(dir, '/')) != NULL && p != dir) {
-		*p = '\0';
-		for (p = dir + 1; *p != '\0'; p++) {
-			if (*p == '/') {
-				*p = '\0';
-				mkdir(dir, 0700);
-				*p = '/';
-			}
-		}
-		mkdir(dir, 0700);
-	}
-	free(dir);
-}
-
 const char *
 cmd_db_path(struct globals *g)
 {
@@ -147,7 +127,7 @@ cmd_open_store(struct globals *g, int writes, struct store **sp)
 	char		*cause = NULL;
 
 	if (writes)
-		make_parent(path);
+		lockfile_make_parent(path);
 	else if (access(path, F_OK) != 0) {
 		log_error("%s: no database yet (run helpq import or poll "
 		    "first)", path);

@@ -104,6 +104,46 @@ maildir_scan(struct maildir *md, const char *path, const char *sub,
 	return (0);
 }
 
+/*
+ * Open one Maildir file: never through a symbolic link and only a regular
+ * file, so a link in cur/ or new/ cannot import /etc/shadow into the store
+ * (O_NONBLOCK: a FIFO must not hang the open). Returns the descriptor, -2
+ * for an entry to skip, or -1 with *cause set.
+ */
+static int
+maildir_open_file(const char *path, char **cause)
+{
+	struct stat	st;
+	int		fd;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd == -1) {
+		/* Moved or removed by a mail client meanwhile. */
+		if (errno == ENOENT) {
+			log_debug("%s: gone", path);
+			return (-2);
+		}
+		if (errno == ELOOP) {
+			log_warnx("%s: a symbolic link, not a message; "
+			    "skipped", path);
+			return (-2);
+		}
+		*cause = xprintf("%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (fstat(fd, &st) != 0) {
+		*cause = xprintf("%s: %s", path, strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		log_warnx("%s: not a regular file; skipped", path);
+		close(fd);
+		return (-2);
+	}
+	return (fd);
+}
+
 static int
 maildir_next(struct source *s, struct source_item *item, char **cause)
 {
@@ -115,15 +155,10 @@ maildir_next(struct source *s, struct source_item *item, char **cause)
 		if (md->next >= md->nfiles)
 			return (1);
 		path = md->files[md->next++];
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-			/* Moved or removed by a mail client meanwhile. */
-			if (errno == ENOENT) {
-				log_debug("%s: gone", path);
-				continue;
-			}
-			*cause = xprintf("%s: %s", path, strerror(errno));
+		if ((fd = maildir_open_file(path, cause)) == -2)
+			continue;
+		if (fd == -1)
 			return (-1);
-		}
 		if (read_fd(fd, &md->data, path, cause) != 0) {
 			close(fd);
 			return (-1);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "lockfile.h"
 #include "log.h"
 #include "message.h"
 #include "store.h"
@@ -1124,6 +1125,10 @@ store_sqlite_open(const char *path, int flags, sqlite3 **dbp, char **cause)
 	int			 rc;
 
 	pthread_once(&once, store_sqlite_init);
+	*dbp = NULL;
+	if ((flags & SQLITE_OPEN_CREATE) != 0 &&
+	    lockfile_create_private(path, cause) != 0)
+		return (-1);
 	/* Each connection is used by one thread at a time. */
 	rc = sqlite3_open_v2(path, dbp, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
