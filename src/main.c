@@ -394,11 +394,15 @@ cmd_import(struct globals *g, int argc, char **argv)
 	ingest_set_rules(in, rs);
 	ingest_set_outbox(in, ob);
 	for (i = 0; i < argc && rc == 0; i++) {
-		if (source_local_open(argv[i], &src, &cause) != 0) {
+		if ((rc = source_local_open(argv[i], &src, &cause)) != 0) {
 			log_error("%s", cause);
 			free(cause);
-			rc = strcmp(argv[i], "-") != 0 &&
-			    access(argv[i], F_OK) != 0 ? EX_NOINPUT : EX_DATAERR;
+			if (rc == 2)	/* an MTA is delivering to the mbox */
+				rc = EX_TEMPFAIL;
+			else
+				rc = strcmp(argv[i], "-") != 0 &&
+				    access(argv[i], F_OK) != 0 ? EX_NOINPUT :
+				    EX_DATAERR;
 			break;
 		}
 		rc = cmd_ingest_source(in, src, &pg, &done);

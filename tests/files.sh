@@ -104,4 +104,71 @@ is "$("$HELPQ" -c "$T/conf" --db "$DB2" tickets --json | json \
     '[t["subject"] for t in j]')" '["a real message"]' \
     "the link's target is not in the store"
 
+# ---- mbox: read, not mapped; locked as the MTA locks it ----
+"$PY" - "$T/big.mbox" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(3000):
+        f.write("From sender@example.com Mon Jan  1 10:00:00 2024\n"
+                "From: Customer %d <c%d@example.com>\n"
+                "To: support@example.com\nSubject: order %d\n"
+                "Message-ID: <big%d@example.com>\n"
+                "Date: Mon, 1 Jan 2024 10:00:00 +0000\n\n" % (i, i, i, i))
+        f.write(("line of text for message %d\n" % i) * 60 + "\n")
+PY
+DB3=$T/mbox.db
+"$HELPQ" -q -c "$T/conf" --db "$DB3" import "$T/big.mbox" &
+pid=$!
+# Once helpq has the file (open or mapped), cut it to nothing.
+i=0
+until grep -q big.mbox "/proc/$pid/maps" 2>/dev/null ||
+    ls -l "/proc/$pid/fd" 2>/dev/null | grep -q big.mbox; do
+	[ $i -lt 500 ] || break
+	sleep 0.01; i=$((i + 1))
+done
+truncate -s 0 "$T/big.mbox"
+wait $pid; rc=$?
+is "$rc" 0 "an mbox cut short while imported: no SIGBUS, exit 0 (got $rc)"
+n=$("$HELPQ" -c "$T/conf" --db "$DB3" tickets --json --limit 0 | json 'len(j)')
+ok $((n >= 1 && n < 3000 ? 0 : 1)) "what was read before the cut is imported ($n of 3000)"
+
+"$PY" - "$T/box" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(3):
+        f.write("From sender@example.com Mon Jan  1 10:00:00 2024\n"
+                "From: c%d@example.com\nSubject: box %d\n"
+                "Message-ID: <box%d@example.com>\n\nbody %d\n"
+                "From the body, unescaped\n\n" % (i, i, i, i))
+PY
+DB4=$T/box.db
+: > "$T/box.lock"
+start=$(date +%s)
+"$HELPQ" -c "$T/conf" --db "$DB4" import "$T/box" > /dev/null 2> "$T/err"; rc=$?
+is "$rc" 75 "an mbox with a fresh dotlock: EX_TEMPFAIL (75)"
+like "$(cat "$T/err")" "box: locked by another program" "saying so"
+ok $(($(date +%s) - start >= 4 ? 0 : 1)) "after waiting some seconds for it"
+ok $([ -e "$T/box.lock" ]; echo $?) "someone else's lock is left alone"
+touch -d '-20 minutes' "$T/box.lock"
+"$HELPQ" -c "$T/conf" --db "$DB4" import "$T/box" > "$T/out" 2> "$T/err"; rc=$?
+is "$rc" 0 "a stale dotlock (20 minutes old) is broken"
+like "$(cat "$T/out")" "^3 messages: 3 new tickets" "and the mbox imported"
+like "$(cat "$T/err")" "stale lock" "saying so"
+ok $([ ! -e "$T/box.lock" ]; echo $?) "helpq removes its own dotlock"
+# A deliverer's fcntl write lock, held while helpq tries.
+"$PY" - "$T/box" <<'PY' &
+import fcntl, sys, time
+f = open(sys.argv[1], "r+")
+fcntl.lockf(f, fcntl.LOCK_EX)
+open(sys.argv[1] + ".held", "w").close()
+time.sleep(8)
+PY
+lpid=$!
+i=0
+while [ ! -e "$T/box.held" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+"$HELPQ" -c "$T/conf" --db "$DB4" import "$T/box" > /dev/null 2> "$T/err"; rc=$?
+is "$rc" 75 "an mbox under a fcntl write lock: EX_TEMPFAIL (75)"
+like "$(cat "$T/err")" "locked by another program \(fcntl\)" "saying so"
+kill "$lpid" 2>/dev/null; wait "$lpid" 2>/dev/null
+
 done_testing
