@@ -523,6 +523,7 @@ mbox_open(const char *path, int fd, struct source *s, char **cause)
 	mb = xcalloc(1, sizeof *mb);
 	mb->fd = fd;
 	buf_init(&mb->in);
+	buf_reserve(&mb->in, MBOX_CHUNK);	/* data is never NULL */
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	s->priv = mb;
 	if ((rc = mbox_dotlock(mb, path, &start, cause)) != 0 ||

@@ -2743,7 +2743,8 @@ search_snippet(const char *hl, struct buf *out)
 	if (hl == NULL || (m = strchr(hl, '\2')) == NULL)
 		return (-1);
 	for (start = m, words = 0; start > hl; start--) {
-		if (strchr(" \t\r\n", start[-1]) != NULL && start[0] != ' ' &&
+		if (strchr(" \t\r\n", start[-1]) != NULL &&
+		    strchr(" \t\r\n", start[0]) == NULL &&
 		    ++words > SNIPPET_BEFORE)
 			break;
 		if ((size_t)(m - start) >= SNIPPET_MAX / 2 &&
