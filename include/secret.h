@@ -25,7 +25,8 @@ struct secret_spec {
 
 /*
  * Fetch a secret: the first line of the file, variable or command output,
- * without its CR/LF. A file readable or writable by group or others is
+ * without its CR/LF. A file readable or writable by group or others, or
+ * owned by another user than the one helpq runs as (or root), is
  * refused; so are an empty secret and a command that fails. A command
  * inherits stdin and stderr. Returns 0 with *out allocated (free it with
  * secret_free()), or -1 with *cause allocated (caller frees; it never holds

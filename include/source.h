@@ -46,8 +46,11 @@ struct source {
 
 /*
  * Open path as a local source: a Maildir (a directory with cur/ and new/),
- * an mbox file, or "-" for one message on standard input. Returns 0, or -1
- * with *cause set. Close with source_close.
+ * an mbox file, or "-" for one message on standard input. An mbox is held
+ * locked (fcntl read lock, and a dotlock FILE.lock where the directory
+ * allows) until source_close. Returns 0, 2 when another program keeps the
+ * mbox locked (try again later), or -1; *cause set for both. Close with
+ * source_close.
  */
 int	 source_local_open(const char *path, struct source **sp,
 	    char **cause);

@@ -24,6 +24,7 @@
 #include "imap.h"
 #include "log.h"
 #include "outbox.h"
+#include "safe.h"
 #include "output.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -271,7 +272,7 @@ static int
 reply_report(struct store *st, int64_t ticket, int64_t id)
 {
 	struct reply_fate	 r;
-	char			*cause = NULL;
+	char			*cause = NULL, *to, *note;
 	int			 rc = 0;
 
 	memset(&r, 0, sizeof r);
@@ -280,15 +281,18 @@ reply_report(struct store *st, int64_t ticket, int64_t id)
 		free(cause);
 		return (EX_SOFTWARE);
 	}
+	/* The address is the customer's and the note the server's. */
+	to = safe_dup(r.to, 0);
+	note = safe_dup(r.note, 0);
 	switch (r.status) {
 	case OUTBOX_SENT:
 		printf("ticket %lld: answer sent to %s (%s)\n",
-		    (long long)ticket, r.to, r.note);
+		    (long long)ticket, to, note);
 		break;
 	case OUTBOX_QUEUED:
 		printf("ticket %lld: answer to %s queued (%s); helpq send or "
-		    "the next poll tries again\n", (long long)ticket, r.to,
-		    r.note);
+		    "the next poll tries again\n", (long long)ticket, to,
+		    note);
 		break;
 	case OUTBOX_FAILED:
 		log_error("ticket %lld: the server refused the answer to %s: "
@@ -296,6 +300,8 @@ reply_report(struct store *st, int64_t ticket, int64_t id)
 		rc = EX_UNAVAILABLE;
 		break;
 	}
+	free(to);
+	free(note);
 	free(r.to);
 	free(r.note);
 	return (rc);

@@ -20,13 +20,16 @@
 
 #include <jansson.h>
 
+#include "buf.h"
 #include "cmd.h"
 #include "config.h"
 #include "imap.h"
 #include "ingest.h"
+#include "lockfile.h"
 #include "log.h"
 #include "outbox.h"
 #include "rules.h"
+#include "safe.h"
 #include "source.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -54,13 +57,16 @@ struct poller {
 static int
 poll_lock(struct poller *p)
 {
-	char	*path, buf[32];
+	char	*path, *cause = NULL, buf[32];
 	int	 fd, rc;
 
 	path = xprintf("%s.lock", cmd_db_path(p->g));
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
-		log_error("%s: %s", path, strerror(errno));
-		rc = cmd_store_status(path);
+	lockfile_make_parent(path);
+	if ((fd = lockfile_open(path, &cause)) == -1) {
+		/* A planted link stays until someone removes it. */
+		rc = errno == ELOOP ? EX_CANTCREAT : cmd_store_status(path);
+		log_error("%s", cause);
+		free(cause);
 		free(path);
 		return (rc);
 	}
@@ -111,6 +117,7 @@ dry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
 	    "duplicate", "ignored", "failed" };
 	struct poller	*p = arg;
 	struct ticket	 t;
+	struct buf	 b;
 	char		*cause = NULL;
 	json_t		*j, *tags;
 	size_t		 i;
@@ -139,18 +146,27 @@ dry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
 		    json_null());
 		json_array_append_new(p->report, j);
 	} else {
-		printf("%s UID %u: %s", o->mailbox, o->uid, what[r]);
+		buf_init(&b);
+		safe_add(&b, o->mailbox, 0);
+		buf_addf(&b, " UID %u: %s", o->uid, what[r]);
 		if (ticket != 0)
-			printf(" #%lld", (long long)ticket);
-		for (i = 0; i < t.ntags; i++)
-			printf(" +%s", t.tags[i]);
-		if (t.queue != NULL)
-			printf(" queue %s", t.queue);
-		if (ack != NULL)
-			printf(" (%s)", ack);
-		else if (r == INGEST_NEW && !outbox_enabled(p->ob))
-			printf(" (no ack: no SMTP server configured)");
-		putchar('\n');
+			buf_addf(&b, " #%lld", (long long)ticket);
+		for (i = 0; i < t.ntags; i++) {
+			buf_adds(&b, " +");
+			safe_add(&b, t.tags[i], 0);
+		}
+		if (t.queue != NULL) {
+			buf_adds(&b, " queue ");
+			safe_add(&b, t.queue, 0);
+		}
+		if (ack != NULL) {
+			buf_adds(&b, " (");
+			safe_add(&b, ack, 0);
+			buf_adds(&b, ")");
+		} else if (r == INGEST_NEW && !outbox_enabled(p->ob))
+			buf_adds(&b, " (no ack: no SMTP server configured)");
+		printf("%s\n", buf_cstr(&b));
+		buf_free(&b);
 	}
 	store_ticket_clear(&t);
 }

@@ -290,13 +290,19 @@ verdict_print(const struct rules_verdict *v)
 	printf("%s\n", v->nfired == 0 ? "none" : v->stopped ? " (stop)" : "");
 	strv_print("tags:", v->tags_add, v->ntags_add);
 	strv_print("untags:", v->tags_remove, v->ntags_remove);
-	if (v->queue != NULL)
-		printf("  %-16s%s\n", "queue:", v->queue);
+	if (v->queue != NULL) {
+		printf("  %-16s", "queue:");
+		put_clean(stdout, v->queue);
+		printf("\n");
+	}
 	if (v->priority != RULES_PRIO_UNSET)
 		printf("  %-16s%s\n", "priority:",
 		    rules_priority_name(v->priority));
-	if (v->assignee != NULL)
-		printf("  %-16s%s\n", "assign:", v->assignee);
+	if (v->assignee != NULL) {
+		printf("  %-16s", "assign:");
+		put_clean(stdout, v->assignee);
+		printf("\n");
+	}
 	if (v->response_time != 0)
 		printf("  %-16s%lldh%02lldm %s\n", "respond within:",
 		    (long long)v->response_time / 3600,

@@ -9,6 +9,7 @@
 #include <syslog.h>
 
 #include "log.h"
+#include "safe.h"
 #include "xmalloc.h"
 
 static int		 log_syslog;
@@ -38,7 +39,7 @@ static void
 log_vwrite(enum log_level level, const char *fmt, va_list ap, int with_errno)
 {
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
-	char	 msg[4096];
+	char	 msg[4096], *safe;
 	int	 saved = errno;
 
 	if (level > log_level)
@@ -50,8 +51,12 @@ log_vwrite(enum log_level level, const char *fmt, va_list ap, int with_errno)
 	}
 	if (log_syslog)
 		syslog(prio[level], "%s", msg);
-	else
-		fprintf(stderr, "%s: %s\n", log_ident, msg);
+	else {
+		/* Messages quote mail: the terminal gets no control bytes. */
+		safe = safe_dup(msg, SAFE_LINES);
+		fprintf(stderr, "%s: %s\n", log_ident, safe);
+		free(safe);
+	}
 	errno = saved;
 }
 
@@ -95,14 +100,5 @@ fatalx(const char *fmt, ...)
 char *
 log_sanitize(const char *s)
 {
-	char	*out, *p;
-
-	if (s == NULL)
-		return (xstrdup("(null)"));
-	out = xstrdup(s);
-	for (p = out; *p != '\0'; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	}
-	return (out);
+	return (safe_dup(s, 0));
 }

@@ -19,6 +19,7 @@
 #include "config.h"
 #include "fault.h"
 #include "ingest.h"
+#include "lockfile.h"
 #include "log.h"
 #include "outbox.h"
 #include "output.h"
@@ -114,27 +115,6 @@ default_db(void)
 	return (path);
 }
 
-/* mkdir -p of the directory that will hold path. */
-static void
-make_parent(const char *path)
-{
-	char	*dir, *p;
-
-	dir = xstrdup(path);
-	if ((p = strrchr(dir, '/')) != NULL && p != dir) {
-		*p = '\0';
-		for (p = dir + 1; *p != '\0'; p++) {
-			if (*p == '/') {
-				*p = '\0';
-				mkdir(dir, 0700);
-				*p = '/';
-			}
-		}
-		mkdir(dir, 0700);
-	}
-	free(dir);
-}
-
 const char *
 cmd_db_path(struct globals *g)
 {
@@ -179,7 +159,7 @@ cmd_open_store(struct globals *g, int writes, struct store **sp)
 	char		*cause = NULL;
 
 	if (writes)
-		make_parent(path);
+		lockfile_make_parent(path);
 	else if (access(path, F_OK) != 0) {
 		log_error("%s: no database yet (run helpq import or poll "
 		    "first)", path);
@@ -446,11 +426,15 @@ cmd_import(struct globals *g, int argc, char **argv)
 	ingest_set_rules(in, rs);
 	ingest_set_outbox(in, ob);
 	for (i = 0; i < argc && rc == 0; i++) {
-		if (source_local_open(argv[i], &src, &cause) != 0) {
+		if ((rc = source_local_open(argv[i], &src, &cause)) != 0) {
 			log_error("%s", cause);
 			free(cause);
-			rc = strcmp(argv[i], "-") != 0 &&
-			    access(argv[i], F_OK) != 0 ? EX_NOINPUT : EX_DATAERR;
+			if (rc == 2)	/* an MTA is delivering to the mbox */
+				rc = EX_TEMPFAIL;
+			else
+				rc = strcmp(argv[i], "-") != 0 &&
+				    access(argv[i], F_OK) != 0 ? EX_NOINPUT :
+				    EX_DATAERR;
 			break;
 		}
 		rc = cmd_ingest_source(in, src, &pg, &done);

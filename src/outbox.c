@@ -21,6 +21,7 @@
 #include "compose.h"
 #include "config.h"
 #include "imap.h"
+#include "lockfile.h"
 #include "log.h"
 #include "message.h"
 #include "outbox.h"
@@ -1053,11 +1054,8 @@ outbox_lock(struct outbox *ob, char **cause)
 {
 	int	fd;
 
-	if ((fd = open(ob->lockpath, O_RDWR | O_CREAT | O_CLOEXEC,
-	    0600)) == -1) {
-		*cause = xprintf("%s: %s", ob->lockpath, strerror(errno));
+	if ((fd = lockfile_open(ob->lockpath, cause)) == -1)
 		return (-1);
-	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		close(fd);
 		return (-2);

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "output.h"
 #include "rules.h"
+#include "safe.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -121,50 +122,55 @@ json_finish(FILE *f, json_t *array, int rc)
 }
 
 /*
- * Copy at most width characters (code points) of s, marking a cut; with pad,
- * fill up to width with blanks so columns line up.
+ * Copy at most width characters (code points) of s, made safe, marking a
+ * cut; with pad, fill up to width with blanks so columns line up.
  */
 static void
 add_clipped(struct buf *b, const char *s, size_t width, int pad)
 {
+	struct buf	 safe;
 	size_t		 n = 0;
-	const char	*p = s;
+	const char	*p, *t;
 
-	for (; *p != '\0'; p++) {
+	buf_init(&safe);
+	safe_add(&safe, s, 0);
+	t = buf_cstr(&safe);
+	for (p = t; *p != '\0'; p++) {
 		if (((unsigned char)*p & 0xc0) == 0x80)
 			continue;
 		if (n == width) {
-			buf_add(b, s, (size_t)(p - s));
+			buf_add(b, t, (size_t)(p - t));
 			buf_adds(b, "…");
+			buf_free(&safe);
 			return;
 		}
 		n++;
 	}
-	buf_adds(b, s);
+	buf_adds(b, t);
 	while (pad && n++ <= width)
 		buf_addc(b, ' ');
+	buf_free(&safe);
 }
 
-/* Control characters from mail never reach the terminal. */
+/* s made safe, then blanks to width characters and one more, as %-*s . */
+static void
+add_padded(struct buf *b, const char *s, size_t width)
+{
+	size_t	start = b->len, n = 0;
+
+	add_clipped(b, s, (size_t)-1, 0);
+	for (; start < b->len; start++)
+		n += ((unsigned char)b->data[start] & 0xc0) != 0x80;
+	do
+		buf_addc(b, ' ');
+	while (++n <= width);
+}
+
+/* Every field from mail reaches the terminal through here (safe.h). */
 static void
 add_safe(struct buf *b, const char *s, int keep_newlines)
 {
-	for (; *s != '\0'; s++) {
-		unsigned char	c = (unsigned char)*s;
-
-		if (c == '\n' && keep_newlines)
-			buf_addc(b, '\n');
-		else if (c == '\n' || c == '\r')
-			buf_addc(b, ' ');
-		else if (c == '\t')
-			buf_addc(b, keep_newlines ? '\t' : ' ');
-		else if (c == '\r' && keep_newlines)
-			continue;
-		else if (c < 0x20 || c == 0x7f)
-			buf_addc(b, '?');
-		else
-			buf_addc(b, (char)c);
-	}
+	safe_add(b, s, keep_newlines ? SAFE_LINES : 0);
 }
 
 struct tickets_ctx {
@@ -189,8 +195,10 @@ tickets_cb(const struct ticket *t, void *arg)
 	}
 	buf_init(&subj);
 	add_safe(&subj, t->subject != NULL ? t->subject : "", 0);
-	for (i = 0; i < t->ntags; i++)
-		buf_addf(&subj, " +%s", t->tags[i]);
+	for (i = 0; i < t->ntags; i++) {
+		buf_adds(&subj, " +");
+		add_safe(&subj, t->tags[i], 0);
+	}
 	buf_reset(&ctx->line);
 	buf_addf(&ctx->line, "%6lld  %-7s %s %4d  ", (long long)t->id,
 	    store_status_name(t->status),
@@ -275,7 +283,9 @@ show_message_cb(const struct stored_message *m, void *arg)
 	    store_kind_name(m->kind));
 	if (m->from_name != NULL && *m->from_name != '\0') {
 		add_safe(&b, m->from_name, 0);
-		buf_addf(&b, " <%s>", m->from_addr ? m->from_addr : "");
+		buf_adds(&b, " <");
+		add_safe(&b, m->from_addr, 0);
+		buf_adds(&b, ">");
 	} else
 		add_safe(&b, m->from_addr != NULL ? m->from_addr : "", 0);
 	buf_adds(&b, "\n");
@@ -300,9 +310,10 @@ show_message_cb(const struct stored_message *m, void *arg)
 		add_safe(&b, json_string_value(json_object_get(a, "name")) ?
 		    json_string_value(json_object_get(a, "name")) : "(unnamed)",
 		    0);
-		buf_addf(&b, " (%s, %lld bytes)",
-		    json_string_value(json_object_get(a, "type")) ?
-		    json_string_value(json_object_get(a, "type")) : "?",
+		buf_adds(&b, " (");
+		add_safe(&b, json_string_value(json_object_get(a, "type")) ?
+		    json_string_value(json_object_get(a, "type")) : "?", 0);
+		buf_addf(&b, ", %lld bytes)",
 		    (long long)json_integer_value(json_object_get(a, "size")));
 	}
 	if (json_array_size(att) > 0)
@@ -336,8 +347,8 @@ show_event_cb(const struct stored_event *e, void *arg)
 		return (0);
 	}
 	buf_init(&b);
-	buf_addf(&b, "  %s  %-10s ", output_local(e->time, when, sizeof when),
-	    e->kind);
+	buf_addf(&b, "  %s  ", output_local(e->time, when, sizeof when));
+	add_padded(&b, e->kind != NULL ? e->kind : "", 10);
 	if (e->message_id != 0)
 		buf_addf(&b, "[msg %lld] ", (long long)e->message_id);
 	add_safe(&b, e->detail != NULL ? e->detail : "", 0);
@@ -383,7 +394,9 @@ show_header(FILE *f, const struct ticket *t, const char *fields)
 	buf_adds(&b, "\nCustomer: ");
 	if (t->customer_name != NULL && *t->customer_name != '\0') {
 		add_safe(&b, t->customer_name, 0);
-		buf_addf(&b, " <%s>", t->customer);
+		buf_adds(&b, " <");
+		add_safe(&b, t->customer, 0);
+		buf_adds(&b, ">");
 	} else
 		add_safe(&b, t->customer != NULL ? t->customer : "", 0);
 	buf_addf(&b, "\nCreated: %s   Updated: %s",
@@ -399,8 +412,10 @@ show_header(FILE *f, const struct ticket *t, const char *fields)
 		buf_addf(&b, "   Due: %s", output_local(t->due, w1,
 		    sizeof w1));
 	buf_addf(&b, "\nMessages: %d", t->nmessages);
-	if (t->language != NULL)
-		buf_addf(&b, "   Language: %s", t->language);
+	if (t->language != NULL) {
+		buf_adds(&b, "   Language: ");
+		add_safe(&b, t->language, 0);
+	}
 	if (t->queue != NULL) {
 		buf_adds(&b, "   Queue: ");
 		add_safe(&b, t->queue, 0);
@@ -414,8 +429,10 @@ show_header(FILE *f, const struct ticket *t, const char *fields)
 	}
 	if (t->ntags > 0) {
 		buf_adds(&b, "   Tags:");
-		for (i = 0; i < t->ntags; i++)
-			buf_addf(&b, " %s", t->tags[i]);
+		for (i = 0; i < t->ntags; i++) {
+			buf_adds(&b, " ");
+			add_safe(&b, t->tags[i], 0);
+		}
 	}
 	if (t->linked_to != 0)
 		buf_addf(&b, "\nLinked to: #%lld", (long long)t->linked_to);
@@ -582,8 +599,9 @@ outbox_cb(const struct outbox_entry *e, void *arg)
 		return (0);
 	}
 	buf_init(&b);
-	buf_addf(&b, "%6lld  %-7s %-10s ", (long long)e->id,
-	    store_outbox_status_name(e->status), e->kind);
+	buf_addf(&b, "%6lld  %-7s ", (long long)e->id,
+	    store_outbox_status_name(e->status));
+	add_padded(&b, e->kind != NULL ? e->kind : "", 10);
 	if (e->ticket != 0)
 		buf_addf(&b, "%6lld  ", (long long)e->ticket);
 	else

@@ -121,6 +121,13 @@ secret_from_file(const char *path, char **out, char **cause)
 		xasprintf(cause, "secret file %s is not a regular file", path);
 		goto out;
 	}
+	/* Its owner could change it, or has given it to us: ssh's rule. */
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		xasprintf(cause, "secret file %s is owned by uid %u: it must be "
+		    "owned by the user helpq runs as (uid %u) or root", path,
+		    (unsigned int)st.st_uid, (unsigned int)geteuid());
+		goto out;
+	}
 	if ((st.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)) != 0) {
 		xasprintf(cause, "secret file %s has mode %04o: it must not be "
 		    "readable or writable by group or others (chmod 600 %s)",

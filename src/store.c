@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "lockfile.h"
 #include "log.h"
 #include "message.h"
 #include "store.h"
@@ -257,6 +258,7 @@ enum store_stmt {
 	ST_MESSAGES,
 	ST_EVENTS,
 	ST_SEARCH,
+	ST_SEARCH_TEXT,
 	ST_RAW_GET,
 	ST_ATTACH_INDEX,
 	ST_DETACH_INDEX,
@@ -441,11 +443,16 @@ static const char *const store_sql[ST__MAX] = {
 	/* Subject words weigh twice as much as body words. */
 	[ST_SEARCH] =
 	    "SELECT coalesce(m.ticket_id, 0), m.id, m.subject, m.from_addr,"
-	    " m.date, snippet(messages_fts, -1, '[', ']', '...', 12)"
+	    " m.date"
 	    " FROM idx.messages_fts"
 	    " JOIN messages m ON m.id = messages_fts.rowid"
 	    " WHERE messages_fts MATCH ?1"
 	    " ORDER BY bm25(messages_fts, 2.0, 1.0), m.id LIMIT ?2",
+	/* Apart from ST_SEARCH: only the hits shown pay for it. */
+	[ST_SEARCH_TEXT] =
+	    "SELECT highlight(messages_fts, 1, x'02', x'03'),"
+	    " highlight(messages_fts, 0, x'02', x'03')"
+	    " FROM idx.messages_fts WHERE messages_fts MATCH ?1 AND rowid = ?2",
 	[ST_RAW_GET] = "SELECT raw FROM message_raw WHERE id = ?1",
 	[ST_ATTACH_INDEX] = "ATTACH DATABASE ?1 AS idx",
 	[ST_DETACH_INDEX] = "DETACH DATABASE idx",
@@ -1179,6 +1186,10 @@ store_sqlite_open(const char *path, int flags, sqlite3 **dbp, char **cause)
 	int			 rc;
 
 	pthread_once(&once, store_sqlite_init);
+	*dbp = NULL;
+	if ((flags & SQLITE_OPEN_CREATE) != 0 &&
+	    lockfile_create_private(path, cause) != 0)
+		return (-1);
 	/* Each connection is used by one thread at a time. */
 	rc = sqlite3_open_v2(path, dbp, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -2815,18 +2826,87 @@ search_is_syntax(const char *q)
 }
 
 /*
+ * Every phrase of a query costs FTS5 work for every occurrence of every
+ * other phrase in each matching row (ranking and the snippet), so a word
+ * repeated a few hundred times took minutes. Repeats are dropped and the
+ * distinct words capped; the byte cap only bounds the scan for them.
+ */
+#define SEARCH_MAX_TERMS	32
+#define SEARCH_MAX_BYTES	65536
+
+/* A letter, a digit or part of a non-ASCII character: FTS5 indexes it. */
+static int
+search_is_wordc(unsigned char c)
+{
+	return (c >= 0x80 || (c >= '0' && c <= '9') ||
+	    ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'));
+}
+
+/* The words of an FTS5 query, its operators aside. */
+static size_t
+search_count_terms(const char *q)
+{
+	static const char	*ops[] = { "AND", "OR", "NOT", "NEAR" };
+	const unsigned char	*p = (const unsigned char *)q, *w;
+	size_t			 n = 0, len, i;
+
+	while (*p != '\0') {
+		if (!search_is_wordc(*p)) {
+			p++;
+			continue;
+		}
+		for (w = p; search_is_wordc(*p); p++)
+			;
+		len = (size_t)(p - w);
+		for (i = 0; i < nitems(ops); i++) {
+			if (len == strlen(ops[i]) &&
+			    memcmp(w, ops[i], len) == 0)
+				break;
+		}
+		if (i == nitems(ops))
+			n++;
+	}
+	return (n);
+}
+
+/* Has out (phrases separated by blanks) the phrase in word already? */
+static int
+search_has_phrase(const struct buf *out, const struct buf *word)
+{
+	const char	*p = out->data, *e = out->data + out->len;
+
+	if (out->len == 0)
+		return (0);
+	while (p < e) {
+		/* Phrases hold no blank: their words have none. */
+		const char	*end = memchr(p, ' ', (size_t)(e - p));
+
+		if (end == NULL)
+			end = e;
+		if ((size_t)(end - p) == word->len &&
+		    memcmp(p, word->data, word->len) == 0)
+			return (1);
+		p = end + 1;
+	}
+	return (0);
+}
+
+/*
  * Turn the user's words into FTS5 strings: each becomes a "quoted" phrase
  * (so punctuation is never syntax), a trailing * stays a prefix search,
- * and words with no letter or digit are dropped. The phrases are ANDed.
+ * and words with no letter or digit are dropped, and so are repeats. The
+ * phrases are ANDed. Returns the number of distinct phrases.
  */
-static void
+static size_t
 search_quote(const char *q, struct buf *out)
 {
 	const unsigned char	*p = (const unsigned char *)q, *w;
-	size_t			 n, i;
+	struct buf		 word;
+	size_t			 n, i, terms = 0;
 	int			 prefix, useful;
 
 	buf_reset(out);
+	buf_init(&word);
 	while (*p != '\0') {
 		p += strspn((const char *)p, " \t\r\n");
 		w = p;
@@ -2837,24 +2917,109 @@ search_quote(const char *q, struct buf *out)
 			n--;
 		useful = 0;
 		for (i = 0; i < n; i++) {
-			if (w[i] >= 0x80 || (w[i] >= '0' && w[i] <= '9') ||
-			    ((w[i] | 0x20) >= 'a' && (w[i] | 0x20) <= 'z'))
+			if (search_is_wordc(w[i]))
 				useful = 1;
 		}
 		if (!useful)
 			continue;
-		if (out->len > 0)
-			buf_addc(out, ' ');
-		buf_addc(out, '"');
+		buf_reset(&word);
+		buf_addc(&word, '"');
 		for (i = 0; i < n; i++) {
 			if (w[i] == '"')
-				buf_addc(out, '"');
-			buf_addc(out, (char)w[i]);
+				buf_addc(&word, '"');
+			buf_addc(&word, (char)w[i]);
 		}
-		buf_addc(out, '"');
+		buf_addc(&word, '"');
 		if (prefix)
-			buf_addc(out, '*');
+			buf_addc(&word, '*');
+		if (search_has_phrase(out, &word))
+			continue;
+		if (out->len > 0)
+			buf_addc(out, ' ');
+		buf_add(out, word.data, word.len);
+		terms++;
 	}
+	buf_free(&word);
+	return (terms);
+}
+
+/*
+ * The snippet of a hit: a few words either side of the first match in
+ * hl (text with each match between \2 and \3), matches in [ ], blanks
+ * folded, "..." where cut. FTS5's snippet() scores every window against
+ * every match, which is quadratic in the matches of a row: one word
+ * searched in a message that repeats it 60,000 times took minutes; this
+ * is one pass. Returns 0 with out set, -1 when hl has no match.
+ */
+#define SNIPPET_BEFORE	5	/* words */
+#define SNIPPET_AFTER	10	/* words */
+#define SNIPPET_MAX	240	/* bytes, before the [ ] and ... */
+
+static int
+search_snippet(const char *hl, struct buf *out)
+{
+	const char	*m, *p, *start, *end;
+	size_t		 words;
+	int		 blank = 0;
+
+	if (hl == NULL || (m = strchr(hl, '\2')) == NULL)
+		return (-1);
+	for (start = m, words = 0; start > hl; start--) {
+		if (strchr(" \t\r\n", start[-1]) != NULL &&
+		    strchr(" \t\r\n", start[0]) == NULL &&
+		    ++words > SNIPPET_BEFORE)
+			break;
+		if ((size_t)(m - start) >= SNIPPET_MAX / 2 &&
+		    ((unsigned char)*start & 0xc0) != 0x80)
+			break;
+	}
+	for (end = m, words = 0; *end != '\0'; end++) {
+		if (strchr(" \t\r\n", *end) != NULL && end > m &&
+		    strchr(" \t\r\n", end[-1]) == NULL &&
+		    ++words > SNIPPET_AFTER)
+			break;
+		if ((size_t)(end - start) >= SNIPPET_MAX &&
+		    ((unsigned char)*end & 0xc0) != 0x80)
+			break;
+	}
+	buf_reset(out);
+	if (start > hl)
+		buf_adds(out, "...");
+	for (p = start; p < end; p++) {
+		if (strchr(" \t\r\n", *p) != NULL) {
+			blank = out->len > 0;
+			continue;
+		}
+		if (blank)
+			buf_addc(out, ' ');
+		blank = 0;
+		buf_addc(out, *p == '\2' ? '[' : *p == '\3' ? ']' : *p);
+	}
+	if (*end != '\0')
+		buf_adds(out, "...");
+	return (0);
+}
+
+/* The snippet of hit id: the body's first match, else the subject's. */
+static int
+search_hit_text(struct store *s, const char *match, int64_t id,
+    struct buf *snip, char **cause)
+{
+	struct query	q;
+	int		r;
+
+	buf_reset(snip);
+	if (query_start(&q, s, ST_SEARCH_TEXT, "searching", cause) != 0)
+		return (-1);
+	query_text(&q, 1, match);
+	query_int(&q, 2, id);
+	if ((r = query_step(&q, cause)) == 1) {
+		if (search_snippet(column_text(&q, 0), snip) != 0 &&
+		    search_snippet(column_text(&q, 1), snip) != 0)
+			buf_reset(snip);
+		query_end(&q);
+	}
+	return (r == -1 ? -1 : 0);
 }
 
 static int
@@ -2863,22 +3028,30 @@ search_run(struct store *s, const char *match, int limit, store_hit_cb cb,
 {
 	struct search_hit	h;
 	struct query		q;
+	struct buf		snip;
 	int			r;
 
 	if (query_start(&q, s, ST_SEARCH, "searching", cause) != 0)
 		return (-1);
 	query_text(&q, 1, match);
 	query_int(&q, 2, limit);
+	buf_init(&snip);
 	while ((r = query_step(&q, cause)) == 1) {
 		h.ticket_id = sqlite3_column_int64(q.stmt, 0);
 		h.message_id = sqlite3_column_int64(q.stmt, 1);
 		h.subject = column_text(&q, 2);
 		h.from_addr = column_text(&q, 3);
 		h.date = (time_t)sqlite3_column_int64(q.stmt, 4);
-		h.snippet = column_text(&q, 5);
+		if (search_hit_text(s, match, h.message_id, &snip,
+		    cause) != 0) {
+			r = -1;
+			break;
+		}
+		h.snippet = buf_cstr(&snip);
 		if (cb(&h, arg) != 0)
 			break;
 	}
+	buf_free(&snip);
 	query_end(&q);
 	return (r == -1 ? -1 : 0);
 }
@@ -2891,7 +3064,17 @@ search_query(struct store *s, const char *query, int limit,
 	char		*why = NULL;
 	int		 rc;
 
+	if (strlen(query) > SEARCH_MAX_BYTES) {
+		*cause = xprintf("the query is longer than %d bytes",
+		    SEARCH_MAX_BYTES);
+		return (-1);
+	}
 	if (search_is_syntax(query)) {
+		if (search_count_terms(query) > SEARCH_MAX_TERMS) {
+			*cause = xprintf("the query has more than %d words; "
+			    "search for fewer", SEARCH_MAX_TERMS);
+			return (-1);
+		}
 		if (search_run(s, query, limit, cb, arg, &why) == 0)
 			return (0);
 		/* Not valid FTS5 after all: search for the words instead. */
@@ -2899,9 +3082,13 @@ search_query(struct store *s, const char *query, int limit,
 		free(why);
 	}
 	buf_init(&b);
-	search_quote(query, &b);
-	rc = b.len == 0 ? 0 : search_run(s, buf_cstr(&b), limit, cb, arg,
-	    cause);
+	if (search_quote(query, &b) > SEARCH_MAX_TERMS) {
+		*cause = xprintf("the query has more than %d different words; "
+		    "search for fewer", SEARCH_MAX_TERMS);
+		rc = -1;
+	} else
+		rc = b.len == 0 ? 0 : search_run(s, buf_cstr(&b), limit, cb,
+		    arg, cause);
 	buf_free(&b);
 	return (rc);
 }

@@ -63,6 +63,33 @@ is "$(hq search --json 'no-such-wordxyz' | json 'len(j)')" 0 "no hit, no noise"
 hq search 'order "unbalanced' >/dev/null 2>&1; rc=$?
 ok $((rc == 0 || rc == 65 ? 0 : 1)) "a query with a stray quote does not crash"
 
+like "$(hq search --json 'paket' | json 'j[0]["snippet"]')" '\[Paket\]' \
+    "the snippet shows the match in [ ]"
+
+# Search time is bounded: repeated words are searched once, the number of
+# different words is capped, and the snippet is one pass over a row however
+# often it repeats the word (each of these took minutes; the timeout is a
+# hang guard for slow sanitizer builds on a busy machine, not a benchmark).
+{
+	printf 'From: many@example.com\nTo: support@example.com\n'
+	printf 'Subject: widget\nMessage-ID: <widget@example.com>\n\n'
+	"$PY" -c 'print(("widget " * 10 + "\n") * 6000)'
+} > "$T/widget.eml"
+hq -q import "$T/widget.eml"
+rep() { yes "$1" | head -n "$2" | tr '\n' ' '; }
+for n in 1 300 3000; do
+	out=$(timeout 30 "$HELPQ" -c "$SAMPLE/helpq.conf" --db "$DB" search \
+	    --json $(rep widget $n) | json 'j[0]["subject"]'); rc=$?
+	is "$rc:$out" "0:widget" "widget repeated $n times: found in time"
+done
+timeout 10 "$HELPQ" -c "$SAMPLE/helpq.conf" --db "$DB" search \
+    $(rep 'widget OR' 300) widget > /dev/null 2> "$T/err"; rc=$?
+is "$rc" 65 "300 words of FTS5 syntax: refused at once (status 65)"
+like "$(cat "$T/err")" "more than 32 words" "saying why"
+hq search $(seq 1 40 | sed 's/^/w/') > /dev/null 2> "$T/err"; rc=$?
+is "$rc" 65 "40 different words: refused (status 65)"
+like "$(cat "$T/err")" "more than 32 different words" "saying why"
+
 # The search index is derived data beside the database: rebuilt if lost.
 rm -f "$DB-search" "$DB-search-wal" "$DB-search-shm"
 hq search grusse > "$T/out" 2> "$T/err"; rc=$?

@@ -2,14 +2,14 @@
 """corpus-threads.py - helper for threads.sh, with Python's email parser as
 the independent judge of what the corpus threads are.
 
-prepare SRC DIR: link every message file under SRC into DIR/Maildir/cur in
+prepare SRC DIR: copy every message file under SRC into DIR/Maildir/cur in
     Date order (the order mail arrives) and write DIR/index.json.
 check DIR SHOWS NAME: read `helpq show --json` documents (concatenated) and
     print "ok ..." / "not ok ..." lines: every reply whose parent arrived
     earlier is in its parent's ticket; messages with the same subject from
     different senders that reply to nothing are in different tickets.
 """
-import email, email.policy, email.utils, json, os, re, sys
+import email, email.policy, email.utils, json, os, re, shutil, sys
 
 MID = re.compile(r'<([^<>\s]+)>')
 
@@ -42,7 +42,8 @@ def prepare(src, out):
     for sub in ('cur', 'new', 'tmp'):
         os.makedirs(os.path.join(out, 'Maildir', sub), exist_ok=True)
     for i, m in enumerate(msgs):
-        os.symlink(m['path'], os.path.join(out, 'Maildir', 'cur', '%07d.corpus:2,S' % i))
+        # A copy: helpq skips symbolic links in a Maildir.
+        shutil.copyfile(m['path'], os.path.join(out, 'Maildir', 'cur', '%07d.corpus:2,S' % i))
         m['order'] = i
     with open(os.path.join(out, 'index.json'), 'w') as f:
         json.dump(msgs, f)

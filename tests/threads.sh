@@ -17,7 +17,7 @@ for folder in linux-mips notmuch-lkml notmuch-threading notmuch-default \
     spamassassin-easy-ham; do
 	src=$HELPQ_CORPUS/threads/$folder
 	DB=$T/$folder.db
-	# Arrival order is Date order: link the files into a Maildir so.
+	# Arrival order is Date order: copy the files into a Maildir so.
 	"$PY" "$TOP_SRCDIR/tests/corpus-threads.py" prepare "$src" "$T/$folder"
 	"$HELPQ" -q -c "$T/helpq.conf" --db "$DB" import "$T/$folder/Maildir"
 	rc=$?

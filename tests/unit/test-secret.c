@@ -97,6 +97,19 @@ main(void)
 	good(SECRET_FILE, path, "hunter2", "0600 file, CRLF stripped");
 	chmod(path, 0400);
 	good(SECRET_FILE, path, "hunter2", "0400 file");
+	/* Another user's file, however strict its mode (root can make it). */
+	chmod(path, 0600);
+	if (geteuid() == 0) {
+		if (chown(path, 65534, 65534) != 0)
+			abort();
+		bad(SECRET_FILE, path, "is owned by uid 65534: it must be "
+		    "owned by the user helpq runs as (uid 0) or root",
+		    "0600 file owned by nobody");
+		if (chown(path, 0, 0) != 0)
+			abort();
+		good(SECRET_FILE, path, "hunter2", "0600 file owned by root");
+	} else
+		ok(1, "# SKIP chown to another user needs root");
 	free(path);
 
 	path = put("nonl", "no newline", 10, 0600);
