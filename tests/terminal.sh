@@ -33,6 +33,8 @@ open(sys.argv[1], "w", encoding="utf-8", errors="surrogateescape").write(b)
 PY
 hq -q import "$T/evil.eml"
 is "$?" 0 "the message is imported"
+is "$(hq show --json 1 | json '"\x1b" in j["messages"][0]["subject"] or "\x07" in j["messages"][0]["subject"]')" \
+    False "the parser keeps no control character of the subject"
 # The address parser may refuse control characters in an addr-spec; the
 # terminal must be safe even for what an older helpq stored, so put them
 # into the store's address, tag and queue fields directly.
@@ -43,6 +45,8 @@ c = sqlite3.connect(sys.argv[1])
 c.execute("UPDATE messages SET from_addr = ?", ("eve" + esc + "@example.com",))
 c.execute("UPDATE customers SET address = ?", ("eve" + esc + "@example.com",))
 c.execute("UPDATE tickets SET queue = ?", ("q" + esc,))
+c.execute("UPDATE tickets SET subject = ?", ("Invoice " + esc + " red",))
+c.execute("UPDATE messages SET subject = ?", ("Invoice " + esc + " red",))
 c.execute("INSERT INTO tags (ticket_id, tag) SELECT id, ? FROM tickets",
           ("t" + esc + "\u202e",))
 c.execute("UPDATE events SET detail = coalesce(detail, '') || ?", (esc,))
