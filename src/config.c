@@ -223,8 +223,12 @@ set_token_prefix(struct config *c, const char *v, char **why)
 		return (-1);
 	}
 	for (p = v; *p != '\0'; p++) {
+		/* The no-break spaces too: the token finder skips them as
+		 * blanks, so a token with one would never be found. */
 		if (isdigit((unsigned char)*p) || *p == '[' || *p == ']' ||
-		    isspace((unsigned char)*p)) {
+		    isspace((unsigned char)*p) ||
+		    strncmp(p, "\xc2\xa0", 2) == 0 ||
+		    strncmp(p, "\xe2\x80\xaf", 3) == 0) {
 			*why = xstrdup("digits, brackets and blanks cannot "
 			    "be part of the token prefix");
 			return (-1);
