@@ -213,6 +213,27 @@ set_depth_limit(struct config *c, const char *v, char **why)
 	return (set_count(&c->depth_limit, v, 100, 10000000, why));
 }
 
+/*
+ * Nonzero if s starts with a character the token finder skips (no-break
+ * spaces) or drops (soft hyphen, zero widths): a token holding one would
+ * never be found again.
+ */
+static int
+prefix_invisible(const char *s)
+{
+	static const char *const skipped[] = {
+		"\xc2\xa0", "\xe2\x80\xaf", "\xc2\xad", "\xe2\x80\x8b",
+		"\xe2\x80\x8c", "\xe2\x80\x8d", "\xe2\x81\xa0", "\xef\xbb\xbf"
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(skipped); i++) {
+		if (strncmp(s, skipped[i], strlen(skipped[i])) == 0)
+			return (1);
+	}
+	return (0);
+}
+
 static int
 set_token_prefix(struct config *c, const char *v, char **why)
 {
@@ -224,7 +245,7 @@ set_token_prefix(struct config *c, const char *v, char **why)
 	}
 	for (p = v; *p != '\0'; p++) {
 		if (isdigit((unsigned char)*p) || *p == '[' || *p == ']' ||
-		    isspace((unsigned char)*p)) {
+		    isspace((unsigned char)*p) || prefix_invisible(p)) {
 			*why = xstrdup("digits, brackets and blanks cannot "
 			    "be part of the token prefix");
 			return (-1);

@@ -35,6 +35,10 @@ log_get_level(void)
 	return (log_level);
 }
 
+/* The format attribute lets the compiler check every caller's format. */
+static void	log_vwrite(enum log_level, const char *, va_list, int)
+		    __printflike(2, 0);
+
 static void
 log_vwrite(enum log_level level, const char *fmt, va_list ap, int with_errno)
 {

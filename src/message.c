@@ -1642,6 +1642,12 @@ ctype_parse(const char *v, size_t len, char *type, size_t size)
 		c = (unsigned char)v[i];
 		if (c == ';' || is_space(c) || c == '(')
 			break;
+		/* RFC 2045 tokens are ASCII: other bytes make it malformed
+		 * (and would break the model's promise of UTF-8). */
+		if (c < 0x21 || c > 0x7e) {
+			type[0] = '\0';
+			return;
+		}
 		if (c == '/')
 			slash++;
 		type[n++] = lc(c);

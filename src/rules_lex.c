@@ -60,6 +60,9 @@ lex_line_offset(const struct rules_lex *lx, unsigned line)
 	return (off);
 }
 
+static void	lex_verror(struct rules_lex *, unsigned, unsigned,
+		    const char *, va_list) __printflike(4, 0);
+
 static void
 lex_verror(struct rules_lex *lx, unsigned line, unsigned col,
     const char *fmt, va_list ap)

@@ -162,7 +162,10 @@ rules_keyword(size_t n)
 static void
 advance(struct parser *p)
 {
-	p->last_end = p->tok.start + p->tok.len;
+	/* Before the first token there is no token to end (NULL + 0 is
+	 * undefined behaviour). */
+	if (p->tok.start != NULL)
+		p->last_end = p->tok.start + p->tok.len;
 	rules_lex_next(&p->lx, &p->tok);
 }
 

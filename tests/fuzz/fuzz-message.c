@@ -1,12 +1,33 @@
 /* helpq - fuzz-message.c: libFuzzer harness for message_parse(). */
-#include "compat.h"
-
-#include <stdlib.h>
-#include <string.h>
+#include "fuzz.h"
 
 #include "message.h"
 
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	fuzz_quiet();
+	return (0);
+}
+
+static int
+valid(const char *s)
+{
+	return (s == NULL || message_utf8_valid(s, strlen(s)));
+}
+
+/* Every address is a string the sanitizers can read, valid UTF-8. */
+static void
+check_addrs(const struct msg_addrs *a)
+{
+	size_t	i;
+
+	for (i = 0; i < a->n; i++) {
+		FUZZ_ASSERT(a->v[i].addr != NULL);
+		FUZZ_ASSERT(valid(a->v[i].addr));
+		FUZZ_ASSERT(valid(a->v[i].name));
+	}
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -20,26 +41,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return (0);
 	}
 	/* Touch every string so the sanitizers check them. */
-	if (strlen(msg->text) != msg->textlen ||
-	    !message_utf8_valid(msg->text, msg->textlen) ||
-	    !message_utf8_valid(msg->subject, strlen(msg->subject)))
-		abort();
-	for (i = 0; i < msg->nheaders; i++) {
-		if (!message_utf8_valid(msg->headers[i].value,
-		    strlen(msg->headers[i].value)))
-			abort();
-	}
-	for (i = 0; i < msg->from.n; i++) {
-		if (!message_utf8_valid(msg->from.v[i].addr,
-		    strlen(msg->from.v[i].addr)))
-			abort();
-	}
+	FUZZ_ASSERT(strlen(msg->text) == msg->textlen);
+	FUZZ_ASSERT(message_utf8_valid(msg->text, msg->textlen));
+	FUZZ_ASSERT(valid(msg->subject) && valid(msg->message_id) &&
+	    valid(msg->in_reply_to) && valid(msg->auto_submitted) &&
+	    valid(msg->precedence) && valid(msg->list_id) &&
+	    valid(msg->return_path) && valid(msg->content_language));
+	for (i = 0; i < msg->nreferences; i++)
+		FUZZ_ASSERT(valid(msg->references[i]));
+	for (i = 0; i < msg->nheaders; i++)
+		FUZZ_ASSERT(valid(msg->headers[i].value));
+	check_addrs(&msg->from);
+	check_addrs(&msg->to);
+	check_addrs(&msg->cc);
+	check_addrs(&msg->reply_to);
 	for (i = 0; i < msg->nattachments; i++) {
-		if (msg->attachments[i].filename != NULL &&
-		    !message_utf8_valid(msg->attachments[i].filename,
-		    strlen(msg->attachments[i].filename)))
-			abort();
+		FUZZ_ASSERT(valid(msg->attachments[i].filename));
+		FUZZ_ASSERT(valid(msg->attachments[i].type));
 	}
+	FUZZ_ASSERT(msg->size == size);
 	message_free(msg);
 	return (0);
 }

@@ -110,6 +110,18 @@ main(void)
 	expect_error("[thread]\ntoken-prefix = T1\n",
 	    "2:16: token-prefix: digits, brackets and blanks cannot be part "
 	    "of the token prefix", "bad token prefix");
+	/* The token finder skips no-break spaces: "[\u00a0:A3]" was written
+	 * and never found again. */
+	expect_error("[thread]\ntoken-prefix = \xc2\xa0:A\n",
+	    "2:16: token-prefix: digits, brackets and blanks cannot be part "
+	    "of the token prefix", "a no-break space in the token prefix");
+	expect_error("[thread]\ntoken-prefix = T\xe2\x80\xaf\n",
+	    "2:16: token-prefix: digits, brackets and blanks cannot be part "
+	    "of the token prefix", "a narrow no-break space in the prefix");
+	/* ... and drops zero-width characters: "[HQ\u200c3]" was lost. */
+	expect_error("[thread]\ntoken-prefix = HQ\xe2\x80\x8c\n",
+	    "2:16: token-prefix: digits, brackets and blanks cannot be part "
+	    "of the token prefix", "a zero-width non-joiner in the prefix");
 	expect_error("[helpq]\nagents = bob\n",
 	    "2:10: agents: 'bob' is neither an address nor @domain",
 	    "bad agent");

@@ -603,6 +603,30 @@ test_limits(void)
 	}
 }
 
+/* A content type is ASCII: a type with other bytes is malformed, so no
+ * attachment's type breaks message.h's promise of valid UTF-8 (found by
+ * fuzz-message: "tex\xe6t/plain" was listed as the type). */
+static void
+test_type_bytes(void)
+{
+	struct message	*m;
+	size_t		 i;
+
+	m = parse("Content-Type: tex\xe6t/plain\n"
+	    "Content-Disposition: attachment\n\nbody\n");
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->nattachments; i++)
+		ok(message_utf8_valid(m->attachments[i].type,
+		    strlen(m->attachments[i].type)),
+		    "attachment type %zu is valid UTF-8", i);
+	is_int(m->nattachments, 1, "still listed as an attachment");
+	if (m->nattachments == 1)
+		is_str(m->attachments[0].type, "text/plain",
+		    "a malformed type is text/plain");
+	message_free(m);
+}
+
 int
 main(void)
 {
@@ -615,5 +639,6 @@ main(void)
 	test_bom();
 	test_structure();
 	test_limits();
+	test_type_bytes();
 	return (done_testing());
 }

@@ -93,8 +93,8 @@ static void
 test_parse_errors(void)
 {
 	static const char *const bad_hours[] = {
-		"mon-fri", "mon-fri 9-17", "mon-fri 17:00-09:00", "moon 09:00-"
-		"17:00", "mon-fri 09:00-25:00", "mon-fri 09:60-17:00",
+		"mon-fri", "mon-fri 9-17", "mon-fri 17:00-09:00",
+		"moon 09:00-17:00", "mon-fri 09:00-25:00", "mon-fri 09:60-17:00",
 	};
 	static const char *const bad_days[] = {
 		"2026-13-01", "26-12-24", "christmas", "2026-12-24x",
