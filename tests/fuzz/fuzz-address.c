@@ -19,7 +19,7 @@
 #include "buf.h"
 #include "compose.h"
 #include "message.h"
-#include "message_private.h"
+#include "../../src/message_private.h"
 #include "xmalloc.h"
 
 /* Mailboxes composed per input: enough for folding, few for speed. */
