@@ -29,6 +29,15 @@ __dead void	 cmd_usage(int status);
  * exit status after saying why.
  */
 int		 cmd_open_store(struct globals *, int writes, struct store **);
+/*
+ * What a command that stores incoming mail needs: the rules, the outbox
+ * and the store open for writing (the caller frees all three). Returns 0,
+ * or an exit status after saying why, with nothing left open.
+ */
+struct outbox;
+struct rules;
+int		 cmd_open_ingest(struct globals *, struct rules **,
+		    struct outbox **, struct store **);
 /* The exit status for a database at path that cannot be opened or
  * locked: EX_CANTCREAT if it never can be, else EX_TEMPFAIL. */
 int		 cmd_store_status(const char *path);

@@ -162,17 +162,8 @@ cmd_retry(struct globals *g, int argc, char **argv)
 
 	if (argc != 2 || cmd_parse_ticket(argv[1], &id) != 0)
 		cmd_usage(EX_USAGE);
-	if ((rc = cmd_load_rules(g, &rs)) != 0)
+	if ((rc = cmd_open_ingest(g, &rs, &ob, &st)) != 0)
 		return (rc);
-	if ((rc = cmd_outbox(g, &ob)) != 0) {
-		rules_free(rs);
-		return (rc);
-	}
-	if ((rc = cmd_open_store(g, 1, &st)) != 0) {
-		outbox_free(ob);
-		rules_free(rs);
-		return (rc);
-	}
 	memset(&e, 0, sizeof e);
 	r = store_failed_get(st, id, retry_copy, &e, &cause);
 	if (r == 1) {

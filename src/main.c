@@ -153,6 +153,26 @@ cmd_store_status(const char *path)
 }
 
 int
+cmd_open_ingest(struct globals *g, struct rules **rsp, struct outbox **obp,
+    struct store **stp)
+{
+	int	rc;
+
+	if ((rc = cmd_load_rules(g, rsp)) != 0)
+		return (rc);
+	if ((rc = cmd_outbox(g, obp)) != 0) {
+		rules_free(*rsp);
+		return (rc);
+	}
+	if ((rc = cmd_open_store(g, 1, stp)) != 0) {
+		outbox_free(*obp);
+		rules_free(*rsp);
+		return (rc);
+	}
+	return (0);
+}
+
+int
 cmd_open_store(struct globals *g, int writes, struct store **sp)
 {
 	const char	*path = cmd_db_path(g);
@@ -398,17 +418,8 @@ cmd_import(struct globals *g, int argc, char **argv)
 	argv += optind;
 	if (argc == 0)
 		cmd_usage(EX_USAGE);
-	if ((rc = cmd_load_rules(g, &rs)) != 0)
+	if ((rc = cmd_open_ingest(g, &rs, &ob, &st)) != 0)
 		return (rc);
-	if ((rc = cmd_outbox(g, &ob)) != 0) {
-		rules_free(rs);
-		return (rc);
-	}
-	if ((rc = cmd_open_store(g, 1, &st)) != 0) {
-		outbox_free(ob);
-		rules_free(rs);
-		return (rc);
-	}
 	if (store_background(st, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
