@@ -2873,10 +2873,13 @@ search_count_terms(const char *q)
 static int
 search_has_phrase(const struct buf *out, const struct buf *word)
 {
-	const char	*p = out->data, *e = out->data + out->len;
+	const char	*p, *e;
 
+	/* An empty buffer may have no data yet: no NULL + 0. */
 	if (out->len == 0)
 		return (0);
+	p = out->data;
+	e = p + out->len;
 	while (p < e) {
 		/* Phrases hold no blank: their words have none. */
 		const char	*end = memchr(p, ' ', (size_t)(e - p));
