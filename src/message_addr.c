@@ -189,23 +189,25 @@ addr_lex_quoted(struct addr_toks *t, struct addr_tok *k, const char *p,
 static size_t
 addr_lex_word(const char *p, const char *end)
 {
-	const char	*q;
-	int		 part = 0;
+	const char	*q = p + 2;
 
 	if (end - p < 8 || p[0] != '=' || p[1] != '?')
 		return (0);
-	for (q = p + 2; q < end && !addr_is_blank((unsigned char)*q); q++) {
-		if (*q != '?')
-			continue;
-		if (part == 1 && q - p < 4)
+	/* charset: a token, no specials (RFC 2047 section 2). */
+	while (q < end && *q != '?' && !addr_is_delim((unsigned char)*q) &&
+	    !addr_is_control((unsigned char)*q))
+		q++;
+	if (q == p + 2 || end - q < 5 || q[0] != '?' ||
+	    strchr("BbQq", q[1]) == NULL || q[2] != '?')
+		return (0);
+	/* encoded-text: up to "?=", no blank and no "?" inside. */
+	for (q += 3; q < end && *q != '?'; q++) {
+		if (addr_is_blank((unsigned char)*q))
 			return (0);
-		if (++part == 3) {
-			if (q + 1 < end && q[1] == '=')
-				return (q + 2 - p);
-			part = 2;
-		}
 	}
-	return (0);
+	if (end - q < 2 || q[1] != '=')
+		return (0);
+	return ((size_t)(q + 2 - p));
 }
 
 static void
