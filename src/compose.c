@@ -143,10 +143,12 @@ compose_addr_ok(const char *addr)
 	    strchr(at + 1, '@') != NULL)
 		return (0);
 	/* Printable ASCII without blanks or specials: a quoted local part
-	 * is refused rather than parsed, no customer needs one. */
+	 * is refused rather than parsed, no customer needs one. Nor "=?":
+	 * readers (ours and Python's) may take it for an encoded word. */
 	for (p = addr; p < at; p++) {
 		if ((unsigned char)*p <= ' ' || (unsigned char)*p > '~' ||
-		    strchr("()<>[],;:\\\"", *p) != NULL)
+		    strchr("()<>[],;:\\\"", *p) != NULL ||
+		    (p[0] == '=' && p[1] == '?'))
 			return (0);
 	}
 	/* Labels of letters, digits and '-', none of them empty. */

@@ -218,7 +218,7 @@ test_addrs(void)
 {
 	static const char *const good[] = {
 		"a@example.org", "first.last+tag@sub.example.co.uk",
-		"x_y-z@example-1.org", "o'brien@example.ie"
+		"x_y-z@example-1.org", "o'brien@example.ie", "a=b?c@example.org"
 	};
 	static const char *const bad[] = {
 		"", "plain", "@example.org", "a@", "a@@b", "a b@example.org",
@@ -226,6 +226,7 @@ test_addrs(void)
 		"a,b@c.org", "\"q\"@c.org", "a@b.org\r\nBcc: c@d", "ä@b.org",
 		"a@b_c.org", "a@.org", "a@org.", "a@b..org", "a@exämple.org",
 		"a@[192.0.2.1]", "a[1]@b.org", "a;b@c.org", "a@b.org\x7f",
+		"=?x?q?y?=@b.org", "a=?b@c.org",
 		NULL
 	};
 	size_t	i;
