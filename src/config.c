@@ -38,18 +38,18 @@ set_string(char **field, const char *v)
 }
 
 static int
-set_database(struct config *c, const char *v, char **why)
+set_database(struct config *c, const char *v, char **cause)
 {
 	return (set_string(&c->database, v));
 }
 
 static int
-set_address(struct config *c, const char *v, char **why)
+set_address(struct config *c, const char *v, char **cause)
 {
 	char	*p;
 
 	if (strchr(v, '@') == NULL || strpbrk(v, " \t<>,") != NULL) {
-		*why = xstrdup("expected one plain address like support@example.com");
+		*cause = xstrdup("expected one plain address like support@example.com");
 		return (-1);
 	}
 	set_string(&c->address, v);
@@ -59,13 +59,13 @@ set_address(struct config *c, const char *v, char **why)
 }
 
 static int
-set_name(struct config *c, const char *v, char **why)
+set_name(struct config *c, const char *v, char **cause)
 {
 	return (set_string(&c->name, v));
 }
 
 static int
-set_timezone(struct config *c, const char *v, char **why)
+set_timezone(struct config *c, const char *v, char **cause)
 {
 	return (set_string(&c->timezone, v));
 }
@@ -99,7 +99,7 @@ config_split(const char *v, char ***listp, size_t *np)
 
 /* A list of addresses or "@domain", separated by commas or blanks. */
 static int
-set_agents(struct config *c, const char *v, char **why)
+set_agents(struct config *c, const char *v, char **cause)
 {
 	size_t	i, first = c->nagents;
 	char	*q;
@@ -107,7 +107,7 @@ set_agents(struct config *c, const char *v, char **why)
 	config_split(v, &c->agents, &c->nagents);
 	for (i = first; i < c->nagents; i++) {
 		if (strchr(c->agents[i], '@') == NULL) {
-			xasprintf(why, "'%s' is neither an address nor "
+			xasprintf(cause, "'%s' is neither an address nor "
 			    "@domain", c->agents[i]);
 			return (-1);
 		}
@@ -128,7 +128,7 @@ language_valid(const char *s)
 }
 
 static int
-set_languages(struct config *c, const char *v, char **why)
+set_languages(struct config *c, const char *v, char **cause)
 {
 	size_t	i;
 
@@ -136,12 +136,12 @@ set_languages(struct config *c, const char *v, char **why)
 	c->languages = NULL;
 	c->nlanguages = 0;
 	if (config_split(v, &c->languages, &c->nlanguages) == 0) {
-		*why = xstrdup("expected language codes like de, el, en");
+		*cause = xstrdup("expected language codes like de, el, en");
 		return (-1);
 	}
 	for (i = 0; i < c->nlanguages; i++) {
 		if (!language_valid(c->languages[i])) {
-			xasprintf(why, "'%s' is not a language code like de "
+			xasprintf(cause, "'%s' is not a language code like de "
 			    "or el", c->languages[i]);
 			return (-1);
 		}
@@ -150,10 +150,10 @@ set_languages(struct config *c, const char *v, char **why)
 }
 
 static int
-set_default_language(struct config *c, const char *v, char **why)
+set_default_language(struct config *c, const char *v, char **cause)
 {
 	if (!language_valid(v)) {
-		xasprintf(why, "'%s' is not a language code like en or de", v);
+		xasprintf(cause, "'%s' is not a language code like en or de", v);
 		return (-1);
 	}
 	return (set_string(&c->default_language, v));
@@ -161,10 +161,10 @@ set_default_language(struct config *c, const char *v, char **why)
 
 /* Rule files or directories; each line adds to the list. */
 static int
-set_rules_path(struct config *c, const char *v, char **why)
+set_rules_path(struct config *c, const char *v, char **cause)
 {
 	if (config_split(v, &c->rules, &c->nrules) == 0) {
-		*why = xstrdup("expected a rule file or directory");
+		*cause = xstrdup("expected a rule file or directory");
 		return (-1);
 	}
 	return (0);
@@ -172,7 +172,7 @@ set_rules_path(struct config *c, const char *v, char **why)
 
 static int
 set_count(uint32_t *field, const char *v, uint32_t min, uint32_t max,
-    char **why)
+    char **cause)
 {
 	char		*end;
 	unsigned long	 n;
@@ -180,7 +180,7 @@ set_count(uint32_t *field, const char *v, uint32_t min, uint32_t max,
 	errno = 0;
 	n = strtoul(v, &end, 10);
 	if (errno != 0 || end == v || *end != '\0' || n < min || n > max) {
-		xasprintf(why, "expected a number from %u to %u", min, max);
+		xasprintf(cause, "expected a number from %u to %u", min, max);
 		return (-1);
 	}
 	*field = (uint32_t)n;
@@ -188,29 +188,29 @@ set_count(uint32_t *field, const char *v, uint32_t min, uint32_t max,
 }
 
 static int
-set_jit(struct config *c, const char *v, char **why)
+set_jit(struct config *c, const char *v, char **cause)
 {
 	if (strcmp(v, "yes") == 0)
 		c->jit = 1;
 	else if (strcmp(v, "no") == 0)
 		c->jit = 0;
 	else {
-		*why = xstrdup("expected 'yes' or 'no'");
+		*cause = xstrdup("expected 'yes' or 'no'");
 		return (-1);
 	}
 	return (0);
 }
 
 static int
-set_match_limit(struct config *c, const char *v, char **why)
+set_match_limit(struct config *c, const char *v, char **cause)
 {
-	return (set_count(&c->match_limit, v, 1000, 100000000, why));
+	return (set_count(&c->match_limit, v, 1000, 100000000, cause));
 }
 
 static int
-set_depth_limit(struct config *c, const char *v, char **why)
+set_depth_limit(struct config *c, const char *v, char **cause)
 {
-	return (set_count(&c->depth_limit, v, 100, 10000000, why));
+	return (set_count(&c->depth_limit, v, 100, 10000000, cause));
 }
 
 /*
@@ -235,18 +235,18 @@ prefix_invisible(const char *s)
 }
 
 static int
-set_token_prefix(struct config *c, const char *v, char **why)
+set_token_prefix(struct config *c, const char *v, char **cause)
 {
 	const char	*p;
 
 	if (*v == '\0' || strlen(v) > 16) {
-		*why = xstrdup("expected 1 to 16 characters");
+		*cause = xstrdup("expected 1 to 16 characters");
 		return (-1);
 	}
 	for (p = v; *p != '\0'; p++) {
 		if (isdigit((unsigned char)*p) || *p == '[' || *p == ']' ||
 		    isspace((unsigned char)*p) || prefix_invisible(p)) {
-			*why = xstrdup("digits, brackets and blanks cannot "
+			*cause = xstrdup("digits, brackets and blanks cannot "
 			    "be part of the token prefix");
 			return (-1);
 		}
@@ -255,10 +255,10 @@ set_token_prefix(struct config *c, const char *v, char **why)
 }
 
 static int
-set_duration(time_t *field, const char *v, char **why)
+set_duration(time_t *field, const char *v, char **cause)
 {
 	if (config_parse_duration(v, field) != 0) {
-		xasprintf(why, "'%s' is not a duration (like 90, 30m, 24h, "
+		xasprintf(cause, "'%s' is not a duration (like 90, 30m, 24h, "
 		    "7d, 2w)", v);
 		return (-1);
 	}
@@ -266,80 +266,80 @@ set_duration(time_t *field, const char *v, char **why)
 }
 
 static int
-set_subject_window(struct config *c, const char *v, char **why)
+set_subject_window(struct config *c, const char *v, char **cause)
 {
-	return (set_duration(&c->subject_window, v, why));
+	return (set_duration(&c->subject_window, v, cause));
 }
 
 static int
-set_reopen_window(struct config *c, const char *v, char **why)
+set_reopen_window(struct config *c, const char *v, char **cause)
 {
-	return (set_duration(&c->reopen_window, v, why));
+	return (set_duration(&c->reopen_window, v, cause));
 }
 
 static int
-set_strangers(struct config *c, const char *v, char **why)
+set_strangers(struct config *c, const char *v, char **cause)
 {
 	if (strcmp(v, "link") == 0)
 		c->stranger = CONFIG_STRANGER_LINK;
 	else if (strcmp(v, "join") == 0)
 		c->stranger = CONFIG_STRANGER_JOIN;
 	else {
-		*why = xstrdup("expected 'link' or 'join'");
+		*cause = xstrdup("expected 'link' or 'join'");
 		return (-1);
 	}
 	return (0);
 }
 
 static int
-set_response_time(struct config *c, const char *v, char **why)
+set_response_time(struct config *c, const char *v, char **cause)
 {
-	if (set_duration(&c->policy.response_time, v, why) != 0)
+	if (set_duration(&c->policy.response_time, v, cause) != 0)
 		return (-1);
 	if (c->policy.response_time == 0) {
-		*why = xstrdup("a response time of 0 cannot be kept");
+		*cause = xstrdup("a response time of 0 cannot be kept");
 		return (-1);
 	}
 	return (0);
 }
 
 static int
-set_clock(struct config *c, const char *v, char **why)
+set_clock(struct config *c, const char *v, char **cause)
 {
 	if (strcmp(v, "calendar") == 0)
 		c->policy.business = 0;
 	else if (strcmp(v, "business") == 0)
 		c->policy.business = 1;
 	else {
-		*why = xstrdup("expected 'calendar' or 'business'");
+		*cause = xstrdup("expected 'calendar' or 'business'");
 		return (-1);
 	}
 	return (0);
 }
 
 static int
-set_business_hours(struct config *c, const char *v, char **why)
+set_business_hours(struct config *c, const char *v, char **cause)
 {
-	return (policy_parse_hours(&c->policy, v, why));
+	return (policy_parse_hours(&c->policy, v, cause));
 }
 
 static int
-set_holidays(struct config *c, const char *v, char **why)
+set_holidays(struct config *c, const char *v, char **cause)
 {
-	return (policy_parse_holidays(&c->policy, v, why));
+	return (policy_parse_holidays(&c->policy, v, cause));
 }
 
 /* ---- [imap] ---- */
 
 static int
-set_yesno(int *field, const char *v, char **why)
+set_yesno(int *field, const char *v, char **cause)
 {
 	if (strcmp(v, "yes") == 0)
 		*field = 1;
 	else if (strcmp(v, "no") == 0)
 		*field = 0;
 	else {
-		*why = xstrdup("expected 'yes' or 'no'");
+		*cause = xstrdup("expected 'yes' or 'no'");
 		return (-1);
 	}
 	return (0);
@@ -347,21 +347,21 @@ set_yesno(int *field, const char *v, char **why)
 
 /* Settings a mail server of either kind has. */
 static int
-set_host(char **field, const char *v, char **why)
+set_host(char **field, const char *v, char **cause)
 {
 	if (*v == '\0' || strpbrk(v, " \t/") != NULL) {
-		*why = xstrdup("expected a host name like mail.example.com");
+		*cause = xstrdup("expected a host name like mail.example.com");
 		return (-1);
 	}
 	return (set_string(field, v));
 }
 
 static int
-set_port(unsigned *field, const char *v, char **why)
+set_port(unsigned *field, const char *v, char **cause)
 {
 	uint32_t	n;
 
-	if (set_count(&n, v, 1, 65535, why) != 0)
+	if (set_count(&n, v, 1, 65535, cause) != 0)
 		return (-1);
 	*field = n;
 	return (0);
@@ -370,7 +370,7 @@ set_port(unsigned *field, const char *v, char **why)
 /* implicit names the protocol's TLS-first form ("imaps", "smtps"). */
 static int
 set_tls(enum config_tls *field, const char *implicit, const char *v,
-    char **why)
+    char **cause)
 {
 	if (strcmp(v, implicit) == 0 || strcmp(v, "yes") == 0)
 		*field = CONFIG_TLS_IMPLICIT;
@@ -379,7 +379,7 @@ set_tls(enum config_tls *field, const char *implicit, const char *v,
 	else if (strcmp(v, "no") == 0)
 		*field = CONFIG_TLS_NONE;
 	else {
-		xasprintf(why, "expected '%s', 'starttls' or 'no' "
+		xasprintf(cause, "expected '%s', 'starttls' or 'no' "
 		    "(passwords in the clear)", implicit);
 		return (-1);
 	}
@@ -387,7 +387,7 @@ set_tls(enum config_tls *field, const char *implicit, const char *v,
 }
 
 static int
-set_auth(enum config_auth *field, const char *v, char **why)
+set_auth(enum config_auth *field, const char *v, char **cause)
 {
 	if (strcmp(v, "login") == 0)
 		*field = CONFIG_AUTH_LOGIN;
@@ -396,7 +396,7 @@ set_auth(enum config_auth *field, const char *v, char **why)
 	else if (strcmp(v, "xoauth2") == 0)
 		*field = CONFIG_AUTH_XOAUTH2;
 	else {
-		*why = xstrdup("expected 'login', 'plain' or 'xoauth2'");
+		*cause = xstrdup("expected 'login', 'plain' or 'xoauth2'");
 		return (-1);
 	}
 	return (0);
@@ -405,10 +405,10 @@ set_auth(enum config_auth *field, const char *v, char **why)
 /* One place for the secret: a later key replaces an earlier one. */
 static int
 set_secret(struct secret_spec *sp, enum secret_source src, const char *v,
-    char **why)
+    char **cause)
 {
 	if (*v == '\0') {
-		*why = xstrdup("expected a value");
+		*cause = xstrdup("expected a value");
 		return (-1);
 	}
 	sp->source = src;
@@ -417,86 +417,86 @@ set_secret(struct secret_spec *sp, enum secret_source src, const char *v,
 
 /* A duration of at least one second. */
 static int
-set_seconds(time_t *field, const char *v, char **why)
+set_seconds(time_t *field, const char *v, char **cause)
 {
-	if (set_duration(field, v, why) != 0)
+	if (set_duration(field, v, cause) != 0)
 		return (-1);
 	if (*field < 1) {
-		*why = xstrdup("expected at least 1 second");
+		*cause = xstrdup("expected at least 1 second");
 		return (-1);
 	}
 	return (0);
 }
 
 static int
-set_imap_host(struct config *c, const char *v, char **why)
+set_imap_host(struct config *c, const char *v, char **cause)
 {
-	return (set_host(&c->imap.host, v, why));
+	return (set_host(&c->imap.host, v, cause));
 }
 
 static int
-set_imap_port(struct config *c, const char *v, char **why)
+set_imap_port(struct config *c, const char *v, char **cause)
 {
-	return (set_port(&c->imap.port, v, why));
+	return (set_port(&c->imap.port, v, cause));
 }
 
 static int
-set_imap_tls(struct config *c, const char *v, char **why)
+set_imap_tls(struct config *c, const char *v, char **cause)
 {
-	return (set_tls(&c->imap.tls, "imaps", v, why));
+	return (set_tls(&c->imap.tls, "imaps", v, cause));
 }
 
 static int
-set_imap_ca_file(struct config *c, const char *v, char **why)
+set_imap_ca_file(struct config *c, const char *v, char **cause)
 {
 	return (set_string(&c->imap.ca_file, v));
 }
 
 static int
-set_imap_user(struct config *c, const char *v, char **why)
+set_imap_user(struct config *c, const char *v, char **cause)
 {
 	return (set_string(&c->imap.user, v));
 }
 
 static int
-set_imap_auth(struct config *c, const char *v, char **why)
+set_imap_auth(struct config *c, const char *v, char **cause)
 {
-	return (set_auth(&c->imap.auth, v, why));
+	return (set_auth(&c->imap.auth, v, cause));
 }
 
 static int
-set_imap_password_file(struct config *c, const char *v, char **why)
+set_imap_password_file(struct config *c, const char *v, char **cause)
 {
-	return (set_secret(&c->imap.password, SECRET_FILE, v, why));
+	return (set_secret(&c->imap.password, SECRET_FILE, v, cause));
 }
 
 static int
-set_imap_password_env(struct config *c, const char *v, char **why)
+set_imap_password_env(struct config *c, const char *v, char **cause)
 {
-	return (set_secret(&c->imap.password, SECRET_ENV, v, why));
+	return (set_secret(&c->imap.password, SECRET_ENV, v, cause));
 }
 
 static int
-set_imap_password_command(struct config *c, const char *v, char **why)
+set_imap_password_command(struct config *c, const char *v, char **cause)
 {
-	return (set_secret(&c->imap.password, SECRET_COMMAND, v, why));
+	return (set_secret(&c->imap.password, SECRET_COMMAND, v, cause));
 }
 
 static int
-set_imap_folders(struct config *c, const char *v, char **why)
+set_imap_folders(struct config *c, const char *v, char **cause)
 {
 	xfreev(c->imap.folders, c->imap.nfolders);
 	c->imap.folders = NULL;
 	c->imap.nfolders = 0;
 	if (config_split(v, &c->imap.folders, &c->imap.nfolders) == 0) {
-		*why = xstrdup("expected folder names like INBOX");
+		*cause = xstrdup("expected folder names like INBOX");
 		return (-1);
 	}
 	return (0);
 }
 
 static int
-set_imap_sent(struct config *c, const char *v, char **why)
+set_imap_sent(struct config *c, const char *v, char **cause)
 {
 	if (strcmp(v, "none") == 0) {
 		free(c->imap.sent);
@@ -507,13 +507,13 @@ set_imap_sent(struct config *c, const char *v, char **why)
 }
 
 static int
-set_imap_keywords(struct config *c, const char *v, char **why)
+set_imap_keywords(struct config *c, const char *v, char **cause)
 {
-	return (set_yesno(&c->imap.keywords, v, why));
+	return (set_yesno(&c->imap.keywords, v, cause));
 }
 
 static int
-set_imap_queue_folder(struct config *c, const char *v, char **why)
+set_imap_queue_folder(struct config *c, const char *v, char **cause)
 {
 	if (strcmp(v, "none") == 0) {
 		free(c->imap.queue_folder);
@@ -521,7 +521,7 @@ set_imap_queue_folder(struct config *c, const char *v, char **why)
 		return (0);
 	}
 	if (strstr(v, "%q") == NULL) {
-		*why = xstrdup("expected a folder name with %q for the queue, "
+		*cause = xstrdup("expected a folder name with %q for the queue, "
 		    "like Queues/%q, or 'none'");
 		return (-1);
 	}
@@ -529,11 +529,11 @@ set_imap_queue_folder(struct config *c, const char *v, char **why)
 }
 
 static int
-set_imap_batch(struct config *c, const char *v, char **why)
+set_imap_batch(struct config *c, const char *v, char **cause)
 {
 	uint32_t	n;
 
-	if (set_count(&n, v, 1, 10000, why) != 0)
+	if (set_count(&n, v, 1, 10000, cause) != 0)
 		return (-1);
 	c->imap.batch = n;
 	return (0);
@@ -541,7 +541,7 @@ set_imap_batch(struct config *c, const char *v, char **why)
 
 /* A size in bytes, with k or M. */
 static int
-set_size(size_t *sp, const char *v, char **why)
+set_size(size_t *sp, const char *v, char **cause)
 {
 	char			*end;
 	unsigned long long	 n;
@@ -555,7 +555,7 @@ set_size(size_t *sp, const char *v, char **why)
 			n *= 1024 * 1024, end++;
 	}
 	if (errno != 0 || end == v || *end != '\0' || n > SIZE_MAX / 2) {
-		*why = xstrdup("expected a size like 0 (no limit), 500k or 50M");
+		*cause = xstrdup("expected a size like 0 (no limit), 500k or 50M");
 		return (-1);
 	}
 	*sp = (size_t)n;
@@ -563,36 +563,36 @@ set_size(size_t *sp, const char *v, char **why)
 }
 
 static int
-set_imap_max_size(struct config *c, const char *v, char **why)
+set_imap_max_size(struct config *c, const char *v, char **cause)
 {
-	return (set_size(&c->imap.max_size, v, why));
+	return (set_size(&c->imap.max_size, v, cause));
 }
 
 static int
-set_imap_commit_count(struct config *c, const char *v, char **why)
+set_imap_commit_count(struct config *c, const char *v, char **cause)
 {
 	uint32_t	n;
 
-	if (set_count(&n, v, 1, 100000, why) != 0)
+	if (set_count(&n, v, 1, 100000, cause) != 0)
 		return (-1);
 	c->imap.commit_count = n;
 	return (0);
 }
 
 static int
-set_imap_commit_size(struct config *c, const char *v, char **why)
+set_imap_commit_size(struct config *c, const char *v, char **cause)
 {
-	return (set_size(&c->imap.commit_size, v, why));
+	return (set_size(&c->imap.commit_size, v, cause));
 }
 
 static int
-set_imap_commit_time(struct config *c, const char *v, char **why)
+set_imap_commit_time(struct config *c, const char *v, char **cause)
 {
-	return (set_seconds(&c->imap.commit_time, v, why));
+	return (set_seconds(&c->imap.commit_time, v, cause));
 }
 
 static int
-set_imap_start(struct config *c, const char *v, char **why)
+set_imap_start(struct config *c, const char *v, char **cause)
 {
 	struct tm	tm;
 	char		*end;
@@ -608,7 +608,7 @@ set_imap_start(struct config *c, const char *v, char **why)
 	memset(&tm, 0, sizeof tm);
 	end = strptime(v, "%Y-%m-%d", &tm);
 	if (end == NULL || *end != '\0') {
-		*why = xstrdup("expected 'now', 'all' or a date like 2026-11-01");
+		*cause = xstrdup("expected 'now', 'all' or a date like 2026-11-01");
 		return (-1);
 	}
 	c->imap.start = CONFIG_START_DATE;
@@ -617,149 +617,149 @@ set_imap_start(struct config *c, const char *v, char **why)
 }
 
 static int
-set_imap_idle(struct config *c, const char *v, char **why)
+set_imap_idle(struct config *c, const char *v, char **cause)
 {
-	return (set_yesno(&c->imap.idle, v, why));
+	return (set_yesno(&c->imap.idle, v, cause));
 }
 
 static int
-set_imap_poll_interval(struct config *c, const char *v, char **why)
+set_imap_poll_interval(struct config *c, const char *v, char **cause)
 {
-	return (set_seconds(&c->imap.poll_interval, v, why));
+	return (set_seconds(&c->imap.poll_interval, v, cause));
 }
 
 static int
-set_imap_timeout(struct config *c, const char *v, char **why)
+set_imap_timeout(struct config *c, const char *v, char **cause)
 {
-	return (set_seconds(&c->imap.timeout, v, why));
+	return (set_seconds(&c->imap.timeout, v, cause));
 }
 
 /* ---- [smtp] ---- */
 
 static int
-set_smtp_host(struct config *c, const char *v, char **why)
+set_smtp_host(struct config *c, const char *v, char **cause)
 {
-	return (set_host(&c->smtp.host, v, why));
+	return (set_host(&c->smtp.host, v, cause));
 }
 
 static int
-set_smtp_port(struct config *c, const char *v, char **why)
+set_smtp_port(struct config *c, const char *v, char **cause)
 {
-	return (set_port(&c->smtp.port, v, why));
+	return (set_port(&c->smtp.port, v, cause));
 }
 
 static int
-set_smtp_tls(struct config *c, const char *v, char **why)
+set_smtp_tls(struct config *c, const char *v, char **cause)
 {
-	return (set_tls(&c->smtp.tls, "smtps", v, why));
+	return (set_tls(&c->smtp.tls, "smtps", v, cause));
 }
 
 static int
-set_smtp_ca_file(struct config *c, const char *v, char **why)
+set_smtp_ca_file(struct config *c, const char *v, char **cause)
 {
 	return (set_string(&c->smtp.ca_file, v));
 }
 
 static int
-set_smtp_user(struct config *c, const char *v, char **why)
+set_smtp_user(struct config *c, const char *v, char **cause)
 {
 	return (set_string(&c->smtp.user, v));
 }
 
 static int
-set_smtp_auth(struct config *c, const char *v, char **why)
+set_smtp_auth(struct config *c, const char *v, char **cause)
 {
-	return (set_auth(&c->smtp.auth, v, why));
+	return (set_auth(&c->smtp.auth, v, cause));
 }
 
 static int
-set_smtp_password_file(struct config *c, const char *v, char **why)
+set_smtp_password_file(struct config *c, const char *v, char **cause)
 {
-	return (set_secret(&c->smtp.password, SECRET_FILE, v, why));
+	return (set_secret(&c->smtp.password, SECRET_FILE, v, cause));
 }
 
 static int
-set_smtp_password_env(struct config *c, const char *v, char **why)
+set_smtp_password_env(struct config *c, const char *v, char **cause)
 {
-	return (set_secret(&c->smtp.password, SECRET_ENV, v, why));
+	return (set_secret(&c->smtp.password, SECRET_ENV, v, cause));
 }
 
 static int
-set_smtp_password_command(struct config *c, const char *v, char **why)
+set_smtp_password_command(struct config *c, const char *v, char **cause)
 {
-	return (set_secret(&c->smtp.password, SECRET_COMMAND, v, why));
+	return (set_secret(&c->smtp.password, SECRET_COMMAND, v, cause));
 }
 
 /* An envelope sender: an address, or <> for the null sender. */
 static int
-set_envelope(char **field, const char *v, char **why)
+set_envelope(char **field, const char *v, char **cause)
 {
 	if (strcmp(v, "<>") == 0)
 		return (set_string(field, ""));
 	if (strchr(v, '@') == NULL || strpbrk(v, " \t<>,") != NULL) {
-		*why = xstrdup("expected a plain address or <>");
+		*cause = xstrdup("expected a plain address or <>");
 		return (-1);
 	}
 	return (set_string(field, v));
 }
 
 static int
-set_smtp_from(struct config *c, const char *v, char **why)
+set_smtp_from(struct config *c, const char *v, char **cause)
 {
-	return (set_envelope(&c->smtp.from, v, why));
+	return (set_envelope(&c->smtp.from, v, cause));
 }
 
 static int
-set_smtp_auto_from(struct config *c, const char *v, char **why)
+set_smtp_auto_from(struct config *c, const char *v, char **cause)
 {
-	return (set_envelope(&c->smtp.auto_from, v, why));
+	return (set_envelope(&c->smtp.auto_from, v, cause));
 }
 
 static int
-set_smtp_timeout(struct config *c, const char *v, char **why)
+set_smtp_timeout(struct config *c, const char *v, char **cause)
 {
-	return (set_seconds(&c->smtp.timeout, v, why));
+	return (set_seconds(&c->smtp.timeout, v, cause));
 }
 
 static int
-set_smtp_give_up(struct config *c, const char *v, char **why)
+set_smtp_give_up(struct config *c, const char *v, char **cause)
 {
-	return (set_seconds(&c->smtp.give_up, v, why));
+	return (set_seconds(&c->smtp.give_up, v, cause));
 }
 
 /* ---- [ack] ---- */
 
 static int
-set_ack_enabled(struct config *c, const char *v, char **why)
+set_ack_enabled(struct config *c, const char *v, char **cause)
 {
-	return (set_yesno(&c->ack.enabled, v, why));
+	return (set_yesno(&c->ack.enabled, v, cause));
 }
 
 static int
-set_ack_sender_window(struct config *c, const char *v, char **why)
+set_ack_sender_window(struct config *c, const char *v, char **cause)
 {
-	return (set_duration(&c->ack.sender_window, v, why));
+	return (set_duration(&c->ack.sender_window, v, cause));
 }
 
 static int
-set_ack_max_per_hour(struct config *c, const char *v, char **why)
+set_ack_max_per_hour(struct config *c, const char *v, char **cause)
 {
 	uint32_t	n;
 
-	if (set_count(&n, v, 0, 1000000, why) != 0)
+	if (set_count(&n, v, 0, 1000000, cause) != 0)
 		return (-1);
 	c->ack.max_per_hour = n;
 	return (0);
 }
 
 static int
-set_ack_max_age(struct config *c, const char *v, char **why)
+set_ack_max_age(struct config *c, const char *v, char **cause)
 {
-	return (set_seconds(&c->ack.max_age, v, why));
+	return (set_seconds(&c->ack.max_age, v, cause));
 }
 
 static int
-set_managers(struct config *c, const char *v, char **why)
+set_managers(struct config *c, const char *v, char **cause)
 {
 	size_t	i, first = c->nmanagers;
 	char	*q;
@@ -768,7 +768,7 @@ set_managers(struct config *c, const char *v, char **why)
 	for (i = first; i < c->nmanagers; i++) {
 		if (strchr(c->managers[i], '@') == NULL ||
 		    c->managers[i][0] == '@') {
-			xasprintf(why, "'%s' is not an address",
+			xasprintf(cause, "'%s' is not an address",
 			    c->managers[i]);
 			return (-1);
 		}
@@ -779,7 +779,7 @@ set_managers(struct config *c, const char *v, char **why)
 }
 
 static int
-set_templates(struct config *c, const char *v, char **why)
+set_templates(struct config *c, const char *v, char **cause)
 {
 	return (set_string(&c->templates, v));
 }
@@ -1034,7 +1034,7 @@ config_line(struct config *c, char *line, const struct config_pos *pos,
     char *section, size_t sectionsz, char **cause)
 {
 	struct config_key	 want, *k;
-	char			*p = line, *key, *value, *end, *why = NULL;
+	char			*p = line, *key, *value, *end, *reason = NULL;
 	size_t			 keycol, valcol;
 
 	while (isspace((unsigned char)*p))
@@ -1049,9 +1049,9 @@ config_line(struct config *c, char *line, const struct config_pos *pos,
 		}
 		*end = '\0';
 		if (!config_section_known(p + 1)) {
-			why = xprintf("unknown section [%s]", p + 1);
-			*cause = config_err(pos, (size_t)(p - line) + 2, why);
-			free(why);
+			reason = xprintf("unknown section [%s]", p + 1);
+			*cause = config_err(pos, (size_t)(p - line) + 2, reason);
+			free(reason);
 			return (-1);
 		}
 		snprintf(section, sectionsz, "%s", p + 1);
@@ -1093,17 +1093,17 @@ config_line(struct config *c, char *line, const struct config_pos *pos,
 	k = bsearch(&want, config_keys, nitems(config_keys),
 	    sizeof config_keys[0], config_key_cmp);
 	if (k == NULL) {
-		why = xprintf("unknown key '%s' in section [%s]", key, section);
-		*cause = config_err(pos, keycol, why);
-		free(why);
+		reason = xprintf("unknown key '%s' in section [%s]", key, section);
+		*cause = config_err(pos, keycol, reason);
+		free(reason);
 		return (-1);
 	}
-	if (k->set(c, value, &why) != 0) {
-		char	*what = xprintf("%s: %s", key, why);
+	if (k->set(c, value, &reason) != 0) {
+		char	*what = xprintf("%s: %s", key, reason);
 
 		*cause = config_err(pos, valcol, what);
 		free(what);
-		free(why);
+		free(reason);
 		return (-1);
 	}
 	return (0);
