@@ -116,8 +116,9 @@ struct config {
 	/* [rules] */
 	char		**rules;	/* files and directories, in order */
 	size_t		 nrules;
-	uint32_t	 match_limit;	/* PCRE2 limits per match */
-	uint32_t	 depth_limit;
+	/* PCRE2 limits per match; 0: the rules module's own defaults. */
+	unsigned	 match_limit;
+	unsigned	 depth_limit;
 	int		 jit;		/* compile regexes to machine code */
 
 	struct config_imap imap;

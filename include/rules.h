@@ -106,7 +106,8 @@ size_t	 rules_files(const struct rules *);
 /*
  * PCRE2 limits for every match: match_limit bounds backtracking steps,
  * depth bounds nesting (heap). A regex that hits one counts as no match
- * and is logged. rules_load uses RULES_MATCH_LIMIT and RULES_DEPTH_LIMIT.
+ * and is logged. rules_load uses RULES_MATCH_LIMIT and RULES_DEPTH_LIMIT;
+ * rules_set_limits keeps a limit that it is given as 0.
  */
 #define RULES_MATCH_LIMIT	1000000
 #define RULES_DEPTH_LIMIT	10000

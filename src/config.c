@@ -7,11 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
 #include "config.h"
 #include "lang.h"
-#include "log.h"
-#include "rules.h"
 #include "xmalloc.h"
 
 #define CONFIG_LINE_MAX	4096
@@ -894,8 +891,6 @@ config_defaults(struct config *c)
 	c->stranger = CONFIG_STRANGER_LINK;
 	c->default_language = xstrdup("en");
 	config_split(LANG_DEFAULT_LIST, &c->languages, &c->nlanguages);
-	c->match_limit = RULES_MATCH_LIMIT;
-	c->depth_limit = RULES_DEPTH_LIMIT;
 	c->jit = 1;
 	policy_defaults(&c->policy);
 	config_split("INBOX", &c->imap.folders, &c->imap.nfolders);

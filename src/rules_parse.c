@@ -1397,8 +1397,10 @@ rules_use_jit(int on)
 void
 rules_set_limits(struct rules *rs, uint32_t match, uint32_t depth)
 {
-	rs->match_limit = match;
-	rs->depth_limit = depth;
+	if (match != 0)
+		rs->match_limit = match;
+	if (depth != 0)
+		rs->depth_limit = depth;
 }
 
 const char *
