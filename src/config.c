@@ -3,12 +3,14 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "lang.h"
+#include "log.h"
 #include "xmalloc.h"
 
 #define CONFIG_LINE_MAX	4096
@@ -18,53 +20,83 @@ struct config_pos {
 	unsigned	 line;
 };
 
-typedef int (*config_set_fn)(struct config *, const char *, char **);
-
-struct config_key {
-	const char	*section;
-	const char	*key;
-	config_set_fn	 set;
+/*
+ * What a key's value is, and so how it is checked, stored and freed.
+ * Every error a kind reports is the text after "file:line:column: key: ".
+ */
+enum config_kind {
+	CF_STRING,	/* any text (char *) */
+	CF_HOST,	/* a host name: no blanks or slashes (char *) */
+	CF_PORT,	/* 1 to 65535 (unsigned) */
+	CF_COUNT,	/* a number from min to max (unsigned) */
+	CF_DURATION,	/* "90", "30m", "24h", "7d", "2w" (time_t) */
+	CF_SECONDS,	/* a duration of at least one second (time_t) */
+	CF_SIZE,	/* bytes, with k or M (size_t) */
+	CF_YESNO,	/* yes or no (int) */
+	CF_ENUM,	/* one of words (an enum or int) */
+	CF_SECRET,	/* where a secret comes from (struct secret_spec) */
+	CF_LIST,	/* items separated by commas or blanks (char **) */
+	CF_ADDRESS,	/* one plain address, lower-cased (char *) */
+	CF_SENDER,	/* an envelope sender: an address or <> (char *) */
+	CF_FOLDER,	/* a folder name, or "none" for NULL (char *) */
+	CF_CUSTOM	/* set does it all; config_clear frees the field */
 };
 
-static int
+/* The words of a CF_ENUM, and the error for any other word. */
+struct config_enum {
+	const char	*expected;
+	struct {
+		const char	*word;
+		int		 value;
+	}		 words[5];	/* up to a NULL word */
+};
+
+typedef int (*config_set_fn)(struct config *, const char *, char **);
+
+/* Checks one list item and may rewrite it in place (to lower case). */
+typedef int (*config_item_fn)(char *, char **);
+
+struct config_key {
+	const char		*section;
+	const char		*key;
+	enum config_kind	 kind;
+	size_t			 off;		/* the field in struct config */
+	unsigned		 min, max;	/* CF_COUNT */
+	enum secret_source	 source;	/* CF_SECRET */
+	const struct config_enum *words;	/* CF_ENUM */
+	size_t			 count;		/* CF_LIST: its length field */
+	int			 append;	/* CF_LIST: each line adds */
+	const char		*empty;		/* CF_LIST: error if empty,
+						   NULL: empty is fine */
+	config_item_fn		 item;		/* CF_LIST: NULL: any item */
+	config_set_fn		 set;		/* CF_CUSTOM */
+};
+
+/* CF_ENUM fields of enum types are set through an int. */
+_Static_assert(sizeof(enum config_tls) == sizeof(int) &&
+    sizeof(enum config_auth) == sizeof(int) &&
+    sizeof(enum config_stranger) == sizeof(int),
+    "an enum field is not the size of an int");
+
+static void
 set_string(char **field, const char *v)
 {
 	free(*field);
 	*field = xstrdup(v);
-	return (0);
 }
 
-static int
-set_database(struct config *c, const char *v, char **cause)
+static void
+lower(char *s)
 {
-	return (set_string(&c->database, v));
+	for (; *s != '\0'; s++)
+		*s = tolower((unsigned char)*s);
 }
 
+/* One plain address: an '@' and no blanks, brackets or commas. */
 static int
-set_address(struct config *c, const char *v, char **cause)
+address_plain(const char *v)
 {
-	char	*p;
-
-	if (strchr(v, '@') == NULL || strpbrk(v, " \t<>,") != NULL) {
-		*cause = xstrdup("expected one plain address like support@example.com");
-		return (-1);
-	}
-	set_string(&c->address, v);
-	for (p = c->address; *p != '\0'; p++)
-		*p = tolower((unsigned char)*p);
-	return (0);
-}
-
-static int
-set_name(struct config *c, const char *v, char **cause)
-{
-	return (set_string(&c->name, v));
-}
-
-static int
-set_timezone(struct config *c, const char *v, char **cause)
-{
-	return (set_string(&c->timezone, v));
+	return (strchr(v, '@') != NULL && strpbrk(v, " \t<>,") == NULL);
 }
 
 /*
@@ -94,26 +126,6 @@ config_split(const char *v, char ***listp, size_t *np)
 	return (added);
 }
 
-/* A list of addresses or "@domain", separated by commas or blanks. */
-static int
-set_agents(struct config *c, const char *v, char **cause)
-{
-	size_t	i, first = c->nagents;
-	char	*q;
-
-	config_split(v, &c->agents, &c->nagents);
-	for (i = first; i < c->nagents; i++) {
-		if (strchr(c->agents[i], '@') == NULL) {
-			xasprintf(cause, "'%s' is neither an address nor "
-			    "@domain", c->agents[i]);
-			return (-1);
-		}
-		for (q = c->agents[i]; *q != '\0'; q++)
-			*q = tolower((unsigned char)*q);
-	}
-	return (0);
-}
-
 /* An ISO 639-1 code: two or three lower-case letters. */
 static int
 language_valid(const char *s)
@@ -124,51 +136,10 @@ language_valid(const char *s)
 	    n);
 }
 
-static int
-set_languages(struct config *c, const char *v, char **cause)
-{
-	size_t	i;
-
-	xfreev(c->languages, c->nlanguages);
-	c->languages = NULL;
-	c->nlanguages = 0;
-	if (config_split(v, &c->languages, &c->nlanguages) == 0) {
-		*cause = xstrdup("expected language codes like de, el, en");
-		return (-1);
-	}
-	for (i = 0; i < c->nlanguages; i++) {
-		if (!language_valid(c->languages[i])) {
-			xasprintf(cause, "'%s' is not a language code like de "
-			    "or el", c->languages[i]);
-			return (-1);
-		}
-	}
-	return (0);
-}
+/* ---- the kinds ---- */
 
 static int
-set_default_language(struct config *c, const char *v, char **cause)
-{
-	if (!language_valid(v)) {
-		xasprintf(cause, "'%s' is not a language code like en or de", v);
-		return (-1);
-	}
-	return (set_string(&c->default_language, v));
-}
-
-/* Rule files or directories; each line adds to the list. */
-static int
-set_rules_path(struct config *c, const char *v, char **cause)
-{
-	if (config_split(v, &c->rules, &c->nrules) == 0) {
-		*cause = xstrdup("expected a rule file or directory");
-		return (-1);
-	}
-	return (0);
-}
-
-static int
-set_count(uint32_t *field, const char *v, uint32_t min, uint32_t max,
+set_count(unsigned *field, const char *v, unsigned min, unsigned max,
     char **cause)
 {
 	char		*end;
@@ -180,34 +151,221 @@ set_count(uint32_t *field, const char *v, uint32_t min, uint32_t max,
 		xasprintf(cause, "expected a number from %u to %u", min, max);
 		return (-1);
 	}
-	*field = (uint32_t)n;
+	*field = (unsigned)n;
 	return (0);
 }
 
 static int
-set_jit(struct config *c, const char *v, char **cause)
+set_duration(time_t *field, const char *v, char **cause)
 {
-	if (strcmp(v, "yes") == 0)
-		c->jit = 1;
-	else if (strcmp(v, "no") == 0)
-		c->jit = 0;
-	else {
-		*cause = xstrdup("expected 'yes' or 'no'");
+	if (config_parse_duration(v, field) != 0) {
+		xasprintf(cause, "'%s' is not a duration (like 90, 30m, 24h, "
+		    "7d, 2w)", v);
 		return (-1);
 	}
 	return (0);
 }
 
 static int
-set_match_limit(struct config *c, const char *v, char **cause)
+set_seconds(time_t *field, const char *v, char **cause)
 {
-	return (set_count(&c->match_limit, v, 1000, 100000000, cause));
+	if (set_duration(field, v, cause) != 0)
+		return (-1);
+	if (*field < 1) {
+		*cause = xstrdup("expected at least 1 second");
+		return (-1);
+	}
+	return (0);
+}
+
+/* A size in bytes, with k or M. */
+static int
+set_size(size_t *sp, const char *v, char **cause)
+{
+	char			*end;
+	unsigned long long	 n;
+
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno == 0 && end != v) {
+		if (strcmp(end, "k") == 0 || strcmp(end, "K") == 0)
+			n *= 1024, end++;
+		else if (strcmp(end, "M") == 0)
+			n *= 1024 * 1024, end++;
+	}
+	if (errno != 0 || end == v || *end != '\0' || n > SIZE_MAX / 2) {
+		*cause = xstrdup("expected a size like 0 (no limit), 500k or "
+		    "50M");
+		return (-1);
+	}
+	*sp = (size_t)n;
+	return (0);
+}
+
+static const struct config_enum config_yesno = {
+	"expected 'yes' or 'no'", { { "yes", 1 }, { "no", 0 } }
+};
+
+static int
+set_word(int *field, const struct config_enum *e, const char *v,
+    char **cause)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(e->words) && e->words[i].word != NULL; i++) {
+		if (strcmp(v, e->words[i].word) == 0) {
+			*field = e->words[i].value;
+			return (0);
+		}
+	}
+	*cause = xstrdup(e->expected);
+	return (-1);
 }
 
 static int
-set_depth_limit(struct config *c, const char *v, char **cause)
+set_host(char **field, const char *v, char **cause)
 {
-	return (set_count(&c->depth_limit, v, 100, 10000000, cause));
+	if (*v == '\0' || strpbrk(v, " \t/") != NULL) {
+		*cause = xstrdup("expected a host name like mail.example.com");
+		return (-1);
+	}
+	set_string(field, v);
+	return (0);
+}
+
+/* One place for the secret: a later key replaces an earlier one. */
+static int
+set_secret(struct secret_spec *sp, enum secret_source src, const char *v,
+    char **cause)
+{
+	if (*v == '\0') {
+		*cause = xstrdup("expected a value");
+		return (-1);
+	}
+	sp->source = src;
+	set_string(&sp->arg, v);
+	return (0);
+}
+
+static int
+set_address(char **field, const char *v, char **cause)
+{
+	if (!address_plain(v)) {
+		*cause = xstrdup("expected one plain address like "
+		    "support@example.com");
+		return (-1);
+	}
+	set_string(field, v);
+	lower(*field);
+	return (0);
+}
+
+/* An envelope sender: an address, or <> for the null sender (""). */
+static int
+set_sender(char **field, const char *v, char **cause)
+{
+	if (strcmp(v, "<>") == 0) {
+		set_string(field, "");
+		return (0);
+	}
+	if (!address_plain(v)) {
+		*cause = xstrdup("expected a plain address or <>");
+		return (-1);
+	}
+	set_string(field, v);
+	return (0);
+}
+
+static void
+set_folder(char **field, const char *v)
+{
+	if (strcmp(v, "none") == 0) {
+		free(*field);
+		*field = NULL;
+	} else
+		set_string(field, v);
+}
+
+static int
+set_list(struct config *c, const struct config_key *k, const char *v,
+    char **cause)
+{
+	char	***listp = (char ***)((char *)c + k->off);
+	size_t	  *np = (size_t *)((char *)c + k->count), i, first;
+
+	if (!k->append) {
+		xfreev(*listp, *np);
+		*listp = NULL;
+		*np = 0;
+	}
+	first = *np;
+	if (config_split(v, listp, np) == 0 && k->empty != NULL) {
+		*cause = xstrdup(k->empty);
+		return (-1);
+	}
+	for (i = first; k->item != NULL && i < *np; i++) {
+		if (k->item((*listp)[i], cause) != 0)
+			return (-1);
+	}
+	return (0);
+}
+
+/* ---- list items ---- */
+
+/* An agent: an address or "@domain". */
+static int
+item_agent(char *s, char **cause)
+{
+	if (strchr(s, '@') == NULL) {
+		xasprintf(cause, "'%s' is neither an address nor @domain", s);
+		return (-1);
+	}
+	lower(s);
+	return (0);
+}
+
+/* A manager: an address ("@domain" cannot receive an escalation). */
+static int
+item_manager(char *s, char **cause)
+{
+	if (strchr(s, '@') == NULL || s[0] == '@') {
+		xasprintf(cause, "'%s' is not an address", s);
+		return (-1);
+	}
+	lower(s);
+	return (0);
+}
+
+static int
+item_language(char *s, char **cause)
+{
+	if (!language_valid(s)) {
+		xasprintf(cause, "'%s' is not a language code like de or el",
+		    s);
+		return (-1);
+	}
+	return (0);
+}
+
+/* ---- keys with checks of their own ---- */
+
+static int
+set_timezone(struct config *c, const char *v, char **cause)
+{
+	set_string(&c->timezone, v);
+	return (0);
+}
+
+static int
+set_default_language(struct config *c, const char *v, char **cause)
+{
+	if (!language_valid(v)) {
+		xasprintf(cause, "'%s' is not a language code like en or de",
+		    v);
+		return (-1);
+	}
+	set_string(&c->default_language, v);
+	return (0);
 }
 
 /*
@@ -248,43 +406,7 @@ set_token_prefix(struct config *c, const char *v, char **cause)
 			return (-1);
 		}
 	}
-	return (set_string(&c->token_prefix, v));
-}
-
-static int
-set_duration(time_t *field, const char *v, char **cause)
-{
-	if (config_parse_duration(v, field) != 0) {
-		xasprintf(cause, "'%s' is not a duration (like 90, 30m, 24h, "
-		    "7d, 2w)", v);
-		return (-1);
-	}
-	return (0);
-}
-
-static int
-set_subject_window(struct config *c, const char *v, char **cause)
-{
-	return (set_duration(&c->subject_window, v, cause));
-}
-
-static int
-set_reopen_window(struct config *c, const char *v, char **cause)
-{
-	return (set_duration(&c->reopen_window, v, cause));
-}
-
-static int
-set_strangers(struct config *c, const char *v, char **cause)
-{
-	if (strcmp(v, "link") == 0)
-		c->stranger = CONFIG_STRANGER_LINK;
-	else if (strcmp(v, "join") == 0)
-		c->stranger = CONFIG_STRANGER_JOIN;
-	else {
-		*cause = xstrdup("expected 'link' or 'join'");
-		return (-1);
-	}
+	set_string(&c->token_prefix, v);
 	return (0);
 }
 
@@ -295,20 +417,6 @@ set_response_time(struct config *c, const char *v, char **cause)
 		return (-1);
 	if (c->policy.response_time == 0) {
 		*cause = xstrdup("a response time of 0 cannot be kept");
-		return (-1);
-	}
-	return (0);
-}
-
-static int
-set_clock(struct config *c, const char *v, char **cause)
-{
-	if (strcmp(v, "calendar") == 0)
-		c->policy.business = 0;
-	else if (strcmp(v, "business") == 0)
-		c->policy.business = 1;
-	else {
-		*cause = xstrdup("expected 'calendar' or 'business'");
 		return (-1);
 	}
 	return (0);
@@ -326,266 +434,16 @@ set_holidays(struct config *c, const char *v, char **cause)
 	return (policy_parse_holidays(&c->policy, v, cause));
 }
 
-/* ---- [imap] ---- */
-
 static int
-set_yesno(int *field, const char *v, char **cause)
+set_queue_folder(struct config *c, const char *v, char **cause)
 {
-	if (strcmp(v, "yes") == 0)
-		*field = 1;
-	else if (strcmp(v, "no") == 0)
-		*field = 0;
-	else {
-		*cause = xstrdup("expected 'yes' or 'no'");
+	if (strcmp(v, "none") != 0 && strstr(v, "%q") == NULL) {
+		*cause = xstrdup("expected a folder name with %q for the "
+		    "queue, like Queues/%q, or 'none'");
 		return (-1);
 	}
+	set_folder(&c->imap.queue_folder, v);
 	return (0);
-}
-
-/* Settings a mail server of either kind has. */
-static int
-set_host(char **field, const char *v, char **cause)
-{
-	if (*v == '\0' || strpbrk(v, " \t/") != NULL) {
-		*cause = xstrdup("expected a host name like mail.example.com");
-		return (-1);
-	}
-	return (set_string(field, v));
-}
-
-static int
-set_port(unsigned *field, const char *v, char **cause)
-{
-	uint32_t	n;
-
-	if (set_count(&n, v, 1, 65535, cause) != 0)
-		return (-1);
-	*field = n;
-	return (0);
-}
-
-/* implicit names the protocol's TLS-first form ("imaps", "smtps"). */
-static int
-set_tls(enum config_tls *field, const char *implicit, const char *v,
-    char **cause)
-{
-	if (strcmp(v, implicit) == 0 || strcmp(v, "yes") == 0)
-		*field = CONFIG_TLS_IMPLICIT;
-	else if (strcmp(v, "starttls") == 0)
-		*field = CONFIG_TLS_STARTTLS;
-	else if (strcmp(v, "no") == 0)
-		*field = CONFIG_TLS_NONE;
-	else {
-		xasprintf(cause, "expected '%s', 'starttls' or 'no' "
-		    "(passwords in the clear)", implicit);
-		return (-1);
-	}
-	return (0);
-}
-
-static int
-set_auth(enum config_auth *field, const char *v, char **cause)
-{
-	if (strcmp(v, "login") == 0)
-		*field = CONFIG_AUTH_LOGIN;
-	else if (strcmp(v, "plain") == 0)
-		*field = CONFIG_AUTH_PLAIN;
-	else if (strcmp(v, "xoauth2") == 0)
-		*field = CONFIG_AUTH_XOAUTH2;
-	else {
-		*cause = xstrdup("expected 'login', 'plain' or 'xoauth2'");
-		return (-1);
-	}
-	return (0);
-}
-
-/* One place for the secret: a later key replaces an earlier one. */
-static int
-set_secret(struct secret_spec *sp, enum secret_source src, const char *v,
-    char **cause)
-{
-	if (*v == '\0') {
-		*cause = xstrdup("expected a value");
-		return (-1);
-	}
-	sp->source = src;
-	return (set_string(&sp->arg, v));
-}
-
-/* A duration of at least one second. */
-static int
-set_seconds(time_t *field, const char *v, char **cause)
-{
-	if (set_duration(field, v, cause) != 0)
-		return (-1);
-	if (*field < 1) {
-		*cause = xstrdup("expected at least 1 second");
-		return (-1);
-	}
-	return (0);
-}
-
-static int
-set_imap_host(struct config *c, const char *v, char **cause)
-{
-	return (set_host(&c->imap.host, v, cause));
-}
-
-static int
-set_imap_port(struct config *c, const char *v, char **cause)
-{
-	return (set_port(&c->imap.port, v, cause));
-}
-
-static int
-set_imap_tls(struct config *c, const char *v, char **cause)
-{
-	return (set_tls(&c->imap.tls, "imaps", v, cause));
-}
-
-static int
-set_imap_ca_file(struct config *c, const char *v, char **cause)
-{
-	return (set_string(&c->imap.ca_file, v));
-}
-
-static int
-set_imap_user(struct config *c, const char *v, char **cause)
-{
-	return (set_string(&c->imap.user, v));
-}
-
-static int
-set_imap_auth(struct config *c, const char *v, char **cause)
-{
-	return (set_auth(&c->imap.auth, v, cause));
-}
-
-static int
-set_imap_password_file(struct config *c, const char *v, char **cause)
-{
-	return (set_secret(&c->imap.password, SECRET_FILE, v, cause));
-}
-
-static int
-set_imap_password_env(struct config *c, const char *v, char **cause)
-{
-	return (set_secret(&c->imap.password, SECRET_ENV, v, cause));
-}
-
-static int
-set_imap_password_command(struct config *c, const char *v, char **cause)
-{
-	return (set_secret(&c->imap.password, SECRET_COMMAND, v, cause));
-}
-
-static int
-set_imap_folders(struct config *c, const char *v, char **cause)
-{
-	xfreev(c->imap.folders, c->imap.nfolders);
-	c->imap.folders = NULL;
-	c->imap.nfolders = 0;
-	if (config_split(v, &c->imap.folders, &c->imap.nfolders) == 0) {
-		*cause = xstrdup("expected folder names like INBOX");
-		return (-1);
-	}
-	return (0);
-}
-
-static int
-set_imap_sent(struct config *c, const char *v, char **cause)
-{
-	if (strcmp(v, "none") == 0) {
-		free(c->imap.sent);
-		c->imap.sent = NULL;
-		return (0);
-	}
-	return (set_string(&c->imap.sent, v));
-}
-
-static int
-set_imap_keywords(struct config *c, const char *v, char **cause)
-{
-	return (set_yesno(&c->imap.keywords, v, cause));
-}
-
-static int
-set_imap_queue_folder(struct config *c, const char *v, char **cause)
-{
-	if (strcmp(v, "none") == 0) {
-		free(c->imap.queue_folder);
-		c->imap.queue_folder = NULL;
-		return (0);
-	}
-	if (strstr(v, "%q") == NULL) {
-		*cause = xstrdup("expected a folder name with %q for the queue, "
-		    "like Queues/%q, or 'none'");
-		return (-1);
-	}
-	return (set_string(&c->imap.queue_folder, v));
-}
-
-static int
-set_imap_batch(struct config *c, const char *v, char **cause)
-{
-	uint32_t	n;
-
-	if (set_count(&n, v, 1, 10000, cause) != 0)
-		return (-1);
-	c->imap.batch = n;
-	return (0);
-}
-
-/* A size in bytes, with k or M. */
-static int
-set_size(size_t *sp, const char *v, char **cause)
-{
-	char			*end;
-	unsigned long long	 n;
-
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (errno == 0 && end != v) {
-		if (strcmp(end, "k") == 0 || strcmp(end, "K") == 0)
-			n *= 1024, end++;
-		else if (strcmp(end, "M") == 0)
-			n *= 1024 * 1024, end++;
-	}
-	if (errno != 0 || end == v || *end != '\0' || n > SIZE_MAX / 2) {
-		*cause = xstrdup("expected a size like 0 (no limit), 500k or 50M");
-		return (-1);
-	}
-	*sp = (size_t)n;
-	return (0);
-}
-
-static int
-set_imap_max_size(struct config *c, const char *v, char **cause)
-{
-	return (set_size(&c->imap.max_size, v, cause));
-}
-
-static int
-set_imap_commit_count(struct config *c, const char *v, char **cause)
-{
-	uint32_t	n;
-
-	if (set_count(&n, v, 1, 100000, cause) != 0)
-		return (-1);
-	c->imap.commit_count = n;
-	return (0);
-}
-
-static int
-set_imap_commit_size(struct config *c, const char *v, char **cause)
-{
-	return (set_size(&c->imap.commit_size, v, cause));
-}
-
-static int
-set_imap_commit_time(struct config *c, const char *v, char **cause)
-{
-	return (set_seconds(&c->imap.commit_time, v, cause));
 }
 
 static int
@@ -605,7 +463,8 @@ set_imap_start(struct config *c, const char *v, char **cause)
 	memset(&tm, 0, sizeof tm);
 	end = strptime(v, "%Y-%m-%d", &tm);
 	if (end == NULL || *end != '\0') {
-		*cause = xstrdup("expected 'now', 'all' or a date like 2026-11-01");
+		*cause = xstrdup("expected 'now', 'all' or a date like "
+		    "2026-11-01");
 		return (-1);
 	}
 	c->imap.start = CONFIG_START_DATE;
@@ -613,237 +472,225 @@ set_imap_start(struct config *c, const char *v, char **cause)
 	return (0);
 }
 
-static int
-set_imap_idle(struct config *c, const char *v, char **cause)
-{
-	return (set_yesno(&c->imap.idle, v, cause));
-}
+/* ---- the table ---- */
 
-static int
-set_imap_poll_interval(struct config *c, const char *v, char **cause)
-{
-	return (set_seconds(&c->imap.poll_interval, v, cause));
-}
-
-static int
-set_imap_timeout(struct config *c, const char *v, char **cause)
-{
-	return (set_seconds(&c->imap.timeout, v, cause));
-}
-
-/* ---- [smtp] ---- */
-
-static int
-set_smtp_host(struct config *c, const char *v, char **cause)
-{
-	return (set_host(&c->smtp.host, v, cause));
-}
-
-static int
-set_smtp_port(struct config *c, const char *v, char **cause)
-{
-	return (set_port(&c->smtp.port, v, cause));
-}
-
-static int
-set_smtp_tls(struct config *c, const char *v, char **cause)
-{
-	return (set_tls(&c->smtp.tls, "smtps", v, cause));
-}
-
-static int
-set_smtp_ca_file(struct config *c, const char *v, char **cause)
-{
-	return (set_string(&c->smtp.ca_file, v));
-}
-
-static int
-set_smtp_user(struct config *c, const char *v, char **cause)
-{
-	return (set_string(&c->smtp.user, v));
-}
-
-static int
-set_smtp_auth(struct config *c, const char *v, char **cause)
-{
-	return (set_auth(&c->smtp.auth, v, cause));
-}
-
-static int
-set_smtp_password_file(struct config *c, const char *v, char **cause)
-{
-	return (set_secret(&c->smtp.password, SECRET_FILE, v, cause));
-}
-
-static int
-set_smtp_password_env(struct config *c, const char *v, char **cause)
-{
-	return (set_secret(&c->smtp.password, SECRET_ENV, v, cause));
-}
-
-static int
-set_smtp_password_command(struct config *c, const char *v, char **cause)
-{
-	return (set_secret(&c->smtp.password, SECRET_COMMAND, v, cause));
-}
-
-/* An envelope sender: an address, or <> for the null sender. */
-static int
-set_envelope(char **field, const char *v, char **cause)
-{
-	if (strcmp(v, "<>") == 0)
-		return (set_string(field, ""));
-	if (strchr(v, '@') == NULL || strpbrk(v, " \t<>,") != NULL) {
-		*cause = xstrdup("expected a plain address or <>");
-		return (-1);
-	}
-	return (set_string(field, v));
-}
-
-static int
-set_smtp_from(struct config *c, const char *v, char **cause)
-{
-	return (set_envelope(&c->smtp.from, v, cause));
-}
-
-static int
-set_smtp_auto_from(struct config *c, const char *v, char **cause)
-{
-	return (set_envelope(&c->smtp.auto_from, v, cause));
-}
-
-static int
-set_smtp_timeout(struct config *c, const char *v, char **cause)
-{
-	return (set_seconds(&c->smtp.timeout, v, cause));
-}
-
-static int
-set_smtp_give_up(struct config *c, const char *v, char **cause)
-{
-	return (set_seconds(&c->smtp.give_up, v, cause));
-}
-
-/* ---- [ack] ---- */
-
-static int
-set_ack_enabled(struct config *c, const char *v, char **cause)
-{
-	return (set_yesno(&c->ack.enabled, v, cause));
-}
-
-static int
-set_ack_sender_window(struct config *c, const char *v, char **cause)
-{
-	return (set_duration(&c->ack.sender_window, v, cause));
-}
-
-static int
-set_ack_max_per_hour(struct config *c, const char *v, char **cause)
-{
-	uint32_t	n;
-
-	if (set_count(&n, v, 0, 1000000, cause) != 0)
-		return (-1);
-	c->ack.max_per_hour = n;
-	return (0);
-}
-
-static int
-set_ack_max_age(struct config *c, const char *v, char **cause)
-{
-	return (set_seconds(&c->ack.max_age, v, cause));
-}
-
-static int
-set_managers(struct config *c, const char *v, char **cause)
-{
-	size_t	i, first = c->nmanagers;
-	char	*q;
-
-	config_split(v, &c->managers, &c->nmanagers);
-	for (i = first; i < c->nmanagers; i++) {
-		if (strchr(c->managers[i], '@') == NULL ||
-		    c->managers[i][0] == '@') {
-			xasprintf(cause, "'%s' is not an address",
-			    c->managers[i]);
-			return (-1);
-		}
-		for (q = c->managers[i]; *q != '\0'; q++)
-			*q = tolower((unsigned char)*q);
-	}
-	return (0);
-}
-
-static int
-set_templates(struct config *c, const char *v, char **cause)
-{
-	return (set_string(&c->templates, v));
-}
-
-/* Sorted by section, then key (bsearch); a unit test checks the order. */
-static const struct config_key config_keys[] = {
-	{ "ack",	"enabled",		set_ack_enabled },
-	{ "ack",	"max-age",		set_ack_max_age },
-	{ "ack",	"max-per-hour",		set_ack_max_per_hour },
-	{ "ack",	"sender-window",	set_ack_sender_window },
-	{ "helpq",	"address",		set_address },
-	{ "helpq",	"agents",		set_agents },
-	{ "helpq",	"database",		set_database },
-	{ "helpq",	"default-language",	set_default_language },
-	{ "helpq",	"languages",		set_languages },
-	{ "helpq",	"managers",		set_managers },
-	{ "helpq",	"name",			set_name },
-	{ "helpq",	"templates",		set_templates },
-	{ "helpq",	"timezone",		set_timezone },
-	{ "imap",	"auth",			set_imap_auth },
-	{ "imap",	"batch",		set_imap_batch },
-	{ "imap",	"ca-file",		set_imap_ca_file },
-	{ "imap",	"commit-count",		set_imap_commit_count },
-	{ "imap",	"commit-size",		set_imap_commit_size },
-	{ "imap",	"commit-time",		set_imap_commit_time },
-	{ "imap",	"folders",		set_imap_folders },
-	{ "imap",	"host",			set_imap_host },
-	{ "imap",	"idle",			set_imap_idle },
-	{ "imap",	"keywords",		set_imap_keywords },
-	{ "imap",	"max-size",		set_imap_max_size },
-	{ "imap",	"password-command",	set_imap_password_command },
-	{ "imap",	"password-env",		set_imap_password_env },
-	{ "imap",	"password-file",	set_imap_password_file },
-	{ "imap",	"poll-interval",	set_imap_poll_interval },
-	{ "imap",	"port",			set_imap_port },
-	{ "imap",	"queue-folder",		set_imap_queue_folder },
-	{ "imap",	"sent",			set_imap_sent },
-	{ "imap",	"start",		set_imap_start },
-	{ "imap",	"timeout",		set_imap_timeout },
-	{ "imap",	"tls",			set_imap_tls },
-	{ "imap",	"user",			set_imap_user },
-	{ "policy",	"business-hours",	set_business_hours },
-	{ "policy",	"clock",		set_clock },
-	{ "policy",	"holidays",		set_holidays },
-	{ "policy",	"response-time",	set_response_time },
-	{ "rules",	"depth-limit",		set_depth_limit },
-	{ "rules",	"jit",			set_jit },
-	{ "rules",	"match-limit",		set_match_limit },
-	{ "rules",	"path",			set_rules_path },
-	{ "smtp",	"auth",			set_smtp_auth },
-	{ "smtp",	"auto-from",		set_smtp_auto_from },
-	{ "smtp",	"ca-file",		set_smtp_ca_file },
-	{ "smtp",	"from",			set_smtp_from },
-	{ "smtp",	"give-up",		set_smtp_give_up },
-	{ "smtp",	"host",			set_smtp_host },
-	{ "smtp",	"password-command",	set_smtp_password_command },
-	{ "smtp",	"password-env",		set_smtp_password_env },
-	{ "smtp",	"password-file",	set_smtp_password_file },
-	{ "smtp",	"port",			set_smtp_port },
-	{ "smtp",	"timeout",		set_smtp_timeout },
-	{ "smtp",	"tls",			set_smtp_tls },
-	{ "smtp",	"user",			set_smtp_user },
-	{ "thread",	"reopen-window",	set_reopen_window },
-	{ "thread",	"strangers",		set_strangers },
-	{ "thread",	"subject-window",	set_subject_window },
-	{ "thread",	"token-prefix",		set_token_prefix },
+static const struct config_enum config_auths = {
+	"expected 'login', 'plain' or 'xoauth2'",
+	{ { "login", CONFIG_AUTH_LOGIN }, { "plain", CONFIG_AUTH_PLAIN },
+	  { "xoauth2", CONFIG_AUTH_XOAUTH2 } }
 };
+
+/* "yes" is the protocol's TLS-first form ("imaps", "smtps"). */
+static const struct config_enum config_tls_imap = {
+	"expected 'imaps', 'starttls' or 'no' (passwords in the clear)",
+	{ { "imaps", CONFIG_TLS_IMPLICIT }, { "yes", CONFIG_TLS_IMPLICIT },
+	  { "starttls", CONFIG_TLS_STARTTLS }, { "no", CONFIG_TLS_NONE } }
+};
+
+static const struct config_enum config_tls_smtp = {
+	"expected 'smtps', 'starttls' or 'no' (passwords in the clear)",
+	{ { "smtps", CONFIG_TLS_IMPLICIT }, { "yes", CONFIG_TLS_IMPLICIT },
+	  { "starttls", CONFIG_TLS_STARTTLS }, { "no", CONFIG_TLS_NONE } }
+};
+
+static const struct config_enum config_clocks = {
+	"expected 'calendar' or 'business'",
+	{ { "calendar", 0 }, { "business", 1 } }
+};
+
+static const struct config_enum config_strangers = {
+	"expected 'link' or 'join'",
+	{ { "link", CONFIG_STRANGER_LINK }, { "join", CONFIG_STRANGER_JOIN } }
+};
+
+/* A key of a kind, stored in field of struct config. */
+#define F(k, field)	.kind = (k), .off = offsetof(struct config, field)
+/* A CF_LIST's length field. */
+#define N(field)	.count = offsetof(struct config, field)
+#define CUSTOM(fn)	.kind = CF_CUSTOM, .set = (fn)
+
+/*
+ * Sorted by section, then key (bsearch); a unit test checks the order,
+ * and tests/manpages.sh reads "{ section, key," at the start of a line.
+ */
+static const struct config_key config_keys[] = {
+	{ "ack",	"enabled",		F(CF_YESNO, ack.enabled) },
+	{ "ack",	"max-age",		F(CF_SECONDS, ack.max_age) },
+	{ "ack",	"max-per-hour",		F(CF_COUNT, ack.max_per_hour),
+	    .min = 0, .max = 1000000 },
+	{ "ack",	"sender-window",	F(CF_DURATION,
+	    ack.sender_window) },
+	{ "helpq",	"address",		F(CF_ADDRESS, address) },
+	{ "helpq",	"agents",		F(CF_LIST, agents),
+	    N(nagents), .append = 1, .item = item_agent },
+	{ "helpq",	"database",		F(CF_STRING, database) },
+	{ "helpq",	"default-language",	CUSTOM(set_default_language) },
+	{ "helpq",	"languages",		F(CF_LIST, languages),
+	    N(nlanguages), .item = item_language,
+	    .empty = "expected language codes like de, el, en" },
+	{ "helpq",	"managers",		F(CF_LIST, managers),
+	    N(nmanagers), .append = 1, .item = item_manager },
+	{ "helpq",	"name",			F(CF_STRING, name) },
+	{ "helpq",	"templates",		F(CF_STRING, templates) },
+	{ "helpq",	"timezone",		CUSTOM(set_timezone) },
+	{ "imap",	"auth",			F(CF_ENUM, imap.auth),
+	    .words = &config_auths },
+	{ "imap",	"batch",		F(CF_COUNT, imap.batch),
+	    .min = 1, .max = 10000 },
+	{ "imap",	"ca-file",		F(CF_STRING, imap.ca_file) },
+	{ "imap",	"commit-count",		F(CF_COUNT, imap.commit_count),
+	    .min = 1, .max = 100000 },
+	{ "imap",	"commit-size",		F(CF_SIZE, imap.commit_size) },
+	{ "imap",	"commit-time",		F(CF_SECONDS,
+	    imap.commit_time) },
+	{ "imap",	"folders",		F(CF_LIST, imap.folders),
+	    N(imap.nfolders), .empty = "expected folder names like INBOX" },
+	{ "imap",	"host",			F(CF_HOST, imap.host) },
+	{ "imap",	"idle",			F(CF_YESNO, imap.idle) },
+	{ "imap",	"keywords",		F(CF_YESNO, imap.keywords) },
+	{ "imap",	"max-size",		F(CF_SIZE, imap.max_size) },
+	{ "imap",	"password-command",	F(CF_SECRET, imap.password),
+	    .source = SECRET_COMMAND },
+	{ "imap",	"password-env",		F(CF_SECRET, imap.password),
+	    .source = SECRET_ENV },
+	{ "imap",	"password-file",	F(CF_SECRET, imap.password),
+	    .source = SECRET_FILE },
+	{ "imap",	"poll-interval",	F(CF_SECONDS,
+	    imap.poll_interval) },
+	{ "imap",	"port",			F(CF_PORT, imap.port) },
+	{ "imap",	"queue-folder",		CUSTOM(set_queue_folder) },
+	{ "imap",	"sent",			F(CF_FOLDER, imap.sent) },
+	{ "imap",	"start",		CUSTOM(set_imap_start) },
+	{ "imap",	"timeout",		F(CF_SECONDS, imap.timeout) },
+	{ "imap",	"tls",			F(CF_ENUM, imap.tls),
+	    .words = &config_tls_imap },
+	{ "imap",	"user",			F(CF_STRING, imap.user) },
+	{ "policy",	"business-hours",	CUSTOM(set_business_hours) },
+	{ "policy",	"clock",		F(CF_ENUM, policy.business),
+	    .words = &config_clocks },
+	{ "policy",	"holidays",		CUSTOM(set_holidays) },
+	{ "policy",	"response-time",	CUSTOM(set_response_time) },
+	{ "rules",	"depth-limit",		F(CF_COUNT, depth_limit),
+	    .min = 100, .max = 10000000 },
+	{ "rules",	"jit",			F(CF_YESNO, jit) },
+	{ "rules",	"match-limit",		F(CF_COUNT, match_limit),
+	    .min = 1000, .max = 100000000 },
+	{ "rules",	"path",			F(CF_LIST, rules),
+	    N(nrules), .append = 1,
+	    .empty = "expected a rule file or directory" },
+	{ "smtp",	"auth",			F(CF_ENUM, smtp.auth),
+	    .words = &config_auths },
+	{ "smtp",	"auto-from",		F(CF_SENDER, smtp.auto_from) },
+	{ "smtp",	"ca-file",		F(CF_STRING, smtp.ca_file) },
+	{ "smtp",	"from",			F(CF_SENDER, smtp.from) },
+	{ "smtp",	"give-up",		F(CF_SECONDS, smtp.give_up) },
+	{ "smtp",	"host",			F(CF_HOST, smtp.host) },
+	{ "smtp",	"password-command",	F(CF_SECRET, smtp.password),
+	    .source = SECRET_COMMAND },
+	{ "smtp",	"password-env",		F(CF_SECRET, smtp.password),
+	    .source = SECRET_ENV },
+	{ "smtp",	"password-file",	F(CF_SECRET, smtp.password),
+	    .source = SECRET_FILE },
+	{ "smtp",	"port",			F(CF_PORT, smtp.port) },
+	{ "smtp",	"timeout",		F(CF_SECONDS, smtp.timeout) },
+	{ "smtp",	"tls",			F(CF_ENUM, smtp.tls),
+	    .words = &config_tls_smtp },
+	{ "smtp",	"user",			F(CF_STRING, smtp.user) },
+	{ "thread",	"reopen-window",	F(CF_DURATION,
+	    reopen_window) },
+	{ "thread",	"strangers",		F(CF_ENUM, stranger),
+	    .words = &config_strangers },
+	{ "thread",	"subject-window",	F(CF_DURATION,
+	    subject_window) },
+	{ "thread",	"token-prefix",		CUSTOM(set_token_prefix) },
+};
+
+#undef F
+#undef N
+#undef CUSTOM
+
+static void *
+config_field(struct config *c, const struct config_key *k)
+{
+	return ((char *)c + k->off);
+}
+
+/* Check v and store it in k's field of c. */
+static int
+config_set(struct config *c, const struct config_key *k, const char *v,
+    char **cause)
+{
+	void	*field = config_field(c, k);
+
+	switch (k->kind) {
+	case CF_STRING:
+		set_string(field, v);
+		return (0);
+	case CF_HOST:
+		return (set_host(field, v, cause));
+	case CF_PORT:
+		return (set_count(field, v, 1, 65535, cause));
+	case CF_COUNT:
+		return (set_count(field, v, k->min, k->max, cause));
+	case CF_DURATION:
+		return (set_duration(field, v, cause));
+	case CF_SECONDS:
+		return (set_seconds(field, v, cause));
+	case CF_SIZE:
+		return (set_size(field, v, cause));
+	case CF_YESNO:
+		return (set_word(field, &config_yesno, v, cause));
+	case CF_ENUM:
+		return (set_word(field, k->words, v, cause));
+	case CF_SECRET:
+		return (set_secret(field, k->source, v, cause));
+	case CF_LIST:
+		return (set_list(c, k, v, cause));
+	case CF_ADDRESS:
+		return (set_address(field, v, cause));
+	case CF_SENDER:
+		return (set_sender(field, v, cause));
+	case CF_FOLDER:
+		set_folder(field, v);
+		return (0);
+	case CF_CUSTOM:
+		return (k->set(c, v, cause));
+	}
+	fatalx("config key %s: kind %d", k->key, (int)k->kind);
+}
+
+/* Free what k's field of c holds (several keys may share one field). */
+static void
+config_unset(struct config *c, const struct config_key *k)
+{
+	void			*field = config_field(c, k);
+	struct secret_spec	*sp;
+	size_t			*np;
+
+	switch (k->kind) {
+	case CF_STRING:
+	case CF_HOST:
+	case CF_ADDRESS:
+	case CF_SENDER:
+	case CF_FOLDER:
+		free(*(char **)field);
+		*(char **)field = NULL;
+		break;
+	case CF_SECRET:
+		sp = field;
+		free(sp->arg);
+		sp->arg = NULL;
+		break;
+	case CF_LIST:
+		np = (size_t *)((char *)c + k->count);
+		xfreev(*(char ***)field, *np);
+		*(char ***)field = NULL;
+		*np = 0;
+		break;
+	default:
+		break;
+	}
+}
 
 static int
 config_key_cmp(const void *a, const void *b)
@@ -916,32 +763,17 @@ config_defaults(struct config *c)
 void
 config_clear(struct config *c)
 {
-	free(c->path);
-	free(c->database);
-	free(c->address);
-	free(c->name);
+	size_t	i;
+
+	for (i = 0; i < nitems(config_keys); i++)
+		config_unset(c, &config_keys[i]);
+	/* The fields that CF_CUSTOM keys set. */
 	free(c->timezone);
-	free(c->token_prefix);
-	xfreev(c->agents, c->nagents);
-	xfreev(c->languages, c->nlanguages);
 	free(c->default_language);
-	xfreev(c->rules, c->nrules);
-	policy_clear(&c->policy);
-	free(c->imap.host);
-	free(c->imap.ca_file);
-	free(c->imap.user);
-	free(c->imap.password.arg);
-	xfreev(c->imap.folders, c->imap.nfolders);
-	free(c->imap.sent);
+	free(c->token_prefix);
 	free(c->imap.queue_folder);
-	xfreev(c->managers, c->nmanagers);
-	free(c->templates);
-	free(c->smtp.host);
-	free(c->smtp.ca_file);
-	free(c->smtp.user);
-	free(c->smtp.password.arg);
-	free(c->smtp.from);
-	free(c->smtp.auto_from);
+	policy_clear(&c->policy);
+	free(c->path);
 	memset(c, 0, sizeof *c);
 }
 
@@ -1023,43 +855,47 @@ rtrim(char *s)
 	return (s);
 }
 
-/* One line: blank, comment, [section] or key = value. */
+/* "[name]" at p in line: the section the following keys belong to. */
 static int
-config_line(struct config *c, char *line, const struct config_pos *pos,
+config_section(char *line, char *p, const struct config_pos *pos,
     char *section, size_t sectionsz, char **cause)
 {
-	struct config_key	 want, *k;
-	char			*p = line, *key, *value, *end, *reason = NULL;
-	size_t			 keycol, valcol;
+	char	*end, *what;
 
+	if ((end = strchr(p, ']')) == NULL) {
+		*cause = config_err(pos, (size_t)(p - line) + 1,
+		    "missing ']' after section name");
+		return (-1);
+	}
+	*end = '\0';
+	if (!config_section_known(p + 1)) {
+		what = xprintf("unknown section [%s]", p + 1);
+		*cause = config_err(pos, (size_t)(p - line) + 2, what);
+		free(what);
+		return (-1);
+	}
+	snprintf(section, sectionsz, "%s", p + 1);
+	p = end + 1;
 	while (isspace((unsigned char)*p))
 		p++;
-	if (*p == '\0' || *p == '#' || *p == ';')
-		return (0);
-	if (*p == '[') {
-		if ((end = strchr(p, ']')) == NULL) {
-			*cause = config_err(pos, (size_t)(p - line) + 1,
-			    "missing ']' after section name");
-			return (-1);
-		}
-		*end = '\0';
-		if (!config_section_known(p + 1)) {
-			reason = xprintf("unknown section [%s]", p + 1);
-			*cause = config_err(pos, (size_t)(p - line) + 2, reason);
-			free(reason);
-			return (-1);
-		}
-		snprintf(section, sectionsz, "%s", p + 1);
-		p = end + 1;
-		while (isspace((unsigned char)*p))
-			p++;
-		if (*p != '\0' && *p != '#' && *p != ';') {
-			*cause = config_err(pos, (size_t)(p - line) + 1,
-			    "unexpected text after section name");
-			return (-1);
-		}
-		return (0);
+	if (*p != '\0' && *p != '#' && *p != ';') {
+		*cause = config_err(pos, (size_t)(p - line) + 1,
+		    "unexpected text after section name");
+		return (-1);
 	}
+	return (0);
+}
+
+/* "key = value" at p in line, a key of section. */
+static int
+config_keyval(struct config *c, char *line, char *p,
+    const struct config_pos *pos, const char *section, char **cause)
+{
+	struct config_key	 want;
+	const struct config_key	*k;
+	char			*key, *value, *end, *what, *reason = NULL;
+	size_t			 keycol, valcol;
+
 	key = p;
 	keycol = (size_t)(p - line) + 1;
 	while (*p != '\0' && *p != '=' && !isspace((unsigned char)*p))
@@ -1088,20 +924,37 @@ config_line(struct config *c, char *line, const struct config_pos *pos,
 	k = bsearch(&want, config_keys, nitems(config_keys),
 	    sizeof config_keys[0], config_key_cmp);
 	if (k == NULL) {
-		reason = xprintf("unknown key '%s' in section [%s]", key, section);
-		*cause = config_err(pos, keycol, reason);
-		free(reason);
+		what = xprintf("unknown key '%s' in section [%s]", key,
+		    section);
+		*cause = config_err(pos, keycol, what);
+		free(what);
 		return (-1);
 	}
-	if (k->set(c, value, &reason) != 0) {
-		char	*what = xprintf("%s: %s", key, reason);
-
+	if (config_set(c, k, value, &reason) != 0) {
+		what = xprintf("%s: %s", key, reason);
 		*cause = config_err(pos, valcol, what);
 		free(what);
 		free(reason);
 		return (-1);
 	}
 	return (0);
+}
+
+/* One line: blank, comment, [section] or key = value. */
+static int
+config_line(struct config *c, char *line, const struct config_pos *pos,
+    char *section, size_t sectionsz, char **cause)
+{
+	char	*p = line;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p == '\0' || *p == '#' || *p == ';')
+		return (0);
+	if (*p == '[')
+		return (config_section(line, p, pos, section, sectionsz,
+		    cause));
+	return (config_keyval(c, line, p, pos, section, cause));
 }
 
 /* Rule paths that are not absolute are read from the config's folder. */
