@@ -41,12 +41,167 @@ expect_error(const char *text, const char *where_what, const char *name)
 	config_clear(&c);
 }
 
+/*
+ * One bad value of each kind, and of each key with a check of its own:
+ * the message names the value's line and column (bytes, a tab is one).
+ */
+static const struct {
+	const char	*text;
+	const char	*want;		/* after "file:" */
+	const char	*name;
+} bad_values[] = {
+	{ "[imap]\nhost = mail example.com\n",
+	  "2:8: host: expected a host name like mail.example.com", "host" },
+	{ "[smtp]\n\n  host = a/b\n",
+	  "3:10: host: expected a host name like mail.example.com",
+	  "host with a slash, indented" },
+	{ "[imap]\nport = 0\n",
+	  "2:8: port: expected a number from 1 to 65535", "port 0" },
+	{ "[smtp]\n\t port\t=\t65536\n",
+	  "2:10: port: expected a number from 1 to 65535",
+	  "port too high, among tabs" },
+	{ "[imap]\nbatch = 10001\n",
+	  "2:9: batch: expected a number from 1 to 10000", "count too high" },
+	{ "[ack]\nmax-per-hour = -1\n",
+	  "2:16: max-per-hour: expected a number from 0 to 1000000",
+	  "negative count" },
+	{ "[imap]\ncommit-count = 12x\n",
+	  "2:16: commit-count: expected a number from 1 to 100000",
+	  "count with junk" },
+	{ "[rules]\ndepth-limit = 99\n",
+	  "2:15: depth-limit: expected a number from 100 to 10000000",
+	  "depth limit too low" },
+	{ "[ack]\nsender-window = 5hh\n",
+	  "2:17: sender-window: '5hh' is not a duration (like 90, 30m, 24h, "
+	  "7d, 2w)", "duration" },
+	{ "[smtp]\ntimeout = 0s\n",
+	  "2:11: timeout: expected at least 1 second", "zero seconds" },
+	{ "[imap]\npoll-interval = 1y\n",
+	  "2:17: poll-interval: '1y' is not a duration (like 90, 30m, 24h, "
+	  "7d, 2w)", "seconds that are no duration" },
+	{ "[imap]\nmax-size = 50G\n",
+	  "2:12: max-size: expected a size like 0 (no limit), 500k or 50M",
+	  "size" },
+	{ "[imap]\nidle = Yes\n",
+	  "2:8: idle: expected 'yes' or 'no'", "yes/no is case-sensitive" },
+	{ "[rules]\njit = 1\n",
+	  "2:7: jit: expected 'yes' or 'no'", "yes/no" },
+	{ "[smtp]\ntls = imaps\n",
+	  "2:7: tls: expected 'smtps', 'starttls' or 'no' (passwords in the "
+	  "clear)", "SMTP TLS" },
+	{ "[imap]\ntls = smtps\n",
+	  "2:7: tls: expected 'imaps', 'starttls' or 'no' (passwords in the "
+	  "clear)", "IMAP TLS" },
+	{ "[imap]\nauth = cram-md5\n",
+	  "2:8: auth: expected 'login', 'plain' or 'xoauth2'", "auth" },
+	{ "[imap]\npassword-env =\n",
+	  "2:16: password-env: expected a value", "empty secret" },
+	{ "[imap]\nfolders = , ,\n",
+	  "2:11: folders: expected folder names like INBOX", "empty list" },
+	{ "[rules]\npath = rules.d\npath = ,\n",
+	  "3:8: path: expected a rule file or directory",
+	  "empty list on a later line" },
+	{ "[helpq]\nmanagers = boss@example.com, @example.com\n",
+	  "2:12: managers: '@example.com' is not an address",
+	  "a domain as a manager" },
+	{ "[helpq]\nlanguages = de,EN\n",
+	  "2:13: languages: 'EN' is not a language code like de or el",
+	  "list item" },
+	{ "[helpq]\naddress = <support@example.com>\n",
+	  "2:11: address: expected one plain address like "
+	  "support@example.com", "address in brackets" },
+	{ "[smtp]\nfrom = nobody\n",
+	  "2:8: from: expected a plain address or <>", "sender" },
+	{ "[smtp]\nauto-from = a@b.c, d@e.f\n",
+	  "2:13: auto-from: expected a plain address or <>", "two senders" },
+	{ "[imap]\nqueue-folder = Queues\n",
+	  "2:16: queue-folder: expected a folder name with %q for the queue, "
+	  "like Queues/%q, or 'none'", "queue folder without %q" },
+	{ "[imap]\nstart = 2026-13-01\n",
+	  "2:9: start: expected 'now', 'all' or a date like 2026-11-01",
+	  "start date" },
+	{ "[helpq]\ndefault-language = EN\n",
+	  "2:20: default-language: 'EN' is not a language code like en or de",
+	  "default language" },
+	{ "[policy]\nholidays = 2026-12-24, soon\n",
+	  "2:12: holidays: 'soon' is not a date like 2026-12-24", "holidays" },
+	{ "[thread]\ntoken-prefix = ABCDEFGHIJKLMNOPQ\n",
+	  "2:16: token-prefix: expected 1 to 16 characters",
+	  "token prefix too long" },
+};
+
+/* Good values of each kind, as they are stored. */
+static void
+good_values(void)
+{
+	struct config	 c;
+	char		*cause;
+
+	ok(load(&c,
+	    "[imap]\n"
+	    "host = imap.example.com\n"
+	    "port = 143\n"
+	    "tls = starttls\n"
+	    "auth = xoauth2\n"
+	    "password-env = TOKEN\n"
+	    "folders = Support, Sales\n"
+	    "folders = Help\n"
+	    "sent = none\n"
+	    "queue-folder = Queues/%q\n"
+	    "max-size = 500k\n"
+	    "commit-size = 2M\n"
+	    "commit-time = 2m\n"
+	    "start = 2026-11-01\n"
+	    "idle = no\n"
+	    "[smtp]\n"
+	    "tls = yes\n"
+	    "password-file = /etc/pw\n"
+	    "password-command = pass smtp\n"
+	    "from = Agents@Example.com\n"
+	    "auto-from = <>\n"
+	    "[ack]\n"
+	    "max-per-hour = 0\n"
+	    "[helpq]\n"
+	    "managers = Boss@Example.com\n"
+	    "managers = deputy@example.com\n", &cause) == 0,
+	    "good values of every kind load");
+	is_str(c.imap.host, "imap.example.com", "host");
+	is_int(c.imap.port, 143, "port");
+	is_int(c.imap.tls, CONFIG_TLS_STARTTLS, "tls = starttls");
+	is_int(c.imap.auth, CONFIG_AUTH_XOAUTH2, "auth = xoauth2");
+	is_int(c.imap.password.source, SECRET_ENV, "password-env");
+	is_str(c.imap.password.arg, "TOKEN", "the variable's name");
+	is_int(c.imap.nfolders, 1, "a later folders line replaces the list");
+	is_str(c.imap.nfolders == 1 ? c.imap.folders[0] : NULL, "Help",
+	    "the later folder");
+	ok(c.imap.sent == NULL, "sent = none");
+	is_str(c.imap.queue_folder, "Queues/%q", "queue-folder");
+	is_int(c.imap.max_size, 500 * 1024, "500k");
+	is_int(c.imap.commit_size, 2 * 1024 * 1024, "2M");
+	is_int(c.imap.commit_time, 120, "2m");
+	is_int(c.imap.start, CONFIG_START_DATE, "start at a date");
+	is_int(c.imap.start_date, 1793491200, "2026-11-01 00:00 UTC");
+	ok(!c.imap.idle, "idle = no");
+	is_int(c.smtp.tls, CONFIG_TLS_IMPLICIT, "tls = yes is smtps");
+	is_int(c.smtp.password.source, SECRET_COMMAND,
+	    "a later password key replaces an earlier one");
+	is_str(c.smtp.password.arg, "pass smtp", "the command");
+	is_str(c.smtp.from, "Agents@Example.com", "a sender keeps its case");
+	is_str(c.smtp.auto_from, "", "<> is the null sender");
+	is_int(c.ack.max_per_hour, 0, "a count may be its minimum");
+	is_int(c.nmanagers, 2, "managers lines add up");
+	is_str(c.nmanagers == 2 ? c.managers[0] : NULL, "boss@example.com",
+	    "managers lower-cased");
+	config_clear(&c);
+}
+
 int
 main(void)
 {
 	struct config	 c;
 	char		*cause;
 	time_t		 d;
+	size_t		 i;
 	int		 fd;
 
 	if ((fd = mkstemp(tmpl)) == -1)
@@ -54,6 +209,10 @@ main(void)
 	close(fd);
 
 	ok(config_keys_sorted(), "keyword table is sorted for bsearch");
+	for (i = 0; i < nitems(bad_values); i++)
+		expect_error(bad_values[i].text, bad_values[i].want,
+		    bad_values[i].name);
+	good_values();
 
 	config_defaults(&c);
 	is_str(c.token_prefix, "#", "default token prefix");
@@ -134,6 +293,11 @@ main(void)
 	is_int(c.policy.response_time, 24 * 3600, "24 h promise by default");
 	ok(!c.policy.business, "calendar hours by default");
 	ok(c.jit, "JIT on by default");
+	ok(c.match_limit == 0 && c.depth_limit == 0,
+	    "PCRE2 limits left to the rules module by default");
+	ok(c.imap.nfolders == 1 && strcmp(c.imap.folders[0], "INBOX") == 0,
+	    "INBOX by default");
+	is_str(c.smtp.auto_from, "", "acks from the null sender by default");
 	config_clear(&c);
 	ok(load(&c,
 	    "[helpq]\n"
