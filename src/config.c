@@ -39,7 +39,7 @@ enum config_kind {
 	CF_ADDRESS,	/* one plain address, lower-cased (char *) */
 	CF_SENDER,	/* an envelope sender: an address or <> (char *) */
 	CF_FOLDER,	/* a folder name, or "none" for NULL (char *) */
-	CF_CUSTOM	/* set does it all; config_clear frees the field */
+	CF_CUSTOM	/* set does it all; config_clear frees by name */
 };
 
 /* The words of a CF_ENUM, and the error for any other word. */
