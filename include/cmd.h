@@ -21,6 +21,15 @@ struct globals {
 	int		 verbose;
 };
 
+/* One subcommand: fn returns the command's exit status. */
+struct command {
+	const char	*name;
+	int		(*fn)(struct globals *, int, char **);
+	const char	*usage;
+};
+
+/* The command table the usage lists (borrowed: static storage). */
+void		 cmd_register(const struct command *, size_t n);
 /* Print the usage to stdout (status 0) or stderr, and exit. */
 __dead void	 cmd_usage(int status);
 
@@ -102,13 +111,20 @@ struct imap;
 int		 cmd_flush(struct globals *, struct store *, struct outbox *,
 		    int force, struct imap *im, struct outbox_stats *os);
 
+int		 cmd_close(struct globals *, int, char **);
 int		 cmd_failed(struct globals *, int, char **);
+int		 cmd_import(struct globals *, int, char **);
 int		 cmd_outbox_list(struct globals *, int, char **);
 int		 cmd_retry(struct globals *, int, char **);
 int		 cmd_reply(struct globals *, int, char **);
 int		 cmd_rules(struct globals *, int, char **);
 int		 cmd_send(struct globals *, int, char **);
 int		 cmd_poll(struct globals *, int, char **);
+int		 cmd_reopen(struct globals *, int, char **);
 int		 cmd_run(struct globals *, int, char **);
+int		 cmd_search(struct globals *, int, char **);
+int		 cmd_show(struct globals *, int, char **);
+int		 cmd_tag(struct globals *, int, char **);
+int		 cmd_tickets(struct globals *, int, char **);
 
 #endif

@@ -32,19 +32,6 @@
 /* Replies longer than this are refused: a reply is written by a person. */
 #define REPLY_MAX	(1024 * 1024)
 
-int
-cmd_outbox(struct globals *g, struct outbox **obp)
-{
-	char	*cause = NULL;
-
-	if ((*obp = outbox_new(&g->conf, cmd_db_path(g), &cause)) == NULL) {
-		log_error("the templates have errors:\n%s", cause);
-		free(cause);
-		return (EX_CONFIG);
-	}
-	return (0);
-}
-
 /* The outbox of a command that sends: an SMTP server is a must. */
 static int
 cmd_sender(struct globals *g, struct outbox **obp)

@@ -1,0 +1,290 @@
+/*
+ * helpq - cmd.c: what the subcommands share: the database path and the
+ * store, the outbox, the usage, ticket numbers and the progress line.
+ */
+#include "compat.h"
+
+#include <sys/stat.h>
+#include <sys/time.h>
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "ingest.h"
+#include "lockfile.h"
+#include "log.h"
+#include "outbox.h"
+#include "rules.h"
+#include "source.h"
+#include "store.h"
+#include "xmalloc.h"
+
+/* The command table main() registers, for the usage. */
+static const struct command	*cmd_table;
+static size_t			 cmd_ntable;
+
+void
+cmd_register(const struct command *v, size_t n)
+{
+	cmd_table = v;
+	cmd_ntable = n;
+}
+
+__dead void
+cmd_usage(int status)
+{
+	size_t	i;
+	FILE	*f = status == 0 ? stdout : stderr;
+
+	fprintf(f, "usage: helpq [-qv] [-c config] [--db file] command "
+	    "[args]\ncommands:\n");
+	for (i = 0; i < cmd_ntable; i++)
+		fprintf(f, "  helpq %s\n", cmd_table[i].usage);
+	exit(status);
+}
+
+int
+cmd_parse_ticket(const char *s, int64_t *idp)
+{
+	char		*end;
+	long long	 n;
+
+	if (*s == '#')
+		s++;
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || n <= 0)
+		return (-1);
+	*idp = n;
+	return (0);
+}
+
+static const char *
+default_db(void)
+{
+	static char	 path[4096];
+	const char	*home, *data;
+
+	if (getuid() == 0)
+		return (LOCALSTATEDIR "/lib/helpq/helpq.db");
+	if ((data = getenv("XDG_DATA_HOME")) != NULL && *data == '/')
+		snprintf(path, sizeof path, "%s/helpq/helpq.db", data);
+	else if ((home = getenv("HOME")) != NULL)
+		snprintf(path, sizeof path, "%s/.local/share/helpq/helpq.db",
+		    home);
+	else
+		return ("helpq.db");
+	return (path);
+}
+
+const char *
+cmd_db_path(struct globals *g)
+{
+	if (g->db_path != NULL)
+		return (g->db_path);
+	return (g->conf.database != NULL ? g->conf.database : default_db());
+}
+
+/*
+ * A database that cannot be opened: EX_CANTCREAT only when it never can
+ * be (its directory is missing or no directory), else EX_TEMPFAIL, since a
+ * full disk or a locked database passes and a mail server that reads 73
+ * bounces the mail.
+ */
+int
+cmd_store_status(const char *path)
+{
+	struct stat	 sb;
+	char		*dir, *p;
+	int		 rc = EX_TEMPFAIL;
+
+	if ((p = strrchr(path, '/')) == NULL)
+		dir = xstrdup(".");
+	else
+		dir = xstrdup(path);
+	if ((p = strrchr(dir, '/')) == NULL)
+		;
+	else if (p == dir)
+		p[1] = '\0';
+	else
+		*p = '\0';
+	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode))
+		rc = EX_CANTCREAT;
+	free(dir);
+	return (rc);
+}
+
+int
+cmd_open_ingest(struct globals *g, struct rules **rsp, struct outbox **obp,
+    struct store **stp)
+{
+	int	rc;
+
+	if ((rc = cmd_load_rules(g, rsp)) != 0)
+		return (rc);
+	if ((rc = cmd_outbox(g, obp)) != 0) {
+		rules_free(*rsp);
+		return (rc);
+	}
+	if ((rc = cmd_open_store(g, 1, stp)) != 0) {
+		outbox_free(*obp);
+		rules_free(*rsp);
+		return (rc);
+	}
+	return (0);
+}
+
+int
+cmd_open_store(struct globals *g, int writes, struct store **sp)
+{
+	const char	*path = cmd_db_path(g);
+	char		*cause = NULL;
+
+	if (writes)
+		lockfile_make_parent(path);
+	else if (access(path, F_OK) != 0) {
+		log_error("%s: no database yet (run helpq import or poll "
+		    "first)", path);
+		return (EX_NOINPUT);
+	}
+	if (store_open(path, !writes, sp, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		return (cmd_store_status(path));
+	}
+	return (0);
+}
+
+int
+cmd_outbox(struct globals *g, struct outbox **obp)
+{
+	char	*cause = NULL;
+
+	if ((*obp = outbox_new(&g->conf, cmd_db_path(g), &cause)) == NULL) {
+		log_error("the templates have errors:\n%s", cause);
+		free(cause);
+		return (EX_CONFIG);
+	}
+	return (0);
+}
+
+/* ---- progress ---- */
+
+double
+cmd_elapsed(const struct timeval *since)
+{
+	struct timeval	now;
+
+	gettimeofday(&now, NULL);
+	return ((double)(now.tv_sec - since->tv_sec) +
+	    (double)(now.tv_usec - since->tv_usec) / 1e6);
+}
+
+void
+cmd_progress_show(struct cmd_progress *p, uint64_t done, int final)
+{
+	double	secs;
+
+	if (!p->on)
+		return;
+	if (!final && cmd_elapsed(&p->last) < 0.25)
+		return;
+	gettimeofday(&p->last, NULL);
+	secs = cmd_elapsed(&p->start);
+	fprintf(stderr, "\r%s: %llu", p->label, (unsigned long long)done);
+	if (p->total > 0)
+		fprintf(stderr, "/%zu (%d%%)", p->total,
+		    (int)(100.0 * (double)done / (double)p->total));
+	if (secs > 0)
+		fprintf(stderr, "  %.0f msg/s", (double)done / secs);
+	fprintf(stderr, final ? "\n" : "   ");
+}
+
+struct import_progress {
+	struct cmd_progress *pg;
+	uint64_t	*done;
+};
+
+static void
+import_tick(void *arg, uint64_t n)
+{
+	struct import_progress	*ip = arg;
+
+	(*ip->done)++;
+	cmd_progress_show(ip->pg, *ip->done, 0);
+}
+
+int
+cmd_ingest_source(struct ingest *in, struct source *src,
+    struct cmd_progress *pg,
+    uint64_t *done)
+{
+	struct import_progress	 ip;
+	char			*cause = NULL;
+	int			 rc;
+
+	pg->total += src->total;
+	ip.pg = pg;
+	ip.done = done;
+	rc = ingest_source(in, src, import_tick, &ip, &cause);
+	if (rc != 0) {
+		log_error("%s: %s", src->name, cause);
+		free(cause);
+		return (rc == INGEST_ERR_SOURCE ? EX_IOERR : EX_TEMPFAIL);
+	}
+	if (source_mark(src, &cause) != 0) {
+		log_error("%s: %s", src->name, cause);
+		free(cause);
+		return (EX_IOERR);
+	}
+	return (0);
+}
+
+void
+cmd_ingest_summary(const struct ingest_stats *s, double secs, int json)
+{
+	uint64_t	 total = 0;
+	int		 i;
+	json_t		*o;
+
+	for (i = 0; i <= INGEST_FAILED; i++)
+		total += s->count[i];
+	if (json) {
+		o = json_object();
+		json_object_set_new(o, "messages", json_integer((json_int_t)total));
+		json_object_set_new(o, "new_tickets",
+		    json_integer((json_int_t)s->count[INGEST_NEW]));
+		json_object_set_new(o, "threaded",
+		    json_integer((json_int_t)s->count[INGEST_THREADED]));
+		json_object_set_new(o, "duplicates",
+		    json_integer((json_int_t)s->count[INGEST_DUPLICATE]));
+		json_object_set_new(o, "ignored",
+		    json_integer((json_int_t)s->count[INGEST_IGNORED]));
+		json_object_set_new(o, "failed",
+		    json_integer((json_int_t)s->count[INGEST_FAILED]));
+		json_object_set_new(o, "bytes", json_integer((json_int_t)s->bytes));
+		json_object_set_new(o, "seconds", json_real(secs));
+		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		putchar('\n');
+		json_decref(o);
+		return;
+	}
+	printf("%llu messages: %llu new tickets, %llu threaded, "
+	    "%llu duplicates, %llu ignored, %llu failed (%.1f MiB in %.2f s, "
+	    "%.0f msg/s)\n",
+	    (unsigned long long)total,
+	    (unsigned long long)s->count[INGEST_NEW],
+	    (unsigned long long)s->count[INGEST_THREADED],
+	    (unsigned long long)s->count[INGEST_DUPLICATE],
+	    (unsigned long long)s->count[INGEST_IGNORED],
+	    (unsigned long long)s->count[INGEST_FAILED],
+	    (double)s->bytes / 1048576.0, secs,
+	    secs > 0 ? (double)total / secs : 0.0);
+}
