@@ -71,18 +71,10 @@ struct cmd_progress {
 	struct timeval	 last;
 	size_t		 total;
 };
-struct ingest;
 struct ingest_stats;
-struct source;
 double		 cmd_elapsed(const struct timeval *since);
 void		 cmd_progress_show(struct cmd_progress *, uint64_t done,
 		    int final);
-/*
- * Run every message of src through in, with progress; *done counts them.
- * Returns 0 or an exit status after saying why.
- */
-int		 cmd_ingest_source(struct ingest *in, struct source *src,
-		    struct cmd_progress *, uint64_t *done);
 /* "N messages: ... new tickets, ..." or the same as JSON. */
 void		 cmd_ingest_summary(const struct ingest_stats *, double secs,
 		    int json);
@@ -98,19 +90,6 @@ int		 cmd_parse_ticket(const char *s, int64_t *idp);
 struct outbox;
 struct outbox_stats;
 int		 cmd_outbox(struct globals *, struct outbox **);
-/*
- * Send what the outbox holds (everything queued if force, else what is
- * due), then copy agents' mail to the IMAP Sent folder over im (NULL: a
- * connection of its own, opened only when copies wait). *os says what
- * happened (deferred counts mail that still waits). Returns 0,
- * EX_TEMPFAIL after saying why when the store failed, or EX_CONFIG when
- * the SMTP server's certificate fails the check (the mail tried is
- * failed; the rest waits for a corrected configuration).
- */
-struct imap;
-int		 cmd_flush(struct globals *, struct store *, struct outbox *,
-		    int force, struct imap *im, struct outbox_stats *os);
-
 int		 cmd_close(struct globals *, int, char **);
 int		 cmd_failed(struct globals *, int, char **);
 int		 cmd_import(struct globals *, int, char **);

@@ -207,46 +207,6 @@ cmd_progress_show(struct cmd_progress *p, uint64_t done, int final)
 	fprintf(stderr, final ? "\n" : "   ");
 }
 
-struct import_progress {
-	struct cmd_progress *pg;
-	uint64_t	*done;
-};
-
-static void
-import_tick(void *arg, uint64_t n)
-{
-	struct import_progress	*ip = arg;
-
-	(*ip->done)++;
-	cmd_progress_show(ip->pg, *ip->done, 0);
-}
-
-int
-cmd_ingest_source(struct ingest *in, struct source *src,
-    struct cmd_progress *pg,
-    uint64_t *done)
-{
-	struct import_progress	 ip;
-	char			*cause = NULL;
-	int			 rc;
-
-	pg->total += src->total;
-	ip.pg = pg;
-	ip.done = done;
-	rc = ingest_source(in, src, import_tick, &ip, &cause);
-	if (rc != 0) {
-		log_error("%s: %s", src->name, cause);
-		free(cause);
-		return (rc == INGEST_ERR_SOURCE ? EX_IOERR : EX_TEMPFAIL);
-	}
-	if (source_mark(src, &cause) != 0) {
-		log_error("%s: %s", src->name, cause);
-		free(cause);
-		return (EX_IOERR);
-	}
-	return (0);
-}
-
 void
 cmd_ingest_summary(const struct ingest_stats *s, double secs, int json)
 {

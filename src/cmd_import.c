@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cycle.h"
 #include "ingest.h"
 #include "log.h"
 #include "outbox.h"
@@ -89,7 +90,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 				    EX_DATAERR;
 			break;
 		}
-		rc = cmd_ingest_source(in, src, &pg, &done);
+		rc = cycle_source(in, src, &pg, &done);
 		source_close(src);
 	}
 	if (ingest_flush(in, &cause) != 0) {
@@ -104,7 +105,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 	 * command acknowledges at once); a server that is down leaves it
 	 * for the next run. */
 	if (rc == 0 && outbox_enabled(ob))
-		cmd_flush(g, st, ob, 0, NULL, &os);
+		cycle_flush(g, st, ob, 0, NULL, &os);
 	outbox_free(ob);
 	rules_free(rs);
 	store_close(st);

@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "cycle.h"
 #include "config.h"
 #include "imap.h"
 #include "ingest.h"
@@ -171,209 +172,25 @@ dry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
 	store_ticket_clear(&t);
 }
 
-/* ---- reflecting tickets back into the mailbox ---- */
-
-/* The keyword of a message set aside as failed (helpq failed). */
-#define POLL_FAILED_KEYWORD	"$helpq-failed"
-
-struct reflect_item {
-	uint32_t	 uid;
-	int64_t		 ticket;
-};
-
-struct reflect {
-	struct reflect_item	*v;
-	size_t			 n;
-};
-
-static int
-reflect_collect(uint32_t uid, int64_t ticket, void *arg)
-{
-	struct reflect	*r = arg;
-
-	r->v = xreallocarray(r->v, r->n + 1, sizeof *r->v);
-	r->v[r->n].uid = uid;
-	r->v[r->n++].ticket = ticket;
-	return (0);
-}
-
-/* The ticket's keywords: $ticket-N, then one per tag. */
-static size_t
-reflect_keywords(const struct ticket *t, char ***kp)
-{
-	char	**k;
-	char	 num[32];
-	size_t	 i, n = 0;
-
-	k = xreallocarray(NULL, t->ntags + 1, sizeof *k);
-	snprintf(num, sizeof num, "ticket-%lld", (long long)t->id);
-	k[n++] = imap_keyword("$", num);
-	for (i = 0; i < t->ntags; i++)
-		k[n++] = imap_keyword("$", t->tags[i]);
-	*kp = k;
-	return (n);
-}
-
-static char *
-reflect_folder(const char *pattern, const char *queue)
-{
-	const char	*q = strstr(pattern, "%q");
-
-	return (xprintf("%.*s%s%s", (int)(q - pattern), pattern, queue,
-	    q + 2));
-}
-
-static int
-reflect_one(struct poller *p, const char *folder, const struct reflect_item *ri,
-    char **cause)
-{
-	const struct config_imap	*c = &p->g->conf.imap;
-	struct ticket			 t;
-	char				**k = NULL, *dest;
-	size_t				 n = 0;
-	uint32_t			 newuid;
-	int				 rc = 0;
-
-	if (ri->ticket == 0)
-		return (0);
-	if (ri->ticket == -1) {
-		/* Set aside: processed, and visible as such in any client. */
-		if (!c->keywords)
-			return (0);
-		k = xreallocarray(NULL, 1, sizeof *k);
-		k[0] = xstrdup(POLL_FAILED_KEYWORD);
-		rc = imap_add_keywords(p->im, ri->uid, k, 1, cause);
-		xfreev(k, 1);
-		return (rc);
-	}
-	if (store_ticket_get(p->st, ri->ticket, &t, cause) != 0)
-		return (-1);
-	if (c->keywords) {
-		n = reflect_keywords(&t, &k);
-		rc = imap_add_keywords(p->im, ri->uid, k, n, cause);
-		xfreev(k, n);
-	}
-	if (rc == 0 && c->queue_folder != NULL && t.queue != NULL &&
-	    strcmp(folder, c->sent != NULL ? c->sent : "") != 0) {
-		dest = reflect_folder(c->queue_folder, t.queue);
-		if (strcmp(dest, folder) != 0)
-			rc = imap_move(p->im, ri->uid, dest, &newuid, cause);
-		free(dest);
-	}
-	store_ticket_clear(&t);
-	return (rc);
-}
-
-/*
- * Keywords (and moves) for what the store has from folder and the server
- * does not show yet. The high-water mark moves only after the server
- * took them, so a crash in between sets them again: adding a keyword
- * twice changes nothing.
- */
-static int
-poll_reflect(struct poller *p, const char *folder, char **cause)
-{
-	const struct config_imap	*c = &p->g->conf.imap;
-	struct mailbox_state		 ms;
-	struct reflect			 r;
-	size_t				 i;
-	int				 rc;
-
-	if (store_mailbox_get(p->st, folder, &ms, cause) != 0)
-		return (-1);
-	if (ms.reflected_uid >= ms.last_uid)
-		return (0);
-	memset(&r, 0, sizeof r);
-	if ((c->keywords || c->queue_folder != NULL) &&
-	    store_mailbox_messages(p->st, folder, ms.uidvalidity,
-	    ms.reflected_uid, ms.last_uid, reflect_collect, &r, cause) != 0)
-		return (-1);
-	for (i = 0, rc = 0; i < r.n && rc == 0; i++)
-		rc = reflect_one(p, folder, &r.v[i], cause);
-	free(r.v);
-	if (rc != 0)
-		return (-1);
-	if (store_begin(p->st, cause) != 0)
-		return (-1);
-	if (store_mailbox_reflected(p->st, folder, ms.uidvalidity,
-	    ms.last_uid, cause) != 0) {
-		store_rollback(p->st);
-		return (-1);
-	}
-	return (store_commit(p->st, cause));
-}
-
-/* ---- one cycle ---- */
-
-static int
-poll_folder(struct poller *p, struct ingest *in, const char *folder,
-    uint64_t *done)
-{
-	struct cmd_progress	 pg;
-	struct source		*src;
-	char			*cause = NULL;
-	int			 r;
-
-	r = source_imap_open(p->im, p->st, &p->g->conf.imap, folder,
-	    p->dry_run, &poll_stop, &src, &cause);
-	if (r != 0) {
-		log_error("%s", cause);
-		free(cause);
-		return (r == 1 ? EX_CONFIG : EX_TEMPFAIL);
-	}
-	memset(&pg, 0, sizeof pg);
-	pg.on = !p->g->quiet && isatty(STDERR_FILENO) && src->total > 100;
-	pg.label = folder;
-	gettimeofday(&pg.start, NULL);
-	pg.last = pg.start;
-	/* Round by round: each commits, then the server gets its keywords,
-	 * so a poll killed on a large folder keeps what it did. */
-	do {
-		/* Commits what the round read before it returns. */
-		r = cmd_ingest_source(in, src, &pg, done);
-		if (r == 0 && !p->dry_run && poll_reflect(p, folder,
-		    &cause) != 0) {
-			log_error("%s: %s", folder, cause);
-			free(cause);
-			r = EX_TEMPFAIL;
-		}
-	} while (r == 0 && !poll_stop && source_imap_more(src));
-	if (pg.on)
-		cmd_progress_show(&pg, *done, 1);
-	source_close(src);
-	return (r);
-}
-
-/* Every incoming folder, then Sent. */
+/* One cycle over the connection: folders, timers, flush. */
 static int
 poll_cycle(struct poller *p, struct ingest_stats *stats)
 {
-	const struct config_imap	*c = &p->g->conf.imap;
-	struct ingest			*in;
-	uint64_t			 done = 0;
-	size_t				 i;
-	char				*cause = NULL;
-	int				 rc = 0;
+	struct cycle	c;
 
-	/* One transaction a round (source_imap_more). */
-	in = ingest_new(p->st, &p->g->conf, c->commit_count);
-	ingest_set_rules(in, p->rs);
-	ingest_set_outbox(in, p->ob);
+	memset(&c, 0, sizeof c);
+	c.g = p->g;
+	c.st = p->st;
+	c.rs = p->rs;
+	c.ob = p->ob;
+	c.im = p->im;
+	c.dry_run = p->dry_run;
+	c.stop = &poll_stop;
 	if (p->dry_run) {
-		ingest_set_dry_run(in);
-		ingest_set_report(in, dry_report, p);
+		c.report = dry_report;
+		c.report_arg = p;
 	}
-	for (i = 0; i < c->nfolders && rc == 0 && !poll_stop; i++)
-		rc = poll_folder(p, in, c->folders[i], &done);
-	if (rc == 0 && c->sent != NULL && !poll_stop)
-		rc = poll_folder(p, in, c->sent, &done);
-	*stats = *ingest_stats(in);
-	if (ingest_free(in, &cause) != 0) {
-		log_error("%s", cause);
-		free(cause);
-		rc = EX_TEMPFAIL;
-	}
-	return (rc);
+	return (cycle_run(&c, stats));
 }
 
 static int
@@ -468,7 +285,6 @@ cmd_poll(struct globals *g, int argc, char **argv)
 	};
 	struct poller		p;
 	struct ingest_stats	stats;
-	struct outbox_stats	os;
 	struct timeval		start;
 	int			ch, dry = 0, json = 0, rc;
 
@@ -496,8 +312,6 @@ cmd_poll(struct globals *g, int argc, char **argv)
 			p.report = json_array();
 		if ((rc = poll_connect(&p)) == 0)
 			rc = poll_cycle(&p, &stats);
-		if (rc == 0 && !dry)
-			rc = cmd_flush(g, p.st, p.ob, 0, p.im, &os);
 	}
 	if (rc == 0 && p.report != NULL) {
 		json_dumpf(p.report, stdout, JSON_INDENT(2));
@@ -593,7 +407,6 @@ cmd_run(struct globals *g, int argc, char **argv)
 {
 	struct poller		p;
 	struct ingest_stats	stats;
-	struct outbox_stats	os;
 	unsigned		backoff = 1;
 	char			*cause = NULL;
 	int			rc, w;
@@ -623,8 +436,6 @@ cmd_run(struct globals *g, int argc, char **argv)
 			continue;
 		}
 		rc = poll_cycle(&p, &stats);
-		if (rc == 0)
-			rc = cmd_flush(g, p.st, p.ob, 0, p.im, &os);
 		if (rc == 0 && stats.count[INGEST_NEW] +
 		    stats.count[INGEST_THREADED] + stats.count[INGEST_IGNORED] > 0)
 			log_info("%llu new tickets, %llu threaded, %llu ignored",
