@@ -10,6 +10,9 @@
 #include <sys/time.h>
 
 #include "config.h"
+#include "imap.h"
+#include "ingest.h"
+#include "source.h"
 
 struct rules;
 struct store;
@@ -78,6 +81,15 @@ void		 cmd_progress_show(struct cmd_progress *, uint64_t done,
 /* "N messages: ... new tickets, ..." or the same as JSON. */
 void		 cmd_ingest_summary(const struct ingest_stats *, double secs,
 		    int json);
+
+/*
+ * The exit statuses (sysexits) of the named outcomes below the commands,
+ * in one place: a failure to connect to the IMAP server, to store a
+ * source's messages, to open an IMAP folder.
+ */
+int		 cmd_imap_status(enum imap_fail);
+int		 cmd_ingest_status(enum ingest_source_result);
+int		 cmd_folder_status(enum source_imap_open_result);
 
 /* A ticket number ("12" or "#12"): 0, or -1 if s is not one. */
 int		 cmd_parse_ticket(const char *s, int64_t *idp);

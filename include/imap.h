@@ -14,12 +14,13 @@
 struct config_imap;
 struct imap;
 
-/* Exit statuses imap_open's failures map to (sysexits.h values). */
+/* What kind of failure imap_open met (the program maps it to an exit
+ * status). */
 enum imap_fail {
-	IMAP_FAIL_TEMP = 75,		/* network, server down: try later */
-	IMAP_FAIL_AUTH = 77,		/* wrong password or token */
-	IMAP_FAIL_CONFIG = 78,		/* certificate, host name, secret */
-	IMAP_FAIL_PROTOCOL = 76		/* the server said something odd */
+	IMAP_FAIL_TEMP,			/* network, server down: try later */
+	IMAP_FAIL_AUTH,			/* wrong password or token */
+	IMAP_FAIL_CONFIG,		/* certificate, host name, secret */
+	IMAP_FAIL_PROTOCOL		/* the server said something odd */
 };
 
 /*

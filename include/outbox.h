@@ -15,7 +15,6 @@
 #include <time.h>
 
 struct config;
-struct imap;
 struct message;
 struct rules_verdict;
 struct store;
@@ -110,12 +109,19 @@ int		 outbox_flush(struct outbox *, struct store *, int force,
 int		 outbox_copies_pending(struct store *, char **cause);
 
 /*
- * Copy sent agents' mail into the IMAP Sent folder through im, where
- * colleagues see it (and the poller recognises it). An IMAP failure
- * leaves the rest for next time (logged); -1 with *cause on a store
- * error.
+ * Put len bytes of raw into folder (the IMAP Sent folder): 0, or -1 with
+ * *cause allocated (the caller frees it).
+ */
+typedef int	(*outbox_append_fn)(void *arg, const char *folder,
+		    const char *raw, size_t len, char **cause);
+/*
+ * Copy sent agents' mail into the Sent folder through append (the
+ * caller holds the IMAP connection), where colleagues see it (and the
+ * poller recognises it). A failed append leaves the rest for next time
+ * (logged); -1 with *cause on a store error.
  */
 int		 outbox_copy_sent(struct outbox *, struct store *,
-		    struct imap *im, struct outbox_stats *, char **cause);
+		    outbox_append_fn append, void *arg, struct outbox_stats *,
+		    char **cause);
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "imap.h"
 #include "ingest.h"
 #include "lockfile.h"
 #include "log.h"
@@ -173,6 +174,50 @@ cmd_outbox(struct globals *g, struct outbox **obp)
 		return (EX_CONFIG);
 	}
 	return (0);
+}
+
+int
+cmd_imap_status(enum imap_fail f)
+{
+	switch (f) {
+	case IMAP_FAIL_AUTH:
+		return (EX_NOPERM);
+	case IMAP_FAIL_CONFIG:
+		return (EX_CONFIG);
+	case IMAP_FAIL_PROTOCOL:
+		return (EX_PROTOCOL);
+	case IMAP_FAIL_TEMP:
+		break;
+	}
+	return (EX_TEMPFAIL);
+}
+
+int
+cmd_ingest_status(enum ingest_source_result r)
+{
+	switch (r) {
+	case INGEST_SOURCE_OK:
+		return (0);
+	case INGEST_SOURCE_READ_FAILED:
+		return (EX_IOERR);
+	case INGEST_SOURCE_STORE_FAILED:
+		break;
+	}
+	return (EX_TEMPFAIL);
+}
+
+int
+cmd_folder_status(enum source_imap_open_result r)
+{
+	switch (r) {
+	case SOURCE_IMAP_OPEN_OK:
+		return (0);
+	case SOURCE_IMAP_OPEN_NO_FOLDER:
+		return (EX_CONFIG);
+	case SOURCE_IMAP_OPEN_ERROR:
+		break;
+	}
+	return (EX_TEMPFAIL);
 }
 
 /* ---- progress ---- */

@@ -44,21 +44,19 @@ int
 cycle_source(struct ingest *in, struct source *src, struct cmd_progress *pg,
     uint64_t *done)
 {
-	struct cycle_tick	 t;
-	char			*cause = NULL;
-	int			 rc;
+	struct cycle_tick		 t;
+	enum ingest_source_result	 r;
+	char				*cause = NULL;
 
 	pg->total += src->total;
 	t.pg = pg;
 	t.done = done;
-	rc = ingest_source(in, src, cycle_tick, &t, &cause);
-	if (rc != INGEST_SOURCE_OK) {
+	if ((r = ingest_source(in, src, cycle_tick, &t, &cause)) !=
+	    INGEST_SOURCE_OK) {
 		log_error("%s: %s", src->name, cause);
 		free(cause);
-		return (rc == INGEST_SOURCE_READ_FAILED ? EX_IOERR :
-		    EX_TEMPFAIL);
 	}
-	return (0);
+	return (cmd_ingest_status(r));
 }
 
 /* ---- a folder's state, kept in the store for the IMAP source ---- */
@@ -214,8 +212,9 @@ cycle_folder(struct cycle *c, struct ingest *in, const char *folder,
 	struct cmd_progress		 pg;
 	struct source_imap_state	 state;
 	struct source			*src;
+	enum source_imap_open_result	 r;
 	char				*cause = NULL;
-	int				 changed, r;
+	int				 changed, rc;
 
 	if (cycle_state_load(c, folder, &state, &cause) != 0) {
 		log_error("%s", cause);
@@ -232,8 +231,7 @@ cycle_folder(struct cycle *c, struct ingest *in, const char *folder,
 	if (r != SOURCE_IMAP_OPEN_OK) {
 		log_error("%s", cause);
 		free(cause);
-		return (r == SOURCE_IMAP_OPEN_NO_FOLDER ? EX_CONFIG :
-		    EX_TEMPFAIL);
+		return (cmd_folder_status(r));
 	}
 	memset(&pg, 0, sizeof pg);
 	pg.on = !c->g->quiet && isatty(STDERR_FILENO) && src->total > 100;
@@ -244,18 +242,18 @@ cycle_folder(struct cycle *c, struct ingest *in, const char *folder,
 	 * so a poll killed on a large folder keeps what it did. */
 	do {
 		/* Commits what the round read before it returns. */
-		r = cycle_source(in, src, &pg, done);
-		if (r == 0 && !c->dry_run && cycle_mark(c, src, folder,
+		rc = cycle_source(in, src, &pg, done);
+		if (rc == 0 && !c->dry_run && cycle_mark(c, src, folder,
 		    &cause) != 0) {
 			log_error("%s: %s", folder, cause);
 			free(cause);
-			r = EX_TEMPFAIL;
+			rc = EX_TEMPFAIL;
 		}
-	} while (r == 0 && !*c->stop && source_imap_more(src));
+	} while (rc == 0 && !*c->stop && source_imap_more(src));
 	if (pg.on)
 		cmd_progress_show(&pg, *done, 1);
 	source_close(src);
-	return (r);
+	return (rc);
 }
 
 int
@@ -314,6 +312,14 @@ cycle_run(struct cycle *c, struct ingest_stats *stats)
 
 /* ---- the flush ---- */
 
+/* The Sent copy goes through the cycle's IMAP connection. */
+static int
+cycle_append(void *arg, const char *folder, const char *raw, size_t len,
+    char **cause)
+{
+	return (imap_append(arg, folder, raw, len, cause));
+}
+
 /* Copy sent mail to the Sent folder over im, else a connection of our
  * own when copies wait. */
 static void
@@ -343,7 +349,7 @@ cycle_copy_sent(struct globals *g, struct store *st, struct outbox *ob,
 		}
 		im = own;
 	}
-	if (outbox_copy_sent(ob, st, im, os, &cause) != 0) {
+	if (outbox_copy_sent(ob, st, cycle_append, im, os, &cause) != 0) {
 		log_warnx("%s", cause);
 		free(cause);
 	}

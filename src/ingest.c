@@ -28,6 +28,7 @@
 #include "source.h"
 #include "store.h"
 #include "thread.h"
+#include "worker.h"
 #include "xmalloc.h"
 
 struct ingest {
@@ -1140,8 +1141,7 @@ ingest_threaded(struct ingest *in, struct source *src, ingest_progress_fn fn,
 	pthread_mutex_init(&q.mu, NULL);
 	pthread_cond_init(&q.can_put, NULL);
 	pthread_cond_init(&q.can_take, NULL);
-	if ((errno = pthread_create(&reader, NULL, ingest_reader, &q)) != 0)
-		fatal("pthread_create");
+	worker_start(&reader, ingest_reader, &q);
 	while (rc == 0 && (n = ingest_take(&q, done, &ndone, batch)) > 0) {
 		for (i = 0; i < n; i++) {
 			if (rc != 0) {
