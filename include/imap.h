@@ -93,9 +93,6 @@ int	 imap_append(struct imap *, const char *folder, const char *raw,
 int	 imap_wait(struct imap *, int use_idle, int timeout,
 	    volatile sig_atomic_t *stop, char **cause);
 
-/* Whether the server announced a capability ("IDLE", "MOVE", ...). */
-int	 imap_has(struct imap *, const char *capability);
-
 /*
  * An IMAP keyword for a tag: prefix + the tag with characters IMAP does
  * not allow in an atom replaced by '_'. Allocated; the caller frees.
