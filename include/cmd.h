@@ -65,6 +65,12 @@ const char	*cmd_db_path(struct globals *);
  * Returns 0, or EX_CONFIG after printing every error.
  */
 int		 cmd_load_rules(struct globals *, struct rules **rp);
+/* The rule paths cmd_load_rules loads: *pathsp[0..n) (borrowed), n
+ * returned; 0 when there are none. */
+size_t		 cmd_rule_paths(struct globals *, const char ***pathsp);
+/* Load paths[0..n) as cmd_load_rules does (n 0: *rp NULL). */
+int		 cmd_load_rule_paths(struct globals *, const char *const *paths,
+		    size_t n, struct rules **rp);
 
 /* A progress line on standard error while a terminal watches. */
 struct cmd_progress {

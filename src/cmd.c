@@ -122,6 +122,65 @@ cmd_store_status(const char *path)
 	return (rc);
 }
 
+/* ---- the rules ---- */
+
+/*
+ * The rule paths to load: the configured ones, else the system's, else
+ * the default rules shipped with helpq (so mail from machines is never
+ * acknowledged, even with no rules of one's own).
+ */
+size_t
+cmd_rule_paths(struct globals *g, const char ***pathsp)
+{
+	static const char	*sys = SYSCONFDIR "/helpq/rules.d";
+	static const char	*shipped = PKGDATADIR "/rules";
+
+	if (g->conf.nrules > 0) {
+		*pathsp = (const char **)g->conf.rules;
+		return (g->conf.nrules);
+	}
+	if (access(sys, F_OK) == 0) {
+		*pathsp = &sys;
+		return (1);
+	}
+	if (access(shipped, F_OK) == 0) {
+		*pathsp = &shipped;
+		return (1);
+	}
+	*pathsp = NULL;
+	return (0);
+}
+
+int
+cmd_load_rule_paths(struct globals *g, const char *const *paths, size_t n,
+    struct rules **rp)
+{
+	char	*errors = NULL;
+
+	*rp = NULL;
+	if (n == 0)
+		return (0);
+	rules_use_jit(g->conf.jit);
+	if (rules_load(paths, n, rp, &errors) != 0) {
+		/* Every error, as the compiler would print them. */
+		fputs(errors, stderr);
+		free(errors);
+		return (EX_CONFIG);
+	}
+	rules_set_limits(*rp, g->conf.match_limit, g->conf.depth_limit);
+	return (0);
+}
+
+int
+cmd_load_rules(struct globals *g, struct rules **rp)
+{
+	const char	**paths;
+	size_t		  n;
+
+	n = cmd_rule_paths(g, &paths);
+	return (cmd_load_rule_paths(g, paths, n, rp));
+}
+
 int
 cmd_open_ingest(struct globals *g, struct rules **rsp, struct outbox **obp,
     struct store **stp)
