@@ -12,6 +12,7 @@
 #include "config.h"
 #include "imap.h"
 #include "ingest.h"
+#include "outbox.h"
 #include "source.h"
 
 struct rules;
@@ -91,11 +92,12 @@ void		 cmd_ingest_summary(const struct ingest_stats *, double secs,
 /*
  * The exit statuses (sysexits) of the named outcomes below the commands,
  * in one place: a failure to connect to the IMAP server, to store a
- * source's messages, to open an IMAP folder.
+ * source's messages, to open an IMAP folder, to send the outbox.
  */
 int		 cmd_imap_status(enum imap_fail);
 int		 cmd_ingest_status(enum ingest_source_result);
 int		 cmd_folder_status(enum source_imap_open_result);
+int		 cmd_flush_status(enum outbox_flush_result);
 
 /* A ticket number ("12" or "#12"): 0, or -1 if s is not one. */
 int		 cmd_parse_ticket(const char *s, int64_t *idp);

@@ -92,18 +92,24 @@ struct outbox_stats {
 	unsigned	 copied;	/* copies put into the Sent folder */
 };
 
-/*
- * Send what is due (all queued mail if force), recording each result as
- * it comes. Returns 0 when every send was tried (or another helpq is
- * sending right now), 1 when the server could not be used (the rest
- * waits), OUTBOX_ERR_CONFIG when it cannot be used as configured (its
- * certificate: the mail tried is failed with the reason, the rest waits
- * for a corrected configuration), -1 with *cause on a store error or
- * when the SMTP password cannot be had.
- */
-#define OUTBOX_ERR_CONFIG	2
-int		 outbox_flush(struct outbox *, struct store *, int force,
-		    struct outbox_stats *, char **cause);
+/* What a flush came to. */
+enum outbox_flush_result {
+	OUTBOX_FLUSH_ERROR = -1,	/* a store error, or the SMTP password
+					   cannot be had: *cause set */
+	OUTBOX_FLUSH_OK = 0,		/* every send was tried (or another
+					   helpq is sending right now) */
+	OUTBOX_FLUSH_SERVER_DOWN = 1,	/* the server could not be used: the
+					   rest waits */
+	OUTBOX_FLUSH_CONFIG = 2		/* it cannot be used as configured
+					   (its certificate): the mail tried
+					   is failed with the reason, the rest
+					   waits for a corrected configuration */
+};
+
+/* Send what is due (all queued mail if force), recording each result as
+ * it comes. */
+enum outbox_flush_result outbox_flush(struct outbox *, struct store *,
+		    int force, struct outbox_stats *, char **cause);
 
 /* Nonzero if sent mail waits to be copied to the Sent folder. */
 int		 outbox_copies_pending(struct store *, char **cause);

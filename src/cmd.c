@@ -279,6 +279,24 @@ cmd_folder_status(enum source_imap_open_result r)
 	return (EX_TEMPFAIL);
 }
 
+int
+cmd_flush_status(enum outbox_flush_result r)
+{
+	switch (r) {
+	case OUTBOX_FLUSH_ERROR:
+		return (EX_TEMPFAIL);
+	case OUTBOX_FLUSH_CONFIG:
+		/* The certificate stays wrong until someone changes the
+		 * file. */
+		return (EX_CONFIG);
+	case OUTBOX_FLUSH_OK:
+	case OUTBOX_FLUSH_SERVER_DOWN:
+		/* What waits is tried again on the next run. */
+		break;
+	}
+	return (0);
+}
+
 /* ---- progress ---- */
 
 double

@@ -360,18 +360,18 @@ int
 cycle_flush(struct globals *g, struct store *st, struct outbox *ob,
     int force, struct imap *im, struct outbox_stats *os)
 {
-	char	*cause = NULL;
-	int	 r;
+	enum outbox_flush_result	 r;
+	char				*cause = NULL;
 
-	if ((r = outbox_flush(ob, st, force, os, &cause)) == -1) {
+	if ((r = outbox_flush(ob, st, force, os, &cause)) ==
+	    OUTBOX_FLUSH_ERROR) {
 		log_error("sending: %s", cause);
 		free(cause);
-		return (EX_TEMPFAIL);
+		return (cmd_flush_status(r));
 	}
 	cycle_copy_sent(g, st, ob, im, os);
 	if (os->sent + os->failed + os->deferred > 0)
 		log_info("outbox: %u sent, %u to retry, %u failed", os->sent,
 		    os->deferred, os->failed);
-	/* The certificate stays wrong until someone changes the file. */
-	return (r == OUTBOX_ERR_CONFIG ? EX_CONFIG : 0);
+	return (cmd_flush_status(r));
 }

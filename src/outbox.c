@@ -936,9 +936,10 @@ outbox_defer(struct outbox *ob, struct store *st, const struct outbox_job *j,
 }
 
 /*
- * Send one mail. Returns 0, 1 when the server cannot be used now,
- * OUTBOX_ERR_CONFIG when it cannot be used as configured (the mail is
- * failed: no retry helps), -1.
+ * Send one mail. Returns an enum outbox_flush_result: OUTBOX_FLUSH_OK,
+ * OUTBOX_FLUSH_SERVER_DOWN when the server cannot be used now,
+ * OUTBOX_FLUSH_CONFIG when it cannot be used as configured (the mail is
+ * failed: no retry helps), OUTBOX_FLUSH_ERROR.
  */
 static int
 outbox_send_one(struct outbox *ob, struct store *st, struct smtp *sm,
@@ -984,12 +985,12 @@ outbox_send_one(struct outbox *ob, struct store *st, struct smtp *sm,
 		    cause);
 		free(why);
 		if (rc == 0)
-			rc = OUTBOX_ERR_CONFIG;
+			rc = OUTBOX_FLUSH_CONFIG;
 		break;
 	default:
 		rc = outbox_defer(ob, st, j, now, safe, stats, cause);
 		if (rc == 0 && r == SMTP_DOWN)
-			rc = 1;
+			rc = OUTBOX_FLUSH_SERVER_DOWN;
 		break;
 	}
 	free(safe);
@@ -1041,7 +1042,7 @@ outbox_copy_sent(struct outbox *ob, struct store *st, outbox_append_fn append,
 static int	outbox_flush_locked(struct outbox *, struct store *, int,
 		    struct outbox_stats *, char **);
 
-int
+enum outbox_flush_result
 outbox_flush(struct outbox *ob, struct store *st, int force,
     struct outbox_stats *stats, char **cause)
 {
