@@ -30,7 +30,8 @@ struct cycle {
 	struct outbox		*ob;
 	struct imap		*im;	/* the IMAP connection, or NULL */
 	int			 dry_run;	/* commit nothing, mark nothing */
-	volatile sig_atomic_t	*stop;	/* set: end after the round */
+	volatile sig_atomic_t	*stop;	/* set: end after the round (the
+					   folders only; else NULL is fine) */
 	ingest_report_fn	 report;	/* after each message, or NULL */
 	void			*report_arg;
 };
@@ -58,8 +59,15 @@ int	 cycle_folders(struct cycle *c, struct ingest_stats *stats);
 int	 cycle_timers(struct cycle *c);
 
 /*
- * One whole cycle over IMAP: folders, timers, then (unless a dry run)
- * the flush of what became due. Returns 0 or an exit status after saying
+ * The end of every cycle, once what came in is committed: the timers,
+ * then the flush of what is due (when an SMTP server is configured). *os
+ * says what the flush did. Returns 0 or an exit status after saying why.
+ */
+int	 cycle_finish(struct cycle *c, struct outbox_stats *os);
+
+/*
+ * One whole cycle over IMAP: the folders, then (unless a dry run)
+ * cycle_finish. Returns 0 or an exit status after saying
  * why.
  */
 int	 cycle_run(struct cycle *c, struct ingest_stats *stats);

@@ -37,6 +37,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 	struct cmd_progress pg;
 	struct ingest_stats stats;
 	struct outbox_stats os;
+	struct cycle	 c;
 	uint64_t	 done = 0;
 	unsigned	 batch = 1000;
 	char		*cause = NULL;
@@ -104,8 +105,14 @@ cmd_import(struct globals *g, int argc, char **argv)
 	/* What the import queued goes out now (a mail server's delivery
 	 * command acknowledges at once); a server that is down leaves it
 	 * for the next run. */
-	if (rc == 0 && outbox_enabled(ob))
-		cycle_flush(g, st, ob, 0, NULL, &os);
+	if (rc == 0) {
+		memset(&c, 0, sizeof c);
+		c.g = g;
+		c.st = st;
+		c.rs = rs;
+		c.ob = ob;
+		(void)cycle_finish(&c, &os);
+	}
 	outbox_free(ob);
 	rules_free(rs);
 	store_close(st);

@@ -295,6 +295,20 @@ cycle_timers(struct cycle *c)
 }
 
 int
+cycle_finish(struct cycle *c, struct outbox_stats *os)
+{
+	int	rc;
+
+	memset(os, 0, sizeof *os);
+	if ((rc = cycle_timers(c)) != 0)
+		return (rc);
+	/* Without an SMTP server nothing is queued, sent or copied. */
+	if (!outbox_enabled(c->ob))
+		return (0);
+	return (cycle_flush(c->g, c->st, c->ob, 0, c->im, os));
+}
+
+int
 cycle_run(struct cycle *c, struct ingest_stats *stats)
 {
 	struct outbox_stats	os;
@@ -304,10 +318,7 @@ cycle_run(struct cycle *c, struct ingest_stats *stats)
 		return (rc);
 	if (c->dry_run)
 		return (0);
-	if ((rc = cycle_timers(c)) != 0)
-		return (rc);
-	memset(&os, 0, sizeof os);
-	return (cycle_flush(c->g, c->st, c->ob, 0, c->im, &os));
+	return (cycle_finish(c, &os));
 }
 
 /* ---- the flush ---- */
