@@ -33,6 +33,7 @@
 
 static volatile sig_atomic_t daemon_stop;	/* SIGTERM, SIGINT */
 static volatile sig_atomic_t daemon_reload;	/* SIGHUP */
+static volatile sig_atomic_t daemon_wake;	/* any of them: end the wait */
 
 static void
 daemon_signal(int sig)
@@ -41,6 +42,7 @@ daemon_signal(int sig)
 		daemon_reload = 1;
 	else
 		daemon_stop = 1;
+	daemon_wake = 1;
 }
 
 /* No SA_RESTART: a signal ends the wait in poll() at once. */
@@ -332,7 +334,12 @@ daemon_run(struct daemon *d)
 		if (imap_select(d->im, c->folders[0],
 		    &(struct imap_folder){ 0 }, &cause) != 0)
 			goto reconnect;
-		w = imap_wait(d->im, c->idle, daemon_timeout(d), &daemon_stop,
+		/* Cleared before the flags are read: a signal in between
+		 * still ends the wait. */
+		daemon_wake = 0;
+		if (daemon_stop || daemon_reload)
+			continue;
+		w = imap_wait(d->im, c->idle, daemon_timeout(d), &daemon_wake,
 		    &cause);
 		if (w >= 0)
 			continue;
