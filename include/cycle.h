@@ -29,10 +29,10 @@ struct cycle {
 	struct rules		*rs;	/* NULL: no rules */
 	struct outbox		*ob;
 	struct imap		*im;	/* the IMAP connection, or NULL */
-	int			 dry_run;	/* commit nothing, mark nothing */
+	int			 dry_run;	/* commit, mark nothing */
 	volatile sig_atomic_t	*stop;	/* set: end after the round (the
 					   folders only; else NULL is fine) */
-	ingest_report_fn	 report;	/* after each message, or NULL */
+	ingest_report_fn	 report;	/* after each message or NULL */
 	void			*report_arg;
 };
 

@@ -39,9 +39,9 @@ int	 daemon_stopping(void);
 /*
  * Load the rules and the outbox, take the poll lock (one helpq per
  * database: "<database>.lock", which holds the pid of the helpq that has
- * it, so it is also run's pid file), open the store and start its upkeep. Returns 0, or an exit
- * status after saying why; daemon_teardown frees what was set up either
- * way.
+ * it, so it is also run's pid file), open the store and start its
+ * upkeep. Returns 0, or an exit status after saying why; daemon_teardown
+ * frees what was set up either way.
  */
 int	 daemon_setup(struct daemon *, struct globals *);
 void	 daemon_teardown(struct daemon *);

@@ -103,7 +103,8 @@ enum outbox_flush_result {
 	OUTBOX_FLUSH_CONFIG = 2		/* it cannot be used as configured
 					   (its certificate): the mail tried
 					   is failed with the reason, the rest
-					   waits for a corrected configuration */
+					   waits for a corrected
+					   configuration */
 };
 
 /* Send what is due (all queued mail if force), recording each result as

@@ -47,8 +47,9 @@ struct source_ops {
 			    char **cause);
 	/* marks[0..n) are committed: mark them processed at the source
 	 * (NULL: the source keeps no mark). */
-	int		(*mark)(struct source *, const struct source_mark *marks,
-			    size_t n, char **cause);
+	int		(*mark)(struct source *,
+			    const struct source_mark *marks, size_t n,
+			    char **cause);
 	void		(*close)(struct source *);
 };
 

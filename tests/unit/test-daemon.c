@@ -24,7 +24,8 @@ main(void)
 		    "the soonest of three" },
 		{ { 0, 1000 + 40 }, 2, 30, 30, "max sooner than any timer" },
 		{ { 1000 }, 1, 1500, 1, "due now: at least a second" },
-		{ { 900, 1000 + 40 }, 2, 1500, 1, "overdue: at least a second" },
+		{ { 900, 1000 + 40 }, 2, 1500, 1,
+		    "overdue: at least a second" },
 	};
 	time_t	now = 1000;
 	size_t	i;
