@@ -10,6 +10,10 @@
 #include <sys/time.h>
 
 #include "config.h"
+#include "imap.h"
+#include "ingest.h"
+#include "outbox.h"
+#include "source.h"
 
 struct rules;
 struct store;
@@ -21,6 +25,15 @@ struct globals {
 	int		 verbose;
 };
 
+/* One subcommand: fn returns the command's exit status. */
+struct command {
+	const char	*name;
+	int		(*fn)(struct globals *, int, char **);
+	const char	*usage;
+};
+
+/* The command table the usage lists (borrowed: static storage). */
+void		 cmd_register(const struct command *, size_t n);
 /* Print the usage to stdout (status 0) or stderr, and exit. */
 __dead void	 cmd_usage(int status);
 
@@ -53,6 +66,12 @@ const char	*cmd_db_path(struct globals *);
  * Returns 0, or EX_CONFIG after printing every error.
  */
 int		 cmd_load_rules(struct globals *, struct rules **rp);
+/* The rule paths cmd_load_rules loads: *pathsp[0..n) (borrowed), n
+ * returned; 0 when there are none. */
+size_t		 cmd_rule_paths(struct globals *, const char ***pathsp);
+/* Load paths[0..n) as cmd_load_rules does (n 0: *rp NULL). */
+int		 cmd_load_rule_paths(struct globals *, const char *const *paths,
+		    size_t n, struct rules **rp);
 
 /* A progress line on standard error while a terminal watches. */
 struct cmd_progress {
@@ -62,21 +81,23 @@ struct cmd_progress {
 	struct timeval	 last;
 	size_t		 total;
 };
-struct ingest;
 struct ingest_stats;
-struct source;
 double		 cmd_elapsed(const struct timeval *since);
 void		 cmd_progress_show(struct cmd_progress *, uint64_t done,
 		    int final);
-/*
- * Run every message of src through in, with progress; *done counts them.
- * Returns 0 or an exit status after saying why.
- */
-int		 cmd_ingest_source(struct ingest *in, struct source *src,
-		    struct cmd_progress *, uint64_t *done);
 /* "N messages: ... new tickets, ..." or the same as JSON. */
 void		 cmd_ingest_summary(const struct ingest_stats *, double secs,
 		    int json);
+
+/*
+ * The exit statuses (sysexits) of the named outcomes below the commands,
+ * in one place: a failure to connect to the IMAP server, to store a
+ * source's messages, to open an IMAP folder, to send the outbox.
+ */
+int		 cmd_imap_status(enum imap_fail);
+int		 cmd_ingest_status(enum ingest_source_result);
+int		 cmd_folder_status(enum source_imap_open_result);
+int		 cmd_flush_status(enum outbox_flush_result);
 
 /* A ticket number ("12" or "#12"): 0, or -1 if s is not one. */
 int		 cmd_parse_ticket(const char *s, int64_t *idp);
@@ -89,26 +110,20 @@ int		 cmd_parse_ticket(const char *s, int64_t *idp);
 struct outbox;
 struct outbox_stats;
 int		 cmd_outbox(struct globals *, struct outbox **);
-/*
- * Send what the outbox holds (everything queued if force, else what is
- * due), then copy agents' mail to the IMAP Sent folder over im (NULL: a
- * connection of its own, opened only when copies wait). *os says what
- * happened (deferred counts mail that still waits). Returns 0,
- * EX_TEMPFAIL after saying why when the store failed, or EX_CONFIG when
- * the SMTP server's certificate fails the check (the mail tried is
- * failed; the rest waits for a corrected configuration).
- */
-struct imap;
-int		 cmd_flush(struct globals *, struct store *, struct outbox *,
-		    int force, struct imap *im, struct outbox_stats *os);
-
+int		 cmd_close(struct globals *, int, char **);
 int		 cmd_failed(struct globals *, int, char **);
+int		 cmd_import(struct globals *, int, char **);
 int		 cmd_outbox_list(struct globals *, int, char **);
 int		 cmd_retry(struct globals *, int, char **);
 int		 cmd_reply(struct globals *, int, char **);
 int		 cmd_rules(struct globals *, int, char **);
 int		 cmd_send(struct globals *, int, char **);
 int		 cmd_poll(struct globals *, int, char **);
+int		 cmd_reopen(struct globals *, int, char **);
 int		 cmd_run(struct globals *, int, char **);
+int		 cmd_search(struct globals *, int, char **);
+int		 cmd_show(struct globals *, int, char **);
+int		 cmd_tag(struct globals *, int, char **);
+int		 cmd_tickets(struct globals *, int, char **);
 
 #endif

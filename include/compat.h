@@ -19,18 +19,4 @@
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 #endif
 
-/* glibc's sys/queue.h lacks the _SAFE iterators. */
-#ifndef TAILQ_FOREACH_SAFE
-#define TAILQ_FOREACH_SAFE(var, head, field, tvar)			\
-	for ((var) = TAILQ_FIRST(head);					\
-	    (var) != NULL && ((tvar) = TAILQ_NEXT(var, field), 1);	\
-	    (var) = (tvar))
-#endif
-#ifndef TAILQ_FIRST
-#define TAILQ_FIRST(head)	((head)->tqh_first)
-#endif
-#ifndef TAILQ_NEXT
-#define TAILQ_NEXT(elm, field)	((elm)->field.tqe_next)
-#endif
-
 #endif

@@ -14,12 +14,13 @@
 struct config_imap;
 struct imap;
 
-/* Exit statuses imap_open's failures map to (sysexits.h values). */
+/* What kind of failure imap_open met (the program maps it to an exit
+ * status). */
 enum imap_fail {
-	IMAP_FAIL_TEMP = 75,		/* network, server down: try later */
-	IMAP_FAIL_AUTH = 77,		/* wrong password or token */
-	IMAP_FAIL_CONFIG = 78,		/* certificate, host name, secret */
-	IMAP_FAIL_PROTOCOL = 76		/* the server said something odd */
+	IMAP_FAIL_TEMP,			/* network, server down: try later */
+	IMAP_FAIL_AUTH,			/* wrong password or token */
+	IMAP_FAIL_CONFIG,		/* certificate, host name, secret */
+	IMAP_FAIL_PROTOCOL		/* the server said something odd */
 };
 
 /*
@@ -91,9 +92,6 @@ int	 imap_append(struct imap *, const char *folder, const char *raw,
  */
 int	 imap_wait(struct imap *, int use_idle, int timeout,
 	    volatile sig_atomic_t *stop, char **cause);
-
-/* Whether the server announced a capability ("IDLE", "MOVE", ...). */
-int	 imap_has(struct imap *, const char *capability);
 
 /*
  * An IMAP keyword for a tag: prefix + the tag with characters IMAP does

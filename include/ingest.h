@@ -84,14 +84,9 @@ void		 ingest_set_report(struct ingest *, ingest_report_fn,
 int		 ingest_free(struct ingest *, char **cause);
 
 /*
- * Run one raw message through the pipeline. The message is stored even if
- * it cannot be parsed well (its raw bytes are never lost). A failure of the
- * store rolls back the open batch and returns -1 with *cause set; messages
- * of that batch must then be offered again.
+ * Commit the open batch. Returns 0, or -1 with *cause (allocated; the
+ * caller frees it): the batch is rolled back and must be offered again.
  */
-int		 ingest_message(struct ingest *, const char *raw, size_t len,
-		    const struct msg_origin *, enum ingest_result *resp,
-		    char **cause);
 int		 ingest_flush(struct ingest *, char **cause);
 
 /*
@@ -109,18 +104,18 @@ int		 ingest_retry(struct ingest *, const char *raw, size_t len,
  * Import every message of src: a reader thread reads and parses ahead while
  * this thread stores, committing in batches; the open batch is committed at
  * the end. fn (may be NULL) is called after each message with the count so
- * far. Returns 0, INGEST_ERR_STORE (nothing of the open batch was kept:
- * offer it again) or INGEST_ERR_SOURCE (reading failed; what was read is
- * committed), with *cause set.
+ * far. *cause is set for either failure.
  */
-#define INGEST_ERR_STORE	(-1)
-#define INGEST_ERR_SOURCE	(-2)
+enum ingest_source_result {
+	INGEST_SOURCE_OK = 0,
+	INGEST_SOURCE_STORE_FAILED = -1,	/* nothing of the open batch
+						   was kept: offer it again */
+	INGEST_SOURCE_READ_FAILED = -2		/* what was read is committed */
+};
 typedef void	(*ingest_progress_fn)(void *, uint64_t);
 struct source;
-int		 ingest_source(struct ingest *, struct source *,
+enum ingest_source_result ingest_source(struct ingest *, struct source *,
 		    ingest_progress_fn fn, void *arg, char **cause);
-/* Messages in the open (uncommitted) batch. */
-unsigned	 ingest_pending(const struct ingest *);
 const struct ingest_stats *ingest_stats(const struct ingest *);
 
 #endif

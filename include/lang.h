@@ -36,7 +36,4 @@ void		 lang_free(struct lang *);
  */
 const char	*lang_detect(struct lang *, const struct message *msg);
 
-/* Identify len bytes of UTF-8 text; NULL when unsure. */
-const char	*lang_identify(struct lang *, const char *text, size_t len);
-
 #endif

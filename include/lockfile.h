@@ -17,6 +17,24 @@
  */
 int	lockfile_open(const char *path, char **cause);
 
+/* What lockfile_lock found. */
+enum lockfile_result {
+	LOCKFILE_ERROR = -1,	/* *cause set; errno ELOOP: a refused file */
+	LOCKFILE_HELD = 0,	/* ours until the descriptor is closed */
+	LOCKFILE_BUSY = 1	/* another process holds it */
+};
+
+/*
+ * Open the lock file at path as lockfile_open does and take its lock
+ * without waiting. The lock is the kernel's (flock), so a killed helpq
+ * never leaves it held. When held, *fdp is the descriptor (the caller
+ * closes it to let go) and, with write_pid, our process id replaces the
+ * file's contents. When busy, *holderp (if not NULL) is what the holder
+ * wrote there (allocated, the caller frees it; NULL when nothing).
+ */
+enum lockfile_result lockfile_lock(const char *path, int write_pid,
+	    int *fdp, char **holderp, char **cause);
+
 /*
  * Create path as an empty file of mode 0600 whatever the umask, unless
  * something is there already (then nothing changes). SQLite gives a

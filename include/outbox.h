@@ -15,7 +15,6 @@
 #include <time.h>
 
 struct config;
-struct imap;
 struct message;
 struct rules_verdict;
 struct store;
@@ -93,29 +92,43 @@ struct outbox_stats {
 	unsigned	 copied;	/* copies put into the Sent folder */
 };
 
-/*
- * Send what is due (all queued mail if force), recording each result as
- * it comes. Returns 0 when every send was tried (or another helpq is
- * sending right now), 1 when the server could not be used (the rest
- * waits), OUTBOX_ERR_CONFIG when it cannot be used as configured (its
- * certificate: the mail tried is failed with the reason, the rest waits
- * for a corrected configuration), -1 with *cause on a store error or
- * when the SMTP password cannot be had.
- */
-#define OUTBOX_ERR_CONFIG	2
-int		 outbox_flush(struct outbox *, struct store *, int force,
-		    struct outbox_stats *, char **cause);
+/* What a flush came to. */
+enum outbox_flush_result {
+	OUTBOX_FLUSH_ERROR = -1,	/* a store error, or the SMTP password
+					   cannot be had: *cause set */
+	OUTBOX_FLUSH_OK = 0,		/* every send was tried (or another
+					   helpq is sending right now) */
+	OUTBOX_FLUSH_SERVER_DOWN = 1,	/* the server could not be used: the
+					   rest waits */
+	OUTBOX_FLUSH_CONFIG = 2		/* it cannot be used as configured
+					   (its certificate): the mail tried
+					   is failed with the reason, the rest
+					   waits for a corrected
+					   configuration */
+};
+
+/* Send what is due (all queued mail if force), recording each result as
+ * it comes. */
+enum outbox_flush_result outbox_flush(struct outbox *, struct store *,
+		    int force, struct outbox_stats *, char **cause);
 
 /* Nonzero if sent mail waits to be copied to the Sent folder. */
 int		 outbox_copies_pending(struct store *, char **cause);
 
 /*
- * Copy sent agents' mail into the IMAP Sent folder through im, where
- * colleagues see it (and the poller recognises it). An IMAP failure
- * leaves the rest for next time (logged); -1 with *cause on a store
- * error.
+ * Put len bytes of raw into folder (the IMAP Sent folder): 0, or -1 with
+ * *cause allocated (the caller frees it).
+ */
+typedef int	(*outbox_append_fn)(void *arg, const char *folder,
+		    const char *raw, size_t len, char **cause);
+/*
+ * Copy sent agents' mail into the Sent folder through append (the
+ * caller holds the IMAP connection), where colleagues see it (and the
+ * poller recognises it). A failed append leaves the rest for next time
+ * (logged); -1 with *cause on a store error.
  */
 int		 outbox_copy_sent(struct outbox *, struct store *,
-		    struct imap *im, struct outbox_stats *, char **cause);
+		    outbox_append_fn append, void *arg, struct outbox_stats *,
+		    char **cause);
 
 #endif

@@ -236,9 +236,6 @@ int	 store_ticket_field_set(struct store *, int64_t ticket,
 int	 store_customer_tickets(struct store *, const char *addr,
 	    int64_t *np, char **cause);
 
-/* Record the first response time if none is set yet. */
-int	 store_ticket_responded(struct store *, int64_t ticket, time_t when,
-	    char **cause);
 
 /*
  * Our answer went out at when: the first response is recorded, the clock

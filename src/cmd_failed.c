@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "cycle.h"
 #include "ingest.h"
 #include "log.h"
 #include "outbox.h"
@@ -177,7 +178,7 @@ cmd_retry(struct globals *g, int argc, char **argv)
 	} else
 		rc = retry_one(g, st, rs, ob, id, &e);
 	if (rc == 0 && outbox_enabled(ob))
-		cmd_flush(g, st, ob, 0, NULL, &os);
+		cycle_flush(g, st, ob, 0, NULL, &os);
 	free(e.source);
 	free(e.raw);
 	store_close(st);

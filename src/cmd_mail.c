@@ -1,8 +1,7 @@
 /*
  * helpq - cmd_mail.c: the commands that send mail: "helpq reply" (an
  * agent's answer), "helpq send" (flush the outbox now) and "helpq outbox"
- * (what was sent, what waits, what failed); and the outbox the other
- * commands share.
+ * (what was sent, what waits, what failed).
  */
 #include "compat.h"
 
@@ -20,8 +19,8 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "cycle.h"
 #include "config.h"
-#include "imap.h"
 #include "log.h"
 #include "outbox.h"
 #include "safe.h"
@@ -31,19 +30,6 @@
 
 /* Replies longer than this are refused: a reply is written by a person. */
 #define REPLY_MAX	(1024 * 1024)
-
-int
-cmd_outbox(struct globals *g, struct outbox **obp)
-{
-	char	*cause = NULL;
-
-	if ((*obp = outbox_new(&g->conf, cmd_db_path(g), &cause)) == NULL) {
-		log_error("the templates have errors:\n%s", cause);
-		free(cause);
-		return (EX_CONFIG);
-	}
-	return (0);
-}
 
 /* The outbox of a command that sends: an SMTP server is a must. */
 static int
@@ -61,62 +47,6 @@ cmd_sender(struct globals *g, struct outbox **obp)
 		return (EX_CONFIG);
 	}
 	return (0);
-}
-
-/* Copy sent mail to the Sent folder over im, else a connection of our
- * own when copies wait. */
-static void
-cmd_copy_sent(struct globals *g, struct store *st, struct outbox *ob,
-    struct imap *im, struct outbox_stats *os)
-{
-	struct imap	*own = NULL;
-	enum imap_fail	 f;
-	char		*cause = NULL;
-	int		 r;
-
-	if (g->conf.imap.host == NULL || g->conf.imap.sent == NULL)
-		return;
-	if (im == NULL) {
-		if ((r = outbox_copies_pending(st, &cause)) <= 0) {
-			if (r == -1) {
-				log_warnx("%s", cause);
-				free(cause);
-			}
-			return;
-		}
-		if (imap_open(&g->conf.imap, &own, &f, &cause) != 0) {
-			log_warnx("no copies in %s yet: %s",
-			    g->conf.imap.sent, cause);
-			free(cause);
-			return;
-		}
-		im = own;
-	}
-	if (outbox_copy_sent(ob, st, im, os, &cause) != 0) {
-		log_warnx("%s", cause);
-		free(cause);
-	}
-	imap_close(own);
-}
-
-int
-cmd_flush(struct globals *g, struct store *st, struct outbox *ob, int force,
-    struct imap *im, struct outbox_stats *os)
-{
-	char	*cause = NULL;
-	int	 r;
-
-	if ((r = outbox_flush(ob, st, force, os, &cause)) == -1) {
-		log_error("sending: %s", cause);
-		free(cause);
-		return (EX_TEMPFAIL);
-	}
-	cmd_copy_sent(g, st, ob, im, os);
-	if (os->sent + os->failed + os->deferred > 0)
-		log_info("outbox: %u sent, %u to retry, %u failed", os->sent,
-		    os->deferred, os->failed);
-	/* The certificate stays wrong until someone changes the file. */
-	return (r == OUTBOX_ERR_CONFIG ? EX_CONFIG : 0);
 }
 
 /* ---- helpq reply ---- */
@@ -388,7 +318,7 @@ cmd_reply(struct globals *g, int argc, char **argv)
 		rc = EX_DATAERR;
 		goto out;
 	}
-	cmd_flush(g, st, ob, 0, NULL, &os);
+	cycle_flush(g, st, ob, 0, NULL, &os);
 	rc = reply_report(st, ticket, id);
 out:
 	buf_free(&text);
@@ -427,7 +357,7 @@ cmd_send(struct globals *g, int argc, char **argv)
 		return (rc);
 	if ((rc = cmd_open_store(g, 1, &st)) == 0) {
 		memset(&os, 0, sizeof os);
-		rc = cmd_flush(g, st, ob, 1, NULL, &os);
+		rc = cycle_flush(g, st, ob, 1, NULL, &os);
 		/* What still waits makes cron or a script try again. */
 		if (rc == 0 && os.deferred > 0)
 			rc = EX_TEMPFAIL;

@@ -1,111 +1,33 @@
 /*
  * helpq - cmd_poll.c: "helpq poll" (one cycle over the IMAP folders, for
- * cron or a timer) and "helpq run" (stay connected, IDLE, reconnect).
+ * cron or a timer) and "helpq run" (stay connected: daemon.c).
  */
 #include "compat.h"
 
-#include <sys/file.h>
+#include <sys/time.h>
 
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
 #include "buf.h"
 #include "cmd.h"
-#include "config.h"
-#include "imap.h"
+#include "daemon.h"
 #include "ingest.h"
-#include "lockfile.h"
 #include "log.h"
 #include "outbox.h"
-#include "rules.h"
 #include "safe.h"
-#include "source.h"
 #include "store.h"
-#include "xmalloc.h"
 
-static volatile sig_atomic_t poll_stop;		/* SIGTERM, SIGINT */
-static volatile sig_atomic_t poll_reload;	/* SIGHUP */
-
-/* What one run of the command holds. */
-struct poller {
-	struct globals	*g;
-	struct store	*st;
-	struct rules	*rs;
-	struct imap	*im;
-	struct outbox	*ob;
-	int		 dry_run;
-	int		 json;
-	int		 lockfd;
+/* What one poll holds. */
+struct poll_run {
+	struct daemon	 d;
 	json_t		*report;	/* dry run with --json */
 };
-
-/*
- * One helpq per database: cron may start a poll while the last one still
- * runs. The lock is the kernel's, so a killed helpq never leaves it held.
- */
-static int
-poll_lock(struct poller *p)
-{
-	char	*path, *cause = NULL, buf[32];
-	int	 fd, rc;
-
-	path = xprintf("%s.lock", cmd_db_path(p->g));
-	lockfile_make_parent(path);
-	if ((fd = lockfile_open(path, &cause)) == -1) {
-		/* A planted link stays until someone removes it. */
-		rc = errno == ELOOP ? EX_CANTCREAT : cmd_store_status(path);
-		log_error("%s", cause);
-		free(cause);
-		free(path);
-		return (rc);
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		memset(buf, 0, sizeof buf);
-		if (read(fd, buf, sizeof buf - 1) < 0)
-			buf[0] = '\0';
-		buf[strcspn(buf, "\n")] = '\0';
-		log_error("another helpq (pid %s) is working on %s; not "
-		    "starting a second one", *buf != '\0' ? buf : "?",
-		    cmd_db_path(p->g));
-		close(fd);
-		free(path);
-		return (EX_TEMPFAIL);
-	}
-	if (ftruncate(fd, 0) == 0) {
-		snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
-		if (write(fd, buf, strlen(buf)) < 0)
-			log_debug("%s: %s", path, strerror(errno));
-	}
-	free(path);
-	p->lockfd = fd;
-	return (0);
-}
-
-static int
-imap_status(enum imap_fail f)
-{
-	switch (f) {
-	case IMAP_FAIL_AUTH:
-		return (EX_NOPERM);
-	case IMAP_FAIL_CONFIG:
-		return (EX_CONFIG);
-	case IMAP_FAIL_PROTOCOL:
-		return (EX_PROTOCOL);
-	default:
-		return (EX_TEMPFAIL);
-	}
-}
 
 /* ---- a dry run says what it would do ---- */
 
@@ -115,7 +37,7 @@ dry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
 {
 	static const char *const what[] = { "new ticket", "threaded",
 	    "duplicate", "ignored", "failed" };
-	struct poller	*p = arg;
+	struct poll_run	*p = arg;
 	struct ticket	 t;
 	struct buf	 b;
 	char		*cause = NULL;
@@ -123,7 +45,7 @@ dry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
 	size_t		 i;
 
 	memset(&t, 0, sizeof t);
-	if (ticket != 0 && store_ticket_get(p->st, ticket, &t, &cause) != 0) {
+	if (ticket != 0 && store_ticket_get(p->d.st, ticket, &t, &cause) != 0) {
 		log_warnx("%s", cause);
 		free(cause);
 		ticket = 0;
@@ -163,299 +85,12 @@ dry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
 			buf_adds(&b, " (");
 			safe_add(&b, ack, 0);
 			buf_adds(&b, ")");
-		} else if (r == INGEST_NEW && !outbox_enabled(p->ob))
+		} else if (r == INGEST_NEW && !outbox_enabled(p->d.ob))
 			buf_adds(&b, " (no ack: no SMTP server configured)");
 		printf("%s\n", buf_cstr(&b));
 		buf_free(&b);
 	}
 	store_ticket_clear(&t);
-}
-
-/* ---- reflecting tickets back into the mailbox ---- */
-
-/* The keyword of a message set aside as failed (helpq failed). */
-#define POLL_FAILED_KEYWORD	"$helpq-failed"
-
-struct reflect_item {
-	uint32_t	 uid;
-	int64_t		 ticket;
-};
-
-struct reflect {
-	struct reflect_item	*v;
-	size_t			 n;
-};
-
-static int
-reflect_collect(uint32_t uid, int64_t ticket, void *arg)
-{
-	struct reflect	*r = arg;
-
-	r->v = xreallocarray(r->v, r->n + 1, sizeof *r->v);
-	r->v[r->n].uid = uid;
-	r->v[r->n++].ticket = ticket;
-	return (0);
-}
-
-/* The ticket's keywords: $ticket-N, then one per tag. */
-static size_t
-reflect_keywords(const struct ticket *t, char ***kp)
-{
-	char	**k;
-	char	 num[32];
-	size_t	 i, n = 0;
-
-	k = xreallocarray(NULL, t->ntags + 1, sizeof *k);
-	snprintf(num, sizeof num, "ticket-%lld", (long long)t->id);
-	k[n++] = imap_keyword("$", num);
-	for (i = 0; i < t->ntags; i++)
-		k[n++] = imap_keyword("$", t->tags[i]);
-	*kp = k;
-	return (n);
-}
-
-static char *
-reflect_folder(const char *pattern, const char *queue)
-{
-	const char	*q = strstr(pattern, "%q");
-
-	return (xprintf("%.*s%s%s", (int)(q - pattern), pattern, queue,
-	    q + 2));
-}
-
-static int
-reflect_one(struct poller *p, const char *folder, const struct reflect_item *ri,
-    char **cause)
-{
-	const struct config_imap	*c = &p->g->conf.imap;
-	struct ticket			 t;
-	char				**k = NULL, *dest;
-	size_t				 n = 0;
-	uint32_t			 newuid;
-	int				 rc = 0;
-
-	if (ri->ticket == 0)
-		return (0);
-	if (ri->ticket == -1) {
-		/* Set aside: processed, and visible as such in any client. */
-		if (!c->keywords)
-			return (0);
-		k = xreallocarray(NULL, 1, sizeof *k);
-		k[0] = xstrdup(POLL_FAILED_KEYWORD);
-		rc = imap_add_keywords(p->im, ri->uid, k, 1, cause);
-		xfreev(k, 1);
-		return (rc);
-	}
-	if (store_ticket_get(p->st, ri->ticket, &t, cause) != 0)
-		return (-1);
-	if (c->keywords) {
-		n = reflect_keywords(&t, &k);
-		rc = imap_add_keywords(p->im, ri->uid, k, n, cause);
-		xfreev(k, n);
-	}
-	if (rc == 0 && c->queue_folder != NULL && t.queue != NULL &&
-	    strcmp(folder, c->sent != NULL ? c->sent : "") != 0) {
-		dest = reflect_folder(c->queue_folder, t.queue);
-		if (strcmp(dest, folder) != 0)
-			rc = imap_move(p->im, ri->uid, dest, &newuid, cause);
-		free(dest);
-	}
-	store_ticket_clear(&t);
-	return (rc);
-}
-
-/*
- * Keywords (and moves) for what the store has from folder and the server
- * does not show yet. The high-water mark moves only after the server
- * took them, so a crash in between sets them again: adding a keyword
- * twice changes nothing.
- */
-static int
-poll_reflect(struct poller *p, const char *folder, char **cause)
-{
-	const struct config_imap	*c = &p->g->conf.imap;
-	struct mailbox_state		 ms;
-	struct reflect			 r;
-	size_t				 i;
-	int				 rc;
-
-	if (store_mailbox_get(p->st, folder, &ms, cause) != 0)
-		return (-1);
-	if (ms.reflected_uid >= ms.last_uid)
-		return (0);
-	memset(&r, 0, sizeof r);
-	if ((c->keywords || c->queue_folder != NULL) &&
-	    store_mailbox_messages(p->st, folder, ms.uidvalidity,
-	    ms.reflected_uid, ms.last_uid, reflect_collect, &r, cause) != 0)
-		return (-1);
-	for (i = 0, rc = 0; i < r.n && rc == 0; i++)
-		rc = reflect_one(p, folder, &r.v[i], cause);
-	free(r.v);
-	if (rc != 0)
-		return (-1);
-	if (store_begin(p->st, cause) != 0)
-		return (-1);
-	if (store_mailbox_reflected(p->st, folder, ms.uidvalidity,
-	    ms.last_uid, cause) != 0) {
-		store_rollback(p->st);
-		return (-1);
-	}
-	return (store_commit(p->st, cause));
-}
-
-/* ---- one cycle ---- */
-
-static int
-poll_folder(struct poller *p, struct ingest *in, const char *folder,
-    uint64_t *done)
-{
-	struct cmd_progress	 pg;
-	struct source		*src;
-	char			*cause = NULL;
-	int			 r;
-
-	r = source_imap_open(p->im, p->st, &p->g->conf.imap, folder,
-	    p->dry_run, &poll_stop, &src, &cause);
-	if (r != 0) {
-		log_error("%s", cause);
-		free(cause);
-		return (r == 1 ? EX_CONFIG : EX_TEMPFAIL);
-	}
-	memset(&pg, 0, sizeof pg);
-	pg.on = !p->g->quiet && isatty(STDERR_FILENO) && src->total > 100;
-	pg.label = folder;
-	gettimeofday(&pg.start, NULL);
-	pg.last = pg.start;
-	/* Round by round: each commits, then the server gets its keywords,
-	 * so a poll killed on a large folder keeps what it did. */
-	do {
-		/* Commits what the round read before it returns. */
-		r = cmd_ingest_source(in, src, &pg, done);
-		if (r == 0 && !p->dry_run && poll_reflect(p, folder,
-		    &cause) != 0) {
-			log_error("%s: %s", folder, cause);
-			free(cause);
-			r = EX_TEMPFAIL;
-		}
-	} while (r == 0 && !poll_stop && source_imap_more(src));
-	if (pg.on)
-		cmd_progress_show(&pg, *done, 1);
-	source_close(src);
-	return (r);
-}
-
-/* Every incoming folder, then Sent. */
-static int
-poll_cycle(struct poller *p, struct ingest_stats *stats)
-{
-	const struct config_imap	*c = &p->g->conf.imap;
-	struct ingest			*in;
-	uint64_t			 done = 0;
-	size_t				 i;
-	char				*cause = NULL;
-	int				 rc = 0;
-
-	/* One transaction a round (source_imap_more). */
-	in = ingest_new(p->st, &p->g->conf, c->commit_count);
-	ingest_set_rules(in, p->rs);
-	ingest_set_outbox(in, p->ob);
-	if (p->dry_run) {
-		ingest_set_dry_run(in);
-		ingest_set_report(in, dry_report, p);
-	}
-	for (i = 0; i < c->nfolders && rc == 0 && !poll_stop; i++)
-		rc = poll_folder(p, in, c->folders[i], &done);
-	if (rc == 0 && c->sent != NULL && !poll_stop)
-		rc = poll_folder(p, in, c->sent, &done);
-	*stats = *ingest_stats(in);
-	if (ingest_free(in, &cause) != 0) {
-		log_error("%s", cause);
-		free(cause);
-		rc = EX_TEMPFAIL;
-	}
-	return (rc);
-}
-
-static int
-poll_connect(struct poller *p)
-{
-	enum imap_fail	 f;
-	char		*cause = NULL;
-
-	if (imap_open(&p->g->conf.imap, &p->im, &f, &cause) != 0) {
-		log_error("%s", cause);
-		free(cause);
-		return (imap_status(f));
-	}
-	return (0);
-}
-
-static int
-poll_setup(struct poller *p, struct globals *g)
-{
-	char	*cause = NULL;
-	int	 rc;
-
-	memset(p, 0, sizeof *p);
-	p->g = g;
-	p->lockfd = -1;
-	if (g->conf.imap.host == NULL) {
-		log_error("%s: no IMAP server configured ([imap] host)",
-		    g->conf.path != NULL ? g->conf.path : "configuration");
-		return (EX_CONFIG);
-	}
-	if ((rc = cmd_load_rules(g, &p->rs)) != 0)
-		return (rc);
-	if ((rc = cmd_outbox(g, &p->ob)) != 0)
-		return (rc);
-	if ((rc = poll_lock(p)) != 0)
-		return (rc);
-	if ((rc = cmd_open_store(g, 1, &p->st)) != 0)
-		return (rc);
-	if (store_background(p->st, &cause) != 0) {
-		log_error("%s", cause);
-		free(cause);
-		return (EX_TEMPFAIL);
-	}
-	return (0);
-}
-
-static void
-poll_teardown(struct poller *p)
-{
-	imap_close(p->im);
-	p->im = NULL;
-	if (p->st != NULL)
-		store_close(p->st);
-	rules_free(p->rs);
-	outbox_free(p->ob);
-	if (p->lockfd != -1)
-		close(p->lockfd);
-	json_decref(p->report);
-}
-
-static void
-poll_signal(int sig)
-{
-	if (sig == SIGHUP)
-		poll_reload = 1;
-	else
-		poll_stop = 1;
-}
-
-/* No SA_RESTART: a signal ends the wait in poll() at once. */
-static void
-poll_signals(void)
-{
-	struct sigaction	sa;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = poll_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 }
 
 int
@@ -466,9 +101,8 @@ cmd_poll(struct globals *g, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct poller		p;
+	struct poll_run		p;
 	struct ingest_stats	stats;
-	struct outbox_stats	os;
 	struct timeval		start;
 	int			ch, dry = 0, json = 0, rc;
 
@@ -486,177 +120,41 @@ cmd_poll(struct globals *g, int argc, char **argv)
 	}
 	if (optind != argc)
 		cmd_usage(EX_USAGE);
-	poll_signals();
+	daemon_signals();
 	gettimeofday(&start, NULL);
 	memset(&stats, 0, sizeof stats);
-	if ((rc = poll_setup(&p, g)) == 0) {
-		p.dry_run = dry;
-		p.json = json;
+	memset(&p, 0, sizeof p);
+	if ((rc = daemon_setup(&p.d, g)) == 0) {
 		if (dry && json)
 			p.report = json_array();
-		if ((rc = poll_connect(&p)) == 0)
-			rc = poll_cycle(&p, &stats);
-		if (rc == 0 && !dry)
-			rc = cmd_flush(g, p.st, p.ob, 0, p.im, &os);
+		if ((rc = daemon_connect(&p.d)) == 0)
+			rc = daemon_cycle(&p.d, dry, dry ? dry_report : NULL,
+			    &p, &stats);
 	}
 	if (rc == 0 && p.report != NULL) {
 		json_dumpf(p.report, stdout, JSON_INDENT(2));
 		putchar('\n');
 	} else if (rc == 0 && (!g->quiet || json))
 		cmd_ingest_summary(&stats, cmd_elapsed(&start), json);
-	poll_teardown(&p);
+	daemon_teardown(&p.d);
+	json_decref(p.report);
 	/* Messages set aside are kept (helpq failed): not an error. */
 	if (rc == 0 && stats.count[INGEST_FAILED] > stats.kept_failed)
 		rc = EX_DATAERR;
 	return (rc);
 }
 
-/* Reload the configuration and rules; keep the old ones if they fail. */
-static void
-run_reload(struct poller *p)
-{
-	struct config	 conf;
-	struct rules	*rs = NULL;
-	struct outbox	*ob = NULL;
-	struct globals	 g2;
-	char		*cause = NULL;
-
-	poll_reload = 0;
-	config_defaults(&conf);
-	if (p->g->conf.path != NULL &&
-	    config_load(&conf, p->g->conf.path, &cause) != 0) {
-		log_error("reload: %s; keeping the running configuration",
-		    cause);
-		free(cause);
-		config_clear(&conf);
-		return;
-	}
-	g2 = *p->g;
-	g2.conf = conf;
-	if (cmd_load_rules(&g2, &rs) != 0) {
-		log_error("reload: the rules have errors; keeping the running "
-		    "rules");
-		config_clear(&conf);
-		return;
-	}
-	if (cmd_outbox(&g2, &ob) != 0) {
-		log_error("reload: the templates have errors; keeping the "
-		    "running configuration");
-		rules_free(rs);
-		config_clear(&conf);
-		return;
-	}
-	/* The outbox points at the configuration: made again for it. */
-	outbox_free(ob);
-	outbox_free(p->ob);
-	config_clear(&p->g->conf);
-	p->g->conf = conf;
-	if (cmd_outbox(p->g, &p->ob) != 0)
-		p->ob = NULL;
-	rules_free(p->rs);
-	p->rs = rs;
-	/* A changed server or login takes a new connection. */
-	imap_close(p->im);
-	p->im = NULL;
-	log_info("reloaded %s", conf.path != NULL ? conf.path :
-	    "the configuration");
-}
-
-/*
- * How long to wait for news: until IDLE needs renewing or the next poll,
- * or sooner when queued mail is due for another try.
- */
-static int
-run_timeout(struct poller *p)
-{
-	const struct config_imap	*c = &p->g->conf.imap;
-	time_t				 next, now;
-	char				*cause = NULL;
-	int				 t;
-
-	t = c->idle ? 25 * 60 : (int)c->poll_interval;
-	if (!outbox_enabled(p->ob))
-		return (t);
-	if (store_outbox_next(p->st, &next, &cause) != 0) {
-		log_warnx("%s", cause);
-		free(cause);
-		return (t);
-	}
-	now = time(NULL);
-	if (next != 0 && next - now < t)
-		t = next <= now ? 1 : (int)(next - now);
-	return (t);
-}
-
 int
 cmd_run(struct globals *g, int argc, char **argv)
 {
-	struct poller		p;
-	struct ingest_stats	stats;
-	struct outbox_stats	os;
-	unsigned		backoff = 1;
-	char			*cause = NULL;
-	int			rc, w;
+	struct daemon	d;
+	int		rc;
 
 	if (argc != 1)
 		cmd_usage(EX_USAGE);
-	poll_signals();
-	if ((rc = poll_setup(&p, g)) != 0) {
-		poll_teardown(&p);
-		return (rc);
-	}
-	log_info("watching %s on %s", g->conf.imap.folders[0],
-	    g->conf.imap.host);
-	while (!poll_stop) {
-		if (poll_reload)
-			run_reload(&p);
-		if (p.im == NULL && (rc = poll_connect(&p)) != 0) {
-			/* Wrong password or certificate: no retry fixes it. */
-			if (rc == EX_NOPERM || rc == EX_CONFIG)
-				break;
-			log_warnx("reconnecting in %u s", backoff);
-			for (w = 0; w < (int)backoff * 5 && !poll_stop &&
-			    !poll_reload; w++)
-				poll(NULL, 0, 200);
-			backoff = backoff < 300 ? backoff * 2 : 300;
-			rc = 0;
-			continue;
-		}
-		rc = poll_cycle(&p, &stats);
-		if (rc == 0)
-			rc = cmd_flush(g, p.st, p.ob, 0, p.im, &os);
-		if (rc == 0 && stats.count[INGEST_NEW] +
-		    stats.count[INGEST_THREADED] + stats.count[INGEST_IGNORED] > 0)
-			log_info("%llu new tickets, %llu threaded, %llu ignored",
-			    (unsigned long long)stats.count[INGEST_NEW],
-			    (unsigned long long)stats.count[INGEST_THREADED],
-			    (unsigned long long)stats.count[INGEST_IGNORED]);
-		if (rc == EX_CONFIG || rc == EX_CANTCREAT)
-			break;
-		if (rc != 0 || poll_stop)
-			goto reconnect;
-		backoff = 1;
-		/* Wait on the first folder; the others are read each time. */
-		if (imap_select(p.im, g->conf.imap.folders[0],
-		    &(struct imap_folder){ 0 }, &cause) != 0)
-			goto reconnect;
-		/* Servers end IDLE after 30 minutes: renew it before. */
-		w = imap_wait(p.im, g->conf.imap.idle, run_timeout(&p),
-		    &poll_stop, &cause);
-		if (w >= 0)
-			continue;
-reconnect:
-		if (cause != NULL) {
-			log_warnx("%s", cause);
-			free(cause);
-			cause = NULL;
-		}
-		imap_close(p.im);
-		p.im = NULL;
-		rc = 0;
-	}
-	if (poll_stop)
-		log_info("stopping on a signal");
-	poll_teardown(&p);
+	daemon_signals();
+	if ((rc = daemon_setup(&d, g)) == 0)
+		rc = daemon_run(&d);
+	daemon_teardown(&d);
 	return (rc);
 }

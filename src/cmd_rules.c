@@ -23,63 +23,6 @@
 #include "store.h"
 #include "xmalloc.h"
 
-/*
- * The rule paths to load: the configured ones, else the system's, else
- * the default rules shipped with helpq (so mail from machines is never
- * acknowledged, even with no rules of one's own).
- */
-static size_t
-rule_paths(struct globals *g, const char ***pathsp)
-{
-	static const char	*sys = SYSCONFDIR "/helpq/rules.d";
-	static const char	*shipped = PKGDATADIR "/rules";
-
-	if (g->conf.nrules > 0) {
-		*pathsp = (const char **)g->conf.rules;
-		return (g->conf.nrules);
-	}
-	if (access(sys, F_OK) == 0) {
-		*pathsp = &sys;
-		return (1);
-	}
-	if (access(shipped, F_OK) == 0) {
-		*pathsp = &shipped;
-		return (1);
-	}
-	*pathsp = NULL;
-	return (0);
-}
-
-static int
-load_paths(struct globals *g, const char *const *paths, size_t n,
-    struct rules **rp)
-{
-	char	*errors = NULL;
-
-	*rp = NULL;
-	if (n == 0)
-		return (0);
-	rules_use_jit(g->conf.jit);
-	if (rules_load(paths, n, rp, &errors) != 0) {
-		/* Every error, as the compiler would print them. */
-		fputs(errors, stderr);
-		free(errors);
-		return (EX_CONFIG);
-	}
-	rules_set_limits(*rp, g->conf.match_limit, g->conf.depth_limit);
-	return (0);
-}
-
-int
-cmd_load_rules(struct globals *g, struct rules **rp)
-{
-	const char	**paths;
-	size_t		  n;
-
-	n = rule_paths(g, &paths);
-	return (load_paths(g, paths, n, rp));
-}
-
 static int
 rules_check(struct globals *g, int argc, char **argv)
 {
@@ -91,12 +34,12 @@ rules_check(struct globals *g, int argc, char **argv)
 	if (argc > 1) {
 		paths = (const char **)argv + 1;
 		n = (size_t)argc - 1;
-	} else if ((n = rule_paths(g, &paths)) == 0) {
+	} else if ((n = cmd_rule_paths(g, &paths)) == 0) {
 		printf("no rule files configured (see [rules] path in "
 		    "helpq.conf(5))\n");
 		return (0);
 	}
-	if ((rc = load_paths(g, paths, n, &rs)) != 0)
+	if ((rc = cmd_load_rule_paths(g, paths, n, &rs)) != 0)
 		return (rc);
 	if (!g->quiet)
 		printf("%zu rules in %zu files: OK\n", rules_count(rs),
@@ -561,7 +504,7 @@ rules_test(struct globals *g, int argc, char **argv)
 	t.g = g;
 	t.o = &o;
 	t.first = 1;
-	rc = o.nrules > 0 ? load_paths(g, o.rules, o.nrules, &t.rs) :
+	rc = o.nrules > 0 ? cmd_load_rule_paths(g, o.rules, o.nrules, &t.rs) :
 	    cmd_load_rules(g, &t.rs);
 	free(o.rules);
 	if (rc != 0)

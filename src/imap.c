@@ -73,7 +73,8 @@ imap_ok(int r)
 	    r == MAILIMAP_NO_ERROR_NON_AUTHENTICATED);
 }
 
-int
+/* Whether the server announced a capability ("IDLE", "MOVE", ...). */
+static int
 imap_has(struct imap *im, const char *capability)
 {
 	return (mailimap_has_extension(im->s, capability) ||

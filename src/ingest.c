@@ -28,6 +28,7 @@
 #include "source.h"
 #include "store.h"
 #include "thread.h"
+#include "worker.h"
 #include "xmalloc.h"
 
 struct ingest {
@@ -177,12 +178,6 @@ ingest_language(struct ingest *in, const struct message *msg)
 		}
 	}
 	return (in->lang != NULL ? lang_detect(in->lang, msg) : NULL);
-}
-
-unsigned
-ingest_pending(const struct ingest *in)
-{
-	return (in->pending);
 }
 
 const struct ingest_stats *
@@ -971,22 +966,6 @@ ingest_retry(struct ingest *in, const char *raw, size_t len,
 	return (rc);
 }
 
-int
-ingest_message(struct ingest *in, const char *raw, size_t len,
-    const struct msg_origin *origin, enum ingest_result *resp, char **cause)
-{
-	struct message	*msg = NULL;
-	char		*why = NULL;
-	int		 rc;
-
-	if (message_parse(raw, len, &msg, &why) != 0)
-		msg = NULL;
-	rc = ingest_parsed(in, raw, len, msg, why, origin, resp, cause);
-	message_free(msg);
-	free(why);
-	return (rc);
-}
-
 /*
  * Reading and parsing run in a thread of their own, ahead of the store, so
  * the two cores of a small server both work: the reader fills a bounded
@@ -1162,8 +1141,7 @@ ingest_threaded(struct ingest *in, struct source *src, ingest_progress_fn fn,
 	pthread_mutex_init(&q.mu, NULL);
 	pthread_cond_init(&q.can_put, NULL);
 	pthread_cond_init(&q.can_take, NULL);
-	if ((errno = pthread_create(&reader, NULL, ingest_reader, &q)) != 0)
-		fatal("pthread_create");
+	worker_start(&reader, ingest_reader, &q);
 	while (rc == 0 && (n = ingest_take(&q, done, &ndone, batch)) > 0) {
 		for (i = 0; i < n; i++) {
 			if (rc != 0) {
@@ -1182,7 +1160,7 @@ ingest_threaded(struct ingest *in, struct source *src, ingest_progress_fn fn,
 			    batch[i].msg, batch[i].why, &origin, &res, cause);
 			done[ndone++] = batch[i];
 			if (rc != 0)
-				rc = INGEST_ERR_STORE;
+				rc = INGEST_SOURCE_STORE_FAILED;
 			else if (fn != NULL)
 				fn(arg, ++count);
 		}
@@ -1204,11 +1182,11 @@ ingest_threaded(struct ingest *in, struct source *src, ingest_progress_fn fn,
 	if (rc == 0 && q.error != NULL) {
 		*cause = q.error;
 		q.error = NULL;
-		rc = INGEST_ERR_SOURCE;
+		rc = INGEST_SOURCE_READ_FAILED;
 	}
 	free(q.error);
 	if (rc == 0 && ingest_flush(in, cause) != 0)
-		rc = INGEST_ERR_STORE;
+		rc = INGEST_SOURCE_STORE_FAILED;
 	pthread_cond_destroy(&q.can_take);
 	pthread_cond_destroy(&q.can_put);
 	pthread_mutex_destroy(&q.mu);
@@ -1237,7 +1215,7 @@ ingest_careful(struct ingest *in, struct source *src, const char *died,
 	while (rc == 0 && budget-- > 0) {
 		if ((r = source_next(src, &si, cause)) != 0) {
 			*end = 1;
-			rc = r == 1 ? 0 : INGEST_ERR_SOURCE;
+			rc = r == 1 ? 0 : INGEST_SOURCE_READ_FAILED;
 			break;
 		}
 		raw = xmalloc(si.len + 1);
@@ -1273,7 +1251,7 @@ ingest_careful(struct ingest *in, struct source *src, const char *died,
 		if (r == 0)
 			r = ingest_flush(in, cause);
 		if (r != 0)
-			rc = INGEST_ERR_STORE;
+			rc = INGEST_SOURCE_STORE_FAILED;
 		else if (fn != NULL)
 			fn(arg, ++*count);
 		message_free(msg);
@@ -1312,7 +1290,7 @@ ingest_dead_run(struct ingest *in, struct source *src, char **diedp,
 	return (0);
 }
 
-int
+enum ingest_source_result
 ingest_source(struct ingest *in, struct source *src, ingest_progress_fn fn,
     void *arg, char **cause)
 {
@@ -1323,9 +1301,9 @@ ingest_source(struct ingest *in, struct source *src, ingest_progress_fn fn,
 	if (in->dry || in->store == NULL)
 		return (ingest_threaded(in, src, fn, arg, 0, cause));
 	if ((rc = ingest_flush(in, cause)) != 0)
-		return (INGEST_ERR_STORE);
+		return (INGEST_SOURCE_STORE_FAILED);
 	if ((r = ingest_dead_run(in, src, &died, cause)) == -1)
-		return (INGEST_ERR_STORE);
+		return (INGEST_SOURCE_STORE_FAILED);
 	in->flight = src->name;
 	if (r == 0) {
 		log_warnx("%s: helpq died while processing it last time; "
@@ -1343,7 +1321,7 @@ ingest_source(struct ingest *in, struct source *src, ingest_progress_fn fn,
 	    store_inflight_clear(in->store, src->name, cause) != 0 ||
 	    store_commit(in->store, cause) != 0)) {
 		store_rollback(in->store);
-		rc = INGEST_ERR_STORE;
+		rc = INGEST_SOURCE_STORE_FAILED;
 	}
 	in->flight = NULL;
 	return (rc);

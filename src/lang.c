@@ -135,7 +135,8 @@ lang_known(const struct lang *l, const char *tag, size_t len)
 	return (NULL);
 }
 
-const char *
+/* Identify len bytes of UTF-8 text; NULL when unsure. */
+static const char *
 lang_identify(struct lang *l, const char *text, size_t len)
 {
 	const char	*r, *end;

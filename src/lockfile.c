@@ -4,15 +4,18 @@
  */
 #include "compat.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "lockfile.h"
+#include "log.h"
 #include "xmalloc.h"
 
 int
@@ -49,6 +52,47 @@ lockfile_open(const char *path, char **cause)
 	if ((st.st_mode & 07777) != 0600 && st.st_uid == geteuid())
 		(void)fchmod(fd, 0600);
 	return (fd);
+}
+
+/* The first line of what the holder of fd wrote, or NULL. */
+static char *
+lockfile_holder(int fd)
+{
+	char	buf[32];
+	ssize_t	n;
+
+	memset(buf, 0, sizeof buf);
+	if ((n = read(fd, buf, sizeof buf - 1)) <= 0)
+		return (NULL);
+	buf[strcspn(buf, "\n")] = '\0';
+	return (buf[0] != '\0' ? xstrdup(buf) : NULL);
+}
+
+enum lockfile_result
+lockfile_lock(const char *path, int write_pid, int *fdp, char **holderp,
+    char **cause)
+{
+	char	buf[32];
+	int	fd;
+
+	*fdp = -1;
+	if (holderp != NULL)
+		*holderp = NULL;
+	if ((fd = lockfile_open(path, cause)) == -1)
+		return (LOCKFILE_ERROR);
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		if (holderp != NULL)
+			*holderp = lockfile_holder(fd);
+		close(fd);
+		return (LOCKFILE_BUSY);
+	}
+	if (write_pid && ftruncate(fd, 0) == 0) {
+		snprintf(buf, sizeof buf, "%ld\n", (long)getpid());
+		if (write(fd, buf, strlen(buf)) < 0)
+			log_debug("%s: %s", path, strerror(errno));
+	}
+	*fdp = fd;
+	return (LOCKFILE_HELD);
 }
 
 int

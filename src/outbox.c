@@ -6,7 +6,6 @@
  */
 #include "compat.h"
 
-#include <sys/file.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +19,6 @@
 #include "buf.h"
 #include "compose.h"
 #include "config.h"
-#include "imap.h"
 #include "lockfile.h"
 #include "log.h"
 #include "message.h"
@@ -938,9 +936,10 @@ outbox_defer(struct outbox *ob, struct store *st, const struct outbox_job *j,
 }
 
 /*
- * Send one mail. Returns 0, 1 when the server cannot be used now,
- * OUTBOX_ERR_CONFIG when it cannot be used as configured (the mail is
- * failed: no retry helps), -1.
+ * Send one mail. Returns an enum outbox_flush_result: OUTBOX_FLUSH_OK,
+ * OUTBOX_FLUSH_SERVER_DOWN when the server cannot be used now,
+ * OUTBOX_FLUSH_CONFIG when it cannot be used as configured (the mail is
+ * failed: no retry helps), OUTBOX_FLUSH_ERROR.
  */
 static int
 outbox_send_one(struct outbox *ob, struct store *st, struct smtp *sm,
@@ -986,12 +985,12 @@ outbox_send_one(struct outbox *ob, struct store *st, struct smtp *sm,
 		    cause);
 		free(why);
 		if (rc == 0)
-			rc = OUTBOX_ERR_CONFIG;
+			rc = OUTBOX_FLUSH_CONFIG;
 		break;
 	default:
 		rc = outbox_defer(ob, st, j, now, safe, stats, cause);
 		if (rc == 0 && r == SMTP_DOWN)
-			rc = 1;
+			rc = OUTBOX_FLUSH_SERVER_DOWN;
 		break;
 	}
 	free(safe);
@@ -999,8 +998,8 @@ outbox_send_one(struct outbox *ob, struct store *st, struct smtp *sm,
 }
 
 int
-outbox_copy_sent(struct outbox *ob, struct store *st, struct imap *im,
-    struct outbox_stats *stats, char **cause)
+outbox_copy_sent(struct outbox *ob, struct store *st, outbox_append_fn append,
+    void *arg, struct outbox_stats *stats, char **cause)
 {
 	const char		*folder;
 	struct outbox_ids	 ids;
@@ -1021,7 +1020,7 @@ outbox_copy_sent(struct outbox *ob, struct store *st, struct imap *im,
 			rc = -1;
 			break;
 		}
-		if (imap_append(im, folder, j.raw, j.rawlen, &err) != 0) {
+		if (append(arg, folder, j.raw, j.rawlen, &err) != 0) {
 			log_warnx("outbox %lld: no copy in %s yet: %s",
 			    (long long)j.id, folder, err);
 			free(err);
@@ -1043,27 +1042,7 @@ outbox_copy_sent(struct outbox *ob, struct store *st, struct imap *im,
 static int	outbox_flush_locked(struct outbox *, struct store *, int,
 		    struct outbox_stats *, char **);
 
-/*
- * One sender at a time: a poll, "helpq send" and "helpq reply" may run
- * together, and only one of them may pick up a queued mail. The kernel's
- * lock goes with the process, so a killed helpq never leaves it held.
- * Returns the descriptor, -2 if another helpq holds it, -1 on error.
- */
-static int
-outbox_lock(struct outbox *ob, char **cause)
-{
-	int	fd;
-
-	if ((fd = lockfile_open(ob->lockpath, cause)) == -1)
-		return (-1);
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		close(fd);
-		return (-2);
-	}
-	return (fd);
-}
-
-int
+enum outbox_flush_result
 outbox_flush(struct outbox *ob, struct store *st, int force,
     struct outbox_stats *stats, char **cause)
 {
@@ -1072,12 +1051,17 @@ outbox_flush(struct outbox *ob, struct store *st, int force,
 	memset(stats, 0, sizeof *stats);
 	if (!outbox_enabled(ob))
 		return (0);
-	if ((fd = outbox_lock(ob, cause)) == -2) {
+	/* One sender at a time: a poll, "helpq send" and "helpq reply" may
+	 * run together, and only one of them may pick up a queued mail. */
+	switch (lockfile_lock(ob->lockpath, 0, &fd, NULL, cause)) {
+	case LOCKFILE_BUSY:
 		log_info("another helpq is sending; the mail is left to it");
 		return (0);
-	}
-	if (fd == -1)
+	case LOCKFILE_ERROR:
 		return (-1);
+	case LOCKFILE_HELD:
+		break;
+	}
 	rc = outbox_flush_locked(ob, st, force, stats, cause);
 	close(fd);
 	return (rc);

@@ -12,11 +12,12 @@ source_next(struct source *s, struct source_item *item, char **cause)
 }
 
 int
-source_mark(struct source *s, char **cause)
+source_mark(struct source *s, const struct source_mark *marks, size_t n,
+    char **cause)
 {
-	if (s->ops->mark == NULL)
+	if (s->ops->mark == NULL || n == 0)
 		return (0);
-	return (s->ops->mark(s, cause));
+	return (s->ops->mark(s, marks, n, cause));
 }
 
 void

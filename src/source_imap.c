@@ -1,11 +1,13 @@
 /*
- * helpq - source_imap.c: the new messages of one IMAP folder as a source.
- * The folder's state (UIDVALIDITY, the highest stored UID) lives in the
- * store and advances in the transaction that stores the messages, so a
- * crash at any point repeats work and never skips or doubles a message.
+ * helpq - source_imap.c: the new messages of one IMAP folder as a source,
+ * and their mark there once stored (keywords, moves). The folder's state
+ * (UIDVALIDITY, the highest stored UID) is kept by the caller, which
+ * advances it in the transaction that stores the messages, so a crash at
+ * any point repeats work and never skips or doubles a message.
  */
 #include "compat.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,7 +17,6 @@
 #include "imap.h"
 #include "log.h"
 #include "source.h"
-#include "store.h"
 #include "xmalloc.h"
 
 /* A batch is fetched in one command: at most this many bytes of it. */
@@ -31,7 +32,7 @@ struct source_imap {
 	struct imap		*im;
 	const struct config_imap *conf;
 	char			*folder;
-	struct mailbox_state	 state;
+	struct source_imap_state state;
 	struct imap_entry	*entries;	/* to fetch, in UID order */
 	size_t			 nentries;
 	size_t			 next;		/* first not yet fetched */
@@ -192,10 +193,88 @@ source_imap_next(struct source *src, struct source_item *item, char **cause)
 	return (0);
 }
 
-static int
-source_imap_mark(struct source *src, char **cause)
+/* The keyword of a message set aside as failed (helpq failed). */
+#define SOURCE_IMAP_FAILED_KEYWORD	"$helpq-failed"
+
+/* The ticket's keywords: $ticket-N, then one per tag. */
+static size_t
+mark_keywords(const struct source_mark *m, char ***kp)
 {
-	/* Done already: the store advanced the folder with each message. */
+	char	**k;
+	char	 num[32];
+	size_t	 i, n = 0;
+
+	k = xreallocarray(NULL, m->ntags + 1, sizeof *k);
+	snprintf(num, sizeof num, "ticket-%lld", (long long)m->ticket);
+	k[n++] = imap_keyword("$", num);
+	for (i = 0; i < m->ntags; i++)
+		k[n++] = imap_keyword("$", m->tags[i]);
+	*kp = k;
+	return (n);
+}
+
+/* [imap] queue-folder with %q replaced by queue. Allocated. */
+static char *
+mark_folder(const char *pattern, const char *queue)
+{
+	const char	*q = strstr(pattern, "%q");
+
+	return (xprintf("%.*s%s%s", (int)(q - pattern), pattern, queue,
+	    q + 2));
+}
+
+static int
+mark_one(struct source_imap *si, const struct source_mark *m, char **cause)
+{
+	const struct config_imap	*c = si->conf;
+	char				**k = NULL, *dest;
+	size_t				 n = 0;
+	uint32_t			 newuid;
+	int				 rc = 0;
+
+	if (m->ticket == 0)
+		return (0);
+	if (m->ticket == -1) {
+		/* Set aside: processed, and visible as such in any client. */
+		if (!c->keywords)
+			return (0);
+		k = xreallocarray(NULL, 1, sizeof *k);
+		k[0] = xstrdup(SOURCE_IMAP_FAILED_KEYWORD);
+		rc = imap_add_keywords(si->im, m->uid, k, 1, cause);
+		xfreev(k, 1);
+		return (rc);
+	}
+	if (c->keywords) {
+		n = mark_keywords(m, &k);
+		rc = imap_add_keywords(si->im, m->uid, k, n, cause);
+		xfreev(k, n);
+	}
+	if (rc == 0 && c->queue_folder != NULL && m->queue != NULL &&
+	    strcmp(si->folder, c->sent != NULL ? c->sent : "") != 0) {
+		dest = mark_folder(c->queue_folder, m->queue);
+		if (strcmp(dest, si->folder) != 0)
+			rc = imap_move(si->im, m->uid, dest, &newuid, cause);
+		free(dest);
+	}
+	return (rc);
+}
+
+/*
+ * Keywords (and moves) for what the store has from the folder. Adding a
+ * keyword twice changes nothing, and a message moved away already is
+ * skipped by the server, so repeating marks after a crash is harmless.
+ */
+static int
+source_imap_mark(struct source *src, const struct source_mark *marks,
+    size_t n, char **cause)
+{
+	struct source_imap	*si = src->priv;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		if (mark_one(si, &marks[i], cause) != 0)
+			return (-1);
+	}
 	return (0);
 }
 
@@ -234,80 +313,62 @@ static const struct source_ops source_imap_ops = {
 	source_imap_close
 };
 
-/* Save st for folder in a transaction of its own (unless dry). */
-static int
-source_imap_save(struct store *st, const char *folder,
-    const struct mailbox_state *ms, int dry_run, char **cause)
-{
-	if (dry_run)
-		return (0);
-	if (store_begin(st, cause) != 0)
-		return (-1);
-	if (store_mailbox_set(st, folder, ms, cause) != 0) {
-		store_rollback(st);
-		return (-1);
-	}
-	return (store_commit(st, cause));
-}
-
-int
-source_imap_open(struct imap *im, struct store *st,
-    const struct config_imap *conf, const char *folder, int dry_run,
+enum source_imap_open_result
+source_imap_open(struct imap *im, const struct config_imap *conf,
+    const char *folder, struct source_imap_state *state, int *changed,
     volatile sig_atomic_t *stop, struct source **sp, char **cause)
 {
 	struct source_imap	*si;
 	struct source		*src;
 	struct imap_folder	 f;
-	struct mailbox_state	 ms;
 	int			 r;
 
 	*sp = NULL;
+	*changed = 0;
 	if ((r = imap_select(im, folder, &f, cause)) == 1) {
 		*cause = xprintf("no folder \"%s\" on the server", folder);
-		return (1);
+		return (SOURCE_IMAP_OPEN_NO_FOLDER);
 	}
 	if (r != 0)
-		return (-1);
-	if ((r = store_mailbox_get(st, folder, &ms, cause)) == -1)
-		return (-1);
-	if (r == 1) {
+		return (SOURCE_IMAP_OPEN_ERROR);
+	if (!state->known) {
 		/* First contact: what is there now is history. */
-		memset(&ms, 0, sizeof ms);
-		ms.uidvalidity = f.uidvalidity;
-		ms.history_uid = conf->start == CONFIG_START_ALL ? 0 :
+		memset(state, 0, sizeof *state);
+		state->known = 1;
+		state->uidvalidity = f.uidvalidity;
+		state->history_uid = conf->start == CONFIG_START_ALL ? 0 :
 		    f.uidnext;
-		ms.updated = time(NULL);
+		state->updated = time(NULL);
 		log_info("%s: first contact (%u messages; %s)", folder,
 		    f.exists, conf->start == CONFIG_START_ALL ? "all of them "
 		    "count as new" : "recorded without acknowledgement");
-		if (source_imap_save(st, folder, &ms, dry_run, cause) != 0)
-			return (-1);
-	} else if (ms.uidvalidity != f.uidvalidity) {
+		*changed = 1;
+	} else if (state->uidvalidity != f.uidvalidity) {
 		/* Every UID changed meaning: read it all again; the store
 		 * recognises what it has. */
 		log_warnx("%s: UIDVALIDITY changed from %u to %u: reading the "
-		    "folder again", folder, ms.uidvalidity, f.uidvalidity);
-		memset(&ms, 0, sizeof ms);
-		ms.uidvalidity = f.uidvalidity;
-		ms.updated = time(NULL);
-		if (source_imap_save(st, folder, &ms, dry_run, cause) != 0)
-			return (-1);
+		    "folder again", folder, state->uidvalidity, f.uidvalidity);
+		memset(state, 0, sizeof *state);
+		state->known = 1;
+		state->uidvalidity = f.uidvalidity;
+		state->updated = time(NULL);
+		*changed = 1;
 	}
 
 	si = xcalloc(1, sizeof *si);
 	si->im = im;
 	si->conf = conf;
 	si->folder = xstrdup(folder);
-	si->state = ms;
+	si->state = *state;
 	si->stop = stop;
 	si->round_start = time(NULL);
 	/* Nothing new costs one SELECT: no listing at all. */
-	if (f.uidnext == 0 || f.uidnext - 1 > ms.last_uid) {
-		if (imap_list(im, ms.last_uid, &si->entries, &si->nentries,
-		    cause) != 0) {
+	if (f.uidnext == 0 || f.uidnext - 1 > state->last_uid) {
+		if (imap_list(im, state->last_uid, &si->entries,
+		    &si->nentries, cause) != 0) {
 			free(si->folder);
 			free(si);
-			return (-1);
+			return (SOURCE_IMAP_OPEN_ERROR);
 		}
 	}
 	src = xcalloc(1, sizeof *src);
@@ -316,5 +377,5 @@ source_imap_open(struct imap *im, struct store *st,
 	src->total = si->nentries;
 	src->priv = si;
 	*sp = src;
-	return (0);
+	return (SOURCE_IMAP_OPEN_OK);
 }

@@ -243,7 +243,6 @@ enum store_stmt {
 	ST_PARTICIPANT_ADD,
 	ST_SET_STATUS,
 	ST_TOUCH,
-	ST_RESPONDED,
 	ST_TICKET_CHANGE,
 	ST_SET_DUE,
 	ST_FIELD_SET,
@@ -407,9 +406,6 @@ static const char *const store_sql[ST__MAX] = {
 	[ST_SET_ORIGIN] =
 	    "UPDATE messages SET mailbox = ?2, uidvalidity = ?3, uid = ?4"
 	    " WHERE id = ?1",
-	[ST_RESPONDED] =
-	    "UPDATE tickets SET first_response = ?2"
-	    " WHERE id = ?1 AND first_response IS NULL",
 
 	[ST_MESSAGE_INSERT] =
 	    "INSERT INTO messages (ticket_id, message_id, direction, kind,"
@@ -1957,20 +1953,6 @@ store_message_set_origin(struct store *s, int64_t id,
 	query_text(&q, 2, o->mailbox);
 	query_int(&q, 3, o->uidvalidity);
 	query_int(&q, 4, o->uid);
-	return (query_exec(&q, cause));
-}
-
-int
-store_ticket_responded(struct store *s, int64_t ticket, time_t when,
-    char **cause)
-{
-	struct query	q;
-
-	if (query_start(&q, s, ST_RESPONDED, "recording response",
-	    cause) != 0)
-		return (-1);
-	query_int(&q, 1, ticket);
-	query_int(&q, 2, when);
 	return (query_exec(&q, cause));
 }
 

@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "store_private.h"
+#include "worker.h"
 #include "xmalloc.h"
 
 struct store_worker {
@@ -69,9 +70,7 @@ store_worker_start(const char *name, store_job_fn job,
 	w->arg = arg;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
-	if ((errno = pthread_create(&w->thread, NULL, store_worker_main,
-	    w)) != 0)
-		fatal("pthread_create");
+	worker_start(&w->thread, store_worker_main, w);
 	return (w);
 }
 

@@ -83,12 +83,36 @@ is "$(hq tickets --json | json 'j[0]["messages"]')" $((n + 1)) \
 is "$(hq tickets --json | json 'j[0]["status"]')" waiting "the ticket waits for the customer"
 
 # helpq run acknowledges what arrives while it idles.
-"$HELPQ" --config "$T/c" run 2> "$T/run.log" & runpid=$!
+"$HELPQ" -v --config "$T/c" run 2> "$T/run.log" & runpid=$!
 _srv_wait 10 grep -q watching "$T/run.log"
 mail "$T/m2" 2
 imap_append INBOX "$T/m2"
 _srv_wait 15 sh -c "[ \$(find '$SMTP_MAILDIR/new' -type f | wc -l) -ge 3 ]"
 ok $? "helpq run acknowledges new mail while idling"
+
+# SIGHUP reloads at once, even while idling; a configuration that does
+# not load leaves the running one in place.
+cp "$T/c" "$T/c.good"
+printf 'rule "broken" {\n' > "$T/bad.rules"
+sed -i "s|^path = .*|path = $T/bad.rules|" "$T/c"
+kill -HUP "$runpid"
+_srv_wait 10 grep -q 'reload: the rules have errors' "$T/run.log"
+ok $? "SIGHUP with broken rules keeps the running rules"
+mkdir -p "$T/tpl"
+cp -r "$TOP_SRCDIR/templates/de" "$TOP_SRCDIR/templates/en" "$T/tpl/"
+printf 'Subject: ${token}\n\nTicket ${tiket}.\n' > "$T/tpl/en/ack"
+sed "s|^templates = .*|templates = $T/tpl|" "$T/c.good" > "$T/c"
+kill -HUP "$runpid"
+_srv_wait 10 grep -q 'reload: the templates have errors' "$T/run.log"
+ok $? "SIGHUP with broken templates keeps the running configuration"
+cp "$T/c.good" "$T/c"
+kill -HUP "$runpid"
+_srv_wait 10 grep -q "reloaded $T/c" "$T/run.log"
+ok $? "SIGHUP with a good configuration reloads it"
+mail "$T/m3" 3
+imap_append INBOX "$T/m3"
+_srv_wait 15 sh -c "[ \$(find '$SMTP_MAILDIR/new' -type f | wc -l) -ge 4 ]"
+ok $? "after the reloads helpq run still acknowledges new mail"
 kill -TERM "$runpid"
 wait "$runpid"; is $? 0 "SIGTERM ends helpq run"
 

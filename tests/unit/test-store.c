@@ -515,11 +515,6 @@ test_tickets(struct store *st)
 	    "status of a missing ticket is an error");
 	free(cause);
 	cause = NULL;
-	ok(store_ticket_responded(st, t1, 1700, &cause) == 0 &&
-	    store_ticket_responded(st, t1, 9000, &cause) == 0, "responded");
-	store_ticket_get(st, t1, &t, &cause);
-	is_int(t.first_response, 1700, "first response kept");
-	store_ticket_clear(&t);
 	store_ticket_touch(st, t1, 100, &cause);
 	store_ticket_get(st, t1, &t, &cause);
 	is_int(t.updated, 7000, "touch never goes back in time");
