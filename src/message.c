@@ -15,6 +15,7 @@
 #include "log.h"
 #include "message.h"
 #include "message_private.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /*
@@ -201,56 +202,6 @@ lower_ascii(char *s)
 
 /* ---- UTF-8 ---- */
 
-/* Length of the valid UTF-8 sequence at s (n > 0 bytes), 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char	c = s[0];
-
-	if (c < 0x80)
-		return (1);
-	if (c < 0xc2)
-		return (0);
-	if (c < 0xe0)
-		return (n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0);
-	if (c < 0xf0) {
-		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return (0);
-		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f))
-			return (0);
-		return (3);
-	}
-	if (c < 0xf5) {
-		if (n < 4 || (s[1] & 0xc0) != 0x80 ||
-		    (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-			return (0);
-		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
-			return (0);
-		return (4);
-	}
-	return (0);
-}
-
-/* Length of the run of ASCII bytes other than NUL at the start of s. */
-static size_t
-ascii_run(const unsigned char *s, size_t n)
-{
-	const uint64_t	 hi = 0x8080808080808080ULL;
-	const uint64_t	 lo = 0x0101010101010101ULL;
-	uint64_t	 w;
-	size_t		 i = 0;
-
-	while (n - i >= 8) {
-		memcpy(&w, s + i, 8);
-		if ((w & hi) != 0 || ((w - lo) & ~w & hi) != 0)
-			break;
-		i += 8;
-	}
-	while (i < n && s[i] != 0 && s[i] < 0x80)
-		i++;
-	return (i);
-}
-
 /*
  * Check s: returns 0 if it is not valid UTF-8 (or holds a NUL), 1 if it is
  * plain ASCII, 2 if it is valid UTF-8 with non-ASCII characters.
@@ -258,77 +209,27 @@ ascii_run(const unsigned char *s, size_t n)
 static int
 utf8_class(const char *s, size_t n)
 {
-	const unsigned char	*u = (const unsigned char *)s;
-	size_t			 i = 0, k;
-	int			 wide = 0;
+	uint32_t	cp;
+	size_t		i = 0, k;
+	int		wide = 0;
 
 	for (;;) {
-		i += ascii_run(u + i, n - i);
+		i += utf8_ascii_span(s + i, n - i);
 		if (i == n)
 			return (wide ? 2 : 1);
-		if (u[i] == 0 || (k = utf8_seq(u + i, n - i)) == 0)
+		if (s[i] == 0 || (k = utf8_decode(s + i, n - i, &cp)) == 0)
 			return (0);
 		wide = 1;
 		i += k;
 	}
 }
 
-int
-message_utf8_valid(const char *s, size_t len)
-{
-	const unsigned char	*u = (const unsigned char *)s;
-	size_t			 i = 0, k;
-
-	while (i < len) {
-		if (u[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((k = utf8_seq(u + i, len - i)) == 0)
-			return (0);
-		i += k;
-	}
-	return (1);
-}
-
-size_t
-message_utf8_cut(const char *s, size_t len)
-{
-	const unsigned char	*u = (const unsigned char *)s;
-	size_t			 i, need;
-
-	/* Find the start of the last character and see if it is whole. */
-	for (i = len; i > 0 && len - i < 4; i--) {
-		if ((u[i - 1] & 0xc0) == 0x80)
-			continue;
-		if (u[i - 1] < 0x80)
-			return (len);
-		need = u[i - 1] >= 0xf0 ? 4 : u[i - 1] >= 0xe0 ? 3 : 2;
-		return (len - (i - 1) >= need ? len : i - 1);
-	}
-	return (len);
-}
-
 static void
 put_cp(struct buf *b, uint32_t cp)
 {
-	unsigned char	u[4];
-	size_t		n;
+	char	u[UTF8_MAX];
 
-	if (cp < 0x80) {
-		u[0] = cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = 0xc0 | (cp >> 6);
-		u[1] = 0x80 | (cp & 0x3f);
-		n = 2;
-	} else {
-		u[0] = 0xe0 | (cp >> 12);
-		u[1] = 0x80 | ((cp >> 6) & 0x3f);
-		u[2] = 0x80 | (cp & 0x3f);
-		n = 3;
-	}
-	buf_add(b, u, n);
+	buf_add(b, u, utf8_encode(cp, u));
 }
 
 static uint32_t
@@ -348,17 +249,18 @@ static void
 utf8_or_1252(struct buf *out, const char *s, size_t n)
 {
 	const unsigned char	*u = (const unsigned char *)s;
+	uint32_t		 cp;
 	size_t			 i = 0, run, k;
 
 	buf_reserve(out, n);
 	while (i < n) {
-		run = ascii_run(u + i, n - i);
+		run = utf8_ascii_span(s + i, n - i);
 		if (run > 0) {
 			buf_add(out, u + i, run);
 			i += run;
 			continue;
 		}
-		if (u[i] != 0 && (k = utf8_seq(u + i, n - i)) != 0) {
+		if (u[i] != 0 && (k = utf8_decode(s + i, n - i, &cp)) != 0) {
 			buf_add(out, u + i, k);
 			i += k;
 		} else
@@ -375,7 +277,7 @@ cp1252_append(struct buf *out, const char *s, size_t n)
 
 	buf_reserve(out, n);
 	while (i < n) {
-		run = ascii_run(u + i, n - i);
+		run = utf8_ascii_span(s + i, n - i);
 		if (run > 0) {
 			buf_add(out, u + i, run);
 			i += run;
@@ -1814,7 +1716,7 @@ text_add(struct walk *w, const char *s, size_t len, int from_html)
 	room = w->text.len < MESSAGE_TEXT_MAX ?
 	    MESSAGE_TEXT_MAX - w->text.len : 0;
 	if (len > room) {
-		len = message_utf8_cut(s, room);
+		len = utf8_cut(s, len, room);
 		msg->text_truncated = 1;
 	}
 	buf_add(&w->text, s, len);

@@ -49,9 +49,6 @@ int	 message_iconv_append(struct buf *out, const char *name,
  */
 const char *message_charset_alias(size_t i, const char **iconv_name);
 
-/* Length of the longest prefix of s (at most len) that is whole UTF-8. */
-size_t	 message_utf8_cut(const char *s, size_t len);
-
 /*
  * Append s (raw header text) decoded to UTF-8: encoded words decoded,
  * white space between adjacent words dropped, and the bytes of adjacent

@@ -20,6 +20,7 @@
 
 #include "buf.h"
 #include "message.h"
+#include "utf8.h"
 #include "../../src/message_private.h"
 #include "xmalloc.h"
 
@@ -83,7 +84,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static void
 check(const char *s, size_t len)
 {
-	if (strlen(s) != len || !message_utf8_valid(s, len))
+	if (strlen(s) != len || !utf8_valid(s, len))
 		abort();
 }
 

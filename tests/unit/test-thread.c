@@ -10,6 +10,7 @@
 #include "message.h"
 #include "store.h"
 #include "thread.h"
+#include "utf8.h"
 #include "xmalloc.h"
 #include "../tap.h"
 
@@ -201,7 +202,7 @@ test_normalise_garbage(void)
 		s[rand() % (sizeof s - 1)] = '\0';
 		s[sizeof s - 1] = '\0';
 		got = thread_subject_normalise(s, "#");
-		if (!message_utf8_valid(got, strlen(got)))
+		if (!utf8_valid(got, strlen(got)))
 			fine = 0;
 		free(got);
 		(void)thread_token_find(s, "#");
