@@ -72,8 +72,8 @@ utf8_decode(const char *s, size_t n, uint32_t *cp)
 		/* Overlong below U+0800; surrogates U+D800-U+DFFF. */
 		if ((c == 0xe0 && u[1] < 0xa0) || (c == 0xed && u[1] > 0x9f))
 			return (0);
-		*cp = (uint32_t)(c & 0x0f) << 12 | (uint32_t)(u[1] & 0x3f) << 6 |
-		    (u[2] & 0x3f);
+		*cp = (uint32_t)(c & 0x0f) << 12 |
+		    (uint32_t)(u[1] & 0x3f) << 6 | (u[2] & 0x3f);
 		return (3);
 	}
 	if (c < 0xf5) {
@@ -83,7 +83,8 @@ utf8_decode(const char *s, size_t n, uint32_t *cp)
 		/* Overlong below U+10000; past U+10FFFF. */
 		if ((c == 0xf0 && u[1] < 0x90) || (c == 0xf4 && u[1] > 0x8f))
 			return (0);
-		*cp = (uint32_t)(c & 0x07) << 18 | (uint32_t)(u[1] & 0x3f) << 12 |
+		*cp = (uint32_t)(c & 0x07) << 18 |
+		    (uint32_t)(u[1] & 0x3f) << 12 |
 		    (uint32_t)(u[2] & 0x3f) << 6 | (u[3] & 0x3f);
 		return (4);
 	}
