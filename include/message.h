@@ -105,9 +105,6 @@ const char *message_header(const struct message *, const char *name);
 char	*message_to_utf8(const char *charset, const char *in, size_t len,
 	    size_t *outlen);
 
-/* Nonzero if the len bytes at s are valid UTF-8. */
-int	 message_utf8_valid(const char *s, size_t len);
-
 /*
  * Parse an RFC 5322 date (tolerant of common malformed dates) to a UTC
  * epoch. Returns 0 when nothing sensible is found.

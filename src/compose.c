@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "compose.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* RFC 5322 wants lines of at most 78 characters where we can fold. */
@@ -43,46 +44,6 @@ struct hdr {
 	int		 fresh;	/* nothing on the line but the name or fold */
 };
 
-/*
- * The length of the valid UTF-8 sequence at s (at most n bytes), or 0
- * if it is not one (overlong forms, surrogates and code points past
- * U+10FFFF are not). *cp is the code point.
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t		len, i;
-	uint32_t	c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return (1);
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return (0);
-	if (n < len)
-		return (0);
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return (0);
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-	    (len == 4 && (c < 0x10000 || c > 0x10ffff)))
-		return (0);
-	*cp = c;
-	return (len);
-}
-
 /* Control characters: C0, DEL and C1, and the line and paragraph
  * separators, none of which belongs in a header. */
 static int
@@ -95,17 +56,17 @@ is_control(uint32_t c)
 char *
 compose_header_text(const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	struct buf		 b;
-	size_t			 n, len = strlen(s);
-	uint32_t		 c;
-	int			 blank = 0;
+	const char	*p = s;
+	struct buf	 b;
+	size_t		 n, len = strlen(s);
+	uint32_t	 c;
+	int		 blank = 0;
 
 	buf_init(&b);
 	while (len > 0) {
-		if ((n = utf8_seq(p, len, &c)) == 0) {
+		if ((n = utf8_decode(p, len, &c)) == 0) {
 			n = 1;
-			c = 0xfffd;
+			c = UTF8_BAD;
 		}
 		if (is_control(c) || c == ' ') {
 			blank = b.len > 0;
@@ -298,7 +259,8 @@ hdr_words(struct hdr *h, const char *s, size_t len)
 	while (len > 0) {
 		take = 0;
 		while (take < len) {
-			if ((n = utf8_seq(p + take, len - take, &c)) == 0)
+			if ((n = utf8_decode((const char *)p + take,
+			    len - take, &c)) == 0)
 				n = 1;	/* sanitised text has none */
 			if (take > 0 && take + n > COMPOSE_WORD)
 				break;
@@ -563,7 +525,7 @@ add_body(struct buf *b, const char *body)
 	buf_init(&t);
 	len = strlen(body);
 	for (p = body; len > 0; p += n, len -= n) {
-		if ((n = utf8_seq((const unsigned char *)p, len, &c)) == 0) {
+		if ((n = utf8_decode(p, len, &c)) == 0) {
 			buf_adds(&t, "\xef\xbf\xbd");
 			n = 1;
 		} else

@@ -13,6 +13,7 @@
 
 #include "lang.h"
 #include "message.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* Text looked at: the start of a message says enough, and costs less. */
@@ -144,12 +145,8 @@ lang_identify(struct lang *l, const char *text, size_t len)
 
 	if (l->tc == NULL)
 		return (NULL);
-	if (len > LANG_SAMPLE) {
-		len = LANG_SAMPLE;
-		/* Not in the middle of a UTF-8 character. */
-		while (len > 0 && ((unsigned char)text[len] & 0xc0) == 0x80)
-			len--;
-	}
+	len = utf8_cut(text, len, LANG_SAMPLE);
+	/* ASCII letters, and every non-ASCII character (its lead byte). */
 	for (i = 0; i < len; i++) {
 		if (isalpha((unsigned char)text[i]) ||
 		    (unsigned char)text[i] >= 0xc0)

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "message.h"
 #include "message_private.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define HTML_LINKS_MAX	16		/* nested <a> we track */
@@ -305,7 +306,7 @@ message_html_text(const char *html, size_t len, struct buf *out)
 	size_t			 before = out->len, i;
 
 	if (len > MESSAGE_HTML_MAX)
-		len = message_utf8_cut(html, MESSAGE_HTML_MAX);
+		len = utf8_cut(html, len, MESSAGE_HTML_MAX);
 	if (len == 0)
 		return (0);
 	memset(&sax, 0, sizeof sax);
@@ -343,7 +344,7 @@ message_html_text(const char *html, size_t len, struct buf *out)
 		return (0);
 	buf_addc(out, '\n');
 	/* libxml2 writes UTF-8; should it ever not, repair it. */
-	if (!message_utf8_valid(out->data + before, out->len - before)) {
+	if (!utf8_valid(out->data + before, out->len - before)) {
 		buf_init(&bad);
 		buf_add(&bad, out->data + before, out->len - before);
 		out->len = before;

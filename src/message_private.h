@@ -1,17 +1,158 @@
 /*
- * helpq - message_private.h: internals shared by message.c,
- * message_addr.c and message_html.c.
+ * helpq - message_private.h: internals shared by the files of the message
+ * module: message.c (the model), message_header.c, message_mime.c,
+ * message_date.c, message_addr.c, message_html.c and charset.c.
  */
 #ifndef HELPQ_MESSAGE_PRIVATE_H
 #define HELPQ_MESSAGE_PRIVATE_H
 
 #include "compat.h"
 
-struct buf;
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+
+struct message;
 struct msg_addrs;
 
 /* Addresses kept per field. */
 #define MSG_ADDRS_MAX	1000
+
+#define MSG_CHARSET_MAX	64		/* longest charset name */
+
+/* Content-Transfer-Encoding values we decode. */
+enum cte {
+	CTE_IDENTITY,
+	CTE_QP,
+	CTE_BASE64
+};
+
+/* Where a walk step may put what it finds. */
+#define W_TEXT		0x1		/* append text parts to the body */
+#define W_ATT		0x2		/* list attachments */
+
+/* One header field as found in the raw bytes. */
+struct field {
+	const char	*name;
+	size_t		 namelen;
+	const char	*value;		/* after the colon, still folded */
+	size_t		 valuelen;
+};
+
+/* A MIME entity: its header block is [start, body). */
+struct entity {
+	const char	*start;
+	const char	*body;
+	size_t		 bodylen;
+	char		 type[64];	/* lower-case type/subtype */
+	enum cte	 cte;
+	int		 attachment;	/* Content-Disposition: attachment */
+	struct buf	 ct;		/* unfolded Content-Type value */
+	struct buf	 cd;		/* unfolded Content-Disposition value */
+};
+
+/* State of one message_parse() call (message.c starts it). */
+struct walk {
+	struct message	*msg;
+	struct buf	 text;		/* the text body being built */
+	struct buf	 dec;		/* scratch: transfer-decoded bytes */
+	struct buf	 utf;		/* scratch: converted to UTF-8 */
+	struct buf	 tmp;		/* scratch: anything short-lived */
+	size_t		 nparts;
+	size_t		 attcap;
+	const char	*hdrcs;		/* charset for raw 8-bit header text */
+	char		 hdrcsbuf[MSG_CHARSET_MAX];
+	const char	*inner;		/* first message/rfc822 body */
+	size_t		 innerlen;
+	int		 innerdepth;
+};
+
+/* Small helpers every message file uses. */
+
+/* Copy src into dst of size bytes, cutting if needed (no strlcpy here). */
+static inline void
+copy_str(char *dst, const char *src, size_t size)
+{
+	size_t	n = strlen(src);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static inline int
+lc(int c)
+{
+	return (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+}
+
+static inline int
+is_wsp(int c)
+{
+	return (c == ' ' || c == '\t');
+}
+
+static inline int
+is_space(int c)
+{
+	return (c == ' ' || c == '\t' || c == '\r' || c == '\n');
+}
+
+static inline int
+is_digit(int c)
+{
+	return (c >= '0' && c <= '9');
+}
+
+static inline int
+is_alpha(int c)
+{
+	return ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+}
+
+static inline int
+hex_val(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	c = lc(c);
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	return (-1);
+}
+
+/* Trim white space at both ends of [*sp, *sp + *lenp). */
+static inline void
+trim(const char **sp, size_t *lenp)
+{
+	const char	*s = *sp;
+	size_t		 len = *lenp;
+
+	while (len > 0 && is_space((unsigned char)*s)) {
+		s++;
+		len--;
+	}
+	while (len > 0 && is_space((unsigned char)s[len - 1]))
+		len--;
+	*sp = s;
+	*lenp = len;
+}
+
+static inline int
+ncase_eq(const char *s, size_t len, const char *lit)
+{
+	return (strlen(lit) == len && strncasecmp(s, lit, len) == 0);
+}
+
+static inline void
+lower_ascii(char *s)
+{
+	for (; *s != '\0'; s++)
+		*s = lc((unsigned char)*s);
+}
+
 
 /* HTML longer than this is cut before it reaches the HTML parser. */
 #define MESSAGE_HTML_MAX	(16 * 1024 * 1024)
@@ -49,9 +190,6 @@ int	 message_iconv_append(struct buf *out, const char *name,
  */
 const char *message_charset_alias(size_t i, const char **iconv_name);
 
-/* Length of the longest prefix of s (at most len) that is whole UTF-8. */
-size_t	 message_utf8_cut(const char *s, size_t len);
-
 /*
  * Append s (raw header text) decoded to UTF-8: encoded words decoded,
  * white space between adjacent words dropped, and the bytes of adjacent
@@ -76,5 +214,62 @@ char	*message_utf8_dup(const char *s, size_t n);
  */
 void	 message_addr_parse(struct msg_addrs *as, const char *s, size_t len,
 	    const char *fbcs);
+
+/* ---- message_header.c ---- */
+
+/* Unfold a value into out: each line break and the blanks after it
+ * become one space; both ends are trimmed. At most MSG_VALUE_MAX bytes. */
+void	 message_unfold(struct buf *out, const char *v, size_t len);
+
+/*
+ * Read the field at *pp. Returns 1 with f set, or 0 at the end of the
+ * header block, with *pp at the body.
+ */
+int	 message_field_next(const char **pp, const char *end, struct field *f);
+
+/* Unfold and decode a raw value into a new string (the caller frees);
+ * tmp is scratch. */
+char	*message_value_decode(struct buf *tmp, const char *v, size_t len,
+	    const char *fbcs);
+
+/*
+ * Find parameter want in the unfolded header value hv and put it, decoded
+ * to UTF-8, in out (RFC 2231 and RFC 2047 forms). Returns 1 if found.
+ */
+int	 message_param_find(const char *hv, size_t len, const char *want,
+	    struct buf *out, const char *fbcs);
+
+/* Read an entity's header block (len bytes at s; deftype when it names no
+ * Content-Type); message_entity_free frees what it holds, not e. */
+void	 message_entity_init(struct entity *e, const char *s, size_t len,
+	    const char *deftype);
+void	 message_entity_free(struct entity *e);
+
+/* The address in a Return-Path field f: "" for <>; allocated, freed with
+ * the message. */
+char	*message_return_path(struct walk *w, const struct field *f);
+
+/* Take one top-level header field f into the message w builds. */
+void	 message_header_field(struct walk *w, const struct field *f);
+
+/* ---- message_mime.c ---- */
+
+/* Base64 values of the bytes; -1 outside the alphabet. */
+extern const signed char message_b64_val[256];
+
+/* Base64-decode n bytes at s into out (NULL: only count); returns the
+ * decoded length. */
+size_t	 message_b64_decode(struct buf *out, const char *s, size_t n);
+
+/* Walk the MIME entity of len bytes at s, depth levels down: its text
+ * into the body (W_TEXT), its attachments listed (W_ATT). */
+void	 message_walk_entity(struct walk *w, const char *s, size_t len,
+	    const char *deftype, int depth, int flags);
+
+/* ---- charset.c ---- */
+
+/* 0: not valid UTF-8 (or holds a NUL), 1: plain ASCII, 2: valid UTF-8
+ * with non-ASCII characters. */
+int	 message_utf8_class(const char *s, size_t n);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "rules_private.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /*
@@ -177,37 +178,6 @@ run_add(struct buf *run, const unsigned char *ch, size_t n)
 		buf_addc(run, (char)(ch[0] - 'A' + 'a'));
 	else
 		buf_add(run, ch, n);
-}
-
-/* Length of the valid UTF-8 character at p, or 0. */
-static size_t
-utf8_len(const unsigned char *p, const unsigned char *end)
-{
-	size_t	n, i;
-
-	if (p >= end)
-		return (0);
-	if (p[0] < 0x80)
-		return (1);
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return (0);
-	if ((size_t)(end - p) < n)
-		return (0);
-	for (i = 1; i < n; i++) {
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return (0);
-	}
-	/* Overlong forms, surrogates, beyond U+10FFFF. */
-	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
-	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
-		return (0);
-	return (n);
 }
 
 /* Can a literal hold this character (see the comment at the top)? */
@@ -458,6 +428,7 @@ static void
 lit_quote(struct lit_parse *ps, struct buf *run, struct lit_set *best)
 {
 	const unsigned char	*q, *ch;
+	uint32_t		 cp;
 	size_t			 n;
 
 	for (q = ps->p; q < ps->end; q++) {
@@ -466,7 +437,8 @@ lit_quote(struct lit_parse *ps, struct buf *run, struct lit_set *best)
 	}
 	while (!ps->fail && ps->p < q) {
 		ch = ps->p;
-		if ((n = utf8_len(ch, q)) == 0) {
+		if ((n = utf8_decode((const char *)ch, (size_t)(q - ch),
+		    &cp)) == 0) {
 			ps->fail = 1;
 			return;
 		}
@@ -778,6 +750,7 @@ lit_seq(struct lit_parse *ps, struct lit_set *best)
 	struct lit_set		 set;
 	const unsigned char	*ch;
 	unsigned long		 min, dummy;
+	uint32_t		 cp;
 	size_t			 n;
 	int			 c, q;
 
@@ -842,7 +815,8 @@ lit_seq(struct lit_parse *ps, struct lit_set *best)
 			break;
 		default:
 			ch = ps->p;
-			if ((n = utf8_len(ch, ps->end)) == 0) {
+			if ((n = utf8_decode((const char *)ch,
+			    (size_t)(ps->end - ch), &cp)) == 0) {
 				ps->fail = 1;
 				break;
 			}

@@ -17,6 +17,7 @@
 #include "message.h"
 #include "store.h"
 #include "store_private.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* Search hits when the caller asks for 0. */
@@ -613,9 +614,11 @@ static const char *const direction_names[] = {
 /*
  * unicode61 with remove_diacritics 2 folds Latin accents (Müller, Grüße
  * -> müller, gruße) and drops combining marks, but keeps the precomposed
- * Greek tonos and dialytika, ß, and final sigma. helpq_fold wraps it and
- * folds each token it produces once more, so "καλημερα" finds "Καλημέρα"
- * and "grusse" finds "Grüße". Queries go through the same tokenizer.
+ * Greek tonos and dialytika, polytonic marks, ß, final sigma and the
+ * dotless i. helpq_fold wraps it and folds each token it produces once
+ * more with utf8_fold, the fold threading uses, so "καλημερα" finds
+ * "Καλημέρα" and "grusse" finds "Grüße". Queries go through the same
+ * tokenizer.
  */
 struct fold_tokenizer {
 	fts5_tokenizer	 parent;	/* unicode61's methods */
@@ -628,130 +631,23 @@ struct fold_call {
 	int		(*token)(void *, int, const char *, int, int, int);
 };
 
-/*
- * Greek Extended (U+1F00-U+1FFF, polytonic) to base letters, 16 code
- * points a row: a=α e=ε h=η i=ι o=ο u=υ w=ω r=ρ, '.' left alone.
- */
-static const char fold_polytonic[16][17] = {
-	"aaaaaaaaaaaaaaaa", "eeeeee..eeeeee..", "hhhhhhhhhhhhhhhh",
-	"iiiiiiiiiiiiiiii", "oooooo..oooooo..", "uuuuuuuu.u.u.u.u",
-	"wwwwwwwwwwwwwwww", "aaeehhiioouuww..", "aaaaaaaaaaaaaaaa",
-	"hhhhhhhhhhhhhhhh", "wwwwwwwwwwwwwwww", "aaaaa.aaaaaaa.i.",
-	"..hhh.hheehhh...", "iiii..iiiiii....", "uuuurruuuuuur...",
-	"..www.wwoowww..."
-};
-
-/* Fold one Greek code point: no accents, lower case, σ for ς. */
-static uint32_t
-fold_greek(uint32_t c)
-{
-	const char	*base = "aehiouwr";
-	static const uint32_t to[] = {
-		0x3b1, 0x3b5, 0x3b7, 0x3b9, 0x3bf, 0x3c5, 0x3c9, 0x3c1
-	};
-	const char	*p;
-
-	if (c >= 0x1f00 && c <= 0x1fff) {
-		p = strchr(base, fold_polytonic[(c >> 4) & 0xf][c & 0xf]);
-		return (p != NULL ? to[p - base] : c);
-	}
-	switch (c) {
-	case 0x386: case 0x3ac:
-		return (0x3b1);
-	case 0x388: case 0x3ad:
-		return (0x3b5);
-	case 0x389: case 0x3ae:
-		return (0x3b7);
-	case 0x38a: case 0x390: case 0x3aa: case 0x3af: case 0x3ca:
-		return (0x3b9);
-	case 0x38c: case 0x3cc:
-		return (0x3bf);
-	case 0x38e: case 0x3ab: case 0x3b0: case 0x3cb: case 0x3cd:
-		return (0x3c5);
-	case 0x38f: case 0x3ce:
-		return (0x3c9);
-	case 0x3c2:
-		return (0x3c3);
-	}
-	if (c >= 0x391 && c <= 0x3a9)
-		return (c + 0x20);
-	return (c);
-}
-
-/*
- * Fold the UTF-8 token in into out (never longer than in). Returns the
- * new length. Invalid sequences are copied as they are.
- */
-static int
-fold_utf8(const unsigned char *in, int n, char *out)
-{
-	const unsigned char	*end = in + n;
-	uint32_t		 c;
-	int			 len, o = 0;
-
-	while (in < end) {
-		if (*in < 0x80 || (*in & 0xe0) == 0x80 || *in >= 0xf0) {
-			out[o++] = *in++;
-			continue;
-		}
-		len = (*in & 0xe0) == 0xc0 ? 2 : 3;
-		if (end - in < len || (in[1] & 0xc0) != 0x80 ||
-		    (len == 3 && (in[2] & 0xc0) != 0x80)) {
-			out[o++] = *in++;
-			continue;
-		}
-		if (len == 2)
-			c = (uint32_t)(in[0] & 0x1f) << 6 | (in[1] & 0x3f);
-		else
-			c = (uint32_t)(in[0] & 0x0f) << 12 |
-			    (uint32_t)(in[1] & 0x3f) << 6 | (in[2] & 0x3f);
-		if (c == 0xdf || c == 0x1e9e) {
-			/* ß, ẞ: not a diacritic, but written "ss" too. */
-			out[o++] = 's';
-			out[o++] = 's';
-			in += len;
-			continue;
-		}
-		c = fold_greek(c);
-		if (c < 0x800 && (len == 2 || c >= 0x80)) {
-			out[o++] = (char)(0xc0 | c >> 6);
-			out[o++] = (char)(0x80 | (c & 0x3f));
-		} else {
-			memcpy(out + o, in, len);
-			o += len;
-		}
-		in += len;
-	}
-	return (o);
-}
-
-/* Could fold_utf8 change this token? Most tokens are plain ASCII. */
-static int
-fold_needed(const unsigned char *p, int n)
-{
-	int	i;
-
-	for (i = 0; i < n; i++) {
-		if (p[i] == 0xc3 || p[i] == 0xce || p[i] == 0xcf ||
-		    p[i] == 0xe1)
-			return (1);
-	}
-	return (0);
-}
-
 static int
 fold_token(void *arg, int flags, const char *tok, int n, int start, int end)
 {
 	struct fold_call	*fc = arg;
 	char			 small[256], *out;
-	int			 rc;
+	int			 rc, len;
 
-	if (n <= 0 || !fold_needed((const unsigned char *)tok, n))
+	/* Most tokens are ASCII, which unicode61 has lower-cased already. */
+	if (n <= 0 || utf8_ascii_span(tok, (size_t)n) == (size_t)n)
 		return (fc->token(fc->ctx, flags, tok, n, start, end));
 	out = (size_t)n <= sizeof small ? small : xmalloc(n);
-	*out = '\0';
-	n = fold_utf8((const unsigned char *)tok, n, out);
-	rc = fc->token(fc->ctx, flags, out, n, start, end);
+	len = (int)utf8_fold(tok, (size_t)n, out);
+	/* A token of invisible characters alone stays as it is. */
+	if (len > 0)
+		rc = fc->token(fc->ctx, flags, out, len, start, end);
+	else
+		rc = fc->token(fc->ctx, flags, tok, n, start, end);
 	if (out != small)
 		free(out);
 	return (rc);

@@ -18,7 +18,8 @@
 #include "store_private.h"
 #include "xmalloc.h"
 
-#define INDEX_VERSION	1
+/* 2: tokens folded with utf8_fold, which makes the dotless i an i. */
+#define INDEX_VERSION	2
 
 static const char index_schema[] =
 	"CREATE TABLE IF NOT EXISTS index_state ("
@@ -150,9 +151,12 @@ index_open(const char *dbpath, struct store_index **ixp, char **cause)
 		    "helpq understands (%d)", ix->path, v, INDEX_VERSION);
 		goto fail;
 	}
+	/* An index from an older fold is built again from the messages. */
 	if (v < INDEX_VERSION && (index_exec(ix, "BEGIN", cause) != 0 ||
+	    (v > 0 && index_exec(ix, "DROP TABLE IF EXISTS messages_fts;"
+	    "UPDATE index_state SET upto = 0", cause) != 0) ||
 	    index_exec(ix, index_schema, cause) != 0 ||
-	    index_exec(ix, "PRAGMA main.user_version = 1; COMMIT", cause))) {
+	    index_exec(ix, "PRAGMA main.user_version = 2; COMMIT", cause))) {
 		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
 		goto fail;
 	}

@@ -19,8 +19,8 @@
 #include "buf.h"
 #include "compose.h"
 #include "log.h"
-#include "message.h"
 #include "template.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* A template file larger than this is surely not a mail text. */
@@ -94,13 +94,7 @@ tload_error(struct tload *l, unsigned line, unsigned col, const char *fmt,
 static unsigned
 column(const char *line, const char *at)
 {
-	unsigned	col = 1;
-
-	for (; line < at; line++) {
-		if (((unsigned char)*line & 0xc0) != 0x80)
-			col++;
-	}
-	return (col);
+	return (1 + (unsigned)utf8_chars(line, (size_t)(at - line)));
 }
 
 /* The bit of the variable named by the n bytes at name, or 0. */
@@ -178,11 +172,13 @@ read_file(struct tload *l, const char *path, char **textp, size_t *lenp)
 static int
 check_utf8(struct tload *l, const char *text, size_t len)
 {
-	const char	*line = text, *p;
+	const char	*line = text, *p, *end = text + len;
 	unsigned	 lineno = 1;
+	uint32_t	 cp;
 	size_t		 n;
 
-	for (p = text; p < text + len; p++) {
+	for (p = text; p < end; p += n) {
+		n = 1;
 		if (*p == '\n') {
 			lineno++;
 			line = p + 1;
@@ -192,17 +188,11 @@ check_utf8(struct tload *l, const char *text, size_t len)
 			tload_error(l, lineno, column(line, p), "a NUL byte");
 			return (-1);
 		}
-		if ((unsigned char)*p < 0x80)
-			continue;
-		for (n = 1; p + n < text + len && n < 4 &&
-		    ((unsigned char)p[n] & 0xc0) == 0x80; n++)
-			;
-		if (!message_utf8_valid(p, n)) {
+		if ((n = utf8_decode(p, (size_t)(end - p), &cp)) == 0) {
 			tload_error(l, lineno, column(line, p),
 			    "not valid UTF-8");
 			return (-1);
 		}
-		p += n - 1;
 	}
 	return (0);
 }
@@ -391,9 +381,7 @@ check_format(struct tload *l, unsigned lineno, const char *line,
 		}
 		if (strchr("AaBbdemYHMZ%", p[1]) == NULL) {
 			/* The whole character after the %, even Greek. */
-			for (n = 2; n < 5 &&
-			    ((unsigned char)p[n] & 0xc0) == 0x80; n++)
-				;
+			n = 1 + utf8_skip(p + 1, strnlen(p + 1, UTF8_MAX), 1);
 			tload_error(l, lineno, column(line, p), "unknown "
 			    "directive %.*s (known: %%A %%a %%B %%b %%d %%e "
 			    "%%m %%Y %%H %%M %%Z %%%%)", (int)n, p);
@@ -804,24 +792,18 @@ static char *
 one_line(const char *s, size_t max)
 {
 	char	*out, *cutout;
-	size_t	 i, chars = 0, cut = 0;
+	size_t	 len;
 
 	if (s == NULL)
 		return (NULL);
 	out = compose_header_text(s);
-	/* Valid UTF-8 now: a character starts at every non-continuation
-	 * byte. */
-	for (i = 0; out[i] != '\0'; i++) {
-		if (((unsigned char)out[i] & 0xc0) == 0x80)
-			continue;
-		if (++chars == max)
-			cut = i;
-		if (chars > max) {
-			out[cut] = '\0';
-			cutout = xprintf("%s\xe2\x80\xa6", out);
-			free(out);
-			return (cutout);
-		}
+	/* Valid UTF-8 now, so characters count exactly. */
+	len = strlen(out);
+	if (utf8_chars(out, len) > max) {
+		out[max > 0 ? utf8_skip(out, len, max - 1) : 0] = '\0';
+		cutout = xprintf("%s\xe2\x80\xa6", out);
+		free(out);
+		return (cutout);
 	}
 	return (out);
 }

@@ -12,10 +12,10 @@
 #include "message.h"
 #include "store.h"
 #include "thread.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define FOLD_END	0xffffffffU	/* end of a folded stream */
-#define UTF8_BAD	0xfffdU		/* what an invalid byte decodes to */
 
 #define TOKEN_MAX	(1ULL << 53)	/* larger ticket numbers are absurd */
 #define TAG_MAX		100		/* longest "[list tag]" we strip */
@@ -23,10 +23,11 @@
 #define QUOTE_MAX	200		/* message text quoted in evidence */
 
 /*
- * Reply and forward prefixes, written folded (lower case, no Greek tonos)
- * and compared after folding, so "AW", "Aw", "aw" and "ΣΧΕΤ", "Σχετ",
- * "Σχέτ" are one entry each. Each only counts with a colon after it (and
- * an optional counter), so "Re-install" and "Aw shucks" keep their words.
+ * Reply and forward prefixes, written folded (lower case, no Greek
+ * accents: utf8_fold_cp) and compared after folding, so "AW", "Aw", "aw"
+ * and "ΣΧΕΤ", "Σχετ", "Σχέτ", "ἈΠ" are one entry each. Each only counts
+ * with a colon after it (and an optional counter), so "Re-install" and
+ * "Aw shucks" keep their words.
  */
 static const char *const thread_prefixes[] = {
 	"re", "fwd", "fw", "aw", "wg", "antw", "antwort", "doorst",
@@ -70,78 +71,6 @@ struct thread_notes {
 	const char	*generic;	/* subject too generic to match on */
 };
 
-/* Decode one code point; an invalid or truncated sequence gives U+FFFD
- * and consumes one byte, so nothing can stall or overrun. */
-static uint32_t
-utf8_next(const char **pp, const char *end)
-{
-	const unsigned char	*p = (const unsigned char *)*pp;
-	uint32_t		 c, min;
-	size_t			 n, i;
-
-	c = p[0];
-	if (c < 0x80) {
-		(*pp)++;
-		return (c);
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 1;
-		c &= 0x1f;
-		min = 0x80;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 2;
-		c &= 0x0f;
-		min = 0x800;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 3;
-		c &= 0x07;
-		min = 0x10000;
-	} else
-		goto bad;
-	if ((size_t)(end - *pp) <= n)
-		goto bad;
-	for (i = 1; i <= n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			goto bad;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		goto bad;
-	*pp += n + 1;
-	return (c);
-bad:
-	(*pp)++;
-	return (UTF8_BAD);
-}
-
-/* Encode c at o; returns the bytes written (at most 4). */
-static size_t
-utf8_put(char *o, uint32_t c)
-{
-	unsigned char	*u = (unsigned char *)o;
-
-	if (c < 0x80) {
-		u[0] = c;
-		return (1);
-	}
-	if (c < 0x800) {
-		u[0] = 0xc0 | (c >> 6);
-		u[1] = 0x80 | (c & 0x3f);
-		return (2);
-	}
-	if (c < 0x10000) {
-		u[0] = 0xe0 | (c >> 12);
-		u[1] = 0x80 | ((c >> 6) & 0x3f);
-		u[2] = 0x80 | (c & 0x3f);
-		return (3);
-	}
-	u[0] = 0xf0 | (c >> 18);
-	u[1] = 0x80 | ((c >> 12) & 0x3f);
-	u[2] = 0x80 | ((c >> 6) & 0x3f);
-	u[3] = 0x80 | (c & 0x3f);
-	return (4);
-}
-
 /* Blanks and controls (C0, DEL, C1) and the Unicode spaces. */
 static int
 is_space(uint32_t c)
@@ -152,85 +81,6 @@ is_space(uint32_t c)
 	    c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000)
 		return (1);
 	return (0);
-}
-
-/* Greek: capitals and tonos/dialytika forms to the plain small letter. */
-static uint32_t
-fold_greek(uint32_t c)
-{
-	switch (c) {
-	case 0x386: case 0x3ac:
-		return (0x3b1);			/* α */
-	case 0x388: case 0x3ad:
-		return (0x3b5);			/* ε */
-	case 0x389: case 0x3ae:
-		return (0x3b7);			/* η */
-	case 0x38a: case 0x390: case 0x3aa: case 0x3af: case 0x3ca:
-		return (0x3b9);			/* ι */
-	case 0x38c: case 0x3cc:
-		return (0x3bf);			/* ο */
-	case 0x38e: case 0x3ab: case 0x3b0: case 0x3cb: case 0x3cd:
-		return (0x3c5);			/* υ */
-	case 0x38f: case 0x3ce:
-		return (0x3c9);			/* ω */
-	case 0x3c2:
-		return (0x3c3);			/* final sigma */
-	}
-	if ((c >= 0x391 && c <= 0x3a1) || (c >= 0x3a3 && c <= 0x3a9))
-		return (c + 0x20);
-	return (c);
-}
-
-/* Latin Extended-A: upper and lower case alternate, in three runs. */
-static uint32_t
-fold_latin_a(uint32_t c)
-{
-	if (c == 0x130 || c == 0x131)		/* İ ı: Turkish i */
-		return ('i');
-	if (c == 0x178)
-		return (0xff);			/* Ÿ */
-	if (c == 0x17f)
-		return ('s');			/* long s */
-	if (c <= 0x137)
-		return ((c & 1) == 0 ? c + 1 : c);
-	if (c >= 0x139 && c <= 0x148)
-		return ((c & 1) == 1 ? c + 1 : c);
-	if (c >= 0x14a && c <= 0x177)
-		return ((c & 1) == 0 ? c + 1 : c);
-	if (c >= 0x179 && c <= 0x17e)
-		return ((c & 1) == 1 ? c + 1 : c);
-	return (c);
-}
-
-/*
- * Case-fold one code point into out; returns how many code points it
- * became (2 for ß, 0 for invisible ones that are dropped). Explicit so it
- * does not depend on the locale.
- */
-static size_t
-fold(uint32_t c, uint32_t out[2])
-{
-	if (c == 0xad || (c >= 0x200b && c <= 0x200d) || c == 0x2060 ||
-	    c == 0xfeff)
-		return (0);			/* soft hyphen, zero widths */
-	if (c == 0xdf || c == 0x1e9e) {
-		out[0] = out[1] = 's';
-		return (2);
-	}
-	if (c >= 'A' && c <= 'Z')
-		c += 0x20;
-	else if (c >= 0xc0 && c <= 0xde && c != 0xd7)
-		c += 0x20;
-	else if (c >= 0x100 && c <= 0x17f)
-		c = fold_latin_a(c);
-	else if (c >= 0x386 && c <= 0x3ce)
-		c = fold_greek(c);
-	else if (c >= 0x410 && c <= 0x42f)
-		c += 0x20;			/* Cyrillic А-Я */
-	else if (c >= 0x400 && c <= 0x40f)
-		c += 0x50;			/* Cyrillic Ѐ-Џ */
-	out[0] = c;
-	return (1);
 }
 
 static void
@@ -247,7 +97,8 @@ fold_next(struct fold_iter *fi)
 	if (fi->ipend < fi->npend)
 		return (fi->pend[fi->ipend++]);
 	while (fi->p < fi->end) {
-		fi->npend = fold(utf8_next(&fi->p, fi->end), fi->pend);
+		fi->npend = utf8_fold_cp(utf8_next(&fi->p, fi->end),
+		    fi->pend);
 		if (fi->npend == 0)
 			continue;
 		fi->ipend = 1;
@@ -301,7 +152,7 @@ skip_space(const char *p, const char *end)
 	while (p < end) {
 		q = p;
 		c = utf8_next(&q, end);
-		if (!is_space(c) && fold(c, f) != 0)
+		if (!is_space(c) && utf8_fold_cp(c, f) != 0)
 			break;
 		p = q;
 	}
@@ -487,7 +338,7 @@ normalise(const char *subject, const char *prefix, int *prefixedp)
 			space = 1;
 			continue;
 		}
-		n = fold(utf8_next(&p, end), f);
+		n = utf8_fold_cp(utf8_next(&p, end), f);
 		if (n == 0)
 			continue;
 		if (is_space(f[0])) {
@@ -498,7 +349,7 @@ normalise(const char *subject, const char *prefix, int *prefixedp)
 			*o++ = ' ';
 		space = 0;
 		for (i = 0; i < n; i++)
-			o += utf8_put(o, f[i]);
+			o += utf8_encode(f[i], o);
 	}
 
 	/* The end: the "]" of "[Fwd: ...]" and "(fwd)" suffixes. */

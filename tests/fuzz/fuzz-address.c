@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "compose.h"
 #include "message.h"
+#include "utf8.h"
 #include "../../src/message_private.h"
 #include "xmalloc.h"
 
@@ -35,7 +36,7 @@ check_clean(const char *s, int c1)
 
 	if (s == NULL)
 		return;
-	if (!message_utf8_valid(s, strlen(s)))
+	if (!utf8_valid(s, strlen(s)))
 		abort();
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
 		if (*p < 0x20 || *p == 0x7f)

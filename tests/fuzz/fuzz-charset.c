@@ -9,8 +9,10 @@
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined \
  *     -fno-sanitize-recover=undefined -std=gnu11 -Iinclude -IBUILD \
  *     $(pkg-config --cflags libxml-2.0) tests/fuzz/fuzz-charset.c \
- *     src/message.c src/message_html.c src/buf.c src/xmalloc.c src/log.c \
- *     -letpan $(pkg-config --libs libxml-2.0 gnutls) -o fuzz-charset
+ *     src/message*.c src/charset.c src/utf8.c src/buf.c src/xmalloc.c \
+ *     src/log.c -letpan $(pkg-config --libs libxml-2.0 gnutls) \
+ *     -o fuzz-charset
+ * (make fuzz builds every harness against all of libhelpq's sources.)
  */
 #include "compat.h"
 
@@ -20,6 +22,7 @@
 
 #include "buf.h"
 #include "message.h"
+#include "utf8.h"
 #include "../../src/message_private.h"
 #include "xmalloc.h"
 
@@ -83,7 +86,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static void
 check(const char *s, size_t len)
 {
-	if (strlen(s) != len || !message_utf8_valid(s, len))
+	if (strlen(s) != len || !utf8_valid(s, len))
 		abort();
 }
 

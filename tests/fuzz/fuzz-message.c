@@ -2,6 +2,7 @@
 #include "fuzz.h"
 
 #include "message.h"
+#include "utf8.h"
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -13,7 +14,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static int
 valid(const char *s)
 {
-	return (s == NULL || message_utf8_valid(s, strlen(s)));
+	return (s == NULL || utf8_valid(s, strlen(s)));
 }
 
 /* Every address is a string the sanitizers can read, valid UTF-8. */
@@ -42,7 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* Touch every string so the sanitizers check them. */
 	FUZZ_ASSERT(strlen(msg->text) == msg->textlen);
-	FUZZ_ASSERT(message_utf8_valid(msg->text, msg->textlen));
+	FUZZ_ASSERT(utf8_valid(msg->text, msg->textlen));
 	FUZZ_ASSERT(valid(msg->subject) && valid(msg->message_id) &&
 	    valid(msg->in_reply_to) && valid(msg->auto_submitted) &&
 	    valid(msg->precedence) && valid(msg->list_id) &&

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "message.h"
 #include "thread.h"
+#include "utf8.h"
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -53,8 +54,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	norm = thread_subject_normalise(f[1], prefix);
 	FUZZ_ASSERT(norm != NULL);
-	if (message_utf8_valid(f[1], strlen(f[1])))
-		FUZZ_ASSERT(message_utf8_valid(norm, strlen(norm)));
+	if (utf8_valid(f[1], strlen(f[1])))
+		FUZZ_ASSERT(utf8_valid(norm, strlen(norm)));
 	free(norm);
 
 	n = thread_token_find(f[1], prefix);

@@ -12,6 +12,7 @@
 
 #include "buf.h"
 #include "message.h"
+#include "utf8.h"
 #include "xmalloc.h"
 #include "../tap.h"
 
@@ -55,7 +56,7 @@ now(void)
 static int
 valid(const char *s)
 {
-	return (s == NULL || message_utf8_valid(s, strlen(s)));
+	return (s == NULL || utf8_valid(s, strlen(s)));
 }
 
 /* Every string valid UTF-8, lengths right, limits kept. */
@@ -66,7 +67,7 @@ invariants(const struct message *m)
 
 	if (m->subject == NULL || m->text == NULL || !valid(m->subject) ||
 	    strlen(m->text) != m->textlen || m->textlen > MESSAGE_TEXT_MAX ||
-	    !message_utf8_valid(m->text, m->textlen) ||
+	    !utf8_valid(m->text, m->textlen) ||
 	    !valid(m->message_id) || !valid(m->in_reply_to) ||
 	    !valid(m->list_id) || !valid(m->return_path) ||
 	    strlen(m->hash) != 64)

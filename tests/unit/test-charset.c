@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "message.h"
+#include "utf8.h"
 #include "../../src/message_private.h"
 #include "xmalloc.h"
 #include "../tap.h"
@@ -71,7 +72,7 @@ iconv_names(size_t *np)
 static int
 sane(const char *s, size_t len, size_t inlen)
 {
-	return (strlen(s) == len && message_utf8_valid(s, len) &&
+	return (strlen(s) == len && utf8_valid(s, len) &&
 	    len <= 16 * inlen + 16);
 }
 

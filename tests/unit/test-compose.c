@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "compose.h"
 #include "message.h"
+#include "utf8.h"
 #include "xmalloc.h"
 #include "../tap.h"
 
@@ -179,7 +180,7 @@ words_whole(const char *raw)
 				out[n++] = (char)(v >> bits);
 			}
 		}
-		if (!message_utf8_valid(out, n)) {
+		if (!utf8_valid(out, n)) {
 			diag("a word that is not UTF-8 alone: %.*s",
 			    (int)(e - p), p);
 			return (0);

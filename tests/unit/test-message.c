@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "message.h"
+#include "utf8.h"
 #include "../../src/message_private.h"
 #include "xmalloc.h"
 #include "../tap.h"
@@ -110,7 +111,7 @@ test_charsets(void)
 		out = message_to_utf8(t[i].cs, t[i].in, len, &outlen);
 		is_str(out, t[i].want, "charset %s: %zu bytes",
 		    t[i].cs ? t[i].cs : "(null)", len);
-		ok(message_utf8_valid(out, outlen) && outlen == strlen(out),
+		ok(utf8_valid(out, outlen) && outlen == strlen(out),
 		    "charset %s: valid UTF-8, length right",
 		    t[i].cs ? t[i].cs : "(null)");
 		free(out);
@@ -122,27 +123,14 @@ test_charsets(void)
 		for (i = 0; i < 256; i++)
 			all[i] = (char)i;
 		out = message_to_utf8("x-bogus", all, 256, &outlen);
-		ok(message_utf8_valid(out, outlen) && outlen == strlen(out) &&
+		ok(utf8_valid(out, outlen) && outlen == strlen(out) &&
 		    outlen > 256, "all 256 bytes convert (%zu bytes)", outlen);
 		free(out);
 		out = message_to_utf8("shift_jis", all, 256, &outlen);
-		ok(message_utf8_valid(out, outlen) && outlen == strlen(out),
+		ok(utf8_valid(out, outlen) && outlen == strlen(out),
 		    "garbage in shift_jis still valid UTF-8");
 		free(out);
 	}
-}
-
-static void
-test_utf8_valid(void)
-{
-	ok(message_utf8_valid("", 0), "utf8: empty");
-	ok(message_utf8_valid("\xe2\x82\xac", 3), "utf8: euro");
-	ok(message_utf8_valid("\xf0\x9f\x98\x80", 4), "utf8: emoji");
-	ok(!message_utf8_valid("\xc0\xaf", 2), "utf8: overlong");
-	ok(!message_utf8_valid("\xed\xa0\x80", 3), "utf8: surrogate");
-	ok(!message_utf8_valid("\xe2\x82", 2), "utf8: truncated");
-	ok(!message_utf8_valid("\xf4\x90\x80\x80", 4), "utf8: > U+10FFFF");
-	ok(!message_utf8_valid("\xff", 1), "utf8: 0xff");
 }
 
 static void
@@ -289,19 +277,19 @@ test_iconv_eilseq_at_end(void)
 			ok(0, "iconv knows ISO-2022-CN-EXT");
 			continue;
 		}
-		ok(message_utf8_valid(buf_cstr(&b), b.len) &&
+		ok(utf8_valid(buf_cstr(&b), b.len) &&
 		    strlen(buf_cstr(&b)) == b.len && b.len <= 3 * strlen(in[i]) + 3,
 		    "ISO-2022-CN-EXT, input %zu: %zu bytes of UTF-8", i, b.len);
 		buf_free(&b);
 	}
 	m = parse("From: <a@example.net>\nSubject: =?ISO-2022-CN-EXT?B?Dg==?="
 	    "\n\nhi\n");
-	ok(m != NULL && message_utf8_valid(m->subject, strlen(m->subject)),
+	ok(m != NULL && utf8_valid(m->subject, strlen(m->subject)),
 	    "ISO-2022-CN-EXT subject of one SO parses");
 	message_free(m);
 	m = parse("From: <a@example.net>\nSubject: body\nContent-Type: "
 	    "text/plain; charset=ISO-2022-CN-EXT\n\n\x0e");
-	ok(m != NULL && message_utf8_valid(m->text, m->textlen),
+	ok(m != NULL && utf8_valid(m->text, m->textlen),
 	    "ISO-2022-CN-EXT body of one SO parses");
 	message_free(m);
 }
@@ -583,7 +571,7 @@ test_limits(void)
 	if (m != NULL) {
 		ok(m->text_truncated, "text truncated");
 		ok(m->textlen <= MESSAGE_TEXT_MAX &&
-		    message_utf8_valid(m->text, m->textlen),
+		    utf8_valid(m->text, m->textlen),
 		    "cut at a character boundary (%zu)", m->textlen);
 		message_free(m);
 	}
@@ -617,7 +605,7 @@ test_type_bytes(void)
 	if (m == NULL)
 		return;
 	for (i = 0; i < m->nattachments; i++)
-		ok(message_utf8_valid(m->attachments[i].type,
+		ok(utf8_valid(m->attachments[i].type,
 		    strlen(m->attachments[i].type)),
 		    "attachment type %zu is valid UTF-8", i);
 	is_int(m->nattachments, 1, "still listed as an attachment");
@@ -632,7 +620,6 @@ main(void)
 {
 	test_dates();
 	test_charsets();
-	test_utf8_valid();
 	test_headers();
 	test_iconv_eilseq_at_end();
 	test_header_controls();

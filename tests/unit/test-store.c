@@ -650,6 +650,8 @@ test_search(struct store *st)
 		{ "αγαπη", 1, "Greek: polytonic breathing folded" },
 		{ "ευχαριστουμε", 1, "Greek: decomposed (NFD) text" },
 		{ "καλημ*", 1, "prefix search" },
+		{ "kirmizi", 1, "Turkish: dotless i is i, as in threading" },
+		{ "KIRMIZI", 1, "Turkish: capitals" },
 		{ "order 123", 2, "words are ANDed" },
 		{ "order #123, (broken)!", 1, "punctuation is not syntax" },
 		{ "order AND broken", 1, "FTS5 AND" },
@@ -683,7 +685,7 @@ test_search(struct store *st)
 	    "\xce\xb5\xcf\x85\xcf\x87\xce\xb1\xcf\x81\xce\xb9\xcf\x83\xcf"
 	    "\x84\xce\xbf\xcf\x85\xcc\x81\xce\xbc\xce\xb5", 400);
 	m[4] = msg_new("s5@x", "s5", NULL, "s@example.com", "Nothing",
-	    "unrelated", 500);
+	    "unrelated k\xc4\xb1rm\xc4\xb1z\xc4\xb1", 500);
 	for (i = 0; i < nitems(m); i++)
 		ids[i] = insert(st, m[i], "r", 1, t, MSG_IN, 1000);
 	ok(store_commit(st, &cause) == 0, "search: commit");
