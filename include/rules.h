@@ -38,6 +38,18 @@ struct rules_fired {
 	unsigned	 line;
 };
 
+/*
+ * A rule in which a regular expression gave up (a match or depth limit):
+ * name and file belong to the rule set, error (PCRE2's words) to the
+ * verdict.
+ */
+struct rules_limit {
+	const char	*name;
+	const char	*file;
+	unsigned	 line;
+	char		*error;
+};
+
 /* One "set NAME VALUE": a ticket field. */
 struct rules_field {
 	char	*name;
@@ -75,6 +87,8 @@ struct rules_verdict {
 	size_t			  nfired;
 	int			  stopped;	/* a stop ended evaluation */
 	int			  limits;	/* regexes that hit a limit */
+	struct rules_limit	 *limited;	/* their rules, once each */
+	size_t			  nlimited;
 };
 
 /*
@@ -106,7 +120,7 @@ size_t	 rules_files(const struct rules *);
 /*
  * PCRE2 limits for every match: match_limit bounds backtracking steps,
  * depth bounds nesting (heap). A regex that hits one counts as no match
- * and is logged. rules_load uses RULES_MATCH_LIMIT and RULES_DEPTH_LIMIT.
+ * and is noted in the verdict (limits, limited) for the caller to log. rules_load uses RULES_MATCH_LIMIT and RULES_DEPTH_LIMIT.
  */
 #define RULES_MATCH_LIMIT	1000000
 #define RULES_DEPTH_LIMIT	10000
@@ -152,7 +166,8 @@ struct rules_trace {
  * Evaluate msg against the rule set, top to bottom, until a stop. facts may
  * be NULL (fact conditions are then false). trace may be NULL. Fills v
  * (cleared first). Never fails: a regex error or limit is counted in
- * v->limits and logged once per rule and message.
+ * v->limits and its rule named once in v->limited; rules_eval does not
+ * log it, the caller does.
  */
 void	 rules_eval(struct rules_ctx *, const struct message *msg,
 	    const struct rules_facts *facts, struct rules_verdict *v,

@@ -343,6 +343,19 @@ now_us(void)
 	return ((double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3);
 }
 
+/* The rules where a regular expression gave up, for stderr. */
+static void
+limits_log(const char *where, const struct rules_verdict *v)
+{
+	size_t	i;
+
+	for (i = 0; i < v->nlimited; i++)
+		log_warnx("%s: rule \"%s\" (%s:%u): a regular expression "
+		    "gave up (%s); it counts as no match", where,
+		    v->limited[i].name, v->limited[i].file, v->limited[i].line,
+		    v->limited[i].error);
+}
+
 /* One message through the rules; 0, or an exit status. */
 static int
 test_one(struct test_run *t, const char *where, const char *raw, size_t len)
@@ -378,12 +391,14 @@ test_one(struct test_run *t, const char *where, const char *raw, size_t len)
 		start = now_us();
 		rules_eval(t->ctx, msg, &f, &v, NULL);
 		t->times[t->ntimes++] = now_us() - start;
+		limits_log(where, &v);
 		t->fired += v.nfired > 0;
 		rules_verdict_clear(&v);
 		message_free(msg);
 		return (0);
 	}
 	rules_eval(t->ctx, msg, &f, &v, o->explain ? &tr : NULL);
+	limits_log(where, &v);
 	if (o->json) {
 		j = json_object();
 		json_object_set_new(j, "message", json_string(where));

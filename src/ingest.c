@@ -311,6 +311,8 @@ ingest_rules(struct ingest *in, const struct message *msg,
     const struct msg_addr *party, const struct thread_result *r,
     struct ingest_eval *e, char **cause)
 {
+	size_t	i;
+
 	memset(e, 0, sizeof *e);
 	if (fault_hit(FAULT_RULES, msg->message_id)) {
 		*cause = xstrdup("rules: fault injected (HELPQ_FAULT)");
@@ -323,6 +325,14 @@ ingest_rules(struct ingest *in, const struct message *msg,
 		rules_eval(in->rctx, msg, &e->facts, &e->v, NULL);
 		e->ruled = 1;
 	}
+	/* The message goes on through the rest; the log says why a
+	 * rule may not have fired. */
+	for (i = 0; i < e->v.nlimited; i++)
+		log_warnx("message %s: rule \"%s\" (%s:%u): a regular "
+		    "expression gave up (%s); it counts as no match",
+		    msg->message_id != NULL ? msg->message_id : msg->hash,
+		    e->v.limited[i].name, e->v.limited[i].file,
+		    e->v.limited[i].line, e->v.limited[i].error);
 	return (0);
 }
 

@@ -9,12 +9,13 @@
 #include "compat.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "buf.h"
-#include "log.h"
+#include "log.h"		/* fatalx only: the caller logs */
 #include "message.h"
 #include "rules_private.h"
 #include "xmalloc.h"
@@ -46,7 +47,7 @@ struct rules_ctx {
 	struct rules_verdict	*v;
 	struct rules_trace_rule	*tr;		/* the rule being traced */
 	const struct rules_rule	*rule;
-	int			 limit_logged;	/* for the current rule */
+	int			 limit_noted;	/* for the current rule */
 	struct rules_var	*vars;		/* named captures */
 	size_t			 nvars;
 	char			*num[10];	/* $1..$9 of the last match */
@@ -389,19 +390,27 @@ trace_test(struct rules_ctx *c, const struct rules_node *n, int result,
 	}
 }
 
+/* Counted, and the rule named once per message for the caller's log. */
 static void
 limit_hit(struct rules_ctx *c, int rc)
 {
-	PCRE2_UCHAR	msg[128];
+	struct rules_verdict	*v = c->v;
+	struct rules_limit	*l;
+	PCRE2_UCHAR		 msg[128];
 
-	c->v->limits++;
-	if (c->limit_logged)
+	v->limits++;
+	if (c->limit_noted)
 		return;
-	c->limit_logged = 1;
-	pcre2_get_error_message(rc, msg, sizeof msg);
-	log_warnx("rule \"%s\" (%s:%u): a regular expression gave up (%s); "
-	    "it counts as no match", c->rule->name, c->rule->file,
-	    c->rule->line, (const char *)msg);
+	c->limit_noted = 1;
+	if (pcre2_get_error_message(rc, msg, sizeof msg) < 0)
+		snprintf((char *)msg, sizeof msg, "error %d", rc);
+	v->limited = xreallocarray(v->limited, v->nlimited + 1,
+	    sizeof *v->limited);
+	l = &v->limited[v->nlimited++];
+	l->name = c->rule->name;
+	l->file = c->rule->file;
+	l->line = c->rule->line;
+	l->error = xstrdup((const char *)msg);
 }
 
 /*
@@ -636,7 +645,7 @@ rules_eval(struct rules_ctx *c, const struct message *msg,
 		    !prefilter_pass(c, r->gate))
 			continue;
 		c->rule = r;
-		c->limit_logged = 0;
+		c->limit_noted = 0;
 		c->tr = NULL;
 		if (trace != NULL) {
 			trace->rules = xreallocarray(trace->rules,

@@ -28,5 +28,8 @@ rules_verdict_clear(struct rules_verdict *v)
 	}
 	free(v->fields);
 	free(v->fired);
+	for (i = 0; i < v->nlimited; i++)
+		free(v->limited[i].error);
+	free(v->limited);
 	memset(v, 0, sizeof *v);
 }
