@@ -48,23 +48,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef HAVE_VALGRIND_VALGRIND_H
-#include <valgrind/valgrind.h>
-#endif
-
 #include "buf.h"
 #include "log.h"
 #include "rules_private.h"
 #include "xmalloc.h"
-
-/*
- * JIT code reads aligned 16 bytes at a time past the end of a subject;
- * harmless, but valgrind reports every such read, so under valgrind the
- * interpreter runs instead.
- */
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND	0
-#endif
 
 /* Rule files larger than this are refused. */
 #define RULES_FILE_MAX	(16 * 1024 * 1024)
@@ -449,7 +436,7 @@ regex_compile(struct parser *p, enum rules_what what, const char *header)
 		return (NULL);
 	}
 	/* Without JIT (some platforms) the interpreter does the same. */
-	if (rules_jit && !RUNNING_ON_VALGRIND)
+	if (rules_jit)
 		pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
 	pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &n);
 	re->ncaptures = n;

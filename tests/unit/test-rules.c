@@ -9,6 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifdef HAVE_VALGRIND_VALGRIND_H
+#include <valgrind/valgrind.h>
+#endif
+
 #include "buf.h"
 #include "log.h"
 #include "message.h"
@@ -748,6 +752,10 @@ test_trace(void)
 int
 main(void)
 {
+#ifdef RUNNING_ON_VALGRIND
+	/* valgrind cannot follow JIT code's aligned reads (see helpq). */
+	rules_use_jit(!RUNNING_ON_VALGRIND);
+#endif
 	test_keywords();
 	test_conditions();
 	test_actions();
