@@ -175,6 +175,63 @@ void	 rules_eval(struct rules_ctx *, const struct message *msg,
 
 void	 rules_verdict_clear(struct rules_verdict *);
 
+/*
+ * A verdict item by item: everything a verdict can say, each in one
+ * item, so the ways of showing it (rules_verdict_text, _json) cannot
+ * leave one out. Pointers are into the verdict; kind says which hold.
+ */
+enum rules_item_kind {
+	RULES_ITEM_RULES,	/* rules, n: the rules that fired */
+	RULES_ITEM_WORDS,	/* strv, n: shown on one line */
+	RULES_ITEM_LINES,	/* strv, n: one line each */
+	RULES_ITEM_STRING,	/* s; NULL: not set */
+	RULES_ITEM_FLAG,	/* flag */
+	RULES_ITEM_DURATION,	/* number: seconds; flag: business hours */
+	RULES_ITEM_FIELDS,	/* fields, n */
+	RULES_ITEM_LIMITS	/* number: regexes that gave up; limited, n */
+};
+
+struct rules_item {
+	const char		 *key;		/* its JSON name: "tags" */
+	const char		 *key2;		/* a second JSON name, or NULL */
+	const char		 *label;	/* its words in text: "tags" */
+	enum rules_item_kind	  kind;
+	int			  set;		/* the verdict says something */
+	const char		 *s;
+	char *const		 *strv;
+	const struct rules_fired *rules;
+	const struct rules_field *fields;
+	const struct rules_limit *limited;
+	size_t			  n;
+	int64_t			  number;
+	int			  flag;
+};
+
+typedef void	 rules_item_fn(const struct rules_item *, void *arg);
+
+/* Call fn for every item of v, set or not, always in the same order. */
+void	 rules_verdict_each(const struct rules_verdict *v, rules_item_fn *fn,
+	    void *arg);
+
+/*
+ * The verdict in words: each item that is set, by its label, durations
+ * as the rule language writes them ("1d4h"), every string made safe for
+ * a terminal (safe.h). With RULES_TEXT_LINES one item a line, indented,
+ * for "helpq rules test" ("rules fired: none" when no rule fired); else
+ * one line, items separated by "; ", for the audit event ("" when no
+ * rule fired). Allocated; the caller frees it.
+ */
+#define RULES_TEXT_LINES	0x1
+char	*rules_verdict_text(const struct rules_verdict *v, int flags);
+
+/*
+ * The verdict as a JSON object with every item (null, false, 0, [] or {}
+ * when not set), durations in seconds, strings as they are: a new
+ * reference, the caller json_decref's it.
+ */
+struct json_t;
+struct json_t *rules_verdict_json(const struct rules_verdict *v);
+
 /* Nonzero if a rule of rs (may be NULL) tests the language: identifying
  * it costs more than most rules, so it is done only when needed. */
 int	 rules_uses_language(const struct rules *rs);

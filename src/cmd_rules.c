@@ -157,48 +157,6 @@ json_strv(char **v, size_t n)
 }
 
 static json_t *
-verdict_json(const struct rules_verdict *v)
-{
-	json_t	*o = json_object(), *f, *fired;
-	size_t	 i;
-
-	fired = json_array();
-	for (i = 0; i < v->nfired; i++)
-		json_array_append_new(fired, json_string(v->fired[i].name));
-	json_object_set_new(o, "fired", fired);
-	json_object_set_new(o, "tags", json_strv(v->tags_add, v->ntags_add));
-	json_object_set_new(o, "untags", json_strv(v->tags_remove,
-	    v->ntags_remove));
-	json_object_set_new(o, "queue", v->queue != NULL ?
-	    json_string(v->queue) : json_null());
-	json_object_set_new(o, "priority", v->priority != RULES_PRIO_UNSET ?
-	    json_string(rules_priority_name(v->priority)) : json_null());
-	json_object_set_new(o, "assignee", v->assignee != NULL ?
-	    json_string(v->assignee) : json_null());
-	json_object_set_new(o, "response_time", v->response_time != 0 ?
-	    json_integer((json_int_t)v->response_time) : json_null());
-	json_object_set_new(o, "business_hours",
-	    json_boolean(v->response_business));
-	json_object_set_new(o, "ack_template", v->ack_template != NULL ?
-	    json_string(v->ack_template) : json_null());
-	json_object_set_new(o, "noack", json_boolean(v->noack));
-	json_object_set_new(o, "automated", json_boolean(v->automated));
-	json_object_set_new(o, "ignore", json_boolean(v->ignore));
-	json_object_set_new(o, "close", json_boolean(v->close));
-	json_object_set_new(o, "escalate", json_strv(v->escalate,
-	    v->nescalate));
-	json_object_set_new(o, "notes", json_strv(v->notes, v->nnotes));
-	f = json_object();
-	for (i = 0; i < v->nfields; i++)
-		json_object_set_new(f, v->fields[i].name,
-		    json_string(v->fields[i].value));
-	json_object_set_new(o, "fields", f);
-	json_object_set_new(o, "stopped", json_boolean(v->stopped));
-	json_object_set_new(o, "limits", json_integer(v->limits));
-	return (o);
-}
-
-static json_t *
 trace_json(const struct rules_trace *t)
 {
 	const struct rules_trace_rule	*r;
@@ -277,74 +235,14 @@ trace_print(const struct rules_trace *t)
 	}
 }
 
-static void
-strv_print(const char *label, char **v, size_t n)
-{
-	size_t	i;
-
-	if (n == 0)
-		return;
-	printf("  %-16s", label);
-	for (i = 0; i < n; i++) {
-		printf("%s", i == 0 ? "" : " ");
-		put_clean(stdout, v[i]);
-	}
-	printf("\n");
-}
-
+/* The verdict, one item a line, under the message and its facts. */
 static void
 verdict_print(const struct rules_verdict *v)
 {
-	size_t	i;
+	char	*text = rules_verdict_text(v, RULES_TEXT_LINES);
 
-	printf("  %-16s", "rules fired:");
-	for (i = 0; i < v->nfired; i++)
-		printf("%s\"%s\"", i == 0 ? "" : ", ", v->fired[i].name);
-	printf("%s\n", v->nfired == 0 ? "none" : v->stopped ? " (stop)" : "");
-	strv_print("tags:", v->tags_add, v->ntags_add);
-	strv_print("untags:", v->tags_remove, v->ntags_remove);
-	if (v->queue != NULL) {
-		printf("  %-16s", "queue:");
-		put_clean(stdout, v->queue);
-		printf("\n");
-	}
-	if (v->priority != RULES_PRIO_UNSET)
-		printf("  %-16s%s\n", "priority:",
-		    rules_priority_name(v->priority));
-	if (v->assignee != NULL) {
-		printf("  %-16s", "assign:");
-		put_clean(stdout, v->assignee);
-		printf("\n");
-	}
-	if (v->response_time != 0)
-		printf("  %-16s%lldh%02lldm %s\n", "respond within:",
-		    (long long)v->response_time / 3600,
-		    (long long)v->response_time % 3600 / 60,
-		    v->response_business ? "business hours" : "calendar");
-	if (v->noack)
-		printf("  %-16sno\n", "ack:");
-	else if (v->ack_template != NULL)
-		printf("  %-16stemplate %s\n", "ack:", v->ack_template);
-	if (v->automated)
-		printf("  %-16sautomated\n", "mail:");
-	if (v->ignore)
-		printf("  %-16signored (stored, no ticket)\n", "ticket:");
-	if (v->close)
-		printf("  %-16sclosed\n", "ticket:");
-	strv_print("escalate:", v->escalate, v->nescalate);
-	for (i = 0; i < v->nnotes; i++) {
-		printf("  %-16s", "note:");
-		put_clean(stdout, v->notes[i]);
-		printf("\n");
-	}
-	for (i = 0; i < v->nfields; i++) {
-		printf("  %-16s%s = ", "set:", v->fields[i].name);
-		put_clean(stdout, v->fields[i].value);
-		printf("\n");
-	}
-	if (v->limits > 0)
-		printf("  %-16s%d regular expressions gave up (limits)\n",
-		    "warning:", v->limits);
+	fputs(text, stdout);
+	free(text);
 }
 
 static double
@@ -428,7 +326,7 @@ test_one(struct test_run *t, const char *where, const char *raw, size_t len)
 		json_object_set_new(j, "facts", facts);
 		if (o->explain)
 			json_object_set_new(j, "rules", trace_json(&tr));
-		json_object_set_new(j, "verdict", verdict_json(&v));
+		json_object_set_new(j, "verdict", rules_verdict_json(&v));
 		json_array_append_new(t->out, j);
 	} else {
 		printf("%s%s: ", t->first ? "" : "\n", where);
