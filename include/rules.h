@@ -38,6 +38,18 @@ struct rules_fired {
 	unsigned	 line;
 };
 
+/*
+ * A rule in which a regular expression gave up (a match or depth limit):
+ * name and file belong to the rule set, error (PCRE2's words) to the
+ * verdict.
+ */
+struct rules_limit {
+	const char	*name;
+	const char	*file;
+	unsigned	 line;
+	char		*error;
+};
+
 /* One "set NAME VALUE": a ticket field. */
 struct rules_field {
 	char	*name;
@@ -75,6 +87,8 @@ struct rules_verdict {
 	size_t			  nfired;
 	int			  stopped;	/* a stop ended evaluation */
 	int			  limits;	/* regexes that hit a limit */
+	struct rules_limit	 *limited;	/* their rules, once each */
+	size_t			  nlimited;
 };
 
 /*
@@ -106,7 +120,8 @@ size_t	 rules_files(const struct rules *);
 /*
  * PCRE2 limits for every match: match_limit bounds backtracking steps,
  * depth bounds nesting (heap). A regex that hits one counts as no match
- * and is logged. rules_load uses RULES_MATCH_LIMIT and RULES_DEPTH_LIMIT;
+ * and is noted in the verdict (limits, limited) for the caller to log.
+ * rules_load uses RULES_MATCH_LIMIT and RULES_DEPTH_LIMIT;
  * rules_set_limits keeps a limit that it is given as 0.
  */
 #define RULES_MATCH_LIMIT	1000000
@@ -153,13 +168,71 @@ struct rules_trace {
  * Evaluate msg against the rule set, top to bottom, until a stop. facts may
  * be NULL (fact conditions are then false). trace may be NULL. Fills v
  * (cleared first). Never fails: a regex error or limit is counted in
- * v->limits and logged once per rule and message.
+ * v->limits and its rule named once in v->limited; rules_eval does not
+ * log it, the caller does.
  */
 void	 rules_eval(struct rules_ctx *, const struct message *msg,
 	    const struct rules_facts *facts, struct rules_verdict *v,
 	    struct rules_trace *trace);
 
 void	 rules_verdict_clear(struct rules_verdict *);
+
+/*
+ * A verdict item by item: everything a verdict can say, each in one
+ * item, so the ways of showing it (rules_verdict_text, _json) cannot
+ * leave one out. Pointers are into the verdict; kind says which hold.
+ */
+enum rules_item_kind {
+	RULES_ITEM_RULES,	/* rules, n: the rules that fired */
+	RULES_ITEM_WORDS,	/* strv, n: shown on one line */
+	RULES_ITEM_LINES,	/* strv, n: one line each */
+	RULES_ITEM_STRING,	/* s; NULL: not set */
+	RULES_ITEM_FLAG,	/* flag */
+	RULES_ITEM_DURATION,	/* number: seconds; flag: business hours */
+	RULES_ITEM_FIELDS,	/* fields, n */
+	RULES_ITEM_LIMITS	/* number: regexes that gave up; limited, n */
+};
+
+struct rules_item {
+	const char		 *key;		/* its JSON name: "tags" */
+	const char		 *key2;		/* a second JSON name, or NULL */
+	const char		 *label;	/* its words in text: "tags" */
+	enum rules_item_kind	  kind;
+	int			  set;		/* the verdict says something */
+	const char		 *s;
+	char *const		 *strv;
+	const struct rules_fired *rules;
+	const struct rules_field *fields;
+	const struct rules_limit *limited;
+	size_t			  n;
+	int64_t			  number;
+	int			  flag;
+};
+
+typedef void	 rules_item_fn(const struct rules_item *, void *arg);
+
+/* Call fn for every item of v, set or not, always in the same order. */
+void	 rules_verdict_each(const struct rules_verdict *v, rules_item_fn *fn,
+	    void *arg);
+
+/*
+ * The verdict in words: each item that is set, by its label, durations
+ * as the rule language writes them ("1d4h"), every string made safe for
+ * a terminal (safe.h). With RULES_TEXT_LINES one item a line, indented,
+ * for "helpq rules test" ("rules fired: none" when no rule fired); else
+ * one line, items separated by "; ", for the audit event ("" when no
+ * rule fired). Allocated; the caller frees it.
+ */
+#define RULES_TEXT_LINES	0x1
+char	*rules_verdict_text(const struct rules_verdict *v, int flags);
+
+/*
+ * The verdict as a JSON object with every item (null, false, 0, [] or {}
+ * when not set), durations in seconds, strings as they are: a new
+ * reference, the caller json_decref's it.
+ */
+struct json_t;
+struct json_t *rules_verdict_json(const struct rules_verdict *v);
 
 /* Nonzero if a rule of rs (may be NULL) tests the language: identifying
  * it costs more than most rules, so it is done only when needed. */

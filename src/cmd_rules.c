@@ -14,6 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#ifdef HAVE_VALGRIND_VALGRIND_H
+#endif
+
 #include "cmd.h"
 #include "ingest.h"
 #include "log.h"
@@ -84,48 +87,6 @@ json_strv(char **v, size_t n)
 	for (i = 0; i < n; i++)
 		json_array_append_new(a, json_string(v[i]));
 	return (a);
-}
-
-static json_t *
-verdict_json(const struct rules_verdict *v)
-{
-	json_t	*o = json_object(), *f, *fired;
-	size_t	 i;
-
-	fired = json_array();
-	for (i = 0; i < v->nfired; i++)
-		json_array_append_new(fired, json_string(v->fired[i].name));
-	json_object_set_new(o, "fired", fired);
-	json_object_set_new(o, "tags", json_strv(v->tags_add, v->ntags_add));
-	json_object_set_new(o, "untags", json_strv(v->tags_remove,
-	    v->ntags_remove));
-	json_object_set_new(o, "queue", v->queue != NULL ?
-	    json_string(v->queue) : json_null());
-	json_object_set_new(o, "priority", v->priority != RULES_PRIO_UNSET ?
-	    json_string(rules_priority_name(v->priority)) : json_null());
-	json_object_set_new(o, "assignee", v->assignee != NULL ?
-	    json_string(v->assignee) : json_null());
-	json_object_set_new(o, "response_time", v->response_time != 0 ?
-	    json_integer((json_int_t)v->response_time) : json_null());
-	json_object_set_new(o, "business_hours",
-	    json_boolean(v->response_business));
-	json_object_set_new(o, "ack_template", v->ack_template != NULL ?
-	    json_string(v->ack_template) : json_null());
-	json_object_set_new(o, "noack", json_boolean(v->noack));
-	json_object_set_new(o, "automated", json_boolean(v->automated));
-	json_object_set_new(o, "ignore", json_boolean(v->ignore));
-	json_object_set_new(o, "close", json_boolean(v->close));
-	json_object_set_new(o, "escalate", json_strv(v->escalate,
-	    v->nescalate));
-	json_object_set_new(o, "notes", json_strv(v->notes, v->nnotes));
-	f = json_object();
-	for (i = 0; i < v->nfields; i++)
-		json_object_set_new(f, v->fields[i].name,
-		    json_string(v->fields[i].value));
-	json_object_set_new(o, "fields", f);
-	json_object_set_new(o, "stopped", json_boolean(v->stopped));
-	json_object_set_new(o, "limits", json_integer(v->limits));
-	return (o);
 }
 
 static json_t *
@@ -207,74 +168,14 @@ trace_print(const struct rules_trace *t)
 	}
 }
 
-static void
-strv_print(const char *label, char **v, size_t n)
-{
-	size_t	i;
-
-	if (n == 0)
-		return;
-	printf("  %-16s", label);
-	for (i = 0; i < n; i++) {
-		printf("%s", i == 0 ? "" : " ");
-		put_clean(stdout, v[i]);
-	}
-	printf("\n");
-}
-
+/* The verdict, one item a line, under the message and its facts. */
 static void
 verdict_print(const struct rules_verdict *v)
 {
-	size_t	i;
+	char	*text = rules_verdict_text(v, RULES_TEXT_LINES);
 
-	printf("  %-16s", "rules fired:");
-	for (i = 0; i < v->nfired; i++)
-		printf("%s\"%s\"", i == 0 ? "" : ", ", v->fired[i].name);
-	printf("%s\n", v->nfired == 0 ? "none" : v->stopped ? " (stop)" : "");
-	strv_print("tags:", v->tags_add, v->ntags_add);
-	strv_print("untags:", v->tags_remove, v->ntags_remove);
-	if (v->queue != NULL) {
-		printf("  %-16s", "queue:");
-		put_clean(stdout, v->queue);
-		printf("\n");
-	}
-	if (v->priority != RULES_PRIO_UNSET)
-		printf("  %-16s%s\n", "priority:",
-		    rules_priority_name(v->priority));
-	if (v->assignee != NULL) {
-		printf("  %-16s", "assign:");
-		put_clean(stdout, v->assignee);
-		printf("\n");
-	}
-	if (v->response_time != 0)
-		printf("  %-16s%lldh%02lldm %s\n", "respond within:",
-		    (long long)v->response_time / 3600,
-		    (long long)v->response_time % 3600 / 60,
-		    v->response_business ? "business hours" : "calendar");
-	if (v->noack)
-		printf("  %-16sno\n", "ack:");
-	else if (v->ack_template != NULL)
-		printf("  %-16stemplate %s\n", "ack:", v->ack_template);
-	if (v->automated)
-		printf("  %-16sautomated\n", "mail:");
-	if (v->ignore)
-		printf("  %-16signored (stored, no ticket)\n", "ticket:");
-	if (v->close)
-		printf("  %-16sclosed\n", "ticket:");
-	strv_print("escalate:", v->escalate, v->nescalate);
-	for (i = 0; i < v->nnotes; i++) {
-		printf("  %-16s", "note:");
-		put_clean(stdout, v->notes[i]);
-		printf("\n");
-	}
-	for (i = 0; i < v->nfields; i++) {
-		printf("  %-16s%s = ", "set:", v->fields[i].name);
-		put_clean(stdout, v->fields[i].value);
-		printf("\n");
-	}
-	if (v->limits > 0)
-		printf("  %-16s%d regular expressions gave up (limits)\n",
-		    "warning:", v->limits);
+	fputs(text, stdout);
+	free(text);
 }
 
 static double
@@ -284,6 +185,19 @@ now_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ((double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3);
+}
+
+/* The rules where a regular expression gave up, for stderr. */
+static void
+limits_log(const char *where, const struct rules_verdict *v)
+{
+	size_t	i;
+
+	for (i = 0; i < v->nlimited; i++)
+		log_warnx("%s: rule \"%s\" (%s:%u): a regular expression "
+		    "gave up (%s); it counts as no match", where,
+		    v->limited[i].name, v->limited[i].file, v->limited[i].line,
+		    v->limited[i].error);
 }
 
 /* One message through the rules; 0, or an exit status. */
@@ -321,12 +235,14 @@ test_one(struct test_run *t, const char *where, const char *raw, size_t len)
 		start = now_us();
 		rules_eval(t->ctx, msg, &f, &v, NULL);
 		t->times[t->ntimes++] = now_us() - start;
+		limits_log(where, &v);
 		t->fired += v.nfired > 0;
 		rules_verdict_clear(&v);
 		message_free(msg);
 		return (0);
 	}
 	rules_eval(t->ctx, msg, &f, &v, o->explain ? &tr : NULL);
+	limits_log(where, &v);
 	if (o->json) {
 		j = json_object();
 		json_object_set_new(j, "message", json_string(where));
@@ -343,7 +259,7 @@ test_one(struct test_run *t, const char *where, const char *raw, size_t len)
 		json_object_set_new(j, "facts", facts);
 		if (o->explain)
 			json_object_set_new(j, "rules", trace_json(&tr));
-		json_object_set_new(j, "verdict", verdict_json(&v));
+		json_object_set_new(j, "verdict", rules_verdict_json(&v));
 		json_array_append_new(t->out, j);
 	} else {
 		printf("%s%s: ", t->first ? "" : "\n", where);

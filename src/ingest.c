@@ -306,6 +306,8 @@ ingest_rules(struct ingest *in, const struct message *msg,
     const struct msg_addr *party, const struct thread_result *r,
     struct ingest_eval *e, char **cause)
 {
+	size_t	i;
+
 	memset(e, 0, sizeof *e);
 	if (fault_hit(FAULT_RULES, msg->message_id)) {
 		*cause = xstrdup("rules: fault injected (HELPQ_FAULT)");
@@ -318,6 +320,14 @@ ingest_rules(struct ingest *in, const struct message *msg,
 		rules_eval(in->rctx, msg, &e->facts, &e->v, NULL);
 		e->ruled = 1;
 	}
+	/* The message goes on through the rest; the log says why a
+	 * rule may not have fired. */
+	for (i = 0; i < e->v.nlimited; i++)
+		log_warnx("message %s: rule \"%s\" (%s:%u): a regular "
+		    "expression gave up (%s); it counts as no match",
+		    msg->message_id != NULL ? msg->message_id : msg->hash,
+		    e->v.limited[i].name, e->v.limited[i].file,
+		    e->v.limited[i].line, e->v.limited[i].error);
 	return (0);
 }
 
@@ -325,47 +335,7 @@ ingest_rules(struct ingest *in, const struct message *msg,
 static char *
 ingest_rules_detail(const struct ingest_eval *e)
 {
-	const struct rules_verdict	*v = &e->v;
-	struct buf			 b;
-	size_t				 i;
-
-	buf_init(&b);
-	if (v->nfired == 0)
-		return (buf_steal(&b, NULL));
-	for (i = 0; i < v->nfired; i++)
-		buf_addf(&b, "%s\"%s\" (%s:%u)", i == 0 ? "" : ", ",
-		    v->fired[i].name, v->fired[i].file, v->fired[i].line);
-	for (i = 0; i < v->ntags_add; i++)
-		buf_addf(&b, "%s+%s", i == 0 ? "; tags " : " ", v->tags_add[i]);
-	for (i = 0; i < v->ntags_remove; i++)
-		buf_addf(&b, "%s-%s", i == 0 && v->ntags_add == 0 ? "; tags " :
-		    " ", v->tags_remove[i]);
-	if (v->queue != NULL)
-		buf_addf(&b, "; queue %s", v->queue);
-	if (v->priority != RULES_PRIO_UNSET)
-		buf_addf(&b, "; priority %s",
-		    rules_priority_name(v->priority));
-	if (v->assignee != NULL)
-		buf_addf(&b, "; assign %s", v->assignee);
-	if (v->response_time != 0)
-		buf_addf(&b, "; respond within %lldm %s",
-		    (long long)v->response_time / 60,
-		    v->response_business ? "business" : "calendar");
-	if (v->automated)
-		buf_adds(&b, "; automated");
-	if (v->ignore)
-		buf_adds(&b, "; ignored");
-	if (v->noack)
-		buf_adds(&b, "; no ack");
-	else if (v->ack_template != NULL)
-		buf_addf(&b, "; ack %s", v->ack_template);
-	if (v->close)
-		buf_adds(&b, "; close");
-	if (v->stopped)
-		buf_adds(&b, "; stop");
-	if (v->limits > 0)
-		buf_addf(&b, "; %d regular expressions gave up", v->limits);
-	return (buf_steal(&b, NULL));
+	return (rules_verdict_text(&e->v, 0));
 }
 
 /*

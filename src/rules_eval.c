@@ -9,18 +9,17 @@
 #include "compat.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "buf.h"
-#include "log.h"
+#include "log.h"		/* fatalx only: the caller logs */
 #include "message.h"
 #include "rules_private.h"
 #include "xmalloc.h"
 
-/* Longest tag a capture can make; the rest is cut. */
-#define RULES_TAG_MAX		64
 /* Matched text kept in a trace. */
 #define RULES_TRACE_MATCH	80
 /* The JIT stack may grow to this; past it the match gives up. */
@@ -48,7 +47,7 @@ struct rules_ctx {
 	struct rules_verdict	*v;
 	struct rules_trace_rule	*tr;		/* the rule being traced */
 	const struct rules_rule	*rule;
-	int			 limit_logged;	/* for the current rule */
+	int			 limit_noted;	/* for the current rule */
 	struct rules_var	*vars;		/* named captures */
 	size_t			 nvars;
 	char			*num[10];	/* $1..$9 of the last match */
@@ -391,19 +390,27 @@ trace_test(struct rules_ctx *c, const struct rules_node *n, int result,
 	}
 }
 
+/* Counted, and the rule named once per message for the caller's log. */
 static void
 limit_hit(struct rules_ctx *c, int rc)
 {
-	PCRE2_UCHAR	msg[128];
+	struct rules_verdict	*v = c->v;
+	struct rules_limit	*l;
+	PCRE2_UCHAR		 msg[128];
 
-	c->v->limits++;
-	if (c->limit_logged)
+	v->limits++;
+	if (c->limit_noted)
 		return;
-	c->limit_logged = 1;
-	pcre2_get_error_message(rc, msg, sizeof msg);
-	log_warnx("rule \"%s\" (%s:%u): a regular expression gave up (%s); "
-	    "it counts as no match", c->rule->name, c->rule->file,
-	    c->rule->line, (const char *)msg);
+	c->limit_noted = 1;
+	if (pcre2_get_error_message(rc, msg, sizeof msg) < 0)
+		snprintf((char *)msg, sizeof msg, "error %d", rc);
+	v->limited = xreallocarray(v->limited, v->nlimited + 1,
+	    sizeof *v->limited);
+	l = &v->limited[v->nlimited++];
+	l->name = c->rule->name;
+	l->file = c->rule->file;
+	l->line = c->rule->line;
+	l->error = xstrdup((const char *)msg);
 }
 
 /*
@@ -552,227 +559,62 @@ node_eval(struct rules_ctx *c, const struct rules_node *n)
 
 /* ---- actions ---- */
 
-static int
-list_find(char **v, size_t n, const char *s)
+/*
+ * What an action did, for the trace: its source when it has no values,
+ * else the keyword and each value as put in (n of them were looked at).
+ */
+static void
+trace_action(struct rules_ctx *c, const struct rules_action *a,
+    char **vals, size_t n)
 {
-	size_t	i;
+	struct buf	 b;
+	size_t		 i;
 
+	buf_init(&b);
+	if (a->nargs == 0)
+		buf_adds(&b, a->source);
+	else
+		buf_add(&b, a->source, strcspn(a->source, " \t"));
 	for (i = 0; i < n; i++) {
-		if (strcmp(v[i], s) == 0)
-			return ((int)i);
+		if (vals[i] != NULL)
+			buf_addf(&b, " %s", vals[i]);
+		else
+			buf_addf(&b, " (%s: empty)", a->args[i]);
 	}
-	return (-1);
-}
-
-static void
-list_add(char ***v, size_t *n, char *s)
-{
-	if (list_find(*v, *n, s) != -1) {
-		free(s);
-		return;
-	}
-	*v = xreallocarray(*v, *n + 1, sizeof **v);
-	(*v)[(*n)++] = s;
-}
-
-static void
-list_del(char **v, size_t *n, const char *s)
-{
-	int	i;
-
-	if ((i = list_find(v, *n, s)) == -1)
-		return;
-	free(v[i]);
-	memmove(v + i, v + i + 1, (*n - (size_t)i - 1) * sizeof *v);
-	(*n)--;
+	c->tr->actions = xreallocarray(c->tr->actions, c->tr->nactions + 1,
+	    sizeof *c->tr->actions);
+	c->tr->actions[c->tr->nactions++] = buf_steal(&b, NULL);
 }
 
 /*
- * A tag made from a value: ASCII lower-cased, anything but letters,
- * digits and . _ : / + - becomes '-', no leading + or -, at most
- * RULES_TAG_MAX bytes. NULL if nothing is left.
+ * Do one action: its values with the captures put in, then its row of
+ * the action table. An empty capture leaves its value out; in an action
+ * of several fixed values ("set NAME VALUE") it leaves the action out.
  */
-static char *
-tag_make(char *s)
-{
-	unsigned char	*p;
-	size_t		 len;
-
-	for (p = (unsigned char *)s; *p != '\0'; p++) {
-		if (*p >= 0x80)
-			continue;
-		*p = (unsigned char)tolower(*p);
-		if (!isalnum(*p) && strchr("._:/+-", *p) == NULL)
-			*p = '-';
-	}
-	len = strspn(s, "+-");
-	memmove(s, s + len, strlen(s + len) + 1);
-	len = strlen(s);
-	if (len > RULES_TAG_MAX) {
-		len = RULES_TAG_MAX;
-		while (len > 0 && ((unsigned char)s[len] & 0xc0) == 0x80)
-			len--;
-		s[len] = '\0';
-	}
-	if (*s == '\0') {
-		free(s);
-		return (NULL);
-	}
-	return (s);
-}
-
-static void
-field_set(struct rules_verdict *v, char *name, char *value)
-{
-	size_t	i;
-
-	for (i = 0; i < v->nfields; i++) {
-		if (strcmp(v->fields[i].name, name) == 0) {
-			free(name);
-			free(v->fields[i].value);
-			v->fields[i].value = value;
-			return;
-		}
-	}
-	v->fields = xreallocarray(v->fields, v->nfields + 1,
-	    sizeof *v->fields);
-	v->fields[v->nfields].name = name;
-	v->fields[v->nfields++].value = value;
-}
-
-static void
-set_string(char **field, char *value)
-{
-	free(*field);
-	*field = value;
-}
-
-/* Do one action; what was done is added to the trace. */
 static void
 action_do(struct rules_ctx *c, const struct rules_action *a)
 {
-	struct rules_verdict	*v = c->v;
-	struct buf		 done;
-	char			*arg, *name = NULL;
-	size_t			 i;
+	const struct rules_action_def	*d = &rules_action_defs[a->act];
+	char				*small[4], **vals = small;
+	size_t				 i, n;
 
-	buf_init(&done);
-	buf_adds(&done, a->source);
-	if (a->nargs > 0)
-		buf_reset(&done);
-	for (i = 0; i < a->nargs; i++) {
-		if ((arg = expand(c, a->args[i])) == NULL) {
-			/* An empty capture: this value is left out. */
-			buf_addf(&done, "%s(%s: empty)", i == 0 ? "" : " ",
-			    a->args[i]);
-			if (a->act == RA_SET)
-				break;
-			continue;
-		}
-		buf_addf(&done, "%s%s", i == 0 ? "" : " ", arg);
-		switch (a->act) {
-		case RA_TAG:
-			if ((arg = tag_make(arg)) == NULL)
-				break;
-			list_del(v->tags_remove, &v->ntags_remove, arg);
-			list_add(&v->tags_add, &v->ntags_add, arg);
-			arg = NULL;
-			break;
-		case RA_UNTAG:
-			if ((arg = tag_make(arg)) == NULL)
-				break;
-			list_del(v->tags_add, &v->ntags_add, arg);
-			list_add(&v->tags_remove, &v->ntags_remove, arg);
-			arg = NULL;
-			break;
-		case RA_QUEUE:
-			set_string(&v->queue, arg);
-			arg = NULL;
-			break;
-		case RA_ASSIGN:
-			set_string(&v->assignee, arg);
-			arg = NULL;
-			break;
-		case RA_ACK:
-			set_string(&v->ack_template, arg);
-			arg = NULL;
-			break;
-		case RA_ESCALATE:
-			list_add(&v->escalate, &v->nescalate, arg);
-			arg = NULL;
-			break;
-		case RA_NOTE:
-			v->notes = xreallocarray(v->notes, v->nnotes + 1,
-			    sizeof *v->notes);
-			v->notes[v->nnotes++] = arg;
-			arg = NULL;
-			break;
-		case RA_SET:
-			/* args[0] expanded to arg when i was 0. */
-			if (i == 0) {
-				name = arg;
-				arg = NULL;
-			} else {
-				field_set(v, name, arg);
-				name = arg = NULL;
-			}
-			break;
-		default:
+	if (a->nargs > nitems(small))
+		vals = xreallocarray(NULL, a->nargs, sizeof *vals);
+	for (i = 0; i < a->nargs; i++)
+		vals[i] = NULL;
+	for (n = 0; n < a->nargs; n++) {
+		if ((vals[n] = expand(c, a->args[n])) == NULL && d->nargs > 1) {
+			n++;
 			break;
 		}
-		free(arg);
 	}
-	free(name);
-	switch (a->act) {
-	case RA_PRIORITY:
-		v->priority = a->priority;
-		break;
-	case RA_RESPOND:
-		v->response_time = a->duration;
-		v->response_business = a->business;
-		break;
-	case RA_NOACK:
-		v->noack = 1;
-		break;
-	case RA_AUTOMATED:
-		v->automated = 1;
-		v->noack = 1;
-		break;
-	case RA_SPAM:
-		list_add(&v->tags_add, &v->ntags_add, xstrdup("spam"));
-		/* FALLTHROUGH */
-	case RA_IGNORE:
-		v->ignore = 1;
-		v->noack = 1;
-		break;
-	case RA_CLOSE:
-		v->close = 1;
-		break;
-	case RA_ESCALATE:
-		if (a->nargs == 0)
-			list_add(&v->escalate, &v->nescalate,
-			    xstrdup("managers"));
-		break;
-	case RA_STOP:
-		v->stopped = 1;
-		break;
-	default:
-		break;
-	}
-	if (c->tr != NULL) {
-		c->tr->actions = xreallocarray(c->tr->actions,
-		    c->tr->nactions + 1, sizeof *c->tr->actions);
-		if (a->nargs > 0) {
-			/* The keyword, then the values as expanded. */
-			arg = buf_steal(&done, NULL);
-			c->tr->actions[c->tr->nactions++] = xprintf("%.*s %s",
-			    (int)strcspn(a->source, " \t"), a->source, arg);
-			free(arg);
-		} else
-			c->tr->actions[c->tr->nactions++] =
-			    buf_steal(&done, NULL);
-	}
-	buf_free(&done);
+	if (c->tr != NULL)
+		trace_action(c, a, vals, n);
+	d->apply(c->v, a, vals);
+	for (i = 0; i < a->nargs; i++)
+		free(vals[i]);
+	if (vals != small)
+		free(vals);
 }
 
 /* ---- evaluation ---- */
@@ -803,7 +645,7 @@ rules_eval(struct rules_ctx *c, const struct message *msg,
 		    !prefilter_pass(c, r->gate))
 			continue;
 		c->rule = r;
-		c->limit_logged = 0;
+		c->limit_noted = 0;
 		c->tr = NULL;
 		if (trace != NULL) {
 			trace->rules = xreallocarray(trace->rules,
@@ -833,27 +675,6 @@ rules_eval(struct rules_ctx *c, const struct message *msg,
 	c->facts = NULL;
 	c->v = NULL;
 	c->tr = NULL;
-}
-
-void
-rules_verdict_clear(struct rules_verdict *v)
-{
-	size_t	i;
-
-	xfreev(v->tags_add, v->ntags_add);
-	xfreev(v->tags_remove, v->ntags_remove);
-	free(v->queue);
-	free(v->assignee);
-	free(v->ack_template);
-	xfreev(v->escalate, v->nescalate);
-	xfreev(v->notes, v->nnotes);
-	for (i = 0; i < v->nfields; i++) {
-		free(v->fields[i].name);
-		free(v->fields[i].value);
-	}
-	free(v->fields);
-	free(v->fired);
-	memset(v, 0, sizeof *v);
 }
 
 void

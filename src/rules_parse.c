@@ -48,23 +48,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef HAVE_VALGRIND_VALGRIND_H
-#include <valgrind/valgrind.h>
-#endif
-
 #include "buf.h"
 #include "log.h"
 #include "rules_private.h"
 #include "xmalloc.h"
-
-/*
- * JIT code reads aligned 16 bytes at a time past the end of a subject;
- * harmless, but valgrind reports every such read, so under valgrind the
- * interpreter runs instead.
- */
-#ifndef RUNNING_ON_VALGRIND
-#define RUNNING_ON_VALGRIND	0
-#endif
 
 /* Rule files larger than this are refused. */
 #define RULES_FILE_MAX	(16 * 1024 * 1024)
@@ -96,29 +83,6 @@ static const struct {
 	{ "reply-to", RW_REPLY_TO },
 	{ "subject", RW_SUBJECT },
 	{ "to", RW_TO },
-};
-
-static const struct {
-	const char	*name;
-	enum rules_act	 act;
-	int		 args;		/* -1: one or more, -2: any number */
-} rules_actions[] = {
-	{ "ack", RA_ACK, 1 },
-	{ "assign", RA_ASSIGN, 1 },
-	{ "automated", RA_AUTOMATED, 0 },
-	{ "close", RA_CLOSE, 0 },
-	{ "escalate", RA_ESCALATE, -2 },
-	{ "ignore", RA_IGNORE, 0 },
-	{ "noack", RA_NOACK, 0 },
-	{ "note", RA_NOTE, 1 },
-	{ "priority", RA_PRIORITY, 1 },
-	{ "queue", RA_QUEUE, 1 },
-	{ "respond-within", RA_RESPOND, 1 },
-	{ "set", RA_SET, 2 },
-	{ "spam", RA_SPAM, 0 },
-	{ "stop", RA_STOP, 0 },
-	{ "tag", RA_TAG, -1 },
-	{ "untag", RA_UNTAG, -1 },
 };
 
 /* A capture name a regex of the current rule defines. */
@@ -472,7 +436,7 @@ regex_compile(struct parser *p, enum rules_what what, const char *header)
 		return (NULL);
 	}
 	/* Without JIT (some platforms) the interpreter does the same. */
-	if (rules_jit && !RUNNING_ON_VALGRIND)
+	if (rules_jit)
 		pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
 	pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &n);
 	re->ncaptures = n;
@@ -851,8 +815,8 @@ parse_duration(const char *s, time_t *out)
 }
 
 static int
-action_args(struct parser *p, struct rules_action *a, int want,
-    const char *what)
+action_args(struct parser *p, struct rules_action *a,
+    const struct rules_action_def *d)
 {
 	unsigned	 line, col;
 	char		*v;
@@ -860,37 +824,36 @@ action_args(struct parser *p, struct rules_action *a, int want,
 	for (;;) {
 		if (p->tok.type == RT_NEWLINE || p->tok.type == RT_RBRACE ||
 		    p->tok.type == RT_EOF) {
-			if (want == -1 && a->nargs == 0) {
-				expected(p, what);
+			if (d->nargs == -1 && a->nargs == 0) {
+				expected(p, d->what);
 				return (-1);
 			}
-			if (want > 0 && a->nargs < (size_t)want) {
-				expected(p, what);
+			if (d->nargs > 0 && a->nargs < (size_t)d->nargs) {
+				expected(p, d->what);
 				return (-1);
 			}
 			return (0);
 		}
-		if (want >= 0 && a->nargs == (size_t)want) {
+		if (d->nargs >= 0 && a->nargs == (size_t)d->nargs) {
 			expected(p, "the end of the line");
 			return (-1);
 		}
 		line = p->tok.line;
 		col = p->tok.col;
-		if ((v = parse_value(p, what)) == NULL)
+		if ((v = parse_value(p, d->what)) == NULL)
 			return (-1);
 		a->args = xreallocarray(a->args, a->nargs + 1,
 		    sizeof *a->args);
 		a->args[a->nargs++] = v;
 		if (captures_check(p, v, line, col) != 0)
 			return (-1);
-		if (a->act == RA_ESCALATE && strchr(v, '@') == NULL &&
+		if (d->arg == RULES_ARG_ADDRESS && strchr(v, '@') == NULL &&
 		    strchr(v, '$') == NULL && strcmp(v, "managers") != 0) {
 			rules_lex_error(&p->lx, line, col, "escalate to an "
 			    "address or to 'managers', not '%s'", v);
 			return (-1);
 		}
-		if ((a->act == RA_TAG || a->act == RA_UNTAG) &&
-		    !tag_valid(v)) {
+		if (d->arg == RULES_ARG_TAG && !tag_valid(v)) {
 			rules_lex_error(&p->lx, line, col, "'%s' is not a "
 			    "tag: letters, digits and . _ : / + - only, not "
 			    "starting with + or -", v);
@@ -900,30 +863,30 @@ action_args(struct parser *p, struct rules_action *a, int want,
 }
 
 static int
-parse_action_args(struct parser *p, struct rules_action *a, int nargs)
+parse_action_args(struct parser *p, struct rules_action *a,
+    const struct rules_action_def *d)
 {
 	static const char *const prios[] = { "low", "normal", "high",
 	    "urgent" };
-	const char	*what;
 	size_t		 i;
 
-	switch (a->act) {
-	case RA_PRIORITY:
+	switch (d->arg) {
+	case RULES_ARG_PRIORITY:
 		for (i = 0; i < nitems(prios); i++) {
 			if (tok_is(p, prios[i]))
 				break;
 		}
 		if (i == nitems(prios)) {
-			expected(p, "low, normal, high or urgent");
+			expected(p, d->what);
 			return (-1);
 		}
 		a->priority = (enum rules_priority)(RULES_PRIO_LOW + i);
 		advance(p);
 		return (0);
-	case RA_RESPOND:
+	case RULES_ARG_DURATION:
 		if ((p->tok.type != RT_WORD && p->tok.type != RT_NUMBER) ||
 		    parse_duration(p->tok.text, &a->duration) != 0) {
-			expected(p, "a response time like 4h, 2d or 1d12h");
+			expected(p, d->what);
 			return (-1);
 		}
 		advance(p);
@@ -933,30 +896,23 @@ parse_action_args(struct parser *p, struct rules_action *a, int nargs)
 		}
 		return (0);
 	default:
-		break;
+		return (action_args(p, a, d));
 	}
-	switch (a->act) {
-	case RA_TAG:
-	case RA_UNTAG:
-		what = "a tag";
-		break;
-	case RA_ESCALATE:
-		what = "an address or 'managers'";
-		break;
-	case RA_SET:
-		what = "a field name and a value";
-		break;
-	case RA_ASSIGN:
-		what = "an agent's address";
-		break;
-	case RA_ACK:
-		what = "an acknowledgement template name";
-		break;
-	default:
-		what = "a value";
-		break;
-	}
-	return (action_args(p, a, nargs, what));
+}
+
+/* "unknown action": the message lists them all, from the table. */
+static void
+unknown_action(struct parser *p)
+{
+	struct buf	b;
+	size_t		i;
+
+	buf_init(&b);
+	for (i = 0; i < RA_NACTIONS; i++)
+		buf_addf(&b, "%s%s", i == 0 ? "" : ", ",
+		    rules_action_defs[i].name);
+	perror_tok(p, "unknown action '%s' (%s)", p->tok.text, buf_cstr(&b));
+	buf_free(&b);
 }
 
 static int
@@ -964,31 +920,23 @@ parse_action(struct parser *p)
 {
 	struct rules_rule	*r = p->rule;
 	struct rules_action	 a;
+	const struct rules_action_def *d;
 	const char		*start = p->tok.start;
-	size_t			 i;
 
 	if (p->tok.type != RT_WORD) {
 		expected(p, "an action (tag, queue, priority, ...) or '}'");
 		return (-1);
 	}
-	for (i = 0; i < nitems(rules_actions); i++) {
-		if (strcmp(p->tok.text, rules_actions[i].name) == 0)
-			break;
-	}
-	if (i == nitems(rules_actions)) {
+	memset(&a, 0, sizeof a);
+	if ((d = rules_action_find(p->tok.text, &a.act)) == NULL) {
 		if (strcmp(p->tok.text, "when") == 0)
 			perror_tok(p, "'when' comes once, before the actions");
 		else
-			perror_tok(p, "unknown action '%s' (tag, untag, "
-			    "queue, priority, assign, respond-within, ack, "
-			    "noack, automated, spam, ignore, close, escalate, "
-			    "note, set, stop)", p->tok.text);
+			unknown_action(p);
 		return (-1);
 	}
-	memset(&a, 0, sizeof a);
-	a.act = rules_actions[i].act;
 	advance(p);
-	if (parse_action_args(p, &a, rules_actions[i].args) != 0) {
+	if (parse_action_args(p, &a, d) != 0) {
 		action_clear(&a);
 		return (-1);
 	}

@@ -148,23 +148,25 @@ struct rules_node {
 	char			*source;	/* the test as written */
 };
 
+/* The actions, in the order the language's documentation lists them. */
 enum rules_act {
-	RA_ACK,
+	RA_TAG,
+	RA_UNTAG,
+	RA_QUEUE,
+	RA_PRIORITY,
 	RA_ASSIGN,
+	RA_RESPOND,
+	RA_ACK,
+	RA_NOACK,
 	RA_AUTOMATED,
+	RA_SPAM,
+	RA_IGNORE,
 	RA_CLOSE,
 	RA_ESCALATE,
-	RA_IGNORE,
-	RA_NOACK,
 	RA_NOTE,
-	RA_PRIORITY,
-	RA_QUEUE,
-	RA_RESPOND,
 	RA_SET,
-	RA_SPAM,
 	RA_STOP,
-	RA_TAG,
-	RA_UNTAG
+	RA_NACTIONS
 };
 
 struct rules_action {
@@ -176,6 +178,42 @@ struct rules_action {
 	int			 business;
 	char			*source;	/* as written, for traces */
 };
+
+/* ---- the actions as a table: rules_action.c ---- */
+
+/* How an action's arguments are written. */
+enum rules_arg {
+	RULES_ARG_NONE,
+	RULES_ARG_VALUE,	/* words or strings, $captures allowed */
+	RULES_ARG_TAG,		/* values that read as tags */
+	RULES_ARG_ADDRESS,	/* addresses or "managers" */
+	RULES_ARG_PRIORITY,	/* low, normal, high, urgent */
+	RULES_ARG_DURATION	/* 4h, 1d12h, ... then business|calendar */
+};
+
+/*
+ * Carry out one action on the verdict. vals holds the action's values
+ * with their captures put in, a->nargs of them, NULL where a capture was
+ * empty; apply sets to NULL each one it keeps, the caller frees the rest.
+ */
+typedef void	 rules_apply_fn(struct rules_verdict *,
+		    const struct rules_action *, char **vals);
+
+struct rules_action_def {
+	const char	*name;		/* the keyword */
+	enum rules_arg	 arg;
+	int		 nargs;		/* n, or -1: one or more, -2: any */
+	const char	*what;		/* its values, for "expected ..." */
+	const char	*item;		/* the verdict item it sets (key) */
+	rules_apply_fn	*apply;
+};
+
+/* Indexed by enum rules_act; every row is filled (a test checks it). */
+extern const struct rules_action_def rules_action_defs[RA_NACTIONS];
+
+/* The action called name, or NULL. */
+const struct rules_action_def *rules_action_find(const char *name,
+	    enum rules_act *actp);
 
 struct rules_rule {
 	char			*name;

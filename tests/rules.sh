@@ -96,7 +96,7 @@ is "$(echo "$t1" | json 'j["ticket"]["fields"]')" '{"order": "4711"}' \
     "ticket field from a capture"
 is "$(echo "$t1" | json 'j["ticket"]["language"]')" de "ticket language"
 like "$(echo "$t1" | json '[e["detail"] for e in j["events"] if e["kind"] == "rules"][0]')" \
-    '^"order number" \(.*routing.rules:[0-9]+\), "billing" \(.*routing.rules:[0-9]+\); tags \+order-4711 \+billing; queue billing$' \
+    '^"order number" \(.*routing.rules:[0-9]+\), "billing" \(.*routing.rules:[0-9]+\); tags order-4711 billing; queue billing; set order = 4711$' \
     "an event names the rules that fired, where, and what they did"
 is "$(hq tickets --json | json 'len(j)')" 6 \
     "the out-of-office reply opens no ticket"
@@ -125,6 +125,19 @@ is "$(echo "$t" | json 'j["ticket"]["due"]')" 2026-11-24T10:00:00Z \
     "due in four business hours (Mon 15:00 + 2h, Tue 09:00 + 2h, Berlin)"
 like "$(echo "$t" | json '[e["detail"] for e in j["events"] if e["kind"] == "escalated"]')" \
     "to managers" "escalation recorded"
+# The audit event, rules test and its JSON say the same, durations alike.
+audit=$(echo "$t" | json '[e["detail"] for e in j["events"] if e["kind"] == "rules"][0]')
+like "$audit" '; priority high; respond within 4h business hours; escalate managers' \
+    "the audit event: priority, response time as written in rules, escalation"
+out=$(hq rules test "$T/complaint.eml")
+like "$out" '"complaint" \(.*routing.rules:36\)' \
+    "rules test names the rule and its place, as the audit event does"
+like "$out" 'respond within: 4h business hours' \
+    "rules test: the response time in the same words"
+like "$out" 'escalate: +managers' "rules test: the escalation"
+is "$(hq rules test --json "$T/complaint.eml" | json '(j[0]["verdict"]["response_time"], j[0]["verdict"]["business_hours"], j[0]["verdict"]["escalate"], [r["line"] for r in j[0]["verdict"]["fired_rules"] if r["rule"] == "complaint"])')" \
+    "(14400, True, ['managers'], [36])" \
+    "--json: the response time in seconds, the rule's place in fired_rules"
 
 # ---- the default rules against real machine-written mail ----
 if [ -n "${HELPQ_CORPUS:-}" ] && [ -d "$HELPQ_CORPUS/auto" ]; then

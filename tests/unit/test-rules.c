@@ -9,6 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#ifdef HAVE_VALGRIND_VALGRIND_H
+#include <valgrind/valgrind.h>
+#endif
+
+#include <jansson.h>
+
 #include "buf.h"
 #include "log.h"
 #include "message.h"
@@ -745,9 +751,429 @@ test_trace(void)
 	message_free(m);
 }
 
+/* ---- the verdict described: items, words, JSON ---- */
+
+/* What the walker yields, kept for the checks. */
+struct seen_item {
+	const struct rules_item	*items;
+	struct rules_item	 v[64];
+	size_t			 n;
+};
+
+static void
+seen_add(const struct rules_item *it, void *arg)
+{
+	struct seen_item	*s = arg;
+
+	if (s->n < nitems(s->v))
+		s->v[s->n++] = *it;
+}
+
+static const struct rules_item *
+seen_find(const struct seen_item *s, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++) {
+		if (strcmp(s->v[i].key, key) == 0)
+			return (&s->v[i]);
+	}
+	return (NULL);
+}
+
+/* A JSON value that says something: not null, false, 0, [] or {}. */
+static int
+json_says(const json_t *j)
+{
+	if (j == NULL || json_is_null(j) || json_is_false(j))
+		return (0);
+	if (json_is_integer(j))
+		return (json_integer_value(j) != 0);
+	if (json_is_array(j))
+		return (json_array_size(j) > 0);
+	if (json_is_object(j))
+		return (json_object_size(j) > 0);
+	return (1);
+}
+
+/* Load and evaluate, keeping the rules (the verdict points into them). */
+static struct rules *
+eval_keep(const char *text, const char *mail, struct rules_verdict *v)
+{
+	struct rules		*rs;
+	struct rules_ctx	*c;
+	struct message		*m;
+
+	memset(v, 0, sizeof *v);
+	if ((rs = load(text)) == NULL)
+		return (NULL);
+	if ((m = parse(mail)) == NULL) {
+		rules_free(rs);
+		return (NULL);
+	}
+	c = rules_ctx_new(rs);
+	rules_eval(c, m, NULL, v, NULL);
+	rules_ctx_free(c);
+	message_free(m);
+	return (rs);
+}
+
+/* Values an action is tested with, by how its arguments are written. */
+static char *
+sample_args(const struct rules_action_def *d, size_t i)
+{
+	switch (d->arg) {
+	case RULES_ARG_NONE:
+		return (xstrdup(""));
+	case RULES_ARG_TAG:
+		return (xprintf("t%zu-%s", i, d->name));
+	case RULES_ARG_ADDRESS:
+		return (xprintf("x%zu-%s@example.org", i, d->name));
+	case RULES_ARG_PRIORITY:
+		return (xstrdup("urgent"));
+	case RULES_ARG_DURATION:
+		return (xstrdup("1d4h30m business"));
+	case RULES_ARG_VALUE:
+		if (d->nargs == 2)
+			return (xprintf("f%zu-%s v%zu-%s", i, d->name, i,
+			    d->name));
+		return (xprintf("v%zu-%s", i, d->name));
+	}
+	return (xstrdup(""));
+}
+
+/* Each value of sample_args (split at blanks) occurs in s. */
+static int
+has_values(const char *s, const char *args)
+{
+	char	*copy = xstrdup(args), *w, *p = copy;
+	int	 r = 1;
+
+	while ((w = strsep(&p, " ")) != NULL) {
+		if (*w != '\0' && strcmp(w, "business") != 0 &&
+		    strstr(s, w) == NULL)
+			r = 0;
+	}
+	free(copy);
+	return (r);
+}
+
+/*
+ * Every row of the action table is complete, its keyword is a keyword
+ * of the language (so the man page test sees it) and finds its row.
+ */
+static void
+test_action_table(void)
+{
+	const struct rules_action_def	*d;
+	enum rules_act			 act;
+	size_t				 i, k;
+	int				 good = 1, kw;
+
+	for (i = 0; i < RA_NACTIONS; i++) {
+		d = &rules_action_defs[i];
+		if (d->name == NULL || d->apply == NULL || d->item == NULL) {
+			diag("action %zu: row not filled", i);
+			good = 0;
+			continue;
+		}
+		for (kw = 0, k = 0; rules_keyword(k) != NULL; k++)
+			kw |= strcmp(rules_keyword(k), d->name) == 0;
+		if (!kw || rules_action_find(d->name, &act) != d ||
+		    act != (enum rules_act)i) {
+			diag("action %s: not a keyword or not found", d->name);
+			good = 0;
+		}
+	}
+	ok(good, "every action has a complete row, a keyword, and is found");
+	ok(rules_action_find("tagg", &act) == NULL, "no row for 'tagg'");
+}
+
+/*
+ * Each action alone: the verdict item its row names is set, and every
+ * form (words on lines, the audit line, JSON) names that item and shows
+ * the action's values. An action whose effect no form shows fails here.
+ */
+static void
+test_describe_actions(void)
+{
+	const struct rules_action_def	*d;
+	const struct rules_item		*it;
+	struct seen_item		 seen;
+	struct rules_verdict		 v;
+	struct rules			*rs;
+	json_t				*j;
+	char				*args, *text, *lines, *audit, *js;
+	size_t				 i;
+	int				 good;
+
+	for (i = 0; i < RA_NACTIONS; i++) {
+		d = &rules_action_defs[i];
+		args = sample_args(d, i);
+		text = xprintf("rule \"r-%s\" {\n\twhen subject ~ /Rechnung/\n"
+		    "\t%s %s\n}\n", d->name, d->name, args);
+		rs = eval_keep(text, mail_de, &v);
+		free(text);
+		if (rs == NULL) {
+			ok(0, "%s: loads", d->name);
+			free(args);
+			continue;
+		}
+		memset(&seen, 0, sizeof seen);
+		rules_verdict_each(&v, seen_add, &seen);
+		it = seen_find(&seen, d->item);
+		ok(it != NULL && it->set, "%s: the verdict item %s is set",
+		    d->name, d->item);
+		lines = rules_verdict_text(&v, RULES_TEXT_LINES);
+		audit = rules_verdict_text(&v, 0);
+		j = rules_verdict_json(&v);
+		js = json_dumps(j, JSON_PRESERVE_ORDER);
+		good = it != NULL && strstr(lines, it->label) != NULL &&
+		    strstr(audit, it->label) != NULL &&
+		    json_says(json_object_get(j, it->key));
+		if (!ok(good, "%s: each form names %s", d->name, d->item))
+			diag("lines:\n%saudit: %s\njson: %s", lines, audit, js);
+		if (d->arg == RULES_ARG_DURATION)
+			good = strstr(lines, "1d4h30m business hours") &&
+			    strstr(audit, "1d4h30m business hours") &&
+			    json_integer_value(json_object_get(j,
+			    "response_time")) == ((24 + 4) * 60 + 30) * 60;
+		else
+			good = has_values(lines, args) &&
+			    has_values(audit, args) && has_values(js, args);
+		if (!ok(good, "%s: each form shows the values (%s)", d->name,
+		    args))
+			diag("lines:\n%saudit: %s\njson: %s", lines, audit, js);
+		free(js);
+		json_decref(j);
+		free(lines);
+		free(audit);
+		free(args);
+		rules_verdict_clear(&v);
+		rules_free(rs);
+	}
+}
+
+/* One verdict with every item set: every form names every item. */
+static void
+test_describe_all(void)
+{
+	struct seen_item	 seen;
+	struct rules_verdict	 v;
+	struct rules		*rs;
+	struct buf		 text;
+	json_t			*j;
+	const char		*name;
+	char			*args, *lines, *audit;
+	size_t			 i, nkeys = 0;
+	int			 set = 1, in_lines = 1, in_audit = 1, in_json = 1;
+
+	buf_init(&text);
+	buf_adds(&text, "rule \"everything\" {\n\twhen all\n");
+	for (i = 0; i < RA_NACTIONS; i++) {
+		args = sample_args(&rules_action_defs[i], i);
+		buf_addf(&text, "\t%s %s\n", rules_action_defs[i].name, args);
+		free(args);
+	}
+	buf_adds(&text, "}\n");
+	rs = eval_keep(buf_cstr(&text), mail_de, &v);
+	buf_free(&text);
+	if (rs == NULL) {
+		ok(0, "describe all: loads");
+		return;
+	}
+	/* No action makes a regex give up: note one by hand. */
+	v.limits = 2;
+	v.limited = xcalloc(1, sizeof *v.limited);
+	v.limited[0].name = "slow";
+	v.limited[0].file = "t.rules";
+	v.limited[0].line = 7;
+	v.limited[0].error = xstrdup("match limit exceeded");
+	v.nlimited = 1;
+
+	memset(&seen, 0, sizeof seen);
+	rules_verdict_each(&v, seen_add, &seen);
+	lines = rules_verdict_text(&v, RULES_TEXT_LINES);
+	audit = rules_verdict_text(&v, 0);
+	j = rules_verdict_json(&v);
+	for (i = 0; i < seen.n; i++) {
+		const struct rules_item	*it = &seen.v[i];
+
+		if (!it->set) {
+			diag("item %s not set", it->key);
+			set = 0;
+		}
+		/* On the audit line the rules that fired go by name. */
+		name = it->kind == RULES_ITEM_RULES ? "\"everything\"" :
+		    it->label;
+		if (strstr(lines, it->label) == NULL) {
+			diag("words on lines lack %s", it->label);
+			in_lines = 0;
+		}
+		if (strstr(audit, name) == NULL) {
+			diag("the audit line lacks %s", name);
+			in_audit = 0;
+		}
+		if (!json_says(json_object_get(j, it->key)) ||
+		    (it->key2 != NULL && json_object_get(j, it->key2) ==
+		    NULL)) {
+			diag("JSON lacks %s", it->key);
+			in_json = 0;
+		}
+		nkeys += it->key2 != NULL ? 2 : 1;
+	}
+	ok(seen.n >= RA_NACTIONS / 2 && set, "every action at once: all %zu "
+	    "items set", seen.n);
+	ok(in_lines, "rules test's words name every item");
+	ok(in_audit, "the audit line names every item");
+	ok(in_json, "JSON names every item");
+	is_int(json_object_size(j), nkeys, "JSON holds the items and no more");
+	ok(strstr(lines, "2 regular expressions gave up in \"slow\" "
+	    "(t.rules:7: match limit exceeded)") != NULL &&
+	    strstr(audit, "warning 2 regular expressions gave up in \"slow\" "
+	    "(t.rules:7: match limit exceeded)") != NULL,
+	    "limits: how many, and where, in words");
+	ok(strstr(lines, "  rules fired:    \"everything\" (t.rules:1)\n") !=
+	    NULL && strncmp(audit, "\"everything\" (t.rules:1); ", 26) == 0,
+	    "the rule and its place come first");
+	ok(strchr(audit, '\n') == NULL, "the audit is one line");
+	json_decref(j);
+	free(lines);
+	free(audit);
+	rules_verdict_clear(&v);
+	rules_free(rs);
+}
+
+/* Durations: seconds in JSON, as the rule language writes them in words. */
+static void
+test_describe_durations(void)
+{
+	static const struct {
+		const char	*rule;
+		const char	*words;
+		long long	 seconds;
+	} t[] = {
+		{ "30m", "30m", 30 * 60 },
+		{ "90m", "1h30m", 90 * 60 },
+		{ "4h", "4h", 4 * 3600 },
+		{ "2d", "2d", 2 * 86400 },
+		{ "1d12h", "1d12h", 36 * 3600 },
+		{ "1w", "7d", 7 * 86400 },
+	};
+	struct rules_verdict	 v;
+	struct rules		*rs;
+	json_t			*j;
+	char			*text, *lines, *audit, *want;
+	size_t			 i;
+
+	for (i = 0; i < nitems(t); i++) {
+		text = xprintf("rule d {\n\trespond-within %s\n}\n",
+		    t[i].rule);
+		rs = eval_keep(text, mail_de, &v);
+		free(text);
+		if (rs == NULL) {
+			ok(0, "duration %s: loads", t[i].rule);
+			continue;
+		}
+		lines = rules_verdict_text(&v, RULES_TEXT_LINES);
+		audit = rules_verdict_text(&v, 0);
+		j = rules_verdict_json(&v);
+		want = xprintf("respond within: %s calendar hours\n",
+		    t[i].words);
+		ok(strstr(lines, want) != NULL, "respond-within %s: \"%s\" in "
+		    "words", t[i].rule, t[i].words);
+		free(want);
+		want = xprintf("; respond within %s calendar hours",
+		    t[i].words);
+		ok(strstr(audit, want) != NULL, "respond-within %s: the same "
+		    "on the audit line", t[i].rule);
+		free(want);
+		is_int(json_integer_value(json_object_get(j, "response_time")),
+		    t[i].seconds, "respond-within %s: seconds in JSON",
+		    t[i].rule);
+		json_decref(j);
+		free(lines);
+		free(audit);
+		rules_verdict_clear(&v);
+		rules_free(rs);
+	}
+}
+
+/*
+ * Strings from mail go to a terminal made safe, the same way in every
+ * item; JSON keeps them as they are (escaped by JSON).
+ */
+static void
+test_describe_safe(void)
+{
+	static const char *const mail =
+	    "From: a@example.com\r\n"
+	    "Subject: safe\r\n"
+	    "Content-Type: text/plain; charset=utf-8\r\n"
+	    "\r\n"
+	    "Name: Evil\x1b[2J \xe2\x80\xaename\r\n";
+	struct rules_verdict	 v;
+	struct rules		*rs;
+	json_t			*j;
+	const char		*q;
+	char			*lines, *audit;
+
+	rs = eval_keep("rule s {\n\twhen body ~ /Name: (?<s>[^\\r\\n]+)/\n"
+	    "\tqueue \"$s\"\n\tassign \"$s\"\n\tack \"$s\"\n\tnote \"$s\"\n"
+	    "\tset \"$s\" \"$s\"\n\tescalate \"$s\"\n\ttag \"$s\"\n}\n", mail,
+	    &v);
+	if (rs == NULL || v.queue == NULL || strchr(v.queue, 0x1b) == NULL) {
+		ok(0, "safe: the capture holds the escape (%s)", v.queue ?
+		    v.queue : "no queue");
+		rules_verdict_clear(&v);
+		rules_free(rs);
+		return;
+	}
+	lines = rules_verdict_text(&v, RULES_TEXT_LINES);
+	audit = rules_verdict_text(&v, 0);
+	j = rules_verdict_json(&v);
+	ok(strchr(lines, 0x1b) == NULL && strstr(lines, "\xe2\x80\xae") ==
+	    NULL, "words: no escape, no bidi override from mail");
+	ok(strchr(audit, 0x1b) == NULL && strstr(audit, "\xe2\x80\xae") ==
+	    NULL, "audit line: no escape, no bidi override from mail");
+	/* queue, assign, ack template, note, set (name and value), escalate. */
+	ok(strstr(lines, "queue:          Evil?[2J ?name\n") != NULL &&
+	    strstr(lines, "assign:         Evil?[2J ?name\n") != NULL &&
+	    strstr(lines, "note:           Evil?[2J ?name\n") != NULL &&
+	    strstr(lines, "set:            Evil?[2J ?name = Evil?[2J ?name\n")
+	    != NULL, "each string made safe the same way");
+	q = json_string_value(json_object_get(j, "queue"));
+	ok(q != NULL && strcmp(q, v.queue) == 0, "JSON keeps the string");
+	json_decref(j);
+	free(lines);
+	free(audit);
+	rules_verdict_clear(&v);
+	rules_free(rs);
+}
+
+/* No rule fired: rules test says so, the audit has nothing to say. */
+static void
+test_describe_none(void)
+{
+	struct rules_verdict	 v;
+	char			*s;
+
+	memset(&v, 0, sizeof v);
+	s = rules_verdict_text(&v, RULES_TEXT_LINES);
+	is_str(s, "  rules fired:    none\n", "nothing fired: words");
+	free(s);
+	s = rules_verdict_text(&v, 0);
+	is_str(s, "", "nothing fired: no audit text");
+	free(s);
+}
+
 int
 main(void)
 {
+#ifdef RUNNING_ON_VALGRIND
+	/* valgrind cannot follow JIT code's aligned reads (see helpq). */
+	rules_use_jit(!RUNNING_ON_VALGRIND);
+#endif
 	test_keywords();
 	test_conditions();
 	test_actions();
@@ -758,6 +1184,12 @@ main(void)
 	test_limits();
 	test_prefilter();
 	test_trace();
+	test_action_table();
+	test_describe_actions();
+	test_describe_all();
+	test_describe_durations();
+	test_describe_safe();
+	test_describe_none();
 	message_thread_end();
 	return (done_testing());
 }
