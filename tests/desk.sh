@@ -88,7 +88,7 @@ _srv_wait 10 grep -q watching "$T/run.log"
 mail "$T/m2" 2
 imap_append INBOX "$T/m2"
 _srv_wait 15 sh -c "[ \$(find '$SMTP_MAILDIR/new' -type f | wc -l) -ge 3 ]"
-ok $? "helpq run acknowledges new mail while idling"
+ok_rc $? "helpq run acknowledges new mail while idling"
 kill -TERM "$runpid"
 wait "$runpid"; is $? 0 "SIGTERM ends helpq run"
 

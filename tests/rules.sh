@@ -47,7 +47,7 @@ printf '[helpq]\naddress = support@example.com\n[rules]\npath = %s\n' \
 "$HELPQ" -q -c "$T/bad.conf" --db "$T/bad.db" import "$SAMPLE/Maildir" \
     2> "$T/err"
 is "$?" 78 "import with broken rules: exit status 78"
-ok "$([ ! -e "$T/bad.db" ] && echo 0 || echo 1)" "and no database written"
+ok_rc "$([ ! -e "$T/bad.db" ] && echo 0 || echo 1)" "and no database written"
 "$HELPQ" -c "$T/bad.conf" check > /dev/null 2> "$T/err"
 is "$?" 78 "helpq check reads the rules too"
 like "$(cat "$T/err")" "bad.rules:6:2:" "helpq check shows rule errors"
@@ -139,10 +139,10 @@ print(len(j), len(miss))
 for m in miss: print("# not caught:", m, file=sys.stderr)' "$T/auto.json")
 	total=${r% *}; miss=${r#* }
 	diag "default rules: $miss of $total machine-written messages not caught"
-	ok "$([ "$total" -gt 700 ] && [ "$((miss * 100))" -le "$total" ] && echo 0 || echo 1)" \
+	ok_rc "$([ "$total" -gt 700 ] && [ "$((miss * 100))" -le "$total" ] && echo 0 || echo 1)" \
 	    "the default rules mark 99% of the corpus's machine mail as automated"
 else
-	ok 0 "# SKIP corpus not found"
+	ok_rc 0 "# SKIP corpus not found"
 fi
 
 done_testing

@@ -40,8 +40,8 @@ print("same" if (m[0], m[0], m[1]) == (i[0], i[1], u) else (m, i, u))' "$DB")" s
 	    "$T/$folder/shows.json" "$folder" > "$T/out"
 	while IFS= read -r line; do
 		case $line in
-		ok*) ok 0 "${line#ok }" ;;
-		"not ok"*) ok 1 "${line#not ok }" ;;
+		ok*) ok_rc 0 "${line#ok }" ;;
+		"not ok"*) ok_rc 1 "${line#not ok }" ;;
 		*) echo "$line" ;;
 		esac
 	done < "$T/out"
