@@ -3,8 +3,9 @@
 what a case holds and how its expect file reads).
 
 cases.py HELPQ CASES-DIR TMP [CASE...]: run every case (or the ones named)
-and print one TAP line per case; a failing case prints each expectation
-that did not hold, with what helpq gave and what was wanted.
+and print "ok NAME" or "not ok NAME" for each (cases.sh numbers them); a
+failing case prints each expectation that did not hold, with what helpq
+gave and what was wanted, on "#" lines. Exits 1 when a case failed.
 """
 import json, os, re, subprocess, sys
 
@@ -208,15 +209,14 @@ def main():
     helpq, top, tmp = sys.argv[1:4]
     names = sys.argv[4:] or sorted(d for d in os.listdir(top)
                                    if os.path.isfile(os.path.join(top, d, 'expect')))
-    print('1..%d' % len(names))
     failed = 0
-    for i, name in enumerate(names, 1):
+    for name in names:
         work = os.path.join(tmp, name)
         os.makedirs(work)
         fails = run_case(helpq, os.path.join(top, name), work)
-        print('%s %d - %s' % ('not ok' if fails else 'ok', i, name))
+        print('%s %s' % ('not ok' if fails else 'ok', name), flush=True)
         for text in fails:
-            print('\n'.join('#   ' + l for l in text.split('\n')))
+            print('\n'.join('#   ' + l for l in text.split('\n')), flush=True)
         failed += bool(fails)
     return 1 if failed else 0
 
