@@ -27,7 +27,8 @@ class Missing:
 
 class Case:
     """One case folder: its inputs, its configuration, and helpq's output
-    for it, each command run once and only when an expectation needs it."""
+    for it. Every input is imported; rules test, tickets and show run
+    only when an expectation needs them, each once."""
 
     def __init__(self, helpq, folder, tmp):
         self.helpq, self.folder, self.tmp = helpq, folder, tmp
