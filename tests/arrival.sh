@@ -40,7 +40,7 @@ epoch() {
 	hq tickets --json | json "[int(__import__('datetime').datetime.fromisoformat(t['$1'].replace('Z', '+00:00')).timestamp()) for t in j if t['number'] == $2][0]"
 }
 near() {	# near GOT WANT SLACK NAME
-	ok "$([ "$1" -ge $(($2 - $3)) ] && [ "$1" -le $(($2 + $3)) ]; echo $?)" "$4"
+	ok_rc "$([ "$1" -ge $(($2 - $3)) ] && [ "$1" -le $(($2 + $3)) ]; echo $?)" "$4"
 	[ "$1" -ge $(($2 - $3)) ] && [ "$1" -le $(($2 + $3)) ] ||
 	    diag "got $1, want $2 +- $3"
 }

@@ -4,12 +4,18 @@ the independent judge of what the corpus threads are.
 
 prepare SRC DIR: copy every message file under SRC into DIR/Maildir/cur in
     Date order (the order mail arrives) and write DIR/index.json.
-check DIR SHOWS NAME: read `helpq show --json` documents (concatenated) and
-    print "ok ..." / "not ok ..." lines: every reply whose parent arrived
-    earlier is in its parent's ticket; messages with the same subject from
-    different senders that reply to nothing are in different tickets.
+check DIR DB NAME: read which ticket holds each message from helpq's
+    database DB (one process for the whole folder, not one `helpq show` per
+    ticket) and print "ok ..." / "not ok ..." lines: every reply whose
+    parent arrived earlier is in its parent's ticket; messages with the
+    same subject from different senders that reply to nothing are in
+    different tickets.
+largest DB N: print the numbers of the N tickets with the most messages.
+agree DB SHOWS NAME: read `helpq show --json` documents (concatenated) and
+    print one line: each lists its ticket's messages as the database has
+    them, in the same order.
 """
-import email, email.policy, email.utils, json, os, re, shutil, sys
+import email, email.policy, email.utils, json, os, re, shutil, sqlite3, sys
 
 MID = re.compile(r'<([^<>\s]+)>')
 
@@ -49,21 +55,39 @@ def prepare(src, out):
         json.dump(msgs, f)
 
 
-def check(out, shows, name):
-    with open(os.path.join(out, 'index.json')) as f:
-        msgs = json.load(f)
+def documents(path):
+    """The JSON documents in the file, one after another."""
     dec = json.JSONDecoder()
-    text = open(shows, encoding='utf-8').read()
-    ticket_of, pos = {}, 0
+    text = open(path, encoding='utf-8').read()
+    pos = 0
     while pos < len(text):
         while pos < len(text) and text[pos].isspace():
             pos += 1
         if pos >= len(text):
             break
         doc, pos = dec.raw_decode(text, pos)
-        for m in doc['messages']:
-            if m['message_id']:
-                ticket_of.setdefault(m['message_id'], doc['ticket']['number'])
+        yield doc
+
+
+def ticket_messages(db):
+    """Each ticket's Message-IDs in the order `helpq show` lists them."""
+    rows = sqlite3.connect(db).execute(
+        'select ticket_id, message_id from messages where ticket_id is not null '
+        'order by ticket_id, date, id')
+    tickets = {}
+    for t, mid in rows:
+        tickets.setdefault(t, []).append(mid)
+    return tickets
+
+
+def check(out, db, name):
+    with open(os.path.join(out, 'index.json')) as f:
+        msgs = json.load(f)
+    ticket_of = {}
+    for t, mids in ticket_messages(db).items():
+        for mid in mids:
+            if mid:
+                ticket_of.setdefault(mid, t)
     order = {m['mid']: m['order'] for m in msgs if m['mid']}
     stored = sum(1 for m in msgs if m['mid'] in ticket_of)
     with_mid = sum(1 for m in msgs if m['mid'])
@@ -103,8 +127,28 @@ def check(out, shows, name):
           '%d merged' % ('ok' if merged == 0 else 'not ok', name, pairs, merged))
 
 
+def largest(db, n):
+    tickets = ticket_messages(db)
+    for t in sorted(tickets, key=lambda t: (-len(tickets[t]), t))[:n]:
+        print(t)
+
+
+def agree(db, shows, name):
+    tickets = ticket_messages(db)
+    docs = list(documents(shows))
+    bad = [d['ticket']['number'] for d in docs
+           if [m['message_id'] for m in d['messages']] != tickets.get(d['ticket']['number'])]
+    print('%s %s: helpq show --json of the %d largest tickets lists the '
+          'messages the database holds%s' % ('ok' if docs and not bad else 'not ok',
+                                             name, len(docs), bad and ' (not %s)' % bad or ''))
+
+
 if __name__ == '__main__':
     if sys.argv[1] == 'prepare':
         prepare(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == 'largest':
+        largest(sys.argv[2], int(sys.argv[3]))
+    elif sys.argv[1] == 'agree':
+        agree(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         check(sys.argv[2], sys.argv[3], sys.argv[4])

@@ -31,7 +31,7 @@ done
 sleep 0.2
 ls "$DB"* > "$T/files" 2>/dev/null
 for f in "$DB" "$DB-wal" "$DB-shm" "$DB-search"; do
-	grep -qx -- "$f" "$T/files"; ok $? "$(basename "$f") exists while helpq runs"
+	grep -qx -- "$f" "$T/files"; ok_rc $? "$(basename "$f") exists while helpq runs"
 done
 for f in $(cat "$T/files"); do
 	[ -e "$f" ] || continue		# a journal that came and went
@@ -80,7 +80,7 @@ is "$(cat "$T/victim")" precious "the other file is untouched"
 rm -f "$DB.lock"
 ln -s "$T/victim" "$DB.send.lock"
 "$HELPQ" -c "$T/conf-net" --db "$DB" send > /dev/null 2> "$T/err"; rc=$?
-ok $((rc != 0 ? 0 : 1)) "send with a symlink at DB.send.lock fails"
+ok_rc $((rc != 0 ? 0 : 1)) "send with a symlink at DB.send.lock fails"
 like "$(cat "$T/err")" "send\.lock: a symbolic link" "saying so"
 is "$(cat "$T/victim")" precious "the link's target is untouched"
 rm -f "$DB.send.lock"
@@ -130,7 +130,7 @@ truncate -s 0 "$T/big.mbox"
 wait $pid; rc=$?
 is "$rc" 0 "an mbox cut short while imported: no SIGBUS, exit 0 (got $rc)"
 n=$("$HELPQ" -c "$T/conf" --db "$DB3" tickets --json --limit 0 | json 'len(j)')
-ok $((n >= 1 && n < 3000 ? 0 : 1)) "what was read before the cut is imported ($n of 3000)"
+ok_rc $((n >= 1 && n < 3000 ? 0 : 1)) "what was read before the cut is imported ($n of 3000)"
 
 "$PY" - "$T/box" <<'PY'
 import sys
@@ -147,14 +147,14 @@ start=$(date +%s)
 "$HELPQ" -c "$T/conf" --db "$DB4" import "$T/box" > /dev/null 2> "$T/err"; rc=$?
 is "$rc" 75 "an mbox with a fresh dotlock: EX_TEMPFAIL (75)"
 like "$(cat "$T/err")" "box: locked by another program" "saying so"
-ok $(($(date +%s) - start >= 4 ? 0 : 1)) "after waiting some seconds for it"
-ok $([ -e "$T/box.lock" ]; echo $?) "someone else's lock is left alone"
+ok_rc $(($(date +%s) - start >= 4 ? 0 : 1)) "after waiting some seconds for it"
+ok_rc $([ -e "$T/box.lock" ]; echo $?) "someone else's lock is left alone"
 touch -d '-20 minutes' "$T/box.lock"
 "$HELPQ" -c "$T/conf" --db "$DB4" import "$T/box" > "$T/out" 2> "$T/err"; rc=$?
 is "$rc" 0 "a stale dotlock (20 minutes old) is broken"
 like "$(cat "$T/out")" "^3 messages: 3 new tickets" "and the mbox imported"
 like "$(cat "$T/err")" "stale lock" "saying so"
-ok $([ ! -e "$T/box.lock" ]; echo $?) "helpq removes its own dotlock"
+ok_rc $([ ! -e "$T/box.lock" ]; echo $?) "helpq removes its own dotlock"
 # A deliverer's fcntl write lock, held while helpq tries.
 "$PY" - "$T/box" <<'PY' &
 import fcntl, sys, time

@@ -147,7 +147,7 @@ imap_create Support
 sleep 1
 imap_seed Support "$T"/many/*
 v2=$(imap_uidvalidity Support)
-[ "$v1" != "$v2" ]; ok $? "the folder has a new UIDVALIDITY ($v1 -> $v2)"
+[ "$v1" != "$v2" ]; ok_rc $? "the folder has a new UIDVALIDITY ($v1 -> $v2)"
 out=$(hq poll 2>&1)
 like "$out" "UIDVALIDITY changed" "the change is noticed"
 like "$out" "4000 messages: 0 new tickets, 0 threaded, 4000 duplicates" "every message is recognised"
@@ -228,12 +228,12 @@ n0=$(count 'len(j)')
 mkmail "$T/idle" 9100 9100
 imap_append INBOX "$T"/idle/*
 _srv_wait 10 sh -c "[ \$(\"$HELPQ\" --config \"$T/c\" tickets --json | \"$PY\" -c 'import json,sys; print(len(json.load(sys.stdin)))') -gt $n0 ]"
-ok $? "helpq run picks up new mail while idling"
+ok_rc $? "helpq run picks up new mail while idling"
 dovecot_restart --fast
 mkmail "$T/after" 9101 9101
 imap_append INBOX "$T"/after/*
 _srv_wait 20 sh -c "[ \$(\"$HELPQ\" --config \"$T/c\" tickets --json | \"$PY\" -c 'import json,sys; print(len(json.load(sys.stdin)))') -gt $((n0 + 1)) ]"
-ok $? "after a server restart helpq run reconnects and processes what arrived"
+ok_rc $? "after a server restart helpq run reconnects and processes what arrived"
 kill -TERM "$runpid"
 wait "$runpid"; rc=$?
 is "$rc" 0 "SIGTERM ends helpq run cleanly"

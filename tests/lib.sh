@@ -10,7 +10,7 @@ PY=/usr/bin/python3
 _n=0
 _failed=0
 
-ok() {	# ok STATUS NAME: passes when STATUS is 0
+ok_rc() {	# ok_rc STATUS NAME: passes when STATUS is 0 (an exit status)
 	_n=$((_n + 1))
 	if [ "$1" -eq 0 ]; then
 		echo "ok $_n - $2"

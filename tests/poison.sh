@@ -131,7 +131,7 @@ printf 'folders = Big\ncommit-count = 5\n' >> "$T/cb"
 hb() { "$HELPQ" --config "$T/cb" "$@"; }
 # helpq dies (SIGSEGV, no clean-up, like kill -9) on the 12th message.
 HELPQ_FAULT=crash:p112@ hb poll >/dev/null 2>&1; rc=$?
-ok $((rc > 128 ? 0 : 1)) "a poll that dies on the 12th message dies of a signal"
+ok_rc $((rc > 128 ? 0 : 1)) "a poll that dies on the 12th message dies of a signal"
 is "$(hb tickets --json | json 'sorted(t["subject"] for t in j) == sorted("Frage %d" % i for i in range(101, 111))')" \
     True "the two batches committed before stay stored"
 kw=""
@@ -159,7 +159,7 @@ crashruns() {	# crashruns NAME CMD...: three runs with message 2 of 3 fatal
 	HELPQ_FAULT=crash:p202@ "$@" >/dev/null 2>&1; r1=$?
 	HELPQ_FAULT=crash:p202@ "$@" >/dev/null 2>&1; r2=$?
 	HELPQ_FAULT=crash:p202@ "$@" >/dev/null 2>"$T/err3"; r3=$?
-	ok $((r1 > 128 && r2 > 128 ? 0 : 1)) "$name: the first two runs die of the signal ($r1, $r2)"
+	ok_rc $((r1 > 128 && r2 > 128 ? 0 : 1)) "$name: the first two runs die of the signal ($r1, $r2)"
 	is "$r3" 0 "$name: the third run succeeds"
 }
 for i in 201 202 203; do mkmsg "$T/m/$i.eml" $i; done

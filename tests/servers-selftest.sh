@@ -31,8 +31,8 @@ is "$rc" 0 "dovecot_up"
 if [ "$rc" != 0 ]; then echo "Bail out! dovecot did not start"; exit 1; fi
 pid1=$DOVECOT_PID p1=$IMAP_PORT p2=$IMAPS_PORT
 like "$IMAP_PORT $IMAPS_PORT" '^[0-9]+ [0-9]+$' "IMAP_PORT and IMAPS_PORT set"
-ok "$([ "$IMAP_PORT" != "$IMAPS_PORT" ]; echo $?)" "two different ports"
-ok "$([ -s "$DOVECOT_CA" ] && [ -f "$DOVECOT_CONF" ] && [ -d "$MAILDIR/new" ]; echo $?)" \
+ok_rc "$([ "$IMAP_PORT" != "$IMAPS_PORT" ]; echo $?)" "two different ports"
+ok_rc "$([ -s "$DOVECOT_CA" ] && [ -f "$DOVECOT_CONF" ] && [ -d "$MAILDIR/new" ]; echo $?)" \
     "DOVECOT_CA, DOVECOT_CONF and MAILDIR exist"
 if [ "$(id -u)" = 0 ]; then
 	is "$(stat -c %U "$MAILDIR")" nobody "as root, the Maildir belongs to nobody"
@@ -77,32 +77,32 @@ is "$(imap_count Queue)" 2 "imap_append: 2 messages"
 imap_delete Queue; rc=$?
 is "$rc" 0 "imap_delete (not empty)"
 imap_count Queue >/dev/null 2>&1; rc=$?
-ok "$([ "$rc" != 0 ]; echo $?)" "deleted: imap_count fails"
+ok_rc "$([ "$rc" != 0 ]; echo $?)" "deleted: imap_count fails"
 imap_create Queue
 uv2=$(imap_uidvalidity Queue)
 like "$uv1 $uv2" '^[0-9]+ [0-9]+$' "imap_uidvalidity prints a number"
-ok "$([ "$uv1" != "$uv2" ]; echo $?)" "delete and create: UIDVALIDITY changed ($uv1, $uv2)"
+ok_rc "$([ "$uv1" != "$uv2" ]; echo $?)" "delete and create: UIDVALIDITY changed ($uv1, $uv2)"
 is "$(imap_count Queue)" 0 "the new folder is empty"
 
 imapc "$(IMAPS INBOX)" -X 'UID STORE 1 +FLAGS ($billing)' >/dev/null; rc=$?
 is "$rc" 0 "curl: UID STORE 1 +FLAGS (\$billing)"
 kw=$(imap_keywords INBOX 1)
-ok "$(printf '%s\n' "$kw" | grep -qx '\$billing'; echo $?)" "imap_keywords shows \$billing"
-ok "$(printf '%s\n' "$kw" | grep -qx '\\Recent'; [ $? = 1 ]; echo $?)" "and not \\Recent"
+ok_rc "$(printf '%s\n' "$kw" | grep -qx '\$billing'; echo $?)" "imap_keywords shows \$billing"
+ok_rc "$(printf '%s\n' "$kw" | grep -qx '\\Recent'; [ $? = 1 ]; echo $?)" "and not \\Recent"
 is "$(imap_keywords INBOX 2)" "" "message 2 has no flags"
 imap_keywords INBOX 99 >/dev/null; rc=$?
-ok "$([ "$rc" != 0 ]; echo $?)" "imap_keywords fails for a missing UID"
+ok_rc "$([ "$rc" != 0 ]; echo $?)" "imap_keywords fails for a missing UID"
 uvin=$(imap_uidvalidity INBOX)
 
 t0=$(date +%s)
 dovecot_restart; rc=$?
 is "$rc" 0 "dovecot_restart"
 is "$(live "$pid1")" 0 "the old master's processes are all gone"
-ok "$([ "$DOVECOT_PID" != "$pid1" ]; echo $?)" "a new master"
+ok_rc "$([ "$DOVECOT_PID" != "$pid1" ]; echo $?)" "a new master"
 is "$IMAP_PORT $IMAPS_PORT" "$p1 $p2" "same ports after the restart"
 is "$(imapc "$(IMAPS INBOX)" -X 'STATUS INBOX (MESSAGES)')" \
     "* STATUS INBOX (MESSAGES 3)" "the messages survived"
-ok "$(imap_keywords INBOX 1 | grep -qx '\$billing'; echo $?)" "the keyword survived"
+ok_rc "$(imap_keywords INBOX 1 | grep -qx '\$billing'; echo $?)" "the keyword survived"
 is "$(imap_uidvalidity INBOX)" "$uvin" "UIDVALIDITY unchanged"
 diag "restart took $(($(date +%s) - t0)) s"
 
@@ -124,17 +124,17 @@ is "$(smtp_count)" 1 "smtp_count: 1"
 m=$(smtp_messages)
 is "$(hdr X-Envelope-From "$m") | $(hdr X-Envelope-To "$m") | $(hdr X-Sink-TLS "$m") | $(hdr X-Sink-Auth "$m")" \
     "a@example.com | b@example.org | no | no" "envelope, no TLS, no AUTH recorded"
-ok "$(grep -q '^Subject: seed 1$' "$m"; echo $?)" "the message itself is stored"
+ok_rc "$(grep -q '^Subject: seed 1$' "$m"; echo $?)" "the message itself is stored"
 
 smtp_up --tls --require-tls --auth sender:secret; rc=$?
 is "$rc" 0 "smtp_up --tls --require-tls --auth"
-ok "$([ "$SMTP_PORT" != "$plain" ]; echo $?)" "a second sink, another port"
+ok_rc "$([ "$SMTP_PORT" != "$plain" ]; echo $?)" "a second sink, another port"
 send "smtp://localhost:$SMTP_PORT" --ssl-reqd --cacert "$SMTP_CA" -u sender:secret; rc=$?
 is "$rc" 0 "curl delivers with STARTTLS and AUTH"
 m=$(smtp_messages)
 is "$(hdr X-Sink-TLS "$m") $(hdr X-Sink-Auth "$m")" "yes yes" "TLS and AUTH recorded"
 send "smtp://localhost:$SMTP_PORT" -u sender:secret; rc=$?
-ok "$([ "$rc" != 0 ]; echo $?)" "without STARTTLS: refused (curl $rc)"
+ok_rc "$([ "$rc" != 0 ]; echo $?)" "without STARTTLS: refused (curl $rc)"
 send "smtp://localhost:$SMTP_PORT" --ssl-reqd --cacert "$SMTP_CA" -u sender:wrong; rc=$?
 is "$rc" 67 "a wrong password: login denied"
 is "$(smtp_count) $(smtp_count "$plain")" "1 1" "each sink has its own Maildir"
@@ -148,13 +148,13 @@ is "$(hdr X-Sink-TLS "$(smtp_messages)")" yes "implicit TLS recorded"
 smtp_up --fail 451; rc=$?
 is "$rc" 0 "smtp_up --fail 451"
 send "smtp://127.0.0.1:$SMTP_PORT" -v; rc=$?
-ok "$([ "$rc" != 0 ]; echo $?)" "DATA answered 451: curl fails (curl $rc)"
+ok_rc "$([ "$rc" != 0 ]; echo $?)" "DATA answered 451: curl fails (curl $rc)"
 like "$(cat "$T/curl.err")" "^< 451 " "curl saw the 451"
 is "$(smtp_count) $(smtp_rejected)" "0 1" "nothing stored, one refusal"
 
 smtp_up --fail 550 --fail-at rcpt --fail-times 1
 send "smtp://127.0.0.1:$SMTP_PORT"; rc=$?
-ok "$([ "$rc" != 0 ]; echo $?)" "--fail 550 --fail-at rcpt: the first try fails (curl $rc)"
+ok_rc "$([ "$rc" != 0 ]; echo $?)" "--fail 550 --fail-at rcpt: the first try fails (curl $rc)"
 send "smtp://127.0.0.1:$SMTP_PORT"; rc=$?
 is "$rc" 0 "--fail-times 1: the second try is accepted"
 is "$(smtp_count) $(smtp_rejected)" "1 1" "one stored, one refused"
@@ -162,8 +162,8 @@ is "$(smtp_count) $(smtp_rejected)" "1 1" "one stored, one refused"
 p=$SMTP_PORT spid=$SMTP_PID
 smtp_down; rc=$?
 is "$rc" 0 "smtp_down"
-ok "$(_srv_gone "$spid"; echo $?)" "the sink's process is gone"
-ok "$(! _srv_listening "$p"; echo $?)" "its port is closed"
+ok_rc "$(_srv_gone "$spid"; echo $?)" "the sink's process is gone"
+ok_rc "$(! _srv_listening "$p"; echo $?)" "its port is closed"
 smtp_up --port "$p"; rc=$?
 is "$rc" 0 "smtp_up --port: the same port again"
 send "smtp://127.0.0.1:$SMTP_PORT"
@@ -182,13 +182,13 @@ out=$(TMPDIR=$T /bin/sh -c '. "$TOP_SRCDIR/tests/lib.sh"
 is "$rc" 1 "a dying test (dash) keeps its exit status"
 set -- $out
 if [ $# -eq 6 ]; then
-	ok "$([ ! -e "$1" ]; echo $?)" "its directory was removed"
+	ok_rc "$([ ! -e "$1" ]; echo $?)" "its directory was removed"
 	is "$(live "$2")" 0 "its Dovecot processes are gone (by pid)"
-	ok "$(_srv_gone "$3"; echo $?)" "its sink is gone (by pid)"
-	ok "$(! _srv_listening "$4" && ! _srv_listening "$5" && ! _srv_listening "$6"; echo $?)" \
+	ok_rc "$(_srv_gone "$3"; echo $?)" "its sink is gone (by pid)"
+	ok_rc "$(! _srv_listening "$4" && ! _srv_listening "$5" && ! _srv_listening "$6"; echo $?)" \
 	    "its ports are closed"
 else
-	ok 1 "the dying test started its servers: $out"
+	ok_rc 1 "the dying test started its servers: $out"
 fi
 
 dpid=$DOVECOT_PID spids=$_SRV_SMTP
@@ -198,7 +198,7 @@ is "$(live "$dpid")" 0 "no process of our Dovecot left (session $dpid)"
 left=0
 for e in $spids; do _srv_gone "${e#*:}" || left=$((left + 1)); done
 is "$left" 0 "no sink left"
-ok "$(! _srv_listening "$p1" && ! _srv_listening "$p2"; echo $?)" "IMAP ports closed"
+ok_rc "$(! _srv_listening "$p1" && ! _srv_listening "$p2"; echo $?)" "IMAP ports closed"
 is "$DOVECOT_PID${_SRV_SMTP# }" "" "nothing recorded as running"
 errs=$(grep -E ': (Error|Fatal|Panic|Warning):' "$T/dovecot/dovecot.log" | grep -v 'Killed with signal 15')
 is "$errs" "" "Dovecot logged no errors or warnings"

@@ -75,9 +75,9 @@ is "$(hdr "$f" X-Sink-TLS)" no "no TLS, as configured"
 body "$f" > "$T/got"
 lf "$T/m" > "$T/want"
 cmp -s "$T/got" "$T/want"
-ok $? "the bytes arrive as sent"
+ok_rc $? "the bytes arrive as sent"
 grep -qx 'Grüße aus München.' "$T/got"
-ok $? "the 8-bit UTF-8 line is intact"
+ok_rc $? "the 8-bit UTF-8 line is intact"
 is "$(grep -c -x -e '\.' -e '\.\.two' -e '\.three' "$T/got")" 3 \
     "lines that start with dots are intact"
 MSG=$T/lf
@@ -86,7 +86,7 @@ MSG=
 body "$(last)" > "$T/got"
 { cat "$T/lf"; echo; } > "$T/want"
 cmp -s "$T/got" "$T/want"
-ok $? "bare LFs, a dot first and no last line end: intact, line end added"
+ok_rc $? "bare LFs, a dot first and no last line end: intact, line end added"
 send "$T/plain" ""
 is "$(hdr "$(last)" X-Envelope-From)" "<>" "the null sender"
 send "$T/plain" support@example.com a@example.org b@example.org
@@ -203,7 +203,7 @@ is "$(hdr "$(last)" X-Sink-TLS)" yes "the sink saw TLS"
 body "$(last)" > "$T/got"
 lf "$T/m" > "$T/want"
 cmp -s "$T/got" "$T/want"
-ok $? "the bytes arrive as sent over TLS"
+ok_rc $? "the bytes arrive as sent over TLS"
 smtp_down
 
 # ---- AUTH ------------------------------------------------------------------
@@ -217,7 +217,7 @@ is "$rc" 0 "AUTH PLAIN with a password file"
 is "$(hdr "$(last)" X-Sink-Auth)" yes "the sink saw the login"
 like "$err" '> AUTH PLAIN$' "the debug log shows the mechanism"
 case $err in *s3cret*|*czNjcmV0*|*aGVscHEAczNjcmV0*) r=1 ;; *) r=0 ;; esac
-ok "$r" "but not the credentials"
+ok_rc "$r" "but not the credentials"
 conf "$T/auth2" "port = $SMTP_PORT" "ca-file = $SMTP_CA" "user = helpq" \
     "auth = login" "password-env = HELPQ_SMTP_PW"
 HELPQ_SMTP_PW=s3cret send -v "$T/auth2"
@@ -225,7 +225,7 @@ is "$rc" 0 "AUTH LOGIN with the password from the environment"
 is "$(hdr "$(last)" X-Sink-Auth)" yes "the sink saw the login"
 like "$err" '> AUTH LOGIN$' "the debug log shows the mechanism"
 case $err in *s3cret*|*czNjcmV0*) r=1 ;; *) r=0 ;; esac
-ok "$r" "but not the password"
+ok_rc "$r" "but not the password"
 printf 'Wr0ngPass\n' > "$T/pw2"
 conf "$T/auth3" "port = $SMTP_PORT" "ca-file = $SMTP_CA" "user = helpq" \
     "password-file = $T/pw2"
@@ -235,7 +235,7 @@ is "$rc" 3 "a wrong password: the server is unusable until it is fixed"
 like "$out" "^down 535 .*smtp 127\\.0\\.0\\.1:$SMTP_PORT, after AUTH" \
     "with the server's 535"
 case $out in *Wr0ngPass*) r=1 ;; *) r=0 ;; esac
-ok "$r" "the reply does not hold the password"
+ok_rc "$r" "the reply does not hold the password"
 is "$(smtp_count)" "$n" "nothing was sent"
 chmod 644 "$T/pw"
 send "$T/auth"
@@ -380,14 +380,14 @@ send "$T/peer"
 is "$out" "ok 250 stored 1" "the peer took the message"
 printf "$HEAD$UTF8"'..\r\n...two\r\n..three\r\nend\r\n.\r\n' > "$T/want"
 cmp -s "$T/wire.1" "$T/want"
-ok $? "on the wire: dots doubled at line starts (libcurl), then CRLF . CRLF"
+ok_rc $? "on the wire: dots doubled at line starts (libcurl), then CRLF . CRLF"
 MSG=$T/lf
 send "$T/peer"
 MSG=
 printf '..lead: x\r\nSubject: lf\r\n\r\n..dot\r\n...two\r\n..\r\nend\r\n.\r\n' \
     > "$T/want"
 cmp -s "$T/wire.2" "$T/want"
-ok $? "bare LFs go out as CRLF, so their dots are doubled too"
+ok_rc $? "bare LFs go out as CRLF, so their dots are doubled too"
 peer_down
 
 peer_up drop
@@ -406,7 +406,7 @@ t1=$(date +%s)
 is "$rc" 3 "a server that never answers: down"
 like "$out" "^down smtp 127\\.0\\.0\\.1:$PEER_PORT: .*(imed out|imeout)" \
     "the reply says it timed out"
-ok "$([ $((t1 - t0)) -le 5 ] && echo 0 || echo 1)" \
+ok_rc "$([ $((t1 - t0)) -le 5 ] && echo 0 || echo 1)" \
     "after the configured second, not much later"
 peer_down
 
