@@ -12,6 +12,7 @@
 #include "lang.h"
 #include "log.h"
 #include "rules.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 #define CONFIG_LINE_MAX	4096
@@ -64,9 +65,17 @@ set_name(struct config *c, const char *v, char **why)
 	return (set_string(&c->name, v));
 }
 
+/* The zone is loaded here, once, so a bad name is a config error. */
 static int
 set_timezone(struct config *c, const char *v, char **why)
 {
+	struct tz	*tz;
+
+	if ((tz = tz_load(v, why)) == NULL)
+		return (-1);
+	tz_free(c->tz);
+	c->tz = tz;
+	c->policy.tz = tz;
 	return (set_string(&c->timezone, v));
 }
 
@@ -898,6 +907,8 @@ config_defaults(struct config *c)
 	c->depth_limit = RULES_DEPTH_LIMIT;
 	c->jit = 1;
 	policy_defaults(&c->policy);
+	c->tz = tz_system();
+	c->policy.tz = c->tz;
 	config_split("INBOX", &c->imap.folders, &c->imap.nfolders);
 	c->imap.keywords = 1;
 	c->imap.batch = 200;
@@ -926,6 +937,7 @@ config_clear(struct config *c)
 	free(c->address);
 	free(c->name);
 	free(c->timezone);
+	tz_free(c->tz);
 	free(c->token_prefix);
 	xfreev(c->agents, c->nagents);
 	xfreev(c->languages, c->nlanguages);
