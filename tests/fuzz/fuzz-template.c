@@ -67,7 +67,7 @@ render_all(const struct templates *t, const char *name,
 			FUZZ_ASSERT(strstr(body, v->text) != NULL);
 		free(subject);
 		free(body);
-		when = templates_time(t, langs[i], v->due);
+		when = templates_time(t, langs[i], v->tz, v->due);
 		FUZZ_ASSERT(when != NULL && strlen(when) < 256);
 		free(when);
 	}
