@@ -485,7 +485,8 @@ cmd_outbox_list(struct globals *g, int argc, char **argv)
 		cmd_usage(EX_USAGE);
 	if ((rc = cmd_open_store(g, 0, &st)) != 0)
 		return (rc);
-	if (output_outbox(stdout, st, want, limit, json, &cause) != 0) {
+	if (output_outbox(stdout, g->conf.tz, st, want, limit, json,
+	    &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
 		rc = EX_SOFTWARE;
