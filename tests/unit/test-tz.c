@@ -28,7 +28,8 @@ static const struct {
 	time_t		 from, to, step;
 } spans[] = {
 	/* 1800 to 2200 every 3 days 7 hours 13 minutes. */
-	{ "1800-2200", -5364662400LL, 7258118400LL, 3 * 86400 + 7 * 3600 + 780 },
+	{ "1800-2200", -5364662400LL, 7258118400LL,
+	  3 * 86400 + 7 * 3600 + 780 },
 	/* 2025 to 2028 every 15 minutes (every transition crossed). */
 	{ "2025-2027", 1735689600LL, 1830297600LL, 900 },
 	/* 2399 to 2401, past the last transition: the footer rule. */
@@ -330,7 +331,8 @@ v1_size(const unsigned char *p)
 	int	i;
 
 	for (i = 0; i < 6; i++)
-		c[i] = (size_t)p[20 + 4 * i] << 24 | (size_t)p[21 + 4 * i] << 16 |
+		c[i] = (size_t)p[20 + 4 * i] << 24 |
+		    (size_t)p[21 + 4 * i] << 16 |
 		    (size_t)p[22 + 4 * i] << 8 | p[23 + 4 * i];
 	return (44 + c[3] * 5 + c[4] * 6 + c[5] + c[2] * 8 + c[1] + c[0]);
 }
