@@ -184,6 +184,7 @@ outbox_post(struct outbox *ob, struct store *st, const struct outbox_draft *d,
 	cm.n_to = d->n_to;
 	cm.subject = subject;
 	cm.date = d->now;
+	cm.tz = c->tz;
 	cm.message_id = msgid;
 	cm.in_reply_to = d->in_reply_to;
 	cm.references = d->refs;
