@@ -267,19 +267,24 @@ posix_type(const struct tz_posix *p, int64_t t)
 
 	if (!p->has_dst)
 		return (&p->std);
-	/* The year of t, near enough: the year before and after as well. */
+	/*
+	 * The latest transition at or before t among the year of t (near
+	 * enough) and the years either side. A year's start that falls on
+	 * the previous year's end wins: that is DST all year
+	 * ("EST5EDT,0/0,J365/25", RFC 8536 3.3.1).
+	 */
 	y = 1970 + (t + p->std.off) / 31556952 - ((t + p->std.off) < 0);
 	for (y -= 1, i = 0; i < 3; i++, y++) {
-		when = posix_when(&p->start, y, p->std.off);
-		if (when <= t && (!found || when > best)) {
-			best = when;
-			type = &p->dst;
-			found = 1;
-		}
 		when = posix_when(&p->end, y, p->dst.off);
 		if (when <= t && (!found || when >= best)) {
 			best = when;
 			type = &p->std;
+			found = 1;
+		}
+		when = posix_when(&p->start, y, p->std.off);
+		if (when <= t && (!found || when >= best)) {
+			best = when;
+			type = &p->dst;
 			found = 1;
 		}
 	}
