@@ -30,6 +30,7 @@ struct compose_mail {
 	const char		*reply_to;	/* address, or NULL */
 	const char		*subject;	/* UTF-8, any bytes */
 	time_t			 date;
+	const struct tz		*tz;		/* date's zone; NULL: UTC */
 	const char		*message_id;	/* without <> */
 	const char		*in_reply_to;	/* without <>, or NULL */
 	const char *const	*references;	/* without <>, oldest first */
@@ -80,9 +81,11 @@ char	*compose_header_text(const char *s);
  */
 char	*compose_message_id(const char *address);
 
-/* The RFC 5322 date of t in the local time zone ("Sat, 28 Nov 2026
- * 14:05:00 +0100"), into buf. */
-const char *compose_date(time_t t, char *buf, size_t len);
+/* The RFC 5322 date of t on the clocks of tz, NULL for UTC ("Sat, 28
+ * Nov 2026 14:05:00 +0100"), into buf. */
+struct tz;
+const char *compose_date(time_t t, const struct tz *tz, char *buf,
+	    size_t len);
 
 /*
  * "Re: " + subject unless it already starts with a reply prefix (Re, AW,

@@ -95,7 +95,9 @@ struct config {
 	char		*name;		/* display name for outgoing mail */
 	char		**agents;	/* addresses, or "@domain" */
 	size_t		 nagents;
-	char		*timezone;	/* for display; NULL = local */
+	char		*timezone;	/* zone name; NULL: the system's */
+	struct tz	*tz;		/* that zone, for business hours,
+					   due times and display (owned) */
 	char		**languages;	/* identified, ISO 639-1 */
 	size_t		 nlanguages;
 	char		*default_language; /* when none is identified */

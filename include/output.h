@@ -12,22 +12,27 @@
 
 struct store;
 struct ticket_filter;
+struct tz;
 
-/* Each returns 0, or -1 with *cause set (allocated; the caller frees). */
-int	output_tickets(FILE *, struct store *, const struct ticket_filter *,
-	    int json, char **cause);
+/*
+ * Each returns 0, or -1 with *cause set (allocated; the caller frees).
+ * Text shows times on the clocks of tz (NULL: UTC); JSON in UTC.
+ */
+int	output_tickets(FILE *, const struct tz *tz, struct store *,
+	    const struct ticket_filter *, int json, char **cause);
 /* Returns 1 if ticket id does not exist. */
-int	output_show(FILE *, struct store *, int64_t id, int json,
-	    char **cause);
-int	output_search(FILE *, struct store *, const char *query, int limit,
+int	output_show(FILE *, const struct tz *tz, struct store *, int64_t id,
 	    int json, char **cause);
+int	output_search(FILE *, const struct tz *tz, struct store *,
+	    const char *query, int limit, int json, char **cause);
 
 /* The outbox, newest first: status -1 for all, limit 0 for all. */
-int	output_outbox(FILE *, struct store *, int status, int limit,
-	    int json, char **cause);
+int	output_outbox(FILE *, const struct tz *tz, struct store *,
+	    int status, int limit, int json, char **cause);
 
 /* The messages set aside as failed, oldest first. */
-int	output_failed(FILE *, struct store *, int json, char **cause);
+int	output_failed(FILE *, const struct tz *tz, struct store *, int json,
+	    char **cause);
 
 /* "2026-11-22T10:00:00Z" into buf (at least 21 bytes); "" for 0. */
 const char *output_iso8601(time_t, char *buf, size_t len);

@@ -13,6 +13,7 @@
 #include <time.h>
 
 struct templates;
+struct tz;
 
 /*
  * The values a template may use. NULL strings render as "". Borrowed.
@@ -43,6 +44,7 @@ struct template_vars {
 	time_t		 due;		/* 0: ${due} renders as "" */
 	const char	*text;
 	const char	*support;
+	const struct tz	*tz;		/* ${due}'s zone; NULL: UTC */
 };
 
 /*
@@ -87,10 +89,10 @@ int	 templates_has(const struct templates *t, const char *name);
 /*
  * The time when written the way lang writes it (its locale file: %A %a
  * %B %b names, %d %e %m %Y %H %M numbers, %Z the zone's abbreviation,
- * %% a percent sign), in the local time zone (TZ); without a locale
+ * %% a percent sign), on the clocks of tz (NULL: UTC); without a locale
  * "2026-11-30 17:00 CET". Allocated; the caller frees.
  */
 char	*templates_time(const struct templates *t, const char *lang,
-	    time_t when);
+	    const struct tz *tz, time_t when);
 
 #endif

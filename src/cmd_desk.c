@@ -74,7 +74,7 @@ cmd_tickets(struct globals *g, int argc, char **argv)
 		cmd_usage(EX_USAGE);
 	if ((rc = cmd_open_store(g, 0, &st)) != 0)
 		return (rc);
-	if (output_tickets(stdout, st, &f, json, &cause) != 0) {
+	if (output_tickets(stdout, g->conf.tz, st, &f, json, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
 		rc = EX_SOFTWARE;
@@ -104,7 +104,7 @@ cmd_show(struct globals *g, int argc, char **argv)
 		cmd_usage(EX_USAGE);
 	if ((rc = cmd_open_store(g, 0, &st)) != 0)
 		return (rc);
-	r = output_show(stdout, st, id, json, &cause);
+	r = output_show(stdout, g->conf.tz, st, id, json, &cause);
 	if (r == 1) {
 		log_error("no ticket %lld", (long long)id);
 		rc = EX_DATAERR;
@@ -151,7 +151,7 @@ cmd_search(struct globals *g, int argc, char **argv)
 		buf_free(&q);
 		return (rc);
 	}
-	if (output_search(stdout, st, buf_cstr(&q), limit, json,
+	if (output_search(stdout, g->conf.tz, st, buf_cstr(&q), limit, json,
 	    &cause) != 0) {
 		log_error("search: %s", cause);
 		free(cause);

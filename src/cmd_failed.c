@@ -42,7 +42,7 @@ cmd_failed(struct globals *g, int argc, char **argv)
 		cmd_usage(EX_USAGE);
 	if ((rc = cmd_open_store(g, 0, &st)) != 0)
 		return (rc);
-	if (output_failed(stdout, st, json, &cause) != 0) {
+	if (output_failed(stdout, g->conf.tz, st, json, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
 		rc = EX_SOFTWARE;

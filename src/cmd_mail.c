@@ -26,6 +26,7 @@
 #include "safe.h"
 #include "output.h"
 #include "store.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 /* Replies longer than this are refused: a reply is written by a person. */
@@ -74,9 +75,11 @@ reply_quote_cb(const struct stored_message *m, void *arg)
 	return (0);
 }
 
-/* The text an editor starts with: room on top, the customer quoted. */
+/* The text an editor starts with: room on top, the customer quoted
+ * with the time on the clocks of tz. */
 static void
-reply_draft(struct store *st, int64_t ticket, struct buf *b)
+reply_draft(struct store *st, const struct tz *tz, int64_t ticket,
+    struct buf *b)
 {
 	struct reply_quote	 q;
 	struct tm		 tm;
@@ -91,7 +94,8 @@ reply_draft(struct store *st, int64_t ticket, struct buf *b)
 		free(cause);
 	}
 	if (q.body != NULL) {
-		localtime_r(&q.date, &tm);
+		if (tz_local(tz, q.date, &tm) != 0)
+			tz_local(NULL, 0, &tm);	/* beyond any calendar */
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
 		buf_addf(b, "On %s, %s wrote:\n", when, q.who);
 		for (p = q.body; *p != '\0'; p = nl + 1) {
@@ -239,8 +243,8 @@ reply_report(struct store *st, int64_t ticket, int64_t id)
 
 /* The text: standard input, else an editor on the quoted conversation. */
 static int
-reply_text(struct store *st, int64_t ticket, const char *tname,
-    struct buf *text)
+reply_text(struct store *st, const struct tz *tz, int64_t ticket,
+    const char *tname, struct buf *text)
 {
 	struct buf	draft;
 	int		rc;
@@ -249,7 +253,7 @@ reply_text(struct store *st, int64_t ticket, const char *tname,
 		rc = reply_read(stdin, text);
 	else {
 		buf_init(&draft);
-		reply_draft(st, ticket, &draft);
+		reply_draft(st, tz, ticket, &draft);
 		rc = reply_edit(buf_cstr(&draft), text);
 		buf_free(&draft);
 	}
@@ -309,7 +313,7 @@ cmd_reply(struct globals *g, int argc, char **argv)
 	buf_init(&text);
 	if ((rc = cmd_open_store(g, 1, &st)) != 0)
 		goto out;
-	if ((rc = reply_text(st, ticket, tname, &text)) != 0)
+	if ((rc = reply_text(st, g->conf.tz, ticket, tname, &text)) != 0)
 		goto out;
 	if (outbox_reply(ob, st, ticket, buf_cstr(&text), tname, agent, close,
 	    time(NULL), &id, &cause) != 0) {
@@ -415,7 +419,8 @@ cmd_outbox_list(struct globals *g, int argc, char **argv)
 		cmd_usage(EX_USAGE);
 	if ((rc = cmd_open_store(g, 0, &st)) != 0)
 		return (rc);
-	if (output_outbox(stdout, st, want, limit, json, &cause) != 0) {
+	if (output_outbox(stdout, g->conf.tz, st, want, limit, json,
+	    &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
 		rc = EX_SOFTWARE;

@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "compose.h"
+#include "tz.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -552,7 +553,7 @@ compose_mail(const struct compose_mail *m, size_t *lenp, char **cause)
 	size_t		 i;
 
 	buf_init(&b);
-	buf_addf(&b, "Date: %s\r\n", compose_date(m->date, date,
+	buf_addf(&b, "Date: %s\r\n", compose_date(m->date, m->tz, date,
 	    sizeof date));
 	if (add_addr_header(&b, "From", &m->from, 1, cause) != 0 ||
 	    add_addr_header(&b, "To", m->to, m->n_to, cause) != 0 ||
@@ -628,7 +629,7 @@ compose_message_id(const char *address)
 }
 
 const char *
-compose_date(time_t t, char *buf, size_t len)
+compose_date(time_t t, const struct tz *tz, char *buf, size_t len)
 {
 	static const char *const days[] = {
 		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
@@ -640,7 +641,8 @@ compose_date(time_t t, char *buf, size_t len)
 	struct tm	tm;
 	long		off;
 
-	localtime_r(&t, &tm);
+	if (tz_local(tz, t, &tm) != 0)
+		tz_local(NULL, 0, &tm);		/* beyond any calendar */
 	off = tm.tm_gmtoff / 60;
 	snprintf(buf, len, "%s, %d %s %d %02d:%02d:%02d %c%02ld%02ld",
 	    days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],

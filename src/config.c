@@ -11,6 +11,7 @@
 #include "config.h"
 #include "lang.h"
 #include "log.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 #define CONFIG_LINE_MAX	4096
@@ -352,6 +353,14 @@ item_language(char *s, char **cause)
 static int
 set_timezone(struct config *c, const char *v, char **cause)
 {
+	struct tz	*tz;
+
+	/* The zone is loaded here, once, so a bad name is a config error. */
+	if ((tz = tz_load(v, cause)) == NULL)
+		return (-1);
+	tz_free(c->tz);
+	c->tz = tz;
+	c->policy.tz = tz;
 	set_string(&c->timezone, v);
 	return (0);
 }
@@ -740,6 +749,8 @@ config_defaults(struct config *c)
 	config_split(LANG_DEFAULT_LIST, &c->languages, &c->nlanguages);
 	c->jit = 1;
 	policy_defaults(&c->policy);
+	c->tz = tz_system();
+	c->policy.tz = c->tz;
 	config_split("INBOX", &c->imap.folders, &c->imap.nfolders);
 	c->imap.keywords = 1;
 	c->imap.batch = 200;
@@ -769,6 +780,7 @@ config_clear(struct config *c)
 		config_unset(c, &config_keys[i]);
 	/* The fields that CF_CUSTOM keys set. */
 	free(c->timezone);
+	tz_free(c->tz);
 	free(c->default_language);
 	free(c->token_prefix);
 	free(c->imap.queue_folder);

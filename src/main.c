@@ -80,10 +80,6 @@ load_config(struct globals *g, const char *path)
 		free(cause);
 		return (EX_CONFIG);
 	}
-	if (g->conf.timezone != NULL) {
-		setenv("TZ", g->conf.timezone, 1);
-		tzset();
-	}
 	return (0);
 }
 

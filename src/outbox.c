@@ -182,6 +182,7 @@ outbox_post(struct outbox *ob, struct store *st, const struct outbox_draft *d,
 	cm.n_to = d->n_to;
 	cm.subject = subject;
 	cm.date = d->now;
+	cm.tz = c->tz;
 	cm.message_id = msgid;
 	cm.in_reply_to = d->in_reply_to;
 	cm.references = d->refs;
@@ -339,12 +340,14 @@ outbox_ack_limits(struct outbox *ob, struct store *st,
 	return (outbox_breaker(ob, st, a->now, why, cause) == -1 ? -1 : 0);
 }
 
-/* The ticket's values for a template. Borrows from t and the caller. */
+/* The ticket's values for a template. Borrows from ob, t and the caller. */
 static void
-outbox_vars(struct template_vars *tv, const struct ticket *t,
-    const char *token, time_t due, const char *text, const char *support)
+outbox_vars(const struct outbox *ob, struct template_vars *tv,
+    const struct ticket *t, const char *token, time_t due, const char *text,
+    const char *support)
 {
 	memset(tv, 0, sizeof *tv);
+	tv->tz = ob->conf->tz;
 	tv->ticket = t->id;
 	tv->token = token;
 	tv->name = t->customer_name != NULL && *t->customer_name != '\0' ?
@@ -401,7 +404,7 @@ outbox_ack_queue(struct outbox *ob, struct store *st,
 	if (store_ticket_get(st, a->ticket, &t, cause) != 0)
 		return (-1);
 	token = thread_token(ob->conf->token_prefix, a->ticket);
-	outbox_vars(&tv, &t, token, a->due, NULL, ob->conf->address);
+	outbox_vars(ob, &tv, &t, token, a->due, NULL, ob->conf->address);
 	if (outbox_render(ob, a->v != NULL && a->v->ack_template != NULL ?
 	    a->v->ack_template : "ack", a->language, &tv, &subject, &body,
 	    &used, &why) != 0) {
@@ -436,7 +439,7 @@ outbox_ack_queue(struct outbox *ob, struct store *st,
 	d.auto_submitted = "auto-replied";
 	d.now = a->now;
 	r = outbox_post(ob, st, &d, &msgrow, &id, cause);
-	due = templates_time(ob->tpl, used, a->due);
+	due = templates_time(ob->tpl, used, ob->conf->tz, a->due);
 	done = xprintf("ack to %s in %s, answer due %s", to->addr, used, due);
 	r = outbox_posted(r, id, "ack", done, what, cause);
 	free(done);
@@ -539,7 +542,7 @@ outbox_escalate(struct outbox *ob, struct store *st, int64_t ticket,
 		return (r == 1 ? 0 : -1);
 	}
 	token = thread_token(c->token_prefix, ticket);
-	outbox_vars(&tv, &t, token, t.due, reason, c->address);
+	outbox_vars(ob, &tv, &t, token, t.due, reason, c->address);
 	if (templates_render(ob->tpl, "escalation", c->default_language,
 	    NULL, &tv, &subject, &body, &used, &why) != 0) {
 		*whatp = xprintf("no mail: %s", why);
@@ -681,7 +684,7 @@ outbox_reply_text(struct outbox *ob, const struct ticket *t,
 		*used = t->language;
 		return (0);
 	}
-	outbox_vars(&tv, t, token, t->due, text, ob->conf->address);
+	outbox_vars(ob, &tv, t, token, t->due, text, ob->conf->address);
 	if (templates_render(ob->tpl, tname, t->language,
 	    ob->conf->default_language, &tv, &s, body, used, cause) != 0)
 		return (-1);

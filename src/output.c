@@ -12,6 +12,7 @@
 #include "rules.h"
 #include "safe.h"
 #include "store.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 const char *
@@ -28,13 +29,13 @@ output_iso8601(time_t t, char *buf, size_t len)
 	return (buf);
 }
 
-/* Local time (TZ, or the configured time zone) for people. */
+/* Local time in the configured zone, for people. */
 static const char *
-output_local(time_t t, char *buf, size_t len)
+output_local(const struct tz *tz, time_t t, char *buf, size_t len)
 {
 	struct tm	tm;
 
-	if (t == 0 || localtime_r(&t, &tm) == NULL) {
+	if (t == 0 || tz_local(tz, t, &tm) != 0) {
 		snprintf(buf, len, "-");
 		return (buf);
 	}
@@ -175,6 +176,7 @@ add_safe(struct buf *b, const char *s, int keep_newlines)
 
 struct tickets_ctx {
 	FILE		*f;
+	const struct tz	*tz;
 	json_t		*array;
 	struct buf	 line;
 	size_t		 n;
@@ -202,7 +204,8 @@ tickets_cb(const struct ticket *t, void *arg)
 	buf_reset(&ctx->line);
 	buf_addf(&ctx->line, "%6lld  %-7s %s %4d  ", (long long)t->id,
 	    store_status_name(t->status),
-	    output_local(t->updated, when, sizeof when), t->nmessages);
+	    output_local(ctx->tz, t->updated, when, sizeof when),
+	    t->nmessages);
 	add_clipped(&ctx->line, t->customer != NULL ? t->customer : "", 28, 1);
 	buf_adds(&ctx->line, " ");
 	add_clipped(&ctx->line, buf_cstr(&subj), 60, 0);
@@ -212,14 +215,15 @@ tickets_cb(const struct ticket *t, void *arg)
 }
 
 int
-output_tickets(FILE *f, struct store *st, const struct ticket_filter *flt,
-    int json, char **cause)
+output_tickets(FILE *f, const struct tz *tz, struct store *st,
+    const struct ticket_filter *flt, int json, char **cause)
 {
 	struct tickets_ctx	ctx;
 	int			rc;
 
 	memset(&ctx, 0, sizeof ctx);
 	ctx.f = f;
+	ctx.tz = tz;
 	if (json)
 		ctx.array = json_array();
 	else
@@ -233,6 +237,7 @@ output_tickets(FILE *f, struct store *st, const struct ticket_filter *flt,
 
 struct show_ctx {
 	FILE		*f;
+	const struct tz	*tz;
 	json_t		*messages;
 	json_t		*events;
 };
@@ -278,8 +283,8 @@ show_message_cb(const struct stored_message *m, void *arg)
 		return (0);
 	}
 	buf_init(&b);
-	buf_addf(&b, "\n--- %s  %s %s  ", output_local(m->date, when,
-	    sizeof when), store_direction_name(m->direction),
+	buf_addf(&b, "\n--- %s  %s %s  ", output_local(ctx->tz, m->date,
+	    when, sizeof when), store_direction_name(m->direction),
 	    store_kind_name(m->kind));
 	if (m->from_name != NULL && *m->from_name != '\0') {
 		add_safe(&b, m->from_name, 0);
@@ -347,7 +352,8 @@ show_event_cb(const struct stored_event *e, void *arg)
 		return (0);
 	}
 	buf_init(&b);
-	buf_addf(&b, "  %s  ", output_local(e->time, when, sizeof when));
+	buf_addf(&b, "  %s  ", output_local(ctx->tz, e->time, when,
+	    sizeof when));
 	add_padded(&b, e->kind != NULL ? e->kind : "", 10);
 	if (e->message_id != 0)
 		buf_addf(&b, "[msg %lld] ", (long long)e->message_id);
@@ -380,7 +386,8 @@ fields_cb(const char *name, const char *value, void *arg)
 }
 
 static void
-show_header(FILE *f, const struct ticket *t, const char *fields)
+show_header(FILE *f, const struct tz *tz, const struct ticket *t,
+    const char *fields)
 {
 	struct buf	b;
 	char		w1[32], w2[32];
@@ -400,16 +407,16 @@ show_header(FILE *f, const struct ticket *t, const char *fields)
 	} else
 		add_safe(&b, t->customer != NULL ? t->customer : "", 0);
 	buf_addf(&b, "\nCreated: %s   Updated: %s",
-	    output_local(t->created, w1, sizeof w1),
-	    output_local(t->updated, w2, sizeof w2));
+	    output_local(tz, t->created, w1, sizeof w1),
+	    output_local(tz, t->updated, w2, sizeof w2));
 	if (t->first_response != 0)
 		buf_addf(&b, "   First response: %s",
-		    output_local(t->first_response, w1, sizeof w1));
+		    output_local(tz, t->first_response, w1, sizeof w1));
 	if (t->closed != 0)
 		buf_addf(&b, "   Closed: %s",
-		    output_local(t->closed, w1, sizeof w1));
+		    output_local(tz, t->closed, w1, sizeof w1));
 	if (t->due != 0)
-		buf_addf(&b, "   Due: %s", output_local(t->due, w1,
+		buf_addf(&b, "   Due: %s", output_local(tz, t->due, w1,
 		    sizeof w1));
 	buf_addf(&b, "\nMessages: %d", t->nmessages);
 	if (t->language != NULL) {
@@ -443,7 +450,8 @@ show_header(FILE *f, const struct ticket *t, const char *fields)
 }
 
 int
-output_show(FILE *f, struct store *st, int64_t id, int json, char **cause)
+output_show(FILE *f, const struct tz *tz, struct store *st, int64_t id,
+    int json, char **cause)
 {
 	struct ticket		 t;
 	struct show_ctx		 ctx;
@@ -457,6 +465,7 @@ output_show(FILE *f, struct store *st, int64_t id, int json, char **cause)
 		return (rc);
 	memset(&ctx, 0, sizeof ctx);
 	ctx.f = f;
+	ctx.tz = tz;
 	buf_init(&fields);
 	fc.b = &fields;
 	fc.obj = json ? json_object() : NULL;
@@ -469,7 +478,7 @@ output_show(FILE *f, struct store *st, int64_t id, int json, char **cause)
 		ctx.messages = json_array();
 		ctx.events = json_array();
 	} else
-		show_header(f, &t, buf_cstr(&fields));
+		show_header(f, tz, &t, buf_cstr(&fields));
 	buf_free(&fields);
 	rc = store_ticket_messages(st, id, show_message_cb, &ctx, cause);
 	if (rc == 0 && !json)
@@ -498,7 +507,8 @@ output_show(FILE *f, struct store *st, int64_t id, int json, char **cause)
 }
 
 struct search_ctx {
-	FILE	*f;
+	FILE		*f;
+	const struct tz	*tz;
 	json_t	*array;
 };
 
@@ -523,7 +533,7 @@ search_cb(const struct search_hit *h, void *arg)
 	}
 	buf_init(&b);
 	buf_addf(&b, "#%-6lld %s  ", (long long)h->ticket_id,
-	    output_local(h->date, when, sizeof when));
+	    output_local(ctx->tz, h->date, when, sizeof when));
 	add_clipped(&b, h->from_addr != NULL ? h->from_addr : "", 28, 0);
 	buf_adds(&b, "  ");
 	add_safe(&b, h->subject != NULL ? h->subject : "", 0);
@@ -535,14 +545,15 @@ search_cb(const struct search_hit *h, void *arg)
 }
 
 int
-output_search(FILE *f, struct store *st, const char *query, int limit,
-    int json, char **cause)
+output_search(FILE *f, const struct tz *tz, struct store *st,
+    const char *query, int limit, int json, char **cause)
 {
 	struct search_ctx	ctx;
 	int			rc;
 
 	memset(&ctx, 0, sizeof ctx);
 	ctx.f = f;
+	ctx.tz = tz;
 	if (json)
 		ctx.array = json_array();
 	rc = store_search(st, query, limit, search_cb, &ctx, cause);
@@ -554,6 +565,7 @@ output_search(FILE *f, struct store *st, const char *query, int limit,
 
 struct outbox_ctx {
 	FILE		*f;
+	const struct tz	*tz;
 	json_t		*array;
 };
 
@@ -606,8 +618,9 @@ outbox_cb(const struct outbox_entry *e, void *arg)
 		buf_addf(&b, "%6lld  ", (long long)e->ticket);
 	else
 		buf_addf(&b, "%6s  ", "-");
-	buf_addf(&b, "%s %3d  ", output_local(e->status == OUTBOX_SENT ?
-	    e->sent : e->created, when, sizeof when), e->attempts);
+	buf_addf(&b, "%s %3d  ", output_local(ctx->tz,
+	    e->status == OUTBOX_SENT ? e->sent : e->created, when,
+	    sizeof when), e->attempts);
 	add_clipped(&b, e->recipients != NULL ? e->recipients : "", 28, 1);
 	note = e->status == OUTBOX_SENT ? e->reply : e->last_error;
 	if (note != NULL) {
@@ -620,14 +633,15 @@ outbox_cb(const struct outbox_entry *e, void *arg)
 }
 
 int
-output_outbox(FILE *f, struct store *st, int status, int limit, int json,
-    char **cause)
+output_outbox(FILE *f, const struct tz *tz, struct store *st, int status,
+    int limit, int json, char **cause)
 {
 	struct outbox_ctx	ctx;
 	int			rc;
 
 	memset(&ctx, 0, sizeof ctx);
 	ctx.f = f;
+	ctx.tz = tz;
 	if (json)
 		ctx.array = json_array();
 	else
@@ -643,7 +657,8 @@ output_outbox(FILE *f, struct store *st, int status, int limit, int json,
 /* ---- messages set aside ---- */
 
 struct failed_ctx {
-	FILE	*f;
+	FILE		*f;
+	const struct tz	*tz;
 	json_t	*array;		/* NULL: text */
 };
 
@@ -677,7 +692,7 @@ failed_cb(const struct failed_message *m, void *arg)
 		return (0);
 	}
 	fprintf(ctx->f, "%6lld  %-16s %8zu  ", (long long)m->id,
-	    output_local(m->time, when, sizeof when), m->size);
+	    output_local(ctx->tz, m->time, when, sizeof when), m->size);
 	failed_text(ctx->f, m->source);
 	if (m->uid != 0)
 		fprintf(ctx->f, " UID %u", m->uid);
@@ -692,13 +707,15 @@ failed_cb(const struct failed_message *m, void *arg)
 }
 
 int
-output_failed(FILE *f, struct store *st, int json, char **cause)
+output_failed(FILE *f, const struct tz *tz, struct store *st, int json,
+    char **cause)
 {
 	struct failed_ctx	ctx;
 	int			rc;
 
 	memset(&ctx, 0, sizeof ctx);
 	ctx.f = f;
+	ctx.tz = tz;
 	if (json)
 		ctx.array = json_array();
 	else

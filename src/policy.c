@@ -12,6 +12,7 @@
 
 #include "message.h"
 #include "policy.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 /* Business time is looked for this many days ahead, at most. */
@@ -82,7 +83,7 @@ clock_parse(const char **sp, int *minutes)
 
 /* One "mon-fri 09:00-17:00" or "sat 10:00-14:00" or "sun closed". */
 static int
-hours_item(struct policy_day *week, const char *s, char **why)
+hours_item(struct policy_day *week, const char *s, char **cause)
 {
 	const char	*p = s, *dash;
 	int		 from, to, open = 0, close = 0, d;
@@ -116,13 +117,13 @@ hours_item(struct policy_day *week, const char *s, char **why)
 	}
 	return (0);
 bad:
-	xasprintf(why, "'%s' is not like 'mon-fri 09:00-17:00' or "
+	xasprintf(cause, "'%s' is not like 'mon-fri 09:00-17:00' or "
 	    "'sun closed'", s);
 	return (-1);
 }
 
 int
-policy_parse_hours(struct policy *p, const char *s, char **why)
+policy_parse_hours(struct policy *p, const char *s, char **cause)
 {
 	struct policy_day	 week[7];
 	char			*copy, *item, *next;
@@ -140,7 +141,7 @@ policy_parse_hours(struct policy *p, const char *s, char **why)
 			item[strlen(item) - 1] = '\0';
 		if (*item == '\0')
 			continue;
-		rc = hours_item(week, item, why);
+		rc = hours_item(week, item, cause);
 	}
 	free(copy);
 	if (rc == 0)
@@ -157,7 +158,7 @@ int_cmp(const void *a, const void *b)
 }
 
 int
-policy_parse_holidays(struct policy *p, const char *s, char **why)
+policy_parse_holidays(struct policy *p, const char *s, char **cause)
 {
 	const char	*q = s;
 	int		 y, m, d, n;
@@ -172,7 +173,7 @@ policy_parse_holidays(struct policy *p, const char *s, char **why)
 		    y < 1970 || m < 1 || m > 12 || d < 1 || d > 31 ||
 		    (q[n] != '\0' && q[n] != ',' &&
 		    !isspace((unsigned char)q[n]))) {
-			xasprintf(why, "'%.*s' is not a date like 2026-12-24",
+			xasprintf(cause, "'%.*s' is not a date like 2026-12-24",
 			    (int)strcspn(q, ", \t"), q);
 			policy_clear(p);
 			return (-1);
@@ -197,17 +198,37 @@ is_holiday(const struct policy *p, const struct tm *tm)
 	    sizeof *p->holidays, int_cmp) != NULL);
 }
 
-/* The local time of minute m of the day in tm (DST handled by mktime). */
-static time_t
-at_minute(const struct tm *day, int m)
+/*
+ * The instant of minute m of the local day in p's zone. A time in a gap
+ * is the first instant after it; in a fold, the first of the two: an
+ * office opens or closes when its clock first shows the time. Returns 0,
+ * or -1 when the day is out of range.
+ */
+static int
+at_minute(const struct policy *p, const struct tm *day, int m, time_t *when)
 {
 	struct tm	t = *day;
 
 	t.tm_hour = m / 60;
 	t.tm_min = m % 60;
 	t.tm_sec = 0;
-	t.tm_isdst = -1;
-	return (mktime(&t));
+	return (tz_utc(p->tz, &t, TZ_AFTER_GAP, when) == TZ_FOUND_ERROR ?
+	    -1 : 0);
+}
+
+/* Step the calendar date in *day one day on (no zone: dates only). */
+static int
+next_day(struct tm *day)
+{
+	struct tm	t = *day;
+	time_t		noon;
+
+	t.tm_mday++;
+	t.tm_hour = 12;
+	t.tm_min = t.tm_sec = 0;
+	if ((noon = timegm(&t)) == -1 || gmtime_r(&noon, day) == NULL)
+		return (-1);
+	return (0);
 }
 
 time_t
@@ -220,21 +241,17 @@ policy_due(const struct policy *p, time_t start, time_t seconds,
 
 	if (!business)
 		return (start + seconds);
-	localtime_r(&start, &day);
+	if (tz_local(p->tz, start, &day) != 0)
+		return (0);
 	for (i = 0; i < POLICY_DAYS_MAX; i++) {
-		if (i > 0) {
-			/* Noon avoids DST edges when stepping a day. */
-			day.tm_mday++;
-			day.tm_hour = 12;
-			day.tm_min = day.tm_sec = 0;
-			day.tm_isdst = -1;
-			mktime(&day);
-		}
+		if (i > 0 && next_day(&day) != 0)
+			return (0);
 		if (p->week[day.tm_wday].open == p->week[day.tm_wday].close ||
 		    is_holiday(p, &day))
 			continue;
-		open = at_minute(&day, p->week[day.tm_wday].open);
-		close = at_minute(&day, p->week[day.tm_wday].close);
+		if (at_minute(p, &day, p->week[day.tm_wday].open, &open) != 0 ||
+		    at_minute(p, &day, p->week[day.tm_wday].close, &close) != 0)
+			return (0);
 		from = start > open ? start : open;
 		if (from >= close)
 			continue;

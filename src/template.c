@@ -20,6 +20,7 @@
 #include "compose.h"
 #include "log.h"
 #include "template.h"
+#include "tz.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -714,14 +715,16 @@ add_name(struct buf *b, const char *name)
 }
 
 char *
-templates_time(const struct templates *t, const char *lang, time_t when)
+templates_time(const struct templates *t, const char *lang,
+    const struct tz *tz, time_t when)
 {
 	const struct tlocale	*lc = locale_of(t, lang);
 	const char		*p;
 	struct tm		 tm;
 	struct buf		 b;
 
-	localtime_r(&when, &tm);
+	if (tz_local(tz, when, &tm) != 0)
+		tz_local(NULL, 0, &tm);		/* beyond any calendar */
 	buf_init(&b);
 	if (lc == NULL) {
 		buf_addf(&b, "%04d-%02d-%02d %02d:%02d %s", tm.tm_year + 1900,
@@ -821,7 +824,7 @@ var_value(const struct templates *t, const char *lang,
 		return (*owned = xprintf("%lld", (long long)v->ticket));
 	if (IS("due"))
 		return (v->due == 0 ? "" :
-		    (*owned = templates_time(t, lang, v->due)));
+		    (*owned = templates_time(t, lang, v->tz, v->due)));
 	if (IS("token"))
 		return (*owned = one_line(v->token, TEMPLATE_ADDRESS_MAX));
 	if (IS("name"))

@@ -15,9 +15,11 @@
 #include <fcntl.h>
 
 #include "template.h"
+#include "tz.h"
 
 static struct templates	*shipped;
 static char		 dir[] = "/tmp/helpq-fuzz-template.XXXXXX";
+static struct tz	*zone;		/* the dates' zone */
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -25,7 +27,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	char	*errors = NULL, *sub;
 
 	fuzz_quiet();
-	setenv("TZ", "Europe/Berlin", 1);
+	if ((zone = tz_load("Europe/Berlin", &errors)) == NULL) {
+		fprintf(stderr, "%s\n", errors);
+		abort();
+	}
 	if (templates_load(HELPQ_FUZZ_SRCDIR "/templates", &shipped,
 	    &errors) != 0) {
 		fprintf(stderr, "%s", errors);
@@ -67,7 +72,7 @@ render_all(const struct templates *t, const char *name,
 			FUZZ_ASSERT(strstr(body, v->text) != NULL);
 		free(subject);
 		free(body);
-		when = templates_time(t, langs[i], v->due);
+		when = templates_time(t, langs[i], v->tz, v->due);
 		FUZZ_ASSERT(when != NULL && strlen(when) < 256);
 		free(when);
 	}
@@ -92,6 +97,7 @@ hostile_vars(const uint8_t *data, size_t size)
 	v.queue = f[6];
 	v.text = f[7];
 	v.support = f[8];
+	v.tz = zone;
 	render_all(shipped, "ack", &v);
 	render_all(shipped, "reply", &v);
 	render_all(shipped, "escalation", &v);
@@ -117,7 +123,7 @@ hostile_text(int mode, const uint8_t *data, size_t size)
 	struct template_vars	 v = { 4242, "[#4242]",
 	    "Eve\r\nBcc: victim@example.net", "eve@example.org",
 	    "${text} \xce\xb1\xff\r\n.\r\n", "", 1795000000,
-	    "Line one\n.\nFrom me\n${subject}", "support@example.com" };
+	    "Line one\n.\nFrom me\n${subject}", "support@example.com", zone };
 	struct templates	*t;
 	const char		*f[2];
 	char			*copy, *path, *errors = NULL;

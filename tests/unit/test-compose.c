@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "compose.h"
 #include "message.h"
+#include "tz.h"
 #include "utf8.h"
 #include "xmalloc.h"
 #include "../tap.h"
@@ -702,18 +703,20 @@ test_subjects(void)
 static void
 test_date(void)
 {
-	char	buf[64];
+	struct tz	*berlin, *ny;
+	char		 buf[64], *cause = NULL;
 
-	setenv("TZ", "Europe/Berlin", 1);
-	tzset();
-	is_str(compose_date(1795000000, buf, sizeof buf),
+	berlin = tz_load("Europe/Berlin", &cause);
+	ny = tz_load("America/New_York", &cause);
+	is_str(compose_date(1795000000, berlin, buf, sizeof buf),
 	    "Wed, 18 Nov 2026 12:06:40 +0100", "RFC 5322 date in Berlin");
-	setenv("TZ", "America/New_York", 1);
-	tzset();
-	is_str(compose_date(1782000000, buf, sizeof buf),
+	is_str(compose_date(1782000000, ny, buf, sizeof buf),
 	    "Sat, 20 Jun 2026 20:00:00 -0400", "and in New York, summer");
-	setenv("TZ", "UTC", 1);
-	tzset();
+	is_str(compose_date(1782000000, NULL, buf, sizeof buf),
+	    "Sun, 21 Jun 2026 00:00:00 +0000", "and in UTC");
+	tz_free(berlin);
+	tz_free(ny);
+	free(cause);
 }
 
 int

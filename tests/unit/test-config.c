@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "tz.h"
 #include "../tap.h"
 
 static char	tmpl[] = "/tmp/helpq-test-config.XXXXXX";
@@ -345,6 +346,27 @@ main(void)
 	expect_error("[policy]\nresponse-time = 0\n",
 	    "2:17: response-time: a response time of 0 cannot be kept",
 	    "zero response time");
+	/* The zone of business hours and display, loaded with the file. */
+	config_defaults(&c);
+	ok(c.tz != NULL && c.policy.tz == c.tz, "the system's zone by "
+	    "default");
+	config_clear(&c);
+	ok(load(&c, "[helpq]\ntimezone = America/New_York\n", &cause) == 0 &&
+	    c.policy.tz == c.tz && strcmp(tz_name(c.tz),
+	    "America/New_York") == 0, "timezone loads the zone");
+	config_clear(&c);
+	expect_error("[helpq]\ntimezone = ../../etc/passwd\n",
+	    "2:12: timezone: '../../etc/passwd' is not a time zone name like "
+	    "Europe/Berlin", "a zone name that climbs out");
+	expect_error("[helpq]\ntimezone = /etc/localtime\n",
+	    "2:12: timezone: '/etc/localtime' is not a time zone name like "
+	    "Europe/Berlin", "an absolute path is no zone name");
+	ok(load(&c, "[helpq]\n\ntimezone = Mars/Olympus_Mons\n", &cause) ==
+	    -1 && cause != NULL && strstr(cause, ":3:12: timezone: unknown "
+	    "time zone 'Mars/Olympus_Mons'") != NULL, "an unknown zone: %s",
+	    cause);
+	free(cause);
+	config_clear(&c);
 	expect_error("[rules]\nmatch-limit = 10\n",
 	    "2:15: match-limit: expected a number from 1000 to 100000000",
 	    "match limit too low");

@@ -8,14 +8,19 @@
 
 #include "message.h"
 #include "policy.h"
+#include "tz.h"
 #include "xmalloc.h"
 #include "../tap.h"
 
-/* Local time (TZ) of a "YYYY-MM-DD HH:MM" string. */
+/* The zone of most cases (loaded in main). */
+static struct tz	*berlin;
+
+/* The instant of "YYYY-MM-DD HH:MM" on z's clocks (a fold's first). */
 static time_t
-at(const char *s)
+at_in(const struct tz *z, const char *s)
 {
 	struct tm	tm;
+	time_t		t;
 
 	memset(&tm, 0, sizeof tm);
 	if (sscanf(s, "%d-%d-%d %d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
@@ -23,28 +28,42 @@ at(const char *s)
 		return (-1);
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
-	tm.tm_isdst = -1;
-	return (mktime(&tm));
+	if (tz_utc(z, &tm, TZ_EARLIER, &t) != TZ_FOUND_ONE)
+		return (-1);
+	return (t);
 }
 
+static time_t
+at(const char *s)
+{
+	return (at_in(berlin, s));
+}
+
+/* t as "YYYY-MM-DD HH:MM" on z's clocks (NULL: UTC). */
 static const char *
-fmt(time_t t)
+fmt_in(const struct tz *z, time_t t)
 {
 	static char	buf[64];
 	struct tm	tm;
 
 	if (t == 0)
 		return ("never");
-	localtime_r(&t, &tm);
+	tz_local(z, t, &tm);
 	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
 	return (buf);
+}
+
+static const char *
+fmt(time_t t)
+{
+	return (fmt_in(berlin, t));
 }
 
 static void
 test_due(void)
 {
 	struct policy	p;
-	char		*why = NULL;
+	char		*cause = NULL;
 	static const struct {
 		const char	*start;
 		int		 hours;
@@ -68,21 +87,20 @@ test_due(void)
 	};
 	size_t	i;
 
-	setenv("TZ", "Europe/Berlin", 1);
-	tzset();
 	policy_defaults(&p);
+	p.tz = berlin;
 	ok(policy_parse_holidays(&p, "2026-12-24, 2026-12-25 2026-12-26",
-	    &why) == 0, "holidays parse");
+	    &cause) == 0, "holidays parse");
 	for (i = 0; i < nitems(t); i++)
 		is_str(fmt(policy_due(&p, at(t[i].start), t[i].hours * 3600,
 		    t[i].business)), t[i].due, "%s + %dh %s", t[i].start,
 		    t[i].hours, t[i].business ? "business" : "calendar");
 
 	ok(policy_parse_hours(&p, "mon-fri 08:00-12:00, sat 10:00-14:00",
-	    &why) == 0, "hours parse");
+	    &cause) == 0, "hours parse");
 	is_str(fmt(policy_due(&p, at("2026-11-27 11:00"), 4 * 3600, 1)),
 	    "2026-11-28 13:00", "Saturday hours count");
-	ok(policy_parse_hours(&p, "sun closed", &why) == 0, "all closed "
+	ok(policy_parse_hours(&p, "sun closed", &cause) == 0, "all closed "
 	    "parses");
 	is_int(policy_due(&p, at("2026-11-27 11:00"), 3600, 1), 0,
 	    "never open: no due time");
@@ -100,22 +118,22 @@ test_parse_errors(void)
 		"2026-13-01", "26-12-24", "christmas", "2026-12-24x",
 	};
 	struct policy	p;
-	char		*why;
+	char		*cause;
 	size_t		 i;
 
 	policy_defaults(&p);
 	for (i = 0; i < nitems(bad_hours); i++) {
-		why = NULL;
-		ok(policy_parse_hours(&p, bad_hours[i], &why) == -1 &&
-		    why != NULL, "hours '%s' refused", bad_hours[i]);
-		free(why);
+		cause = NULL;
+		ok(policy_parse_hours(&p, bad_hours[i], &cause) == -1 &&
+		    cause != NULL, "hours '%s' refused", bad_hours[i]);
+		free(cause);
 	}
 	is_int(p.week[1].open, 9 * 60, "a refused value changes nothing");
 	for (i = 0; i < nitems(bad_days); i++) {
-		why = NULL;
-		ok(policy_parse_holidays(&p, bad_days[i], &why) == -1 &&
-		    why != NULL, "holiday '%s' refused", bad_days[i]);
-		free(why);
+		cause = NULL;
+		ok(policy_parse_holidays(&p, bad_days[i], &cause) == -1 &&
+		    cause != NULL, "holiday '%s' refused", bad_days[i]);
+		free(cause);
 	}
 	policy_clear(&p);
 }
@@ -330,13 +348,99 @@ test_ack_recipient(void)
 	}
 }
 
+/*
+ * Two policies in two zones in one process: the same hours are other
+ * instants; and business hours across the DST changes count the time
+ * that passes, opening after a gap and at the first of a fold.
+ */
+static void
+test_zones(void)
+{
+	static const struct {
+		const char	*zone, *hours, *start;	/* start: UTC */
+		int		 minutes;
+		const char	*due;			/* UTC */
+	} t[] = {
+		/* Friday 16:00 UTC: after closing in Berlin (17:00 CET),
+		 * 11:00 in New York, 03:00 on Saturday on Lord Howe. */
+		{ "Europe/Berlin", "mon-fri 09:00-17:00",
+		  "2026-11-27 16:00", 120, "2026-11-30 10:00" },
+		{ "America/New_York", "mon-fri 09:00-17:00",
+		  "2026-11-27 16:00", 120, "2026-11-27 18:00" },
+		{ "Australia/Lord_Howe", "mon-fri 09:00-17:00",
+		  "2026-11-27 16:00", 120, "2026-11-30 00:00" },
+		{ "UTC", "mon-fri 09:00-17:00",
+		  "2026-11-27 16:00", 120, "2026-11-30 10:00" },
+		/* Open through the spring gap: 01:00 CET to 05:00 CEST is
+		 * three hours, the rest waits a week. */
+		{ "Europe/Berlin", "sun 01:00-05:00",
+		  "2026-03-28 12:00", 210, "2026-04-04 23:30" },
+		/* Through the autumn fold: five hours. */
+		{ "Europe/Berlin", "sun 01:00-05:00",
+		  "2026-10-24 12:00", 270, "2026-10-25 03:30" },
+		/* Opening in the gap: at 03:00 CEST, its first instant. */
+		{ "Europe/Berlin", "sun 02:30-04:00",
+		  "2026-03-28 12:00", 30, "2026-03-29 01:30" },
+		/* Opening in the fold: the first 02:30 (CEST). */
+		{ "Europe/Berlin", "sun 02:30-04:00",
+		  "2026-10-24 12:00", 120, "2026-10-25 02:30" },
+		/* Lord Howe's half hour: 01:00-05:00 is 3.5 hours... */
+		{ "Australia/Lord_Howe", "sun 01:00-05:00",
+		  "2026-10-03 00:00", 210, "2026-10-03 18:00" },
+		/* ...and 4.5 hours when the clock goes back. */
+		{ "Australia/Lord_Howe", "sun 01:00-05:00",
+		  "2026-04-04 00:00", 270, "2026-04-04 18:30" },
+		/* New York springs forward on its own date, 2026-03-08. */
+		{ "America/New_York", "sun 01:00-05:00",
+		  "2026-03-07 12:00", 210, "2026-03-15 05:30" },
+	};
+	struct policy	 p;
+	struct tz	*z;
+	char		*cause = NULL;
+	size_t		 i;
+
+	for (i = 0; i < nitems(t); i++) {
+		if ((z = tz_load(t[i].zone, &cause)) == NULL) {
+			ok(0, "%s: %s", t[i].zone, cause);
+			free(cause);
+			cause = NULL;
+			continue;
+		}
+		policy_defaults(&p);
+		p.tz = z;
+		if (policy_parse_hours(&p, t[i].hours, &cause) != 0) {
+			ok(0, "%s: %s", t[i].hours, cause);
+			free(cause);
+			cause = NULL;
+		} else
+			is_str(fmt_in(NULL, policy_due(&p, at_in(NULL,
+			    t[i].start), t[i].minutes * 60, 1)), t[i].due,
+			    "%s %s from %s UTC + %d min", t[i].zone,
+			    t[i].hours, t[i].start, t[i].minutes);
+		policy_clear(&p);
+		tz_free(z);
+	}
+}
+
 int
 main(void)
 {
+	char	*cause = NULL;
+
+	/* Zones are passed in; the process's TZ is no part of it. */
+	setenv("TZ", "Asia/Tokyo", 1);
+	tzset();
+	if ((berlin = tz_load("Europe/Berlin", &cause)) == NULL) {
+		diag("%s", cause);
+		free(cause);
+		return (1);
+	}
 	test_due();
+	test_zones();
 	test_parse_errors();
 	test_ack();
 	test_arrival();
 	test_ack_recipient();
+	tz_free(berlin);
 	return (done_testing());
 }

@@ -14,6 +14,7 @@
 
 #include "buf.h"
 #include "template.h"
+#include "tz.h"
 #include "xmalloc.h"
 #include "../tap.h"
 
@@ -81,6 +82,9 @@ count(const char *s, const char *what)
 	return (n);
 }
 
+/* The zone the dates are written in (loaded in main). */
+static struct tz	*berlin;
+
 static const struct template_vars *
 vars(void)
 {
@@ -96,6 +100,7 @@ vars(void)
 	v.due = 1796040000;	/* 2026-11-30 12:00 UTC */
 	v.text = "Cost: $5";
 	v.support = "support@example.com";
+	v.tz = berlin;
 	return (&v);
 }
 
@@ -115,6 +120,8 @@ test_shipped(void)
 	const char		*top, *used;
 	char			*dir, *errors = NULL, *subject, *body, *cause;
 	char			*when;
+	struct template_vars	 v;
+	struct tz		*ny;
 	size_t			 i, k;
 
 	if ((top = getenv("TOP_SRCDIR")) == NULL)
@@ -129,7 +136,7 @@ test_shipped(void)
 	}
 	free(dir);
 	for (i = 0; i < nitems(langs); i++) {
-		when = templates_time(t, langs[i].lang, vars()->due);
+		when = templates_time(t, langs[i].lang, berlin, vars()->due);
 		is_str(when, langs[i].due, "the due time in %s", langs[i].lang);
 		free(when);
 		for (k = 0; k < nitems(kinds); k++) {
@@ -177,9 +184,25 @@ test_shipped(void)
 	free(cause);
 	ok(templates_has(t, "escalation") && !templates_has(t, "nope"),
 	    "templates_has");
-	when = templates_time(t, "xx", vars()->due);
+	when = templates_time(t, "xx", berlin, vars()->due);
 	is_str(when, "2026-11-30 13:00 CET", "a language without a locale: "
 	    "the neutral form");
+	free(when);
+	ny = tz_load("America/New_York", &cause);
+	when = templates_time(t, "en", ny, vars()->due);
+	is_str(when, "Monday 30 November 2026, 07:00 EST", "another zone, "
+	    "another clock");
+	free(when);
+	v = *vars();
+	v.tz = ny;
+	ok(templates_render(t, "ack", "en", NULL, &v, &subject, &body, &used,
+	    &cause) == 0 && strstr(body, "07:00 EST") != NULL &&
+	    strstr(body, "13:00") == NULL, "${due} in the zone of the vars");
+	free(subject);
+	free(body);
+	tz_free(ny);
+	when = templates_time(t, "xx", NULL, vars()->due);
+	is_str(when, "2026-11-30 12:00 UTC", "no zone: UTC");
 	free(when);
 	templates_free(t);
 }
@@ -239,7 +262,7 @@ test_details(void)
 		return;
 	}
 	free(dir);
-	when = templates_time(t, "de", vars()->due);
+	when = templates_time(t, "de", berlin, vars()->due);
 	is_str(when, "Mo 30.11.2026 13:00 Nov %", "short names and %%");
 	free(when);
 	v = *vars();
@@ -498,9 +521,11 @@ main(void)
 {
 	char	*cmd;
 
-	setenv("TZ", "Europe/Berlin", 1);
+	/* The dates follow the zone passed in, not the process's TZ. */
+	setenv("TZ", "Asia/Tokyo", 1);
 	tzset();
-	if (mkdtemp(tmpdir) == NULL)
+	if ((berlin = tz_load("Europe/Berlin", &cmd)) == NULL ||
+	    mkdtemp(tmpdir) == NULL)
 		return (1);
 	test_shipped();
 	test_only_in();
@@ -511,5 +536,6 @@ main(void)
 	if (system(cmd) != 0)
 		diag("could not remove %s", tmpdir);
 	free(cmd);
+	tz_free(berlin);
 	return (done_testing());
 }
