@@ -787,6 +787,9 @@ parse_duration(const char *s, time_t *out)
 		if (!isdigit((unsigned char)*s))
 			return (-1);
 		n = strtoll(s, &end, 10);
+		/* A year at most in all, so no unit can overflow. */
+		if (n > 366LL * 86400)
+			return (-1);
 		switch (*end) {
 		case 'm':
 			n *= 60;
