@@ -13,6 +13,7 @@
 #include "safe.h"
 #include "store.h"
 #include "tz.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 const char *
@@ -130,22 +131,18 @@ static void
 add_clipped(struct buf *b, const char *s, size_t width, int pad)
 {
 	struct buf	 safe;
-	size_t		 n = 0;
-	const char	*p, *t;
+	size_t		 n, len;
+	const char	*t;
 
 	buf_init(&safe);
 	safe_add(&safe, s, 0);
 	t = buf_cstr(&safe);
-	for (p = t; *p != '\0'; p++) {
-		if (((unsigned char)*p & 0xc0) == 0x80)
-			continue;
-		if (n == width) {
-			buf_add(b, t, (size_t)(p - t));
-			buf_adds(b, "…");
-			buf_free(&safe);
-			return;
-		}
-		n++;
+	len = strlen(t);
+	if ((n = utf8_chars(t, len)) > width) {
+		buf_add(b, t, utf8_skip(t, len, width));
+		buf_adds(b, "…");
+		buf_free(&safe);
+		return;
 	}
 	buf_adds(b, t);
 	while (pad && n++ <= width)
@@ -157,11 +154,10 @@ add_clipped(struct buf *b, const char *s, size_t width, int pad)
 static void
 add_padded(struct buf *b, const char *s, size_t width)
 {
-	size_t	start = b->len, n = 0;
+	size_t	start = b->len, n;
 
 	add_clipped(b, s, (size_t)-1, 0);
-	for (; start < b->len; start++)
-		n += ((unsigned char)b->data[start] & 0xc0) != 0x80;
+	n = utf8_chars(b->data + start, b->len - start);
 	do
 		buf_addc(b, ' ');
 	while (++n <= width);

@@ -18,6 +18,7 @@
 #include "log.h"		/* fatalx only: the caller logs */
 #include "message.h"
 #include "rules_private.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* Matched text kept in a trace. */
@@ -379,13 +380,8 @@ trace_test(struct rules_ctx *c, const struct rules_node *n, int result,
 	t->result = result;
 	t->skipped = skipped;
 	if (subject != NULL && ov != NULL) {
-		len = ov[1] - ov[0];
-		if (len > RULES_TRACE_MATCH)
-			len = RULES_TRACE_MATCH;
-		/* Cut at a character boundary. */
-		while (len > 0 && ((unsigned char)subject[ov[0] + len] &
-		    0xc0) == 0x80 && ov[0] + len < ov[1])
-			len--;
+		len = utf8_cut(subject + ov[0], ov[1] - ov[0],
+		    RULES_TRACE_MATCH);
 		t->matched = xstrndup(subject + ov[0], len);
 	}
 }

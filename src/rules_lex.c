@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "rules_private.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* Errors past this many are counted but not printed. */
@@ -36,14 +37,11 @@ rules_tok_clear(struct rules_tok *t)
 static unsigned
 lex_col(const struct rules_lex *lx, size_t line_start, size_t off)
 {
-	unsigned	col = 1;
-	size_t		i;
-
-	for (i = line_start; i < off && i < lx->len; i++) {
-		if (((unsigned char)lx->src[i] & 0xc0) != 0x80)
-			col++;
-	}
-	return (col);
+	if (off > lx->len)
+		off = lx->len;
+	return (off > line_start ?
+	    1 + (unsigned)utf8_chars(lx->src + line_start, off - line_start) :
+	    1);
 }
 
 /* The offset where line number line starts. */

@@ -77,4 +77,14 @@ like "$(cat "$T/search")" "\[zebra\]" "search finds the message"
 hq tickets --queue "q$(printf '\033]0;pwned\007\033[31m')" > "$T/tq"
 bad "$T/tq" "tickets --queue"
 
+# The list clips a long subject at 60 characters, not bytes, with an
+# ellipsis, so two-byte letters are never cut in half.
+long=$("$PY" -c 'print("ä" * 70)')
+printf 'From: long@example.com\nTo: support@example.com\nSubject: %s\nMessage-ID: <long@example.com>\nDate: Mon, 1 Jan 2024 11:00:00 +0000\n\nhi\n' \
+    "$long" > "$T/long.eml"
+hq -q import "$T/long.eml"
+line=$(hq tickets | grep long@example.com)
+is "$(printf '%s' "$line" | "$PY" -c 'import sys,re; s=sys.stdin.read(); m=re.search("(ä+)(…?)", s); print(len(m.group(1)), m.group(2))')" \
+    "60 …" "tickets clips a subject of 70 two-byte letters to 60 and an ellipsis"
+
 done_testing

@@ -442,6 +442,10 @@ test_errors(void)
 		{ "rule a {\n\trespond-within 4x\n}\n",
 		    "t.rules:2:17: expected a response time like 4h, 2d or "
 		    "1d12h, found '4x'" },
+		/* A count so large that its unit once overflowed. */
+		{ "rule a {\n\trespond-within 9223372036854775807h\n}\n",
+		    "t.rules:2:17: expected a response time like 4h, 2d or "
+		    "1d12h, found '9223372036854775807h'" },
 		{ "rule a {\n\tpriority higher\n}\n",
 		    "t.rules:2:11: expected low, normal, high or urgent, "
 		    "found 'higher'" },
@@ -468,6 +472,10 @@ test_errors(void)
 		    "t.rules:1:1: expected 'rule', found 'tag'" },
 		{ "rule a {\n\twhen subject ~ /a/ tag x\n}\n",
 		    "t.rules:2:21: expected 'and', 'or' or the end of the line, "
+		    "found 'tag'" },
+		/* Columns count characters, not bytes. */
+		{ "rule a {\n\twhen subject ~ /äö/ tag x\n}\n",
+		    "t.rules:2:22: expected 'and', 'or' or the end of the line, "
 		    "found 'tag'" },
 		{ "rule a {\n\twhen subject ~ /a/ and\n}\n",
 		    "t.rules:3:1: expected a condition" },
