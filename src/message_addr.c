@@ -96,6 +96,14 @@ addr_is_c1(const char *p, const char *end)
 	    (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9f);
 }
 
+/* What an encoded word may hold: printable ASCII, no blank. Anything
+ * else makes it an ordinary atom, checked as one. */
+static int
+addr_is_word_char(unsigned char c)
+{
+	return (c > 0x20 && c < 0x7f);
+}
+
 static int
 addr_is_blank(unsigned char c)
 {
@@ -195,14 +203,16 @@ addr_lex_word(const char *p, const char *end)
 		return (0);
 	/* charset: a token, no specials (RFC 2047 section 2). */
 	while (q < end && *q != '?' && !addr_is_delim((unsigned char)*q) &&
-	    !addr_is_control((unsigned char)*q))
+	    addr_is_word_char((unsigned char)*q))
 		q++;
+	/* q[1] is tested by hand: strchr() would match its NUL. */
 	if (q == p + 2 || end - q < 5 || q[0] != '?' ||
-	    strchr("BbQq", q[1]) == NULL || q[2] != '?')
+	    (q[1] != 'B' && q[1] != 'b' && q[1] != 'Q' && q[1] != 'q') ||
+	    q[2] != '?')
 		return (0);
-	/* encoded-text: up to "?=", no blank and no "?" inside. */
+	/* encoded-text: printable ASCII up to "?=", no blank, no "?". */
 	for (q += 3; q < end && *q != '?'; q++) {
-		if (addr_is_blank((unsigned char)*q))
+		if (!addr_is_word_char((unsigned char)*q))
 			return (0);
 	}
 	if (end - q < 2 || q[1] != '=')

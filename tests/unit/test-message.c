@@ -615,6 +615,41 @@ test_type_bytes(void)
 	message_free(m);
 }
 
+/*
+ * fuzz-address found "=?\x9c?\0?\b...?=" read as one encoded word: the
+ * encoding letter was looked up with strchr(), which matches the NUL,
+ * and the encoded text took a control character along. Both make it an
+ * ordinary atom, which a control character keeps out of any address.
+ */
+#define BYTES(s)	{ s, sizeof s - 1 }
+static void
+test_addr_word_bytes(void)
+{
+	static const struct {
+		const char	*s;
+		size_t		 len;
+	} t[] = {
+		BYTES("=?\x9c?\0?\b\xf3\x9c<?="),	/* the fuzz input */
+		BYTES("=?utf-8?q?a\bb?="),
+		BYTES("=?utf-8?\0?ab\b?="),
+		BYTES("=?utf-\x01" "8?q?ab?="),
+	};
+	struct msg_addrs	 as;
+	size_t			 i, j;
+
+	for (i = 0; i < nitems(t); i++) {
+		memset(&as, 0, sizeof as);
+		message_addr_parse(&as, t[i].s, t[i].len, NULL);
+		is_int(as.n, 0, "case %zu: a control character, no mailbox",
+		    i);
+		for (j = 0; j < as.n; j++) {
+			free(as.v[j].name);
+			free(as.v[j].addr);
+		}
+		free(as.v);
+	}
+}
+
 int
 main(void)
 {
@@ -627,5 +662,6 @@ main(void)
 	test_structure();
 	test_limits();
 	test_type_bytes();
+	test_addr_word_bytes();
 	return (done_testing());
 }
