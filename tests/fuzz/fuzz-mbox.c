@@ -1,18 +1,41 @@
 /*
  * helpq - fuzz-mbox.c: mbox splitting (source_local). The input is the
  * mbox file ("From " is put in front when it lacks one, so the mbox
- * reader runs); every message handed out must lie inside the file, in
- * order, without overlap, as many as the source counted.
+ * reader runs); every message handed out must be the file's bytes after
+ * its "From " line, in order, without overlap, the last one to the end. The file is a
+ * real one in a directory of its own, not a memfd: the reader takes a
+ * dotlock beside it, and where it cannot it refuses to read at all.
  */
 #include "fuzz.h"
 
+#include <fcntl.h>
+
 #include "source.h"
+
+static char	 mbox_path[64];
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	char	dir[] = "/tmp/helpq-fuzz-mbox.XXXXXX";
+
 	fuzz_quiet();
+	if (mkdtemp(dir) == NULL)
+		abort();
+	snprintf(mbox_path, sizeof mbox_path, "%s/mbox", dir);
 	return (0);
+}
+
+/* Write the input to the mbox file. */
+static void
+mbox_write(const char *buf, size_t len)
+{
+	int	fd;
+
+	if ((fd = open(mbox_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0600)) == -1 || write(fd, buf, len) != (ssize_t)len ||
+	    close(fd) != 0)
+		abort();
 }
 
 int
@@ -20,9 +43,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct source		*s;
 	struct source_item	 item;
-	const char		*path, *at;
+	const char		*colon, *nl;
 	char			*buf, *cause = NULL;
-	size_t			 len, n = 0, off = 0;
+	size_t			 len, off = 0, start, rest;
+	unsigned long long	 sep;
 	int			 rc;
 
 	if (size < 5 || memcmp(data, "From ", 5) != 0) {
@@ -35,28 +59,40 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		buf = xmalloc(len);
 		memcpy(buf, data, size);
 	}
-	fuzz_file(buf, len, &path);
-	if (source_local_open(path, &s, &cause) != 0) {
-		free(cause);
-		free(buf);
-		return (0);
-	}
+	mbox_write(buf, len);
+	/* A file that starts with "From " always opens as an mbox. */
+	FUZZ_ASSERT(source_local_open(mbox_path, &s, &cause) == 0);
 	while ((rc = source_next(s, &item, &cause)) == 0) {
-		n++;
-		FUZZ_ASSERT(item.where != NULL);
-		/* The message's bytes are the file's, after the previous
-		 * message's (memmem reads each: the sanitizers check). */
-		FUZZ_ASSERT(item.len <= len - off);
-		if (item.len == 0)
-			continue;
-		at = memmem(buf + off, len - off, item.data, item.len);
-		FUZZ_ASSERT(at != NULL);
-		off = (size_t)(at - buf) + item.len;
+		/* where is "FILE:OFFSET", the offset of the "From " line. */
+		FUZZ_ASSERT(item.where != NULL &&
+		    (colon = strrchr(item.where, ':')) != NULL);
+		sep = strtoull(colon + 1, NULL, 10);
+		/* In order, without overlap: at or after the last one's end,
+		 * with at most the blank line before it in between. */
+		FUZZ_ASSERT(sep >= off && sep - off <= 1 && sep + 5 <= len);
+		FUZZ_ASSERT(memcmp(buf + sep, "From ", 5) == 0);
+		/* The message is the file's bytes after that line (memcmp
+		 * reads each: the sanitizers check). */
+		nl = memchr(buf + sep, '\n', len - sep);
+		FUZZ_ASSERT(nl != NULL);
+		start = (size_t)(nl + 1 - buf);
+		FUZZ_ASSERT(item.len <= len - start);
+		FUZZ_ASSERT(memcmp(buf + start, item.data, item.len) == 0);
+		off = start + item.len;
+	}
+	/* Every byte is read: the last message runs to the end, or what
+	 * is left is a "From " line without a newline, holding nothing. */
+	if (off < len) {
+		rest = off + (off > 0 && buf[off] == '\n');
+		FUZZ_ASSERT(len - rest >= 5 &&
+		    memcmp(buf + rest, "From ", 5) == 0 &&
+		    memchr(buf + rest, '\n', len - rest) == NULL);
 	}
 	FUZZ_ASSERT(rc == 1);
-	/* A last "From " line without a newline is counted but holds no
-	 * message: the count is for progress, so at most one too many. */
-	FUZZ_ASSERT(n <= s->total && s->total <= n + 1);
+	/* An mbox is not counted before it is read (source.h). */
+	FUZZ_ASSERT(s->total == 0);
+	/* At the end, the reader has stopped for good. */
+	FUZZ_ASSERT(source_next(s, &item, &cause) == 1);
 	source_close(s);
 	free(buf);
 	return (0);
