@@ -148,6 +148,28 @@ ac_classes(struct rules_ac *ac)
 	ac->nclasses = k;
 }
 
+/* The sorted distinct ids of the literals, which are then freed. */
+static void
+ac_distinct(struct rules_ac *ac)
+{
+	size_t	i, n;
+
+	ac->distinct = xcalloc(ac->nlits + 1, sizeof *ac->distinct);
+	for (i = 0; i < ac->nlits; i++)
+		ac->distinct[i] = ac->lits[i].id;
+	qsort(ac->distinct, ac->nlits, sizeof *ac->distinct, ac_cmp_id);
+	for (i = n = 0; i < ac->nlits; i++) {
+		if (n == 0 || ac->distinct[n - 1] != ac->distinct[i])
+			ac->distinct[n++] = ac->distinct[i];
+	}
+	ac->ndistinct = n;
+	for (i = 0; i < ac->nlits; i++)
+		free(ac->lits[i].s);
+	free(ac->lits);
+	ac->lits = NULL;
+	ac->nlits = ac->slits = 0;
+}
+
 void
 rules_ac_build(struct rules_ac *ac)
 {
@@ -234,21 +256,7 @@ rules_ac_build(struct rules_ac *ac)
 	free(fail);
 	free(term);
 
-	ac->distinct = xcalloc(ac->nlits + 1, sizeof *ac->distinct);
-	for (i = 0; i < ac->nlits; i++)
-		ac->distinct[i] = ac->lits[i].id;
-	qsort(ac->distinct, ac->nlits, sizeof *ac->distinct, ac_cmp_id);
-	for (i = n = 0; i < ac->nlits; i++) {
-		if (n == 0 || ac->distinct[n - 1] != ac->distinct[i])
-			ac->distinct[n++] = ac->distinct[i];
-	}
-	ac->ndistinct = n;
-
-	for (i = 0; i < ac->nlits; i++)
-		free(ac->lits[i].s);
-	free(ac->lits);
-	ac->lits = NULL;
-	ac->nlits = ac->slits = 0;
+	ac_distinct(ac);
 }
 
 /* Set the bits of the ids ending in state s; returns how many were new. */

@@ -507,42 +507,17 @@ lit_class(struct lit_parse *ps)
 	ps->p = p + 1;
 }
 
-/* A backslash sequence; the current position is at the backslash. */
+/*
+ * Step over what follows an escape letter that matches something we
+ * cannot read as a literal (a class, a reference, a code point); sets
+ * fail for a letter or form we do not know.
+ */
 static void
-lit_escape(struct lit_parse *ps, struct buf *run, struct lit_set *best)
+lit_escape_skip(struct lit_parse *ps, int c)
 {
-	static const char	 ctl_from[] = "tnrfea";
-	static const char	 ctl_to[] = "\t\n\r\f\033\a";
-	unsigned char		 ch;
-	const char		*s;
-	int			 c, n;
+	int	n;
 
-	c = lit_at(ps, 1);
-	if (c == -1 || c >= 0x80) {
-		ps->fail = 1;
-		return;
-	}
-	ps->p += 2;
-	ch = (unsigned char)c;
-	if (!(c >= '0' && c <= '9') && !(c >= 'A' && c <= 'Z') &&
-	    !(c >= 'a' && c <= 'z')) {
-		lit_char(ps, run, best, &ch, 1);
-		return;
-	}
-	if ((s = strchr(ctl_from, c)) != NULL) {
-		ch = (unsigned char)ctl_to[s - ctl_from];
-		lit_char(ps, run, best, &ch, 1);
-		return;
-	}
 	switch (c) {
-	case 'Q':
-		lit_quote(ps, run, best);
-		return;
-	case 'E':
-		return;
-	case 'b': case 'B': case 'A': case 'z': case 'Z': case 'G':
-		lit_zero(ps);
-		return;
 	case 'd': case 'D': case 'w': case 'W': case 's': case 'S':
 	case 'h': case 'H': case 'v': case 'V': case 'R': case 'X': case 'C':
 		break;
@@ -612,7 +587,49 @@ lit_escape(struct lit_parse *ps, struct buf *run, struct lit_set *best)
 	default:
 		/* \K, and letters we do not know. */
 		ps->fail = 1;
+		break;
+	}
+}
+
+/* A backslash sequence; the current position is at the backslash. */
+static void
+lit_escape(struct lit_parse *ps, struct buf *run, struct lit_set *best)
+{
+	static const char	 ctl_from[] = "tnrfea";
+	static const char	 ctl_to[] = "\t\n\r\f\033\a";
+	unsigned char		 ch;
+	const char		*s;
+	int			 c;
+
+	c = lit_at(ps, 1);
+	if (c == -1 || c >= 0x80) {
+		ps->fail = 1;
 		return;
+	}
+	ps->p += 2;
+	ch = (unsigned char)c;
+	if (!(c >= '0' && c <= '9') && !(c >= 'A' && c <= 'Z') &&
+	    !(c >= 'a' && c <= 'z')) {
+		lit_char(ps, run, best, &ch, 1);
+		return;
+	}
+	if ((s = strchr(ctl_from, c)) != NULL) {
+		ch = (unsigned char)ctl_to[s - ctl_from];
+		lit_char(ps, run, best, &ch, 1);
+		return;
+	}
+	switch (c) {
+	case 'Q':
+		lit_quote(ps, run, best);
+		return;
+	case 'E':
+		return;
+	case 'b': case 'B': case 'A': case 'z': case 'Z': case 'G':
+		lit_zero(ps);
+		return;
+	default:
+		lit_escape_skip(ps, c);
+		break;
 	}
 	if (!ps->fail)
 		lit_opaque(ps, run, best);

@@ -186,6 +186,38 @@ tls_describe(unsigned int status, gnutls_x509_crt_t leaf, const char *host)
 	return (buf_steal(&b, NULL));
 }
 
+/* The trust list: cafile's certificates, or the system's. The caller
+ * frees *tlp when it is not NULL, even on error. */
+static int
+tls_trust(const char *cafile, gnutls_x509_trust_list_t *tlp, char **cause)
+{
+	int	r;
+
+	if ((r = gnutls_x509_trust_list_init(tlp, 0)) < 0) {
+		*tlp = NULL;
+		xasprintf(cause, "gnutls_x509_trust_list_init: %s",
+		    gnutls_strerror(r));
+		return (-1);
+	}
+	if (cafile != NULL) {
+		if (tls_add_cafile(*tlp, cafile, cause) != 0)
+			return (-1);
+	} else {
+		r = gnutls_x509_trust_list_add_system_trust(*tlp, 0, 0);
+		if (r < 0) {
+			xasprintf(cause, "cannot load the system trust store: "
+			    "%s", gnutls_strerror(r));
+			return (-1);
+		}
+		if (r == 0) {
+			*cause = xstrdup("the system trust store is empty: "
+			    "install ca-certificates or set a CA file");
+			return (-1);
+		}
+	}
+	return (0);
+}
+
 int
 tls_verify_chain(const struct tls_der *certs, size_t n, const char *host,
     const char *cafile, char **cause)
@@ -237,28 +269,8 @@ tls_verify_chain(const struct tls_der *certs, size_t n, const char *host,
 		}
 	}
 
-	if ((r = gnutls_x509_trust_list_init(&tl, 0)) < 0) {
-		tl = NULL;
-		xasprintf(cause, "gnutls_x509_trust_list_init: %s",
-		    gnutls_strerror(r));
+	if (tls_trust(cafile, &tl, cause) != 0)
 		goto out;
-	}
-	if (cafile != NULL) {
-		if (tls_add_cafile(tl, cafile, cause) != 0)
-			goto out;
-	} else {
-		r = gnutls_x509_trust_list_add_system_trust(tl, 0, 0);
-		if (r < 0) {
-			xasprintf(cause, "cannot load the system trust store: "
-			    "%s", gnutls_strerror(r));
-			goto out;
-		}
-		if (r == 0) {
-			*cause = xstrdup("the system trust store is empty: "
-			    "install ca-certificates or set a CA file");
-			goto out;
-		}
-	}
 
 	/* A textual IP address is matched against IP subjectAltNames. */
 	vd[0].type = GNUTLS_DT_DNS_HOSTNAME;
