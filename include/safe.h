@@ -11,6 +11,7 @@
 #include "compat.h"
 
 struct buf;
+struct json_t;
 
 /* Keep newlines and tabs (a body, a log line); else each is one blank. */
 #define SAFE_LINES	0x1
@@ -27,5 +28,12 @@ void	 safe_add(struct buf *b, const char *s, int flags);
 
 /* The same as a new string (the caller frees it); NULL gives "(null)". */
 char	*safe_dup(const char *s, int flags);
+
+/*
+ * s as a new JSON string (the caller owns the reference), null for NULL.
+ * jansson refuses text that is not UTF-8: such text (the store never has
+ * it, but a describer may be handed raw rule text) becomes U+FFFD.
+ */
+struct json_t	*safe_json(const char *s);
 
 #endif

@@ -54,19 +54,6 @@ json_time(time_t t)
 	return (json_string(output_iso8601(t, buf, sizeof buf)));
 }
 
-/* A string that may be NULL; jansson wants valid UTF-8 (the store has it). */
-static json_t *
-json_str(const char *s)
-{
-	json_t	*j;
-
-	if (s == NULL)
-		return (json_null());
-	if ((j = json_string(s)) == NULL)
-		j = json_string("\xef\xbf\xbd");
-	return (j);
-}
-
 static json_t *
 ticket_json(const struct ticket *t)
 {
@@ -75,18 +62,19 @@ ticket_json(const struct ticket *t)
 
 	tags = json_array();
 	for (i = 0; i < t->ntags; i++)
-		json_array_append_new(tags, json_str(t->tags[i]));
+		json_array_append_new(tags, safe_json(t->tags[i]));
 	o = json_object();
 	json_object_set_new(o, "number", json_integer(t->id));
-	json_object_set_new(o, "subject", json_str(t->subject));
-	json_object_set_new(o, "customer", json_str(t->customer));
-	json_object_set_new(o, "customer_name", json_str(t->customer_name));
-	json_object_set_new(o, "status", json_str(store_status_name(t->status)));
-	json_object_set_new(o, "queue", json_str(t->queue));
+	json_object_set_new(o, "subject", safe_json(t->subject));
+	json_object_set_new(o, "customer", safe_json(t->customer));
+	json_object_set_new(o, "customer_name", safe_json(t->customer_name));
+	json_object_set_new(o, "status",
+	    safe_json(store_status_name(t->status)));
+	json_object_set_new(o, "queue", safe_json(t->queue));
 	json_object_set_new(o, "priority",
-	    json_str(rules_priority_name((enum rules_priority)t->priority)));
-	json_object_set_new(o, "assignee", json_str(t->assignee));
-	json_object_set_new(o, "language", json_str(t->language));
+	    safe_json(rules_priority_name((enum rules_priority)t->priority)));
+	json_object_set_new(o, "assignee", safe_json(t->assignee));
+	json_object_set_new(o, "language", safe_json(t->language));
 	json_object_set_new(o, "tags", tags);
 	json_object_set_new(o, "messages", json_integer(t->nmessages));
 	json_object_set_new(o, "created", json_time(t->created));
@@ -261,18 +249,19 @@ show_message_cb(const struct stored_message *m, void *arg)
 	if (ctx->messages != NULL) {
 		o = json_object();
 		json_object_set_new(o, "id", json_integer(m->id));
-		json_object_set_new(o, "message_id", json_str(m->message_id));
+		json_object_set_new(o, "message_id", safe_json(m->message_id));
 		json_object_set_new(o, "direction",
-		    json_str(store_direction_name(m->direction)));
-		json_object_set_new(o, "kind", json_str(store_kind_name(m->kind)));
-		json_object_set_new(o, "from", json_str(m->from_addr));
-		json_object_set_new(o, "from_name", json_str(m->from_name));
-		json_object_set_new(o, "to", json_str(m->to));
-		json_object_set_new(o, "cc", json_str(m->cc));
-		json_object_set_new(o, "subject", json_str(m->subject));
+		    safe_json(store_direction_name(m->direction)));
+		json_object_set_new(o, "kind",
+		    safe_json(store_kind_name(m->kind)));
+		json_object_set_new(o, "from", safe_json(m->from_addr));
+		json_object_set_new(o, "from_name", safe_json(m->from_name));
+		json_object_set_new(o, "to", safe_json(m->to));
+		json_object_set_new(o, "cc", safe_json(m->cc));
+		json_object_set_new(o, "subject", safe_json(m->subject));
 		json_object_set_new(o, "date", json_time(m->date));
 		json_object_set_new(o, "received", json_time(m->received));
-		json_object_set_new(o, "body", json_str(m->body));
+		json_object_set_new(o, "body", safe_json(m->body));
 		json_object_set_new(o, "attachments",
 		    attachments_json(m->attachments));
 		json_array_append_new(ctx->messages, o);
@@ -340,10 +329,10 @@ show_event_cb(const struct stored_event *e, void *arg)
 	if (ctx->events != NULL) {
 		o = json_object();
 		json_object_set_new(o, "time", json_time(e->time));
-		json_object_set_new(o, "kind", json_str(e->kind));
+		json_object_set_new(o, "kind", safe_json(e->kind));
 		json_object_set_new(o, "message", e->message_id != 0 ?
 		    json_integer(e->message_id) : json_null());
-		json_object_set_new(o, "detail", json_str(e->detail));
+		json_object_set_new(o, "detail", safe_json(e->detail));
 		json_array_append_new(ctx->events, o);
 		return (0);
 	}
@@ -371,7 +360,7 @@ fields_cb(const char *name, const char *value, void *arg)
 	struct fields_ctx	*fc = arg;
 
 	if (fc->obj != NULL)
-		json_object_set_new(fc->obj, name, json_str(value));
+		json_object_set_new(fc->obj, name, safe_json(value));
 	else {
 		buf_adds(fc->b, fc->b->len > 0 ? "   " : "");
 		add_safe(fc->b, name, 0);
@@ -520,10 +509,10 @@ search_cb(const struct search_hit *h, void *arg)
 		o = json_object();
 		json_object_set_new(o, "ticket", json_integer(h->ticket_id));
 		json_object_set_new(o, "message", json_integer(h->message_id));
-		json_object_set_new(o, "subject", json_str(h->subject));
-		json_object_set_new(o, "from", json_str(h->from_addr));
+		json_object_set_new(o, "subject", safe_json(h->subject));
+		json_object_set_new(o, "from", safe_json(h->from_addr));
 		json_object_set_new(o, "date", json_time(h->date));
-		json_object_set_new(o, "snippet", json_str(h->snippet));
+		json_object_set_new(o, "snippet", safe_json(h->snippet));
 		json_array_append_new(ctx->array, o);
 		return (0);
 	}
@@ -583,24 +572,24 @@ outbox_cb(const struct outbox_entry *e, void *arg)
 	if (ctx->array != NULL) {
 		o = json_object();
 		json_object_set_new(o, "id", json_integer(e->id));
-		json_object_set_new(o, "key", json_str(e->key));
+		json_object_set_new(o, "key", safe_json(e->key));
 		json_object_set_new(o, "status",
-		    json_str(store_outbox_status_name(e->status)));
-		json_object_set_new(o, "kind", json_str(e->kind));
+		    safe_json(store_outbox_status_name(e->status)));
+		json_object_set_new(o, "kind", safe_json(e->kind));
 		json_object_set_new(o, "ticket", e->ticket != 0 ?
 		    json_integer(e->ticket) : json_null());
-		json_object_set_new(o, "message_id", json_str(e->message_id));
-		json_object_set_new(o, "sender", json_str(e->sender));
-		json_object_set_new(o, "recipients", json_str(e->recipients));
+		json_object_set_new(o, "message_id", safe_json(e->message_id));
+		json_object_set_new(o, "sender", safe_json(e->sender));
+		json_object_set_new(o, "recipients", safe_json(e->recipients));
 		json_object_set_new(o, "attempts", json_integer(e->attempts));
 		json_object_set_new(o, "created", json_time(e->created));
 		json_object_set_new(o, "next_attempt",
 		    e->status == OUTBOX_QUEUED ? json_time(e->next_attempt) :
 		    json_null());
 		json_object_set_new(o, "sent", json_time(e->sent));
-		json_object_set_new(o, "last_error", json_str(e->last_error));
-		json_object_set_new(o, "reply", json_str(e->reply));
-		json_object_set_new(o, "copy", json_str(
+		json_object_set_new(o, "last_error", safe_json(e->last_error));
+		json_object_set_new(o, "reply", safe_json(e->reply));
+		json_object_set_new(o, "copy", safe_json(
 		    (unsigned)e->copy < nitems(copy_names) ?
 		    copy_names[e->copy] : "none"));
 		json_array_append_new(ctx->array, o);
@@ -677,12 +666,12 @@ failed_cb(const struct failed_message *m, void *arg)
 		o = json_object();
 		json_object_set_new(o, "id", json_integer(m->id));
 		json_object_set_new(o, "time", json_time(m->time));
-		json_object_set_new(o, "source", json_str(m->source));
+		json_object_set_new(o, "source", safe_json(m->source));
 		json_object_set_new(o, "uid", m->uid != 0 ?
 		    json_integer(m->uid) : json_null());
-		json_object_set_new(o, "reason", json_str(m->reason));
-		json_object_set_new(o, "from", json_str(m->from));
-		json_object_set_new(o, "subject", json_str(m->subject));
+		json_object_set_new(o, "reason", safe_json(m->reason));
+		json_object_set_new(o, "from", safe_json(m->from));
+		json_object_set_new(o, "subject", safe_json(m->subject));
 		json_object_set_new(o, "size", json_integer((json_int_t)m->size));
 		json_array_append_new(ctx->array, o);
 		return (0);

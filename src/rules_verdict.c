@@ -334,26 +334,13 @@ rules_verdict_text(const struct rules_verdict *v, int flags)
 
 /* ---- JSON ---- */
 
-/* Never NULL: text that is not UTF-8 (it should be) shows as U+FFFD. */
-static json_t *
-json_str(const char *s)
-{
-	json_t	*j;
-
-	if (s == NULL)
-		return (json_null());
-	if ((j = json_string(s)) == NULL)
-		j = json_string("\xef\xbf\xbd");
-	return (j);
-}
-
 static json_t *
 json_rule(const char *name, const char *file, unsigned line)
 {
 	json_t	*o = json_object();
 
-	json_object_set_new(o, "rule", json_str(name));
-	json_object_set_new(o, "file", json_str(file));
+	json_object_set_new(o, "rule", safe_json(name));
+	json_object_set_new(o, "file", safe_json(file));
 	json_object_set_new(o, "line", json_integer(line));
 	return (o);
 }
@@ -369,7 +356,7 @@ json_item(const struct rules_item *it, void *arg)
 		a = json_array();
 		b = json_array();
 		for (i = 0; i < it->n; i++) {
-			json_array_append_new(a, json_str(it->rules[i].name));
+			json_array_append_new(a, safe_json(it->rules[i].name));
 			json_array_append_new(b, json_rule(it->rules[i].name,
 			    it->rules[i].file, it->rules[i].line));
 		}
@@ -378,10 +365,10 @@ json_item(const struct rules_item *it, void *arg)
 	case RULES_ITEM_LINES:
 		a = json_array();
 		for (i = 0; i < it->n; i++)
-			json_array_append_new(a, json_str(it->strv[i]));
+			json_array_append_new(a, safe_json(it->strv[i]));
 		break;
 	case RULES_ITEM_STRING:
-		a = json_str(it->s);
+		a = safe_json(it->s);
 		break;
 	case RULES_ITEM_FLAG:
 		a = json_boolean(it->flag);
@@ -395,7 +382,7 @@ json_item(const struct rules_item *it, void *arg)
 		a = json_object();
 		for (i = 0; i < it->n; i++)
 			json_object_set_new(a, it->fields[i].name,
-			    json_str(it->fields[i].value));
+			    safe_json(it->fields[i].value));
 		break;
 	case RULES_ITEM_LIMITS:
 		a = json_integer((json_int_t)it->number);
@@ -404,7 +391,7 @@ json_item(const struct rules_item *it, void *arg)
 			x = json_rule(it->limited[i].name,
 			    it->limited[i].file, it->limited[i].line);
 			json_object_set_new(x, "error",
-			    json_str(it->limited[i].error));
+			    safe_json(it->limited[i].error));
 			json_array_append_new(b, x);
 		}
 		break;

@@ -1,6 +1,7 @@
 /* helpq - safe.c: text from mail made safe for a terminal. */
 #include "compat.h"
 
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,4 +55,16 @@ safe_dup(const char *s, int flags)
 	buf_init(&b);
 	safe_add(&b, s, flags);
 	return (buf_steal(&b, NULL));
+}
+
+json_t *
+safe_json(const char *s)
+{
+	json_t	*j;
+
+	if (s == NULL)
+		return (json_null());
+	if ((j = json_string(s)) == NULL)
+		j = json_string("\xef\xbf\xbd");
+	return (j);
 }
