@@ -335,6 +335,10 @@ int	 store_mailbox_advance(struct store *, const char *mailbox,
 	    uint32_t uidvalidity, uint32_t uid, time_t when, char **cause);
 int	 store_mailbox_reflected(struct store *, const char *mailbox,
 	    uint32_t uidvalidity, uint32_t uid, char **cause);
+/* Mark uid and what follows it at the server again, at the next poll (a
+ * retried message that was set aside gets its ticket's keywords). */
+int	 store_mailbox_remark(struct store *, const char *mailbox,
+	    uint32_t uidvalidity, uint32_t uid, char **cause);
 /* Walk the stored messages of a folder with after < uid <= upto, in UID
  * order: fn(uid, ticket or 0, arg), ticket -1 for a message set aside as
  * failed; non-zero from fn stops the walk. */
@@ -451,6 +455,9 @@ struct failed_message {
 	const char	*subject;	/* NULL when unknown */
 	size_t		 size;
 };
+/* Returns 0 with the new entry's *idp, 1 when the same bytes were set
+ * aside before (*idp is that entry, now at f's place with f's reason),
+ * or -1 with *cause. */
 int	 store_failed_add(struct store *, const struct failed_message *f,
 	    const char *raw, size_t len, int64_t *idp, char **cause);
 typedef int (*store_failed_cb)(const struct failed_message *, void *);

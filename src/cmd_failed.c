@@ -126,6 +126,10 @@ retry_one(struct globals *g, struct store *st, struct rules *rs,
 		detail = xprintf("failed message %lld from %s retried: %s",
 		    (long long)id, e->source, what[rr.res]);
 		r = store_failed_remove(st, id, &cause);
+		/* From IMAP: the next poll marks it with its ticket. */
+		if (r == 0 && e->uid != 0)
+			r = store_mailbox_remark(st, e->source, e->uidvalidity,
+			    e->uid, &cause);
 		if (r == 0)
 			r = store_event_add(st, rr.ticket, 0, o.received,
 			    "retried", detail, &cause);

@@ -693,7 +693,7 @@ ingest_set_aside(struct ingest *in, const char *raw, size_t len,
 	struct failed_message	 f;
 	int64_t			 id;
 	char			*detail;
-	int			 rc;
+	int			 rc, again;
 
 	log_warnx("%s%s%.0u: set aside as failed: %s", origin->mailbox,
 	    origin->uid != 0 ? " UID " : "", origin->uid, reason);
@@ -708,10 +708,11 @@ ingest_set_aside(struct ingest *in, const char *raw, size_t len,
 		f.subject = msg->subject;
 	}
 	if (ingest_begin(in, cause) != 0 ||
-	    store_failed_add(in->store, &f, raw, len, &id, cause) != 0)
+	    (again = store_failed_add(in->store, &f, raw, len, &id,
+	    cause)) == -1)
 		return (-1);
-	detail = xprintf("failed message %lld from %s: %s", (long long)id,
-	    origin->mailbox, reason);
+	detail = xprintf("failed message %lld %sfrom %s: %s", (long long)id,
+	    again ? "read again " : "", origin->mailbox, reason);
 	rc = ingest_event(in, 0, 0, origin->received, "failed", detail,
 	    cause);
 	free(detail);

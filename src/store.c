@@ -266,6 +266,7 @@ enum store_stmt {
 	ST_MAILBOX_SET,
 	ST_MAILBOX_ADVANCE,
 	ST_MAILBOX_REFLECTED,
+	ST_MAILBOX_REMARK,
 	ST_MAILBOX_MESSAGES,
 	ST_SET_ORIGIN,
 	ST_OUTBOX_ADD,
@@ -294,6 +295,8 @@ enum store_stmt {
 	ST_COUNT_RATINGS,
 	ST_COUNT_FAILED,
 	ST_FAILED_ADD,
+	ST_FAILED_FIND,
+	ST_FAILED_AGAIN,
 	ST_FAILED_LIST,
 	ST_FAILED_GET,
 	ST_FAILED_REMOVE,
@@ -397,6 +400,9 @@ static const char *const store_sql[ST__MAX] = {
 	[ST_MAILBOX_REFLECTED] =
 	    "UPDATE mailbox_state SET reflected_uid = max(reflected_uid, ?3)"
 	    " WHERE mailbox = ?1 AND uidvalidity = ?2",
+	[ST_MAILBOX_REMARK] =
+	    "UPDATE mailbox_state SET reflected_uid = min(reflected_uid, ?3)"
+	    " WHERE mailbox = ?1 AND uidvalidity = ?2",
 	[ST_MAILBOX_MESSAGES] =
 	    "SELECT uid, coalesce(ticket_id, 0) FROM messages"
 	    " WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid > ?3"
@@ -458,6 +464,13 @@ static const char *const store_sql[ST__MAX] = {
 	    "INSERT INTO failed (time, source, uidvalidity, uid, reason,"
 	    " from_addr, subject, size, raw)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	/* The size first: the raw bytes are compared only when it agrees. */
+	[ST_FAILED_FIND] =
+	    "SELECT id FROM failed WHERE size = ?1 AND raw = ?2"
+	    " ORDER BY id LIMIT 1",
+	[ST_FAILED_AGAIN] =
+	    "UPDATE failed SET source = ?2, uidvalidity = ?3, uid = ?4,"
+	    " reason = ?5 WHERE id = ?1",
 	[ST_FAILED_LIST] =
 	    "SELECT id, time, source, coalesce(uidvalidity, 0),"
 	    " coalesce(uid, 0), reason, from_addr, subject, size"
@@ -1812,6 +1825,23 @@ store_mailbox_reflected(struct store *s, const char *mailbox,
 }
 
 int
+store_mailbox_remark(struct store *s, const char *mailbox,
+    uint32_t uidvalidity, uint32_t uid, char **cause)
+{
+	struct query	q;
+
+	if (uid == 0)
+		return (0);
+	if (query_start(&q, s, ST_MAILBOX_REMARK, "writing mailbox state",
+	    cause) != 0)
+		return (-1);
+	query_text(&q, 1, mailbox);
+	query_int(&q, 2, uidvalidity);
+	query_int(&q, 3, uid - 1);
+	return (query_exec(&q, cause));
+}
+
+int
 store_mailbox_messages(struct store *s, const char *mailbox,
     uint32_t uidvalidity, uint32_t after, uint32_t upto,
     store_uid_cb fn, void *arg, char **cause)
@@ -2089,7 +2119,27 @@ store_failed_add(struct store *s, const struct failed_message *f,
     const char *raw, size_t len, int64_t *idp, char **cause)
 {
 	struct query	q;
+	int		r;
 
+	/* The same bytes read again: one entry, at its latest place. */
+	if (query_start(&q, s, ST_FAILED_FIND, "looking for a failed message",
+	    cause) != 0)
+		return (-1);
+	query_int(&q, 1, (int64_t)len);
+	query_blob(&q, 2, raw, len);
+	if ((r = query_lookup(&q, idp, cause)) == -1)
+		return (-1);
+	if (r == 0) {
+		if (query_start(&q, s, ST_FAILED_AGAIN, "setting a message "
+		    "aside", cause) != 0)
+			return (-1);
+		query_int(&q, 1, *idp);
+		query_text(&q, 2, f->source);
+		query_opt(&q, 3, f->uidvalidity);
+		query_opt(&q, 4, f->uid);
+		query_text(&q, 5, f->reason);
+		return (query_exec(&q, cause) == 0 ? 1 : -1);
+	}
 	if (query_start(&q, s, ST_FAILED_ADD, "setting a message aside",
 	    cause) != 0)
 		return (-1);

@@ -78,6 +78,12 @@ is "$(hq tickets --json | json '[t["customer"] for t in j if t["subject"] == "Fr
     '["kunde2@example.net"]' "the ticket is the poison message's"
 hq retry "$id" 2>/dev/null; rc=$?
 is "$rc" 65 "retrying it again: no such failed message"
+t2=$(hq tickets --json | json '[t["number"] for t in j if t["subject"] == "Frage 2"][0]')
+hq -q poll
+like "$(imap_keywords INBOX 2)" "\\\$ticket-$t2\$" \
+    "the next poll gives the retried message its ticket's keyword"
+like "$(imap_keywords INBOX 4)" "\\\$ticket-" \
+    "and later messages keep theirs"
 
 # A parse failure and a rules failure are set aside the same way.
 imap_seed INBOX "$T/m/5.eml"
@@ -99,6 +105,14 @@ is "$(printf '%s' "$out" | json '[j[k] for k in ("messages", "new_tickets", "fai
     '[3, 2, 1]' "Maildir: two tickets and one failed in the JSON summary"
 is "$(hl failed --json | json '[f["source"].endswith("/2.eml") for f in j]')" \
     '[true]' "Maildir: the failed entry names its file"
+mv "$T/md/cur/"* "$T/md/new/" 2>/dev/null
+out=$(HELPQ_FAULT=store:p2@ hl import --json "$T/md" 2>/dev/null); rc=$?
+is "$(printf '%s' "$out" | json '[j[k] for k in ("new_tickets", "failed")]')" \
+    '[0, 1]' "Maildir read again: the poison message fails again"
+is "$(hl failed --json | json 'len(j)')" 1 \
+    "and keeps its one failed entry"
+ev=$("$PY" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from events where kind = ? and detail like ?", ("failed", "failed message % read again from %")).fetchone()[0])' "$L")
+is "$ev" 1 "an event says it was read again"
 
 for i in 7 8 9; do
 	printf 'From MAILER-DAEMON Mon Nov 30 10:00:00 2026\n'
