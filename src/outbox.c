@@ -253,6 +253,14 @@ outbox_posted(int r, int64_t id, const char *noun, const char *done,
 	return (-1);
 }
 
+/* The limits of [ack], for policy to decide over. */
+static void
+outbox_limits(const struct outbox *ob, struct policy_limits *l)
+{
+	l->sender_window = ob->conf->ack.sender_window;
+	l->max_per_hour = ob->conf->ack.max_per_hour;
+}
+
 /*
  * The hourly cap on automatic mail: past it, helpq stops answering by
  * itself and says so loudly, once per run. Returns 1 if the cap is
@@ -262,18 +270,21 @@ static int
 outbox_breaker(struct outbox *ob, struct store *st, time_t now, char **why,
     char **cause)
 {
-	unsigned	cap = ob->conf->ack.max_per_hour;
-	int64_t		n;
+	struct policy_limits	l;
+	time_t			since;
+	int64_t			n;
 
-	if (cap == 0)
+	outbox_limits(ob, &l);
+	if (!policy_limit_window(&l, POLICY_LIMIT_HOURLY, now, &since))
 		return (0);
-	if (store_outbox_recent(st, NULL, NULL, now - 3600, &n, NULL,
-	    cause) != 0)
+	if (store_outbox_recent(st, NULL, NULL, since, &n, NULL, cause) != 0)
 		return (-1);
-	if (n < (int64_t)cap)
+	if (policy_limit_holds(&l, POLICY_LIMIT_HOURLY, n) ==
+	    POLICY_LIMIT_NONE)
 		return (0);
 	*why = xprintf("the circuit breaker is open: %lld automatic mails "
-	    "in the last hour, [ack] max-per-hour is %u", (long long)n, cap);
+	    "in the last hour, [ack] max-per-hour is %u", (long long)n,
+	    l.max_per_hour);
 	if (!ob->breaker_said) {
 		log_error("automatic mail stopped: %s", *why);
 		ob->breaker_said = 1;
@@ -317,20 +328,26 @@ outbox_ack_refusal(struct outbox *ob, const struct outbox_ack *a,
 	return (NULL);
 }
 
-/* Why not now, from what the outbox already holds; NULL if nothing. */
+/*
+ * Why not now, from what the outbox already holds: the sender window,
+ * then the cap. *why NULL if nothing holds the ack back; 0, or -1.
+ */
 static int
 outbox_ack_limits(struct outbox *ob, struct store *st,
     const struct outbox_ack *a, const char *to, char **why, char **cause)
 {
-	const struct config	*c = ob->conf;
+	struct policy_limits	 l;
+	time_t			 since;
 	int64_t			 n, other;
 
 	*why = NULL;
-	if (c->ack.sender_window > 0) {
-		if (store_outbox_recent(st, "ack", to,
-		    a->now - c->ack.sender_window, &n, &other, cause) != 0)
+	outbox_limits(ob, &l);
+	if (policy_limit_window(&l, POLICY_LIMIT_SENDER, a->now, &since)) {
+		if (store_outbox_recent(st, "ack", to, since, &n, &other,
+		    cause) != 0)
 			return (-1);
-		if (n > 0) {
+		if (policy_limit_holds(&l, POLICY_LIMIT_SENDER, n) !=
+		    POLICY_LIMIT_NONE) {
 			*why = xprintf("%s had an acknowledgement within "
 			    "[ack] sender-window (ticket %lld)", to,
 			    (long long)other);
