@@ -140,15 +140,24 @@ outbox_keep(struct store *st, const struct outbox_draft *d, const char *raw,
 	return (rc);
 }
 
+/* What became of a mail to queue. */
+enum outbox_post_result {
+	OUTBOX_POST_ERROR,		/* a store error: *cause */
+	OUTBOX_POSTED,			/* queued, its message stored */
+	OUTBOX_DUPLICATE,		/* its key was queued before: *idp
+					   is that one */
+	OUTBOX_CANNOT_COMPOSE		/* the mail cannot be made (an
+					   address that cannot go into a
+					   header): *cause, the store is
+					   untouched */
+};
+
 /*
  * Put the mail together (From the desk, the ticket's token in the
  * subject, a new Message-ID, X-Loop naming us so our own mail coming
  * back is never answered) and queue it with its message in the ticket.
- * Returns 1 queued, 0 if its key was queued before (*idp is that one),
- * -1 with *cause on a store error, -2 with *cause when the mail cannot
- * be made (an address that cannot go into a header).
  */
-static int
+static enum outbox_post_result
 outbox_post(struct outbox *ob, struct store *st, const struct outbox_draft *d,
     int64_t *msgrowp, int64_t *idp, char **cause)
 {
@@ -160,7 +169,7 @@ outbox_post(struct outbox *ob, struct store *st, const struct outbox_draft *d,
 	char			*token, *subject, *msgid, *loop, *tno, *raw;
 	char			*key;
 	size_t			 len, i;
-	int			 rc;
+	enum outbox_post_result	 rc;
 
 	token = thread_token(c->token_prefix, d->ticket);
 	if (strstr(d->subject, token) != NULL)
@@ -195,7 +204,7 @@ outbox_post(struct outbox *ob, struct store *st, const struct outbox_draft *d,
 
 	buf_init(&rcpts);
 	if ((raw = compose_mail(&cm, &len, cause)) == NULL) {
-		rc = -2;
+		rc = OUTBOX_CANNOT_COMPOSE;
 		goto out;
 	}
 	for (i = 0; i < d->n_to; i++)
@@ -211,10 +220,18 @@ outbox_post(struct outbox *ob, struct store *st, const struct outbox_draft *d,
 	e.rawlen = len;
 	e.created = d->now;
 	e.copy = d->copy;
-	if ((rc = store_outbox_add(st, &e, idp, cause)) == 0)
-		rc = outbox_keep(st, d, raw, len, msgrowp, cause) == 0 ? 1 : -1;
-	else if (rc == 1)
-		rc = 0;
+	switch (store_outbox_add(st, &e, idp, cause)) {
+	case 0:
+		rc = outbox_keep(st, d, raw, len, msgrowp, cause) == 0 ?
+		    OUTBOX_POSTED : OUTBOX_POST_ERROR;
+		break;
+	case 1:
+		rc = OUTBOX_DUPLICATE;
+		break;
+	default:
+		rc = OUTBOX_POST_ERROR;
+		break;
+	}
 out:
 	buf_free(&rcpts);
 	free(raw);
@@ -230,25 +247,27 @@ out:
 /*
  * What became of a post, in words for the event log ("queued" or why
  * not); a mail that cannot be made is not an error of the store.
- * Returns the post's 1 or 0, or -1.
+ * Returns 1 if it was queued, 0 if not, -1 on a store error.
  */
 static int
-outbox_posted(int r, int64_t id, const char *noun, const char *done,
-    char **what, char **cause)
+outbox_posted(enum outbox_post_result r, int64_t id, const char *noun,
+    const char *done, char **what, char **cause)
 {
 	switch (r) {
-	case 1:
+	case OUTBOX_POSTED:
 		*what = xprintf("%s (outbox %lld)", done, (long long)id);
 		return (1);
-	case 0:
+	case OUTBOX_DUPLICATE:
 		*what = xprintf("no %s: one was queued before (outbox %lld)",
 		    noun, (long long)id);
 		return (0);
-	case -2:
+	case OUTBOX_CANNOT_COMPOSE:
 		*what = xprintf("no %s: %s", noun, *cause);
 		free(*cause);
 		*cause = NULL;
 		return (0);
+	case OUTBOX_POST_ERROR:
+		break;
 	}
 	return (-1);
 }
@@ -416,6 +435,7 @@ outbox_ack_queue(struct outbox *ob, struct store *st,
 	char			*key, *due, *done;
 	int64_t			 msgrow, id = 0;
 	size_t			 i;
+	enum outbox_post_result	 pr;
 	int			 r;
 
 	if (store_ticket_get(st, a->ticket, &t, cause) != 0)
@@ -455,10 +475,10 @@ outbox_ack_queue(struct outbox *ob, struct store *st,
 	d.nrefs = i;
 	d.auto_submitted = "auto-replied";
 	d.now = a->now;
-	r = outbox_post(ob, st, &d, &msgrow, &id, cause);
+	pr = outbox_post(ob, st, &d, &msgrow, &id, cause);
 	due = templates_time(ob->tpl, used, ob->conf->tz, a->due);
 	done = xprintf("ack to %s in %s, answer due %s", to->addr, used, due);
-	r = outbox_posted(r, id, "ack", done, what, cause);
+	r = outbox_posted(pr, id, "ack", done, what, cause);
 	free(done);
 	free(due);
 	free(key);
@@ -584,8 +604,8 @@ outbox_escalate(struct outbox *ob, struct store *st, int64_t ticket,
 	d.language = used;
 	d.auto_submitted = "auto-generated";
 	d.now = now;
-	r = outbox_post(ob, st, &d, &msgrow, &id, cause);
-	r = outbox_posted(r, id, "mail", "mail queued", whatp, cause);
+	r = outbox_posted(outbox_post(ob, st, &d, &msgrow, &id, cause), id,
+	    "mail", "mail queued", whatp, cause);
 	free(rcpts);
 out:
 	free(subject);
@@ -726,6 +746,7 @@ outbox_reply_store(struct outbox *ob, struct store *st,
 	char			*token, *subject = NULL, *body = NULL;
 	char			*detail, *to = NULL, *name = NULL;
 	int64_t			 msgrow = 0;
+	enum outbox_post_result	 pr;
 	int			 r, rc = -1;
 
 	memset(&parent, 0, sizeof parent);
@@ -753,8 +774,9 @@ outbox_reply_store(struct outbox *ob, struct store *st,
 	d.copy = c->imap.host != NULL && c->imap.sent != NULL ?
 	    OUTBOX_COPY_WANTED : OUTBOX_COPY_NONE;
 	d.now = now;
-	if ((r = outbox_post(ob, st, &d, &msgrow, idp, cause)) != 1) {
-		if (r == 0)
+	if ((pr = outbox_post(ob, st, &d, &msgrow, idp, cause)) !=
+	    OUTBOX_POSTED) {
+		if (pr == OUTBOX_DUPLICATE)
 			*cause = xstrdup("the reply was queued before");
 		goto out;
 	}
