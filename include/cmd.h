@@ -12,7 +12,7 @@
 #include "config.h"
 #include "imap.h"
 #include "ingest.h"
-#include "outbox.h"
+#include "deliver.h"
 #include "source.h"
 
 struct rules;
@@ -97,7 +97,7 @@ void		 cmd_ingest_summary(const struct ingest_stats *, double secs,
 int		 cmd_imap_status(enum imap_fail);
 int		 cmd_ingest_status(enum ingest_source_result);
 int		 cmd_folder_status(enum source_imap_open_result);
-int		 cmd_flush_status(enum outbox_flush_result);
+int		 cmd_flush_status(enum deliver_result);
 
 /* A ticket number ("12" or "#12"): 0, or -1 if s is not one. */
 int		 cmd_parse_ticket(const char *s, int64_t *idp);
@@ -108,7 +108,7 @@ int		 cmd_parse_ticket(const char *s, int64_t *idp);
  * template error.
  */
 struct outbox;
-struct outbox_stats;
+struct deliver_stats;
 int		 cmd_outbox(struct globals *, struct outbox **);
 int		 cmd_close(struct globals *, int, char **);
 int		 cmd_failed(struct globals *, int, char **);

@@ -17,7 +17,7 @@ struct cmd_progress;
 struct globals;
 struct imap;
 struct outbox;
-struct outbox_stats;
+struct deliver_stats;
 struct rules;
 struct source;
 struct store;
@@ -63,7 +63,7 @@ int	 cycle_timers(struct cycle *c);
  * then the flush of what is due (when an SMTP server is configured). *os
  * says what the flush did. Returns 0 or an exit status after saying why.
  */
-int	 cycle_finish(struct cycle *c, struct outbox_stats *os);
+int	 cycle_finish(struct cycle *c, struct deliver_stats *os);
 
 /*
  * One whole cycle over IMAP: the folders, then (unless a dry run)
@@ -82,6 +82,6 @@ int	 cycle_run(struct cycle *c, struct ingest_stats *stats);
  * failed; the rest waits for a corrected configuration).
  */
 int	 cycle_flush(struct globals *, struct store *, struct outbox *,
-	    int force, struct imap *im, struct outbox_stats *os);
+	    int force, struct imap *im, struct deliver_stats *os);
 
 #endif

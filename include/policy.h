@@ -1,7 +1,9 @@
 /*
  * helpq - policy.h: the response promise as arithmetic: when an answer is
  * due, in calendar hours or in business hours of a time zone with
- * holidays. Pure functions: no I/O, no clock reading.
+ * holidays; and whether a mail may be answered automatically, over the
+ * message and over counts of what the outbox holds. Pure functions: no
+ * I/O, no clock reading.
  */
 #ifndef HELPQ_POLICY_H
 #define HELPQ_POLICY_H
@@ -105,5 +107,48 @@ char	*policy_ack_refusal(const struct message *msg, const char *ours);
  */
 struct msg_addr;
 const struct msg_addr *policy_ack_recipient(const struct message *msg);
+
+/*
+ * The limits on automatic mail ([ack] sender-window, max-per-hour),
+ * decided over counts of the outbox that the caller reads: for each
+ * limit policy_limit_window says where its count starts, the caller
+ * counts the mail created then or later, and policy_limit_holds decides
+ * over that count.
+ */
+enum policy_limit {
+	POLICY_LIMIT_NONE = 0,		/* nothing holds the mail back */
+	POLICY_LIMIT_SENDER,		/* the sender had an ack within
+					   [ack] sender-window (count: acks
+					   to that sender) */
+	POLICY_LIMIT_HOURLY		/* [ack] max-per-hour automatic mails
+					   in the last hour: the circuit
+					   breaker is open (count: mail of
+					   every kind but agents') */
+};
+
+/* The hour of [ack] max-per-hour. */
+#define POLICY_LIMIT_HOUR	3600
+
+struct policy_limits {
+	time_t		 sender_window;	/* seconds; 0 or less: off */
+	unsigned	 max_per_hour;	/* 0: off */
+};
+
+/*
+ * Where the count of limit starts at now: mail created at or after
+ * *since counts (a window reaching back before the epoch starts there).
+ * Returns 1, or 0 when the limit is off and nothing need be counted
+ * (*since untouched).
+ */
+int	 policy_limit_window(const struct policy_limits *,
+	    enum policy_limit limit, time_t now, time_t *since);
+
+/*
+ * limit when n, the count since policy_limit_window's start, holds the
+ * mail back, else POLICY_LIMIT_NONE: one ack to the sender is enough for
+ * the sender window; max-per-hour mails (or more) open the breaker.
+ */
+enum policy_limit policy_limit_holds(const struct policy_limits *,
+	    enum policy_limit limit, int64_t n);
 
 #endif

@@ -286,17 +286,17 @@ cmd_folder_status(enum source_imap_open_result r)
 }
 
 int
-cmd_flush_status(enum outbox_flush_result r)
+cmd_flush_status(enum deliver_result r)
 {
 	switch (r) {
-	case OUTBOX_FLUSH_ERROR:
+	case DELIVER_ERROR:
 		return (EX_TEMPFAIL);
-	case OUTBOX_FLUSH_CONFIG:
+	case DELIVER_CONFIG:
 		/* The certificate stays wrong until someone changes the
 		 * file. */
 		return (EX_CONFIG);
-	case OUTBOX_FLUSH_OK:
-	case OUTBOX_FLUSH_SERVER_DOWN:
+	case DELIVER_OK:
+	case DELIVER_SERVER_DOWN:
 		/* What waits is tried again on the next run. */
 		break;
 	}

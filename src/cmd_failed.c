@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "cycle.h"
+#include "deliver.h"
 #include "ingest.h"
 #include "log.h"
 #include "outbox.h"
@@ -157,7 +158,7 @@ int
 cmd_retry(struct globals *g, int argc, char **argv)
 {
 	struct retry_entry	 e;
-	struct outbox_stats	 os;
+	struct deliver_stats	 os;
 	struct store		*st;
 	struct rules		*rs;
 	struct outbox		*ob;

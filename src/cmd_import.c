@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "cycle.h"
+#include "deliver.h"
 #include "ingest.h"
 #include "log.h"
 #include "outbox.h"
@@ -36,7 +37,7 @@ cmd_import(struct globals *g, int argc, char **argv)
 	struct source	*src;
 	struct cmd_progress pg;
 	struct ingest_stats stats;
-	struct outbox_stats os;
+	struct deliver_stats os;
 	struct cycle	 c;
 	uint64_t	 done = 0;
 	unsigned	 batch = 1000;

@@ -21,7 +21,9 @@
 #include "cmd.h"
 #include "cycle.h"
 #include "config.h"
+#include "deliver.h"
 #include "log.h"
+#include "notify.h"
 #include "outbox.h"
 #include "safe.h"
 #include "output.h"
@@ -273,7 +275,7 @@ cmd_reply(struct globals *g, int argc, char **argv)
 		{ "template", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct outbox_stats	 os;
+	struct deliver_stats	 os;
 	struct outbox		*ob = NULL;
 	struct store		*st = NULL;
 	struct buf		 text;
@@ -315,7 +317,7 @@ cmd_reply(struct globals *g, int argc, char **argv)
 		goto out;
 	if ((rc = reply_text(st, g->conf.tz, ticket, tname, &text)) != 0)
 		goto out;
-	if (outbox_reply(ob, st, ticket, buf_cstr(&text), tname, agent, close,
+	if (notify_reply(ob, st, ticket, buf_cstr(&text), tname, agent, close,
 	    time(NULL), &id, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
@@ -341,7 +343,7 @@ cmd_send(struct globals *g, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct outbox_stats	 os;
+	struct deliver_stats	 os;
 	struct outbox		*ob = NULL;
 	struct store		*st = NULL;
 	int			 ch, json = 0, rc;

@@ -16,6 +16,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "cycle.h"
+#include "deliver.h"
 #include "imap.h"
 #include "ingest.h"
 #include "log.h"
@@ -295,7 +296,7 @@ cycle_timers(struct cycle *c)
 }
 
 int
-cycle_finish(struct cycle *c, struct outbox_stats *os)
+cycle_finish(struct cycle *c, struct deliver_stats *os)
 {
 	int	rc;
 
@@ -311,7 +312,7 @@ cycle_finish(struct cycle *c, struct outbox_stats *os)
 int
 cycle_run(struct cycle *c, struct ingest_stats *stats)
 {
-	struct outbox_stats	os;
+	struct deliver_stats	os;
 	int			rc;
 
 	if ((rc = cycle_folders(c, stats)) != 0)
@@ -335,7 +336,7 @@ cycle_append(void *arg, const char *folder, const char *raw, size_t len,
  * own when copies wait. */
 static void
 cycle_copy_sent(struct globals *g, struct store *st, struct outbox *ob,
-    struct imap *im, struct outbox_stats *os)
+    struct imap *im, struct deliver_stats *os)
 {
 	struct imap	*own = NULL;
 	enum imap_fail	 f;
@@ -345,7 +346,7 @@ cycle_copy_sent(struct globals *g, struct store *st, struct outbox *ob,
 	if (g->conf.imap.host == NULL || g->conf.imap.sent == NULL)
 		return;
 	if (im == NULL) {
-		if ((r = outbox_copies_pending(st, &cause)) <= 0) {
+		if ((r = deliver_copies_pending(st, &cause)) <= 0) {
 			if (r == -1) {
 				log_warnx("%s", cause);
 				free(cause);
@@ -360,7 +361,7 @@ cycle_copy_sent(struct globals *g, struct store *st, struct outbox *ob,
 		}
 		im = own;
 	}
-	if (outbox_copy_sent(ob, st, cycle_append, im, os, &cause) != 0) {
+	if (deliver_copy_sent(ob, st, cycle_append, im, os, &cause) != 0) {
 		log_warnx("%s", cause);
 		free(cause);
 	}
@@ -369,13 +370,12 @@ cycle_copy_sent(struct globals *g, struct store *st, struct outbox *ob,
 
 int
 cycle_flush(struct globals *g, struct store *st, struct outbox *ob,
-    int force, struct imap *im, struct outbox_stats *os)
+    int force, struct imap *im, struct deliver_stats *os)
 {
-	enum outbox_flush_result	 r;
-	char				*cause = NULL;
+	enum deliver_result	 r;
+	char			*cause = NULL;
 
-	if ((r = outbox_flush(ob, st, force, os, &cause)) ==
-	    OUTBOX_FLUSH_ERROR) {
+	if ((r = deliver_flush(ob, st, force, os, &cause)) == DELIVER_ERROR) {
 		log_error("sending: %s", cause);
 		free(cause);
 		return (cmd_flush_status(r));

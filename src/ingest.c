@@ -22,6 +22,7 @@
 #include "lang.h"
 #include "log.h"
 #include "message.h"
+#include "notify.h"
 #include "outbox.h"
 #include "policy.h"
 #include "rules.h"
@@ -379,7 +380,7 @@ ingest_escalate(struct ingest *in, int64_t ticket, int64_t msgrow,
 	else if (outbox_enabled(in->outbox)) {
 		key = xprintf("escalation:%lld", (long long)msgrow);
 		reason = ingest_rules_detail(e);
-		rc = outbox_escalate(in->outbox, in->store, ticket, key,
+		rc = notify_escalate(in->outbox, in->store, ticket, key,
 		    (const char *const *)v->escalate, v->nescalate, reason,
 		    now, &what, cause);
 		free(reason);
@@ -477,7 +478,7 @@ ingest_ack(struct ingest *in, const struct message *msg, int64_t ticket,
     int64_t msgrow, const struct ingest_eval *e, time_t due, time_t when,
     const struct msg_origin *origin, char **cause)
 {
-	struct outbox_ack	a;
+	struct notify_ack	a;
 	int			r;
 
 	memset(&a, 0, sizeof a);
@@ -491,7 +492,7 @@ ingest_ack(struct ingest *in, const struct message *msg, int64_t ticket,
 	a.now = origin->received;
 	a.history = origin->history;
 	/* ingest_parsed cleared in->ack for this message. */
-	if ((r = outbox_ack(in->outbox, in->store, &a, &in->ack,
+	if ((r = notify_ack(in->outbox, in->store, &a, &in->ack,
 	    cause)) == -1)
 		return (-1);
 	in->acked = r;

@@ -1,6 +1,7 @@
 /*
- * helpq - policy.c: due times in calendar or business hours, and whether
- * a message may be answered automatically.
+ * helpq - policy.c: due times in calendar or business hours, whether a
+ * message may be answered automatically, and the limits on automatic
+ * mail over the outbox's counts.
  */
 #include "compat.h"
 
@@ -461,4 +462,49 @@ policy_ack_recipient(const struct message *msg)
 	    strcasecmp(policy_domain(rt->addr), policy_domain(from->addr)) == 0)
 		return (rt);
 	return (from);
+}
+
+/* ---- the limits on automatic mail ---- */
+
+int
+policy_limit_window(const struct policy_limits *l, enum policy_limit limit,
+    time_t now, time_t *since)
+{
+	time_t	window = 0;
+
+	switch (limit) {
+	case POLICY_LIMIT_SENDER:
+		window = l->sender_window;
+		break;
+	case POLICY_LIMIT_HOURLY:
+		if (l->max_per_hour > 0)
+			window = POLICY_LIMIT_HOUR;
+		break;
+	case POLICY_LIMIT_NONE:
+		break;
+	}
+	if (window <= 0)
+		return (0);
+	/* Nothing was created before the epoch; no overflow below it. */
+	*since = window < now ? now - window : 0;
+	return (1);
+}
+
+enum policy_limit
+policy_limit_holds(const struct policy_limits *l, enum policy_limit limit,
+    int64_t n)
+{
+	switch (limit) {
+	case POLICY_LIMIT_SENDER:
+		if (l->sender_window > 0 && n > 0)
+			return (limit);
+		break;
+	case POLICY_LIMIT_HOURLY:
+		if (l->max_per_hour > 0 && n >= (int64_t)l->max_per_hour)
+			return (limit);
+		break;
+	case POLICY_LIMIT_NONE:
+		break;
+	}
+	return (POLICY_LIMIT_NONE);
 }

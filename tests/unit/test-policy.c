@@ -1,4 +1,5 @@
-/* helpq - test-policy.c: due times in calendar and business hours. */
+/* helpq - test-policy.c: due times in calendar and business hours, what may
+ * be answered automatically, and the limits on automatic mail. */
 #include "compat.h"
 
 #include <stdio.h>
@@ -422,6 +423,138 @@ test_zones(void)
 	}
 }
 
+/* Where each limit's count starts, or that it is off. */
+static void
+test_limit_window(void)
+{
+	static const struct {
+		time_t			 window;
+		unsigned		 cap;
+		enum policy_limit	 limit;
+		time_t			 now;
+		int			 on;
+		time_t			 since;
+	} cases[] = {
+		{ 600, 0, POLICY_LIMIT_SENDER, 10000, 1, 9400 },
+		{ 1, 0, POLICY_LIMIT_SENDER, 10000, 1, 9999 },
+		{ 0, 5, POLICY_LIMIT_SENDER, 10000, 0, 0 },
+		{ -5, 5, POLICY_LIMIT_SENDER, 10000, 0, 0 },
+		{ 9999, 0, POLICY_LIMIT_SENDER, 10000, 1, 1 },
+		{ 10000, 0, POLICY_LIMIT_SENDER, 10000, 1, 0 },
+		{ 20000, 0, POLICY_LIMIT_SENDER, 10000, 1, 0 },
+		{ 0, 5, POLICY_LIMIT_HOURLY, 10000, 1, 10000 - 3600 },
+		{ 600, 1, POLICY_LIMIT_HOURLY, 10000, 1, 10000 - 3600 },
+		{ 600, 0, POLICY_LIMIT_HOURLY, 10000, 0, 0 },
+		{ 0, 5, POLICY_LIMIT_HOURLY, 3600, 1, 0 },
+		{ 0, 5, POLICY_LIMIT_HOURLY, 100, 1, 0 },
+		{ 600, 5, POLICY_LIMIT_NONE, 10000, 0, 0 },
+	};
+	struct policy_limits	l;
+	time_t			since;
+	size_t			i;
+	int			on;
+
+	for (i = 0; i < nitems(cases); i++) {
+		l.sender_window = cases[i].window;
+		l.max_per_hour = cases[i].cap;
+		since = 12345;
+		on = policy_limit_window(&l, cases[i].limit, cases[i].now,
+		    &since);
+		if (cases[i].on)
+			ok(on == 1 && since == cases[i].since,
+			    "window case %zu: counts from %lld (want %lld)", i,
+			    (long long)since, (long long)cases[i].since);
+		else
+			ok(on == 0 && since == 12345,
+			    "window case %zu: off, nothing counted (%d)", i,
+			    on);
+	}
+}
+
+/* Limits at, below and above: one ack per sender, max-per-hour mails. */
+static void
+test_limit_holds(void)
+{
+	static const struct {
+		time_t			 window;
+		unsigned		 cap;
+		enum policy_limit	 limit;
+		int64_t			 n;
+		enum policy_limit	 want;
+	} cases[] = {
+		{ 600, 5, POLICY_LIMIT_SENDER, 0, POLICY_LIMIT_NONE },
+		{ 600, 5, POLICY_LIMIT_SENDER, 1, POLICY_LIMIT_SENDER },
+		{ 600, 5, POLICY_LIMIT_SENDER, 2, POLICY_LIMIT_SENDER },
+		{ 0, 5, POLICY_LIMIT_SENDER, 3, POLICY_LIMIT_NONE },
+		{ -1, 5, POLICY_LIMIT_SENDER, 3, POLICY_LIMIT_NONE },
+		{ 600, 5, POLICY_LIMIT_HOURLY, 4, POLICY_LIMIT_NONE },
+		{ 600, 5, POLICY_LIMIT_HOURLY, 5, POLICY_LIMIT_HOURLY },
+		{ 600, 5, POLICY_LIMIT_HOURLY, 6, POLICY_LIMIT_HOURLY },
+		{ 0, 1, POLICY_LIMIT_HOURLY, 0, POLICY_LIMIT_NONE },
+		{ 0, 1, POLICY_LIMIT_HOURLY, 1, POLICY_LIMIT_HOURLY },
+		{ 600, 0, POLICY_LIMIT_HOURLY, 1000, POLICY_LIMIT_NONE },
+		{ 0, 4294967295u, POLICY_LIMIT_HOURLY, 4294967294ll,
+		    POLICY_LIMIT_NONE },
+		{ 0, 4294967295u, POLICY_LIMIT_HOURLY, 4294967295ll,
+		    POLICY_LIMIT_HOURLY },
+		{ 600, 5, POLICY_LIMIT_NONE, 1000, POLICY_LIMIT_NONE },
+	};
+	struct policy_limits	l;
+	enum policy_limit	got;
+	size_t			i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		l.sender_window = cases[i].window;
+		l.max_per_hour = cases[i].cap;
+		got = policy_limit_holds(&l, cases[i].limit, cases[i].n);
+		ok(got == cases[i].want, "limit case %zu: %lld of %u: %d "
+		    "(want %d)", i, (long long)cases[i].n, cases[i].cap,
+		    (int)got, (int)cases[i].want);
+	}
+}
+
+/*
+ * The sender window's edges, counted the way the outbox counts (mail
+ * created at or after the start): an ack exactly window seconds ago
+ * still holds the next one back, one a second older does not.
+ */
+static void
+test_limit_edges(void)
+{
+	static const struct {
+		time_t			 window;
+		time_t			 ago;	/* last ack; -1: none */
+		enum policy_limit	 want;
+	} cases[] = {
+		{ 600, -1, POLICY_LIMIT_NONE },
+		{ 600, 0, POLICY_LIMIT_SENDER },
+		{ 600, 599, POLICY_LIMIT_SENDER },
+		{ 600, 600, POLICY_LIMIT_SENDER },
+		{ 600, 601, POLICY_LIMIT_NONE },
+		{ 0, 0, POLICY_LIMIT_NONE },
+	};
+	const time_t		now = 1798761600;	/* 2027-01-01 */
+	struct policy_limits	l;
+	enum policy_limit	got;
+	time_t			since = 0;
+	int64_t			n;
+	size_t			i;
+
+	for (i = 0; i < nitems(cases); i++) {
+		l.sender_window = cases[i].window;
+		l.max_per_hour = 0;
+		n = 0;
+		if (policy_limit_window(&l, POLICY_LIMIT_SENDER, now,
+		    &since) && cases[i].ago >= 0 && now - cases[i].ago >= since)
+			n = 1;
+		got = policy_limit_holds(&l, POLICY_LIMIT_SENDER, n);
+		ok(got == cases[i].want, "edge case %zu: window %lld, last "
+		    "ack %lld s ago: %d (want %d)", i,
+		    (long long)cases[i].window, (long long)cases[i].ago,
+		    (int)got, (int)cases[i].want);
+	}
+}
+
 int
 main(void)
 {
@@ -441,6 +574,9 @@ main(void)
 	test_ack();
 	test_arrival();
 	test_ack_recipient();
+	test_limit_window();
+	test_limit_holds();
+	test_limit_edges();
 	tz_free(berlin);
 	return (done_testing());
 }

@@ -1,0 +1,68 @@
+/*
+ * helpq - notify.h: what helpq decides to write and puts together:
+ * acknowledgements of new tickets, escalations to managers and agents'
+ * replies. Each is rendered from its template and queued in the outbox
+ * (outbox.h) in the transaction that decided it; deliver.h sends it.
+ */
+#ifndef HELPQ_NOTIFY_H
+#define HELPQ_NOTIFY_H
+
+#include "compat.h"
+
+#include <time.h>
+
+struct message;
+struct outbox;
+struct rules_verdict;
+struct store;
+
+/* The message that opened a new ticket, for its acknowledgement. */
+struct notify_ack {
+	const struct message	 *msg;
+	int64_t			  ticket;
+	int64_t			  msgrow;	/* messages.id of msg */
+	const struct rules_verdict *v;		/* may be NULL */
+	const char		 *language;	/* the ticket's, or NULL */
+	time_t			  due;		/* when the answer is due */
+	time_t			  when;		/* the message's time */
+	time_t			  now;		/* processing time */
+	int			  history;	/* there before helpq looked */
+};
+
+/*
+ * Acknowledge a new ticket, or record why not (RFC 3834, the rules, one
+ * ack per sender within [ack] sender-window, the hourly cap on automatic
+ * mail, the message's age). Runs inside the caller's transaction: the
+ * ack, its message row and an "acked" or "no ack" event commit with the
+ * ticket. *what (may be NULL) gets what happened (allocated). Returns 1
+ * if an ack was queued, 0 if not, -1 with *cause on a store error.
+ */
+int		 notify_ack(struct outbox *, struct store *,
+		    const struct notify_ack *, char **what, char **cause);
+
+/*
+ * Tell managers (or the addresses to[0..n), where "managers" stands for
+ * [helpq] managers) about ticket, for reason; inside the caller's
+ * transaction, keyed by key so a repeated run never mails twice.
+ * *what as for notify_ack. Returns 1 if queued, 0 if not, -1 on error.
+ */
+int		 notify_escalate(struct outbox *, struct store *,
+		    int64_t ticket, const char *key, const char *const *to,
+		    size_t n, const char *reason, time_t now, char **what,
+		    char **cause);
+
+/*
+ * An agent's answer to ticket: text (or the template name with ${text}
+ * = text) sent from the support address with the ticket's threading
+ * headers and token. In a transaction of its own: the message is stored
+ * as our answer (the clock stops; the ticket waits, or closes with
+ * close), an event names agent, and the mail is queued. *idp is the
+ * outbox id. Returns 0, or -1 with *cause (EX_DATAERR-worthy when the
+ * ticket has nobody to answer).
+ */
+int		 notify_reply(struct outbox *, struct store *, int64_t ticket,
+		    const char *text, const char *template_name,
+		    const char *agent, int close, time_t now, int64_t *idp,
+		    char **cause);
+
+#endif
