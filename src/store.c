@@ -1,11 +1,15 @@
 /*
- * helpq - store.c: the SQLite store. Schema and forward migrations, every
- * SQL statement helpq runs (each prepared once per connection and cached),
- * transactions, and full-text search with accent folding.
+ * helpq - store.c: the SQLite store's core. Opening a store (configured
+ * and migrated), closing it, the query helpers every store file runs its
+ * statements with (each prepared once per connection from the table in
+ * store_private.h and cached), transactions and savepoints, and the
+ * threads that keep the search index and the WAL in step with the writer.
+ * Also here, for now: the schema and its migrations, tickets, customers,
+ * participants, events and tags, messages and mailbox state, the outbox,
+ * search, the SQLite connection set-up and the helpq_fold tokenizer.
  */
 #include "compat.h"
 
-#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -16,516 +20,11 @@
 #include "log.h"
 #include "message.h"
 #include "store.h"
+/* The statement table is defined here, once. */
+#define STORE_SQL_TABLE
 #include "store_private.h"
 #include "utf8.h"
 #include "xmalloc.h"
-
-/* Search hits when the caller asks for 0. */
-#define SEARCH_DEFAULT_LIMIT	50
-
-/*
- * Forward migrations: store_migrations[n] takes user_version n to n + 1.
- * Never edit a released entry; append a new one.
- *
- * Column order matters for speed: the long text (subject, body) comes last
- * in messages so scans of the short columns never read overflow pages, and
- * the raw bytes live in their own table. The full-text index is not in
- * this file: store_index.c keeps it beside the database.
- */
-static const char *const store_migrations[] = {
-	/* 0 -> 1 */
-	"CREATE TABLE customers ("
-	" id INTEGER PRIMARY KEY,"
-	" address TEXT NOT NULL COLLATE NOCASE UNIQUE,"
-	" name TEXT,"
-	" first_seen INTEGER NOT NULL,"
-	" tickets INTEGER NOT NULL DEFAULT 0);"
-
-	"CREATE TABLE tickets ("
-	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" subject TEXT NOT NULL DEFAULT '',"
-	" norm_subject TEXT NOT NULL DEFAULT '',"
-	" customer_id INTEGER REFERENCES customers(id),"
-	" status TEXT NOT NULL DEFAULT 'new'"
-	"  CHECK (status IN ('new', 'open', 'waiting', 'closed')),"
-	" queue TEXT,"
-	" priority INTEGER NOT NULL DEFAULT 0,"
-	" assignee TEXT,"
-	" language TEXT,"
-	" created INTEGER NOT NULL,"
-	" updated INTEGER NOT NULL,"
-	" first_response INTEGER,"
-	" due INTEGER,"
-	" next_due INTEGER,"
-	" closed INTEGER,"
-	" linked_to INTEGER REFERENCES tickets(id));"
-	"CREATE INDEX tickets_customer_subject"
-	" ON tickets(customer_id, norm_subject);"
-	"CREATE INDEX tickets_updated ON tickets(updated);"
-
-	"CREATE TABLE messages ("
-	" id INTEGER PRIMARY KEY,"
-	" ticket_id INTEGER REFERENCES tickets(id),"
-	" message_id TEXT,"
-	" direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),"
-	" kind TEXT NOT NULL,"
-	" from_addr TEXT NOT NULL DEFAULT '',"
-	" from_name TEXT,"
-	" to_addrs TEXT NOT NULL DEFAULT '',"
-	" cc_addrs TEXT NOT NULL DEFAULT '',"
-	" date INTEGER NOT NULL,"
-	" received INTEGER NOT NULL,"
-	" hash TEXT NOT NULL,"
-	" size INTEGER NOT NULL,"
-	" mailbox TEXT,"
-	" uidvalidity INTEGER,"
-	" uid INTEGER,"
-	" in_reply_to TEXT,"
-	" refs TEXT,"
-	" subject TEXT NOT NULL DEFAULT '',"
-	" body TEXT NOT NULL DEFAULT '');"
-	"CREATE INDEX messages_message_id ON messages(message_id);"
-	/* Only messages without a Message-ID are ever looked up by hash. */
-	"CREATE INDEX messages_hash ON messages(hash)"
-	" WHERE message_id IS NULL;"
-	"CREATE INDEX messages_ticket_date ON messages(ticket_id, date);"
-
-	"CREATE TABLE message_raw ("
-	" id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,"
-	" raw BLOB NOT NULL);"
-
-	"CREATE TABLE attachments ("
-	" id INTEGER PRIMARY KEY,"
-	" message_id INTEGER NOT NULL"
-	"  REFERENCES messages(id) ON DELETE CASCADE,"
-	" filename TEXT,"
-	" type TEXT NOT NULL,"
-	" size INTEGER NOT NULL);"
-	"CREATE INDEX attachments_message ON attachments(message_id);"
-
-	"CREATE TABLE participants ("
-	" ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
-	" address TEXT NOT NULL COLLATE NOCASE,"
-	" PRIMARY KEY (ticket_id, address)) WITHOUT ROWID;"
-
-	"CREATE TABLE tags ("
-	" ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
-	" tag TEXT NOT NULL,"
-	" PRIMARY KEY (ticket_id, tag)) WITHOUT ROWID;"
-	"CREATE INDEX tags_tag ON tags(tag);"
-
-	"CREATE TABLE events ("
-	" id INTEGER PRIMARY KEY,"
-	" ticket_id INTEGER REFERENCES tickets(id),"
-	" message_id INTEGER REFERENCES messages(id),"
-	" time INTEGER NOT NULL,"
-	" kind TEXT NOT NULL,"
-	" detail TEXT);"
-	"CREATE INDEX events_ticket_time ON events(ticket_id, time);"
-
-	"CREATE TABLE outbox ("
-	" id INTEGER PRIMARY KEY,"
-	" key TEXT UNIQUE,"
-	" ticket_id INTEGER REFERENCES tickets(id),"
-	" message_id TEXT,"
-	" kind TEXT NOT NULL,"
-	" sender TEXT NOT NULL,"
-	" recipients TEXT NOT NULL,"
-	" raw BLOB NOT NULL,"
-	" status TEXT NOT NULL DEFAULT 'queued'"
-	"  CHECK (status IN ('queued', 'sent', 'failed')),"
-	" attempts INTEGER NOT NULL DEFAULT 0,"
-	" next_attempt INTEGER,"
-	" last_error TEXT,"
-	" created INTEGER NOT NULL,"
-	" sent INTEGER,"
-	" reply TEXT);"
-	"CREATE INDEX outbox_pending ON outbox(status, next_attempt);"
-	"CREATE INDEX outbox_message_id ON outbox(message_id);"
-
-	"CREATE TABLE mailbox_state ("
-	" mailbox TEXT PRIMARY KEY,"
-	" uidvalidity INTEGER NOT NULL,"
-	" last_uid INTEGER NOT NULL,"
-	" updated INTEGER NOT NULL) WITHOUT ROWID;"
-
-	"CREATE TABLE ratings ("
-	" id INTEGER PRIMARY KEY,"
-	" ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
-	" message_id INTEGER REFERENCES messages(id),"
-	" score INTEGER NOT NULL,"
-	" comment TEXT,"
-	" time INTEGER NOT NULL);"
-	"CREATE INDEX ratings_ticket ON ratings(ticket_id);",
-
-	/* 1 -> 2: what rules set on a ticket */
-	"ALTER TABLE tickets ADD COLUMN response_time INTEGER;"
-	"CREATE TABLE ticket_fields ("
-	" ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
-	" name TEXT NOT NULL,"
-	" value TEXT NOT NULL,"
-	" PRIMARY KEY (ticket_id, name)) WITHOUT ROWID;",
-
-	/* 2 -> 3: IMAP folders: where history ends, what is reflected */
-	"ALTER TABLE mailbox_state ADD COLUMN history_uid INTEGER NOT NULL"
-	" DEFAULT 0;"
-	"ALTER TABLE mailbox_state ADD COLUMN reflected_uid INTEGER NOT NULL"
-	" DEFAULT 0;"
-	"CREATE INDEX messages_origin ON messages(mailbox, uidvalidity, uid)"
-	" WHERE uid IS NOT NULL;",
-
-	/* 3 -> 4: the outbox sends: copies to Sent, rate limits */
-	"ALTER TABLE outbox ADD COLUMN copy INTEGER NOT NULL DEFAULT 0;"
-	"CREATE INDEX outbox_recipient ON outbox(recipients, kind, created);"
-	"CREATE INDEX outbox_created ON outbox(created);",
-
-	/* 4 -> 5: messages set aside because the pipeline failed on them
-	 * (the failure mark); the raw bytes are kept for helpq retry. */
-	"CREATE TABLE failed ("
-	" id INTEGER PRIMARY KEY,"
-	" time INTEGER NOT NULL,"
-	" source TEXT NOT NULL,"
-	" uidvalidity INTEGER,"
-	" uid INTEGER,"
-	" reason TEXT NOT NULL,"
-	" from_addr TEXT,"
-	" subject TEXT,"
-	" size INTEGER NOT NULL,"
-	" raw BLOB NOT NULL);",
-
-	/* 5 -> 6: what each source was processing, so the next run knows
-	 * where helpq died (ingest.c) */
-	"CREATE TABLE inflight ("
-	" source TEXT PRIMARY KEY,"
-	" position TEXT NOT NULL,"
-	" single INTEGER NOT NULL,"
-	" pid INTEGER NOT NULL) WITHOUT ROWID;",
-};
-#define STORE_VERSION	((int)nitems(store_migrations))
-
-/* The columns of a struct ticket, in the order ticket_read reads them. */
-#define TICKET_SELECT							\
-	"SELECT t.id, t.subject, t.norm_subject,"			\
-	" coalesce(t.customer_id, 0), coalesce(c.address, ''), c.name,"	\
-	" t.status, t.queue, t.priority, t.assignee, t.language,"	\
-	" t.created, t.updated, coalesce(t.first_response, 0),"		\
-	" coalesce(t.due, 0), coalesce(t.closed, 0),"			\
-	" coalesce(t.linked_to, 0),"					\
-	" (SELECT count(*) FROM messages m WHERE m.ticket_id = t.id),"	\
-	" coalesce(t.response_time, 0)"					\
-	" FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id"
-
-/* The columns of a struct outbox_entry, in the order outbox_read reads
- * them. */
-#define OUTBOX_SELECT							\
-	"SELECT id, key, coalesce(ticket_id, 0), message_id, kind,"	\
-	" sender, recipients, raw, status, attempts, created,"		\
-	" coalesce(next_attempt, 0), coalesce(sent, 0), last_error,"	\
-	" reply, copy FROM outbox"
-
-enum store_stmt {
-	ST_BEGIN,
-	ST_BEGIN_READ,
-	ST_COMMIT,
-	ST_ROLLBACK,
-	ST_SAVEPOINT,
-	ST_RELEASE,
-	ST_ROLLBACK_TO,
-	ST_KNOWN_ID,
-	ST_KNOWN_HASH,
-	ST_BY_MSGID,
-	ST_BY_SUBJECT,
-	ST_TICKET_GET,
-	ST_TICKET_TAGS,
-	ST_HAS_PARTICIPANT,
-	ST_CUSTOMER_UPSERT,
-	ST_CUSTOMER_ID,
-	ST_TICKET_INSERT,
-	ST_PARTICIPANT_ADD,
-	ST_SET_STATUS,
-	ST_TOUCH,
-	ST_TICKET_CHANGE,
-	ST_SET_DUE,
-	ST_FIELD_SET,
-	ST_FIELDS,
-	ST_CUSTOMER_TICKETS,
-	ST_MESSAGE_INSERT,
-	ST_RAW_INSERT,
-	ST_ATTACHMENT_INSERT,
-	ST_EVENT_ADD,
-	ST_TAG_ADD,
-	ST_TAG_DELETE,
-	ST_MESSAGES,
-	ST_EVENTS,
-	ST_SEARCH,
-	ST_SEARCH_TEXT,
-	ST_RAW_GET,
-	ST_ATTACH_INDEX,
-	ST_DETACH_INDEX,
-	ST_MAILBOX_GET,
-	ST_MAILBOX_SET,
-	ST_MAILBOX_ADVANCE,
-	ST_MAILBOX_REFLECTED,
-	ST_MAILBOX_MESSAGES,
-	ST_SET_ORIGIN,
-	ST_OUTBOX_ADD,
-	ST_OUTBOX_KEY,
-	ST_OUTBOX_DUE,
-	ST_OUTBOX_ALL_QUEUED,
-	ST_OUTBOX_GET,
-	ST_OUTBOX_LIST,
-	ST_OUTBOX_LIST_STATUS,
-	ST_OUTBOX_RESULT,
-	ST_OUTBOX_COPIED,
-	ST_OUTBOX_COPIES,
-	ST_OUTBOX_NEXT,
-	ST_ANSWERED,
-	ST_OUTBOX_RECENT,
-	ST_OUTBOX_RECENT_TO,
-	ST_OUTBOX_RECENT_AUTO,
-	ST_COUNT_TICKETS,
-	ST_COUNT_MESSAGES,
-	ST_COUNT_EVENTS,
-	ST_COUNT_CUSTOMERS,
-	ST_COUNT_ATTACHMENTS,
-	ST_COUNT_PARTICIPANTS,
-	ST_COUNT_TAGS,
-	ST_COUNT_OUTBOX,
-	ST_COUNT_RATINGS,
-	ST_COUNT_FAILED,
-	ST_FAILED_ADD,
-	ST_FAILED_LIST,
-	ST_FAILED_GET,
-	ST_FAILED_REMOVE,
-	ST_INFLIGHT_GET,
-	ST_INFLIGHT_SET,
-	ST_INFLIGHT_CLEAR,
-	ST__MAX
-};
-
-static const char *const store_sql[ST__MAX] = {
-	[ST_BEGIN] = "BEGIN IMMEDIATE",
-	[ST_BEGIN_READ] = "BEGIN",
-	[ST_COMMIT] = "COMMIT",
-	[ST_ROLLBACK] = "ROLLBACK",
-	[ST_SAVEPOINT] = "SAVEPOINT helpq_message",
-	[ST_RELEASE] = "RELEASE helpq_message",
-	[ST_ROLLBACK_TO] = "ROLLBACK TO helpq_message",
-
-	/* A row with the same hash sorts first. */
-	/* Our own mail (its Message-ID is in the outbox) counts as the
-	 * same whatever its bytes: a server that files a copy in Sent may
-	 * add a header. */
-	[ST_KNOWN_ID] =
-	    "SELECT id, coalesce(ticket_id, 0), hash = ?2 OR EXISTS"
-	    " (SELECT 1 FROM outbox o WHERE o.message_id = ?1)"
-	    " FROM messages WHERE message_id = ?1"
-	    " ORDER BY hash = ?2 DESC, id LIMIT 1",
-	[ST_KNOWN_HASH] =
-	    "SELECT id, coalesce(ticket_id, 0) FROM messages"
-	    " WHERE hash = ?1 AND message_id IS NULL ORDER BY id LIMIT 1",
-	/* Our own outgoing mail (acks) is threaded by its Message-ID too. */
-	[ST_BY_MSGID] =
-	    "SELECT ticket_id FROM messages"
-	    " WHERE message_id = ?1 AND ticket_id IS NOT NULL"
-	    " UNION ALL SELECT ticket_id FROM outbox"
-	    " WHERE message_id = ?1 AND ticket_id IS NOT NULL LIMIT 1",
-	[ST_BY_SUBJECT] =
-	    "SELECT t.id FROM customers c"
-	    " JOIN tickets t ON t.customer_id = c.id"
-	    " WHERE c.address = ?1 AND t.norm_subject = ?2"
-	    " AND t.updated >= ?3 ORDER BY t.updated DESC, t.id DESC LIMIT 1",
-	[ST_TICKET_GET] = TICKET_SELECT " WHERE t.id = ?1",
-	[ST_TICKET_TAGS] =
-	    "SELECT tag FROM tags WHERE ticket_id = ?1 ORDER BY tag",
-	[ST_HAS_PARTICIPANT] =
-	    "SELECT 1 FROM participants WHERE ticket_id = ?1 AND address = ?2"
-	    " UNION ALL SELECT 1 FROM tickets t"
-	    " JOIN customers c ON c.id = t.customer_id"
-	    " WHERE t.id = ?1 AND c.address = ?2 LIMIT 1",
-
-	[ST_CUSTOMER_UPSERT] =
-	    "INSERT INTO customers (address, name, first_seen, tickets)"
-	    " VALUES (?1, ?2, ?3, 1) ON CONFLICT (address) DO UPDATE SET"
-	    " tickets = tickets + 1, name = coalesce(excluded.name, name),"
-	    " first_seen = min(first_seen, excluded.first_seen)",
-	[ST_CUSTOMER_ID] = "SELECT id FROM customers WHERE address = ?1",
-	[ST_TICKET_INSERT] =
-	    "INSERT INTO tickets (subject, norm_subject, customer_id, status,"
-	    " created, updated, linked_to)"
-	    " VALUES (?1, ?2, ?3, 'new', ?4, ?4, ?5)",
-	[ST_PARTICIPANT_ADD] =
-	    "INSERT OR IGNORE INTO participants (ticket_id, address)"
-	    " VALUES (?1, ?2)",
-	/* Closing an already closed ticket keeps its closed time. */
-	[ST_SET_STATUS] =
-	    "UPDATE tickets SET status = ?2, updated = max(updated, ?3),"
-	    " closed = CASE WHEN ?2 <> 'closed' THEN NULL"
-	    " WHEN status = 'closed' THEN coalesce(closed, ?3) ELSE ?3 END"
-	    " WHERE id = ?1",
-	[ST_TOUCH] =
-	    "UPDATE tickets SET updated = max(updated, ?2) WHERE id = ?1",
-	/* NULL (or 0 for the numbers) leaves a column as it is. */
-	[ST_TICKET_CHANGE] =
-	    "UPDATE tickets SET queue = coalesce(?2, queue),"
-	    " assignee = coalesce(?3, assignee),"
-	    " language = coalesce(?4, language),"
-	    " priority = CASE WHEN ?5 > 0 THEN ?5 ELSE priority END,"
-	    " due = coalesce(?6, due),"
-	    " response_time = coalesce(?7, response_time),"
-	    " updated = max(updated, ?8) WHERE id = ?1",
-	[ST_SET_DUE] = "UPDATE tickets SET due = ?2 WHERE id = ?1",
-	[ST_FIELD_SET] =
-	    "INSERT INTO ticket_fields (ticket_id, name, value)"
-	    " VALUES (?1, ?2, ?3) ON CONFLICT (ticket_id, name)"
-	    " DO UPDATE SET value = excluded.value",
-	[ST_FIELDS] =
-	    "SELECT name, value FROM ticket_fields WHERE ticket_id = ?1"
-	    " ORDER BY name",
-	[ST_CUSTOMER_TICKETS] =
-	    "SELECT tickets FROM customers WHERE address = ?1",
-	[ST_MAILBOX_GET] =
-	    "SELECT uidvalidity, last_uid, history_uid, reflected_uid, updated"
-	    " FROM mailbox_state WHERE mailbox = ?1",
-	[ST_MAILBOX_SET] =
-	    "INSERT OR REPLACE INTO mailbox_state (mailbox, uidvalidity,"
-	    " last_uid, history_uid, reflected_uid, updated)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[ST_MAILBOX_ADVANCE] =
-	    "UPDATE mailbox_state SET last_uid = max(last_uid, ?3),"
-	    " updated = ?4 WHERE mailbox = ?1 AND uidvalidity = ?2",
-	[ST_MAILBOX_REFLECTED] =
-	    "UPDATE mailbox_state SET reflected_uid = max(reflected_uid, ?3)"
-	    " WHERE mailbox = ?1 AND uidvalidity = ?2",
-	[ST_MAILBOX_MESSAGES] =
-	    "SELECT uid, coalesce(ticket_id, 0) FROM messages"
-	    " WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid > ?3"
-	    " AND uid <= ?4"
-	    " UNION ALL SELECT uid, -1 FROM failed"
-	    " WHERE source = ?1 AND uidvalidity = ?2 AND uid > ?3"
-	    " AND uid <= ?4 ORDER BY 1",
-	[ST_SET_ORIGIN] =
-	    "UPDATE messages SET mailbox = ?2, uidvalidity = ?3, uid = ?4"
-	    " WHERE id = ?1",
-
-	[ST_MESSAGE_INSERT] =
-	    "INSERT INTO messages (ticket_id, message_id, direction, kind,"
-	    " from_addr, from_name, to_addrs, cc_addrs, date, received, hash,"
-	    " size, mailbox, uidvalidity, uid, in_reply_to, refs, subject,"
-	    " body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-	    " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-	[ST_RAW_INSERT] = "INSERT INTO message_raw (id, raw) VALUES (?1, ?2)",
-	[ST_ATTACHMENT_INSERT] =
-	    "INSERT INTO attachments (message_id, filename, type, size)"
-	    " VALUES (?1, ?2, ?3, ?4)",
-	[ST_EVENT_ADD] =
-	    "INSERT INTO events (ticket_id, message_id, time, kind, detail)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5)",
-	[ST_TAG_ADD] =
-	    "INSERT OR IGNORE INTO tags (ticket_id, tag) VALUES (?1, ?2)",
-	[ST_TAG_DELETE] = "DELETE FROM tags WHERE ticket_id = ?1 AND tag = ?2",
-
-	[ST_MESSAGES] =
-	    "SELECT m.id, coalesce(m.ticket_id, 0), m.message_id,"
-	    " m.direction, m.kind, m.from_addr, m.from_name, m.to_addrs,"
-	    " m.cc_addrs, m.subject, m.date, m.received, m.body,"
-	    " (SELECT json_group_array(json_object('name', a.filename,"
-	    " 'type', a.type, 'size', a.size)) FROM attachments a"
-	    " WHERE a.message_id = m.id), m.hash, m.in_reply_to, m.refs"
-	    " FROM messages m WHERE m.ticket_id = ?1 ORDER BY m.date, m.id",
-	[ST_EVENTS] =
-	    "SELECT id, coalesce(ticket_id, 0), coalesce(message_id, 0),"
-	    " time, kind, detail FROM events WHERE ticket_id = ?1"
-	    " ORDER BY time, id",
-	/* Subject words weigh twice as much as body words. */
-	[ST_SEARCH] =
-	    "SELECT coalesce(m.ticket_id, 0), m.id, m.subject, m.from_addr,"
-	    " m.date"
-	    " FROM idx.messages_fts"
-	    " JOIN messages m ON m.id = messages_fts.rowid"
-	    " WHERE messages_fts MATCH ?1"
-	    " ORDER BY bm25(messages_fts, 2.0, 1.0), m.id LIMIT ?2",
-	/* Apart from ST_SEARCH: only the hits shown pay for it. */
-	[ST_SEARCH_TEXT] =
-	    "SELECT highlight(messages_fts, 1, x'02', x'03'),"
-	    " highlight(messages_fts, 0, x'02', x'03')"
-	    " FROM idx.messages_fts WHERE messages_fts MATCH ?1 AND rowid = ?2",
-	[ST_RAW_GET] = "SELECT raw FROM message_raw WHERE id = ?1",
-	[ST_ATTACH_INDEX] = "ATTACH DATABASE ?1 AS idx",
-	[ST_DETACH_INDEX] = "DETACH DATABASE idx",
-
-	[ST_FAILED_ADD] =
-	    "INSERT INTO failed (time, source, uidvalidity, uid, reason,"
-	    " from_addr, subject, size, raw)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-	[ST_FAILED_LIST] =
-	    "SELECT id, time, source, coalesce(uidvalidity, 0),"
-	    " coalesce(uid, 0), reason, from_addr, subject, size"
-	    " FROM failed ORDER BY id",
-	[ST_FAILED_GET] =
-	    "SELECT id, time, source, coalesce(uidvalidity, 0),"
-	    " coalesce(uid, 0), reason, from_addr, subject, size, raw"
-	    " FROM failed WHERE id = ?1",
-	[ST_FAILED_REMOVE] = "DELETE FROM failed WHERE id = ?1",
-	[ST_INFLIGHT_GET] =
-	    "SELECT position, single, pid FROM inflight WHERE source = ?1",
-	[ST_INFLIGHT_SET] =
-	    "INSERT OR REPLACE INTO inflight (source, position, single, pid)"
-	    " VALUES (?1, ?2, ?3, ?4)",
-	[ST_INFLIGHT_CLEAR] = "DELETE FROM inflight WHERE source = ?1",
-
-	[ST_OUTBOX_ADD] =
-	    "INSERT INTO outbox (key, ticket_id, message_id, kind, sender,"
-	    " recipients, raw, created, next_attempt, copy)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-	    " ON CONFLICT (key) DO NOTHING",
-	[ST_OUTBOX_KEY] = "SELECT id FROM outbox WHERE key = ?1",
-	[ST_OUTBOX_DUE] =
-	    OUTBOX_SELECT " WHERE status = 'queued'"
-	    " AND coalesce(next_attempt, 0) <= ?1 ORDER BY id",
-	[ST_OUTBOX_ALL_QUEUED] =
-	    OUTBOX_SELECT " WHERE status = 'queued' ORDER BY id",
-	[ST_OUTBOX_GET] = OUTBOX_SELECT " WHERE id = ?1",
-	[ST_OUTBOX_LIST] = OUTBOX_SELECT " ORDER BY id DESC LIMIT ?1",
-	[ST_OUTBOX_LIST_STATUS] =
-	    OUTBOX_SELECT " WHERE status = ?2 ORDER BY id DESC LIMIT ?1",
-	[ST_OUTBOX_RESULT] =
-	    "UPDATE outbox SET status = ?2, attempts = attempts + 1,"
-	    " next_attempt = ?3, sent = ?4, last_error = ?5,"
-	    " reply = coalesce(?6, reply) WHERE id = ?1",
-	[ST_OUTBOX_COPIED] = "UPDATE outbox SET copy = 2 WHERE id = ?1",
-	[ST_OUTBOX_COPIES] =
-	    OUTBOX_SELECT " WHERE status = 'sent' AND copy = 1 ORDER BY id",
-	[ST_OUTBOX_NEXT] =
-	    "SELECT min(coalesce(next_attempt, 0)) FROM outbox"
-	    " WHERE status = 'queued'",
-	[ST_ANSWERED] =
-	    "UPDATE tickets SET first_response = coalesce(first_response, ?2),"
-	    " due = NULL, updated = max(updated, ?2),"
-	    " status = CASE WHEN status = 'closed' THEN status"
-	    " ELSE 'waiting' END WHERE id = ?1",
-	[ST_OUTBOX_RECENT_TO] =
-	    "SELECT count(*), max(coalesce(ticket_id, 0)) FROM outbox"
-	    " WHERE recipients = ?1 AND kind = ?2 AND created >= ?3",
-	[ST_OUTBOX_RECENT] =
-	    "SELECT count(*), max(coalesce(ticket_id, 0)) FROM outbox"
-	    " WHERE kind = ?2 AND created >= ?3",
-	[ST_OUTBOX_RECENT_AUTO] =
-	    "SELECT count(*), max(coalesce(ticket_id, 0)) FROM outbox"
-	    " WHERE kind <> 'agent' AND created >= ?3"
-	    " AND (?1 IS NULL OR recipients = ?1)",
-
-	[ST_COUNT_TICKETS] = "SELECT count(*) FROM tickets",
-	[ST_COUNT_MESSAGES] = "SELECT count(*) FROM messages",
-	[ST_COUNT_EVENTS] = "SELECT count(*) FROM events",
-	[ST_COUNT_CUSTOMERS] = "SELECT count(*) FROM customers",
-	[ST_COUNT_ATTACHMENTS] = "SELECT count(*) FROM attachments",
-	[ST_COUNT_PARTICIPANTS] = "SELECT count(*) FROM participants",
-	[ST_COUNT_TAGS] = "SELECT count(*) FROM tags",
-	[ST_COUNT_OUTBOX] = "SELECT count(*) FROM outbox",
-	[ST_COUNT_RATINGS] = "SELECT count(*) FROM ratings",
-	[ST_COUNT_FAILED] = "SELECT count(*) FROM failed",
-};
 
 /* What store_count accepts; sorted for bsearch. */
 static const struct store_count_name {
@@ -544,204 +43,6 @@ static const struct store_count_name {
 	{ "tickets",		ST_COUNT_TICKETS },
 };
 
-/*
- * The ticket list WHERE is put together from these fixed fragments, one
- * bit each; every combination is prepared once, like the other statements.
- */
-enum {
-	LIST_STATUS = 0x01,
-	LIST_OPEN = 0x02,
-	LIST_TAG = 0x04,
-	LIST_QUEUE = 0x08,
-	LIST_CUSTOMER = 0x10,
-	LIST_COMBOS = 0x20
-};
-static const char *const list_where[] = {
-	" AND t.status = ?1",
-	" AND t.status <> 'closed'",
-	" AND t.id IN (SELECT ticket_id FROM tags WHERE tag = ?2)",
-	" AND t.queue = ?3",
-	" AND t.customer_id = (SELECT id FROM customers WHERE address = ?4)",
-};
-
-struct store {
-	sqlite3		*db;
-	char		*path;
-	int		 readonly;
-	int		 in_tx;		/* between store_begin and commit */
-	int		 inserted;	/* messages added: the index is behind */
-	struct store_worker *indexer;	/* the thread keeping the index */
-	struct store_worker *checkpointer; /* the thread copying the WAL back */
-	sqlite3_stmt	*stmts[ST__MAX];
-	sqlite3_stmt	*lists[LIST_COMBOS];
-	int		 last_rc;	/* SQLite's code for the last error */
-};
-
-/* One use of a cached statement. Bind errors are kept until the step. */
-struct query {
-	struct store	*s;
-	sqlite3_stmt	*stmt;
-	const char	*what;		/* the operation, for error messages */
-	int		 rc;		/* first bind error */
-};
-
-static const char *const status_names[] = {
-	[TICKET_NEW] = "new",
-	[TICKET_OPEN] = "open",
-	[TICKET_WAITING] = "waiting",
-	[TICKET_CLOSED] = "closed"
-};
-static const char *const kind_names[] = {
-	[MSG_KIND_CUSTOMER] = "customer",
-	[MSG_KIND_AGENT] = "agent",
-	[MSG_KIND_ACK] = "ack",
-	[MSG_KIND_ESCALATION] = "escalation",
-	[MSG_KIND_SURVEY] = "survey",
-	[MSG_KIND_AUTOMATED] = "automated"
-};
-static const char *const outbox_status_names[] = {
-	[OUTBOX_QUEUED] = "queued",
-	[OUTBOX_SENT] = "sent",
-	[OUTBOX_FAILED] = "failed"
-};
-static const char *const direction_names[] = {
-	[MSG_IN] = "in",
-	[MSG_OUT] = "out"
-};
-
-/* ---- accent folding tokenizer ---- */
-
-/*
- * unicode61 with remove_diacritics 2 folds Latin accents (Müller, Grüße
- * -> müller, gruße) and drops combining marks, but keeps the precomposed
- * Greek tonos and dialytika, polytonic marks, ß, final sigma and the
- * dotless i. helpq_fold wraps it and folds each token it produces once
- * more with utf8_fold, the fold threading uses, so "καλημερα" finds
- * "Καλημέρα" and "grusse" finds "Grüße". Queries go through the same
- * tokenizer.
- */
-struct fold_tokenizer {
-	fts5_tokenizer	 parent;	/* unicode61's methods */
-	Fts5Tokenizer	*inst;		/* and our instance of it */
-};
-
-/* Where fold_token passes folded tokens on to. */
-struct fold_call {
-	void		*ctx;
-	int		(*token)(void *, int, const char *, int, int, int);
-};
-
-static int
-fold_token(void *arg, int flags, const char *tok, int n, int start, int end)
-{
-	struct fold_call	*fc = arg;
-	char			 small[256], *out;
-	int			 rc, len;
-
-	/* Most tokens are ASCII, which unicode61 has lower-cased already. */
-	if (n <= 0 || utf8_ascii_span(tok, (size_t)n) == (size_t)n)
-		return (fc->token(fc->ctx, flags, tok, n, start, end));
-	out = (size_t)n <= sizeof small ? small : xmalloc(n);
-	len = (int)utf8_fold(tok, (size_t)n, out);
-	/* A token of invisible characters alone stays as it is. */
-	if (len > 0)
-		rc = fc->token(fc->ctx, flags, out, len, start, end);
-	else
-		rc = fc->token(fc->ctx, flags, tok, n, start, end);
-	if (out != small)
-		free(out);
-	return (rc);
-}
-
-static int
-fold_create(void *arg, const char **argv, int argc, Fts5Tokenizer **outp)
-{
-	fts5_api		*api = arg;
-	struct fold_tokenizer	*ft;
-	const char		*args[34];
-	void			*pctx;
-	int			 i, n = 0, rc;
-
-	if (argc > (int)nitems(args) - 2)
-		return (SQLITE_ERROR);
-	ft = sqlite3_malloc(sizeof *ft);
-	if (ft == NULL)
-		return (SQLITE_NOMEM);
-	memset(ft, 0, sizeof *ft);
-	rc = api->xFindTokenizer(api, "unicode61", &pctx, &ft->parent);
-	if (rc != SQLITE_OK) {
-		sqlite3_free(ft);
-		return (rc);
-	}
-	/* Our default first, so the schema's arguments may override it. */
-	args[n++] = "remove_diacritics";
-	args[n++] = "2";
-	for (i = 0; i < argc; i++)
-		args[n++] = argv[i];
-	rc = ft->parent.xCreate(pctx, args, n, &ft->inst);
-	if (rc != SQLITE_OK) {
-		sqlite3_free(ft);
-		return (rc);
-	}
-	*outp = (Fts5Tokenizer *)ft;
-	return (SQLITE_OK);
-}
-
-static void
-fold_delete(Fts5Tokenizer *tok)
-{
-	struct fold_tokenizer	*ft = (struct fold_tokenizer *)tok;
-
-	ft->parent.xDelete(ft->inst);
-	sqlite3_free(ft);
-}
-
-static int
-fold_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text,
-    int len, int (*token)(void *, int, const char *, int, int, int))
-{
-	struct fold_tokenizer	*ft = (struct fold_tokenizer *)tok;
-	struct fold_call	 fc;
-
-	fc.ctx = ctx;
-	fc.token = token;
-	return (ft->parent.xTokenize(ft->inst, &fc, flags, text, len,
-	    fold_token));
-}
-
-/* Make helpq_fold known to this connection; FTS5 needs it on each one. */
-int
-store_fold_register(sqlite3 *db, const char *path, char **cause)
-{
-	static fts5_tokenizer	 methods = {
-		fold_create, fold_delete, fold_tokenize
-	};
-	sqlite3_stmt		*stmt;
-	fts5_api		*api = NULL;
-	int			 rc;
-
-	rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL);
-	if (rc != SQLITE_OK) {
-		*cause = xprintf("%s: FTS5 is not available: %s", path,
-		    sqlite3_errmsg(db));
-		return (-1);
-	}
-	sqlite3_bind_pointer(stmt, 1, &api, "fts5_api_ptr", NULL);
-	sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (api == NULL) {
-		*cause = xprintf("%s: FTS5 is not available", path);
-		return (-1);
-	}
-	rc = api->xCreateTokenizer(api, FOLD_TOKENIZER, api, &methods, NULL);
-	if (rc != SQLITE_OK) {
-		*cause = xprintf("%s: registering the %s tokenizer: %s",
-		    path, FOLD_TOKENIZER, sqlite3_errstr(rc));
-		return (-1);
-	}
-	return (0);
-}
-
 /* ---- statements ---- */
 
 static char *
@@ -751,7 +52,7 @@ store_error(struct store *s, const char *what)
 	return (xprintf("%s: %s", what, sqlite3_errmsg(s->db)));
 }
 
-static sqlite3_stmt *
+sqlite3_stmt *
 store_prepare(struct store *s, sqlite3_stmt **slot, const char *sql,
     const char *what, char **cause)
 {
@@ -774,157 +75,81 @@ store_prepare(struct store *s, sqlite3_stmt **slot, const char *sql,
 	return (*slot);
 }
 
-static int
-query_init(struct query *q, struct store *s, sqlite3_stmt *stmt,
-    const char *what)
-{
-	q->s = s;
-	q->stmt = stmt;
-	q->what = what;
-	q->rc = SQLITE_OK;
-	return (stmt == NULL ? -1 : 0);
-}
-
-/* Start using cached statement id; -1 with *cause if it cannot be had. */
-static int
-query_start(struct query *q, struct store *s, enum store_stmt id,
+int
+store_query_start(struct store_query *q, struct store *s, enum store_stmt id,
     const char *what, char **cause)
 {
 	s->last_rc = 0;		/* store_temporary speaks of this query */
-	return (query_init(q, s, store_prepare(s, &s->stmts[id],
+	return (store_query_init(q, s, store_prepare(s, &s->stmts[id],
 	    store_sql[id], what, cause), what));
 }
 
-static void
-query_text(struct query *q, int i, const char *v)
-{
-	if (q->rc != SQLITE_OK)
-		return;
-	if (v == NULL)
-		q->rc = sqlite3_bind_null(q->stmt, i);
-	else
-		q->rc = sqlite3_bind_text(q->stmt, i, v, -1, SQLITE_STATIC);
-}
-
-static void
-query_text_len(struct query *q, int i, const char *v, size_t len)
-{
-	if (q->rc == SQLITE_OK)
-		q->rc = sqlite3_bind_text64(q->stmt, i, v != NULL ? v : "",
-		    v != NULL ? len : 0, SQLITE_STATIC, SQLITE_UTF8);
-}
-
-static void
-query_int(struct query *q, int i, int64_t v)
-{
-	if (q->rc == SQLITE_OK)
-		q->rc = sqlite3_bind_int64(q->stmt, i, v);
-}
-
-/* 0 means none: ticket and message ids, optional times. */
-static void
-query_opt(struct query *q, int i, int64_t v)
-{
-	if (q->rc != SQLITE_OK)
-		return;
-	if (v == 0)
-		q->rc = sqlite3_bind_null(q->stmt, i);
-	else
-		q->rc = sqlite3_bind_int64(q->stmt, i, v);
-}
-
-static void
-query_blob(struct query *q, int i, const void *v, size_t len)
-{
-	if (q->rc == SQLITE_OK)
-		q->rc = sqlite3_bind_blob64(q->stmt, i, v != NULL ? v : "",
-		    len, SQLITE_STATIC);
-}
-
-/* Done with the statement: reset it and drop borrowed bindings. */
-static void
-query_end(struct query *q)
-{
-	sqlite3_reset(q->stmt);
-	sqlite3_clear_bindings(q->stmt);
-}
-
-/* Returns 1 for a row, 0 when done (statement reset), -1 on error. */
-static int
-query_step(struct query *q, char **cause)
+int
+store_query_step(struct store_query *q, char **cause)
 {
 	int	rc;
 
 	if (q->rc != SQLITE_OK) {
 		q->s->last_rc = q->rc;
 		*cause = xprintf("%s: %s", q->what, sqlite3_errstr(q->rc));
-		query_end(q);
+		store_query_end(q);
 		return (-1);
 	}
 	rc = sqlite3_step(q->stmt);
 	if (rc == SQLITE_ROW)
 		return (1);
 	if (rc == SQLITE_DONE) {
-		query_end(q);
+		store_query_end(q);
 		return (0);
 	}
 	*cause = store_error(q->s, q->what);
-	query_end(q);
+	store_query_end(q);
 	return (-1);
 }
 
-/* Run a statement that returns nothing (or whose rows do not matter). */
-static int
-query_exec(struct query *q, char **cause)
+int
+store_query_exec(struct store_query *q, char **cause)
 {
-	if (query_step(q, cause) == -1)
+	if (store_query_step(q, cause) == -1)
 		return (-1);
-	query_end(q);
+	store_query_end(q);
 	return (0);
 }
 
-static const char *
-column_text(struct query *q, int i)
+char *
+store_column_dup(struct store_query *q, int i)
 {
-	return ((const char *)sqlite3_column_text(q->stmt, i));
-}
-
-static char *
-column_dup(struct query *q, int i)
-{
-	const char	*v = column_text(q, i);
+	const char	*v = store_column_text(q, i);
 
 	return (v != NULL ? xstrdup(v) : NULL);
 }
 
-/* Run a lookup whose first column is the id wanted; 0 found, 1 not. */
-static int
-query_lookup(struct query *q, int64_t *idp, char **cause)
+int
+store_query_lookup(struct store_query *q, int64_t *idp, char **cause)
 {
 	int	r;
 
-	if ((r = query_step(q, cause)) == -1)
+	if ((r = store_query_step(q, cause)) == -1)
 		return (-1);
 	if (r == 1 && idp != NULL)
 		*idp = sqlite3_column_int64(q->stmt, 0);
-	query_end(q);
+	store_query_end(q);
 	return (r == 1 ? 0 : 1);
 }
 
-/* Run one statement by id with no parameters. */
-static int
+int
 store_run(struct store *s, enum store_stmt id, const char *what,
     char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
-	if (query_start(&q, s, id, what, cause) != 0)
+	if (store_query_start(&q, s, id, what, cause) != 0)
 		return (-1);
-	return (query_exec(&q, cause));
+	return (store_query_exec(&q, cause));
 }
 
-static int
-name_lookup(const char *const *names, size_t n, const char *v)
+int
+store_name_lookup(const char *const *names, size_t n, const char *v)
 {
 	size_t	i;
 
@@ -937,48 +162,7 @@ name_lookup(const char *const *names, size_t n, const char *v)
 	return (-1);
 }
 
-/* ---- open, schema, close ---- */
-
-/* Run SQL text that is part of this file (never with values in it). */
-static int
-store_exec_fixed(struct store *s, const char *sql, const char *what,
-    char **cause)
-{
-	char	*err = NULL;
-
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		s->last_rc = sqlite3_extended_errcode(s->db);
-		*cause = xprintf("%s: %s: %s", s->path, what,
-		    err != NULL ? err : sqlite3_errmsg(s->db));
-		sqlite3_free(err);
-		return (-1);
-	}
-	return (0);
-}
-
-static int
-store_pragma_int(struct store *s, const char *sql, int *vp, char **cause)
-{
-	sqlite3_stmt	*stmt;
-	int		 rc;
-
-	if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		*cause = xprintf("%s: %s: %s", s->path, sql,
-		    sqlite3_errmsg(s->db));
-		return (-1);
-	}
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*vp = sqlite3_column_int(stmt, 0);
-	else if (rc != SQLITE_DONE) {
-		*cause = xprintf("%s: %s: %s", s->path, sql,
-		    sqlite3_errmsg(s->db));
-		sqlite3_finalize(stmt);
-		return (-1);
-	}
-	sqlite3_finalize(stmt);
-	return (0);
-}
+/* ---- open and close ---- */
 
 /*
  * Connection settings. page_size only matters before the file has any
@@ -1022,85 +206,10 @@ store_configure(struct store *s, char **cause)
 	return (0);
 }
 
-/* Bring the schema from its version up to STORE_VERSION in one go. */
-static int
-store_migrate(struct store *s, char **cause)
-{
-	char	*sql;
-	int	 v, rc;
-
-	if (store_exec_fixed(s, "BEGIN IMMEDIATE", "migrating", cause) != 0)
-		return (-1);
-	/* Again, now that we hold the lock: another process may have won. */
-	if (store_pragma_int(s, "PRAGMA user_version", &v, cause) != 0)
-		goto fail;
-	if (v > STORE_VERSION) {
-		*cause = xprintf("%s: schema version %d is newer than this "
-		    "helpq understands (%d)", s->path, v, STORE_VERSION);
-		goto fail;
-	}
-	for (; v < STORE_VERSION; v++) {
-		log_debug("%s: schema %d -> %d", s->path, v, v + 1);
-		if (store_exec_fixed(s, store_migrations[v], "migrating",
-		    cause) != 0)
-			goto fail;
-		/* PRAGMA takes no parameters; v is our own number. */
-		sql = xprintf("PRAGMA user_version = %d", v + 1);
-		rc = store_exec_fixed(s, sql, "migrating", cause);
-		free(sql);
-		if (rc != 0)
-			goto fail;
-	}
-	if (store_exec_fixed(s, "COMMIT", "migrating", cause) != 0)
-		goto fail;
-	return (0);
-fail:
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return (-1);
-}
-
-/*
- * SQLite's memory statistics take one global mutex around every allocation;
- * with the store, the indexer and the checkpointer each on a connection of
- * their own that mutex was the busiest lock of an import. helpq reads no
- * statistics, so they are off.
- */
-static void
-store_sqlite_init(void)
-{
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-}
-
-int
-store_sqlite_open(const char *path, int flags, sqlite3 **dbp, char **cause)
-{
-	static pthread_once_t	 once = PTHREAD_ONCE_INIT;
-	int			 rc;
-
-	pthread_once(&once, store_sqlite_init);
-	*dbp = NULL;
-	if ((flags & SQLITE_OPEN_CREATE) != 0 &&
-	    lockfile_create_private(path, cause) != 0)
-		return (-1);
-	/* Each connection is used by one thread at a time. */
-	rc = sqlite3_open_v2(path, dbp, flags | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		*cause = xprintf("%s: %s", path, *dbp != NULL ?
-		    sqlite3_errmsg(*dbp) : sqlite3_errstr(rc));
-		sqlite3_close(*dbp);
-		*dbp = NULL;
-		return (-1);
-	}
-	sqlite3_extended_result_codes(*dbp, 1);
-	sqlite3_busy_timeout(*dbp, STORE_BUSY_MS);
-	return (0);
-}
-
 int
 store_open(const char *path, int readonly, struct store **sp, char **cause)
 {
 	struct store	*s;
-	int		 v = 0;
 
 	*sp = NULL;
 	s = xcalloc(1, sizeof *s);
@@ -1111,23 +220,8 @@ store_open(const char *path, int readonly, struct store **sp, char **cause)
 		goto fail;
 	if (store_fold_register(s->db, s->path, cause) != 0 ||
 	    store_configure(s, cause) != 0 ||
-	    store_pragma_int(s, "PRAGMA user_version", &v, cause) != 0)
+	    store_schema_upgrade(s, cause) != 0)
 		goto fail;
-	if (v > STORE_VERSION) {
-		*cause = xprintf("%s: schema version %d is newer than this "
-		    "helpq understands (%d)", path, v, STORE_VERSION);
-		goto fail;
-	}
-	if (v < STORE_VERSION) {
-		if (readonly) {
-			*cause = xprintf("%s: schema version %d is older than "
-			    "%d; a command that writes will upgrade it", path,
-			    v, STORE_VERSION);
-			goto fail;
-		}
-		if (store_migrate(s, cause) != 0)
-			goto fail;
-	}
 	/* Catch up with messages a crash left unindexed. */
 	if (!readonly && store_index_update(path, cause) != 0)
 		goto fail;
@@ -1344,118 +438,584 @@ store_savepoint_rollback(struct store *s, char **cause)
 	return (store_run(s, ST_RELEASE, "release savepoint", cause));
 }
 
-/* ---- lookups ---- */
+int
+store_temporary(const struct store *s)
+{
+	switch (s->last_rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_NOMEM:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PROTOCOL:
+	case SQLITE_READONLY:
+		return (1);
+	default:
+		return (0);
+	}
+}
+
+/* ---- counts ---- */
+
+static int
+count_name_cmp(const void *key, const void *elem)
+{
+	const struct store_count_name	*c = elem;
+
+	return (strcmp(key, c->name));
+}
 
 int
-store_message_known(struct store *s, const char *msgid, const char *hash,
-    int64_t *idp, int64_t *ticketp, char **cause)
+store_count(struct store *s, const char *what, int64_t *np, char **cause)
 {
-	struct query	q;
-	int64_t		id = 0, ticket = 0;
-	int		r, same = 0;
+	const struct store_count_name	*c;
+	struct store_query		 q;
 
-	if (msgid != NULL && *msgid != '\0') {
-		if (query_start(&q, s, ST_KNOWN_ID, "looking up message",
-		    cause) != 0)
-			return (-1);
-		query_text(&q, 1, msgid);
-		query_text(&q, 2, hash);
-	} else {
-		if (query_start(&q, s, ST_KNOWN_HASH, "looking up message",
-		    cause) != 0)
-			return (-1);
-		query_text(&q, 1, hash);
-	}
-	if ((r = query_step(&q, cause)) == -1)
+	c = bsearch(what, store_count_names, nitems(store_count_names),
+	    sizeof store_count_names[0], count_name_cmp);
+	if (c == NULL) {
+		*cause = xprintf("count: no such table: %s", what);
 		return (-1);
-	if (r == 1) {
-		id = sqlite3_column_int64(q.stmt, 0);
-		ticket = sqlite3_column_int64(q.stmt, 1);
-		/* The hash-only statement has no third column: same hash. */
-		same = sqlite3_column_count(q.stmt) < 3 ||
-		    sqlite3_column_int(q.stmt, 2);
 	}
-	query_end(&q);
-	if (r == 0)
-		return (1);
-	if (idp != NULL)
-		*idp = id;
-	if (ticketp != NULL)
-		*ticketp = ticket;
-	return (same ? 0 : 2);
+	if (store_query_start(&q, s, c->stmt, "counting", cause) != 0)
+		return (-1);
+	*np = 0;
+	return (store_query_lookup(&q, np, cause) == -1 ? -1 : 0);
 }
+
+/*
+ * SQLite's memory statistics take one global mutex around every allocation;
+ * with the store, the indexer and the checkpointer each on a connection of
+ * their own that mutex was the busiest lock of an import. helpq reads no
+ * statistics, so they are off.
+ */
+static void
+store_sqlite_init(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+int
+store_sqlite_open(const char *path, int flags, sqlite3 **dbp, char **cause)
+{
+	static pthread_once_t	 once = PTHREAD_ONCE_INIT;
+	int			 rc;
+
+	pthread_once(&once, store_sqlite_init);
+	*dbp = NULL;
+	if ((flags & SQLITE_OPEN_CREATE) != 0 &&
+	    lockfile_create_private(path, cause) != 0)
+		return (-1);
+	/* Each connection is used by one thread at a time. */
+	rc = sqlite3_open_v2(path, dbp, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = xprintf("%s: %s", path, *dbp != NULL ?
+		    sqlite3_errmsg(*dbp) : sqlite3_errstr(rc));
+		sqlite3_close(*dbp);
+		*dbp = NULL;
+		return (-1);
+	}
+	sqlite3_extended_result_codes(*dbp, 1);
+	sqlite3_busy_timeout(*dbp, STORE_BUSY_MS);
+	return (0);
+}
+
+/*
+ * unicode61 with remove_diacritics 2 folds Latin accents (Müller, Grüße
+ * -> müller, gruße) and drops combining marks, but keeps the precomposed
+ * Greek tonos and dialytika, polytonic marks, ß, final sigma and the
+ * dotless i. helpq_fold wraps it and folds each token it produces once
+ * more with utf8_fold, the fold threading uses, so "καλημερα" finds
+ * "Καλημέρα" and "grusse" finds "Grüße". Queries go through the same
+ * tokenizer.
+ */
+struct fold_tokenizer {
+	fts5_tokenizer	 parent;	/* unicode61's methods */
+	Fts5Tokenizer	*inst;		/* and our instance of it */
+};
+
+/* Where fold_token passes folded tokens on to. */
+struct fold_call {
+	void		*ctx;
+	int		(*token)(void *, int, const char *, int, int, int);
+};
+
+static int
+fold_token(void *arg, int flags, const char *tok, int n, int start, int end)
+{
+	struct fold_call	*fc = arg;
+	char			 small[256], *out;
+	int			 rc, len;
+
+	/* Most tokens are ASCII, which unicode61 has lower-cased already. */
+	if (n <= 0 || utf8_ascii_span(tok, (size_t)n) == (size_t)n)
+		return (fc->token(fc->ctx, flags, tok, n, start, end));
+	out = (size_t)n <= sizeof small ? small : xmalloc(n);
+	len = (int)utf8_fold(tok, (size_t)n, out);
+	/* A token of invisible characters alone stays as it is. */
+	if (len > 0)
+		rc = fc->token(fc->ctx, flags, out, len, start, end);
+	else
+		rc = fc->token(fc->ctx, flags, tok, n, start, end);
+	if (out != small)
+		free(out);
+	return (rc);
+}
+
+static int
+fold_create(void *arg, const char **argv, int argc, Fts5Tokenizer **outp)
+{
+	fts5_api		*api = arg;
+	struct fold_tokenizer	*ft;
+	const char		*args[34];
+	void			*pctx;
+	int			 i, n = 0, rc;
+
+	if (argc > (int)nitems(args) - 2)
+		return (SQLITE_ERROR);
+	ft = sqlite3_malloc(sizeof *ft);
+	if (ft == NULL)
+		return (SQLITE_NOMEM);
+	memset(ft, 0, sizeof *ft);
+	rc = api->xFindTokenizer(api, "unicode61", &pctx, &ft->parent);
+	if (rc != SQLITE_OK) {
+		sqlite3_free(ft);
+		return (rc);
+	}
+	/* Our default first, so the schema's arguments may override it. */
+	args[n++] = "remove_diacritics";
+	args[n++] = "2";
+	for (i = 0; i < argc; i++)
+		args[n++] = argv[i];
+	rc = ft->parent.xCreate(pctx, args, n, &ft->inst);
+	if (rc != SQLITE_OK) {
+		sqlite3_free(ft);
+		return (rc);
+	}
+	*outp = (Fts5Tokenizer *)ft;
+	return (SQLITE_OK);
+}
+
+static void
+fold_delete(Fts5Tokenizer *tok)
+{
+	struct fold_tokenizer	*ft = (struct fold_tokenizer *)tok;
+
+	ft->parent.xDelete(ft->inst);
+	sqlite3_free(ft);
+}
+
+static int
+fold_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text,
+    int len, int (*token)(void *, int, const char *, int, int, int))
+{
+	struct fold_tokenizer	*ft = (struct fold_tokenizer *)tok;
+	struct fold_call	 fc;
+
+	fc.ctx = ctx;
+	fc.token = token;
+	return (ft->parent.xTokenize(ft->inst, &fc, flags, text, len,
+	    fold_token));
+}
+
+/* Make helpq_fold known to this connection; FTS5 needs it on each one. */
+int
+store_fold_register(sqlite3 *db, const char *path, char **cause)
+{
+	static fts5_tokenizer	 methods = {
+		fold_create, fold_delete, fold_tokenize
+	};
+	sqlite3_stmt		*stmt;
+	fts5_api		*api = NULL;
+	int			 rc;
+
+	rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = xprintf("%s: FTS5 is not available: %s", path,
+		    sqlite3_errmsg(db));
+		return (-1);
+	}
+	sqlite3_bind_pointer(stmt, 1, &api, "fts5_api_ptr", NULL);
+	sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (api == NULL) {
+		*cause = xprintf("%s: FTS5 is not available", path);
+		return (-1);
+	}
+	rc = api->xCreateTokenizer(api, FOLD_TOKENIZER, api, &methods, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = xprintf("%s: registering the %s tokenizer: %s",
+		    path, FOLD_TOKENIZER, sqlite3_errstr(rc));
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Forward migrations: store_migrations[n] takes user_version n to n + 1.
+ * Never edit a released entry; append a new one.
+ *
+ * Column order matters for speed: the long text (subject, body) comes last
+ * in messages so scans of the short columns never read overflow pages, and
+ * the raw bytes live in their own table. The full-text index is not in
+ * this file: store_index.c keeps it beside the database.
+ */
+static const char *const store_migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE customers ("
+	" id INTEGER PRIMARY KEY,"
+	" address TEXT NOT NULL COLLATE NOCASE UNIQUE,"
+	" name TEXT,"
+	" first_seen INTEGER NOT NULL,"
+	" tickets INTEGER NOT NULL DEFAULT 0);"
+
+	"CREATE TABLE tickets ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" subject TEXT NOT NULL DEFAULT '',"
+	" norm_subject TEXT NOT NULL DEFAULT '',"
+	" customer_id INTEGER REFERENCES customers(id),"
+	" status TEXT NOT NULL DEFAULT 'new'"
+	"  CHECK (status IN ('new', 'open', 'waiting', 'closed')),"
+	" queue TEXT,"
+	" priority INTEGER NOT NULL DEFAULT 0,"
+	" assignee TEXT,"
+	" language TEXT,"
+	" created INTEGER NOT NULL,"
+	" updated INTEGER NOT NULL,"
+	" first_response INTEGER,"
+	" due INTEGER,"
+	" next_due INTEGER,"
+	" closed INTEGER,"
+	" linked_to INTEGER REFERENCES tickets(id));"
+	"CREATE INDEX tickets_customer_subject"
+	" ON tickets(customer_id, norm_subject);"
+	"CREATE INDEX tickets_updated ON tickets(updated);"
+
+	"CREATE TABLE messages ("
+	" id INTEGER PRIMARY KEY,"
+	" ticket_id INTEGER REFERENCES tickets(id),"
+	" message_id TEXT,"
+	" direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),"
+	" kind TEXT NOT NULL,"
+	" from_addr TEXT NOT NULL DEFAULT '',"
+	" from_name TEXT,"
+	" to_addrs TEXT NOT NULL DEFAULT '',"
+	" cc_addrs TEXT NOT NULL DEFAULT '',"
+	" date INTEGER NOT NULL,"
+	" received INTEGER NOT NULL,"
+	" hash TEXT NOT NULL,"
+	" size INTEGER NOT NULL,"
+	" mailbox TEXT,"
+	" uidvalidity INTEGER,"
+	" uid INTEGER,"
+	" in_reply_to TEXT,"
+	" refs TEXT,"
+	" subject TEXT NOT NULL DEFAULT '',"
+	" body TEXT NOT NULL DEFAULT '');"
+	"CREATE INDEX messages_message_id ON messages(message_id);"
+	/* Only messages without a Message-ID are ever looked up by hash. */
+	"CREATE INDEX messages_hash ON messages(hash)"
+	" WHERE message_id IS NULL;"
+	"CREATE INDEX messages_ticket_date ON messages(ticket_id, date);"
+
+	"CREATE TABLE message_raw ("
+	" id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,"
+	" raw BLOB NOT NULL);"
+
+	"CREATE TABLE attachments ("
+	" id INTEGER PRIMARY KEY,"
+	" message_id INTEGER NOT NULL"
+	"  REFERENCES messages(id) ON DELETE CASCADE,"
+	" filename TEXT,"
+	" type TEXT NOT NULL,"
+	" size INTEGER NOT NULL);"
+	"CREATE INDEX attachments_message ON attachments(message_id);"
+
+	"CREATE TABLE participants ("
+	" ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	" address TEXT NOT NULL COLLATE NOCASE,"
+	" PRIMARY KEY (ticket_id, address)) WITHOUT ROWID;"
+
+	"CREATE TABLE tags ("
+	" ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	" tag TEXT NOT NULL,"
+	" PRIMARY KEY (ticket_id, tag)) WITHOUT ROWID;"
+	"CREATE INDEX tags_tag ON tags(tag);"
+
+	"CREATE TABLE events ("
+	" id INTEGER PRIMARY KEY,"
+	" ticket_id INTEGER REFERENCES tickets(id),"
+	" message_id INTEGER REFERENCES messages(id),"
+	" time INTEGER NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" detail TEXT);"
+	"CREATE INDEX events_ticket_time ON events(ticket_id, time);"
+
+	"CREATE TABLE outbox ("
+	" id INTEGER PRIMARY KEY,"
+	" key TEXT UNIQUE,"
+	" ticket_id INTEGER REFERENCES tickets(id),"
+	" message_id TEXT,"
+	" kind TEXT NOT NULL,"
+	" sender TEXT NOT NULL,"
+	" recipients TEXT NOT NULL,"
+	" raw BLOB NOT NULL,"
+	" status TEXT NOT NULL DEFAULT 'queued'"
+	"  CHECK (status IN ('queued', 'sent', 'failed')),"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_attempt INTEGER,"
+	" last_error TEXT,"
+	" created INTEGER NOT NULL,"
+	" sent INTEGER,"
+	" reply TEXT);"
+	"CREATE INDEX outbox_pending ON outbox(status, next_attempt);"
+	"CREATE INDEX outbox_message_id ON outbox(message_id);"
+
+	"CREATE TABLE mailbox_state ("
+	" mailbox TEXT PRIMARY KEY,"
+	" uidvalidity INTEGER NOT NULL,"
+	" last_uid INTEGER NOT NULL,"
+	" updated INTEGER NOT NULL) WITHOUT ROWID;"
+
+	"CREATE TABLE ratings ("
+	" id INTEGER PRIMARY KEY,"
+	" ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	" message_id INTEGER REFERENCES messages(id),"
+	" score INTEGER NOT NULL,"
+	" comment TEXT,"
+	" time INTEGER NOT NULL);"
+	"CREATE INDEX ratings_ticket ON ratings(ticket_id);",
+
+	/* 1 -> 2: what rules set on a ticket */
+	"ALTER TABLE tickets ADD COLUMN response_time INTEGER;"
+	"CREATE TABLE ticket_fields ("
+	" ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	" name TEXT NOT NULL,"
+	" value TEXT NOT NULL,"
+	" PRIMARY KEY (ticket_id, name)) WITHOUT ROWID;",
+
+	/* 2 -> 3: IMAP folders: where history ends, what is reflected */
+	"ALTER TABLE mailbox_state ADD COLUMN history_uid INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"ALTER TABLE mailbox_state ADD COLUMN reflected_uid INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"CREATE INDEX messages_origin ON messages(mailbox, uidvalidity, uid)"
+	" WHERE uid IS NOT NULL;",
+
+	/* 3 -> 4: the outbox sends: copies to Sent, rate limits */
+	"ALTER TABLE outbox ADD COLUMN copy INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX outbox_recipient ON outbox(recipients, kind, created);"
+	"CREATE INDEX outbox_created ON outbox(created);",
+
+	/* 4 -> 5: messages set aside because the pipeline failed on them
+	 * (the failure mark); the raw bytes are kept for helpq retry. */
+	"CREATE TABLE failed ("
+	" id INTEGER PRIMARY KEY,"
+	" time INTEGER NOT NULL,"
+	" source TEXT NOT NULL,"
+	" uidvalidity INTEGER,"
+	" uid INTEGER,"
+	" reason TEXT NOT NULL,"
+	" from_addr TEXT,"
+	" subject TEXT,"
+	" size INTEGER NOT NULL,"
+	" raw BLOB NOT NULL);",
+
+	/* 5 -> 6: what each source was processing, so the next run knows
+	 * where helpq died (ingest.c) */
+	"CREATE TABLE inflight ("
+	" source TEXT PRIMARY KEY,"
+	" position TEXT NOT NULL,"
+	" single INTEGER NOT NULL,"
+	" pid INTEGER NOT NULL) WITHOUT ROWID;",
+};
+#define STORE_VERSION	((int)nitems(store_migrations))
+
+int
+store_exec_fixed(struct store *s, const char *sql, const char *what,
+    char **cause)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		s->last_rc = sqlite3_extended_errcode(s->db);
+		*cause = xprintf("%s: %s: %s", s->path, what,
+		    err != NULL ? err : sqlite3_errmsg(s->db));
+		sqlite3_free(err);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+store_pragma_int(struct store *s, const char *sql, int *vp, char **cause)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(s->db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		*cause = xprintf("%s: %s: %s", s->path, sql,
+		    sqlite3_errmsg(s->db));
+		return (-1);
+	}
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*vp = sqlite3_column_int(stmt, 0);
+	else if (rc != SQLITE_DONE) {
+		*cause = xprintf("%s: %s: %s", s->path, sql,
+		    sqlite3_errmsg(s->db));
+		sqlite3_finalize(stmt);
+		return (-1);
+	}
+	sqlite3_finalize(stmt);
+	return (0);
+}
+
+/* Bring the schema from its version up to STORE_VERSION in one go. */
+static int
+store_migrate(struct store *s, char **cause)
+{
+	char	*sql;
+	int	 v, rc;
+
+	if (store_exec_fixed(s, "BEGIN IMMEDIATE", "migrating", cause) != 0)
+		return (-1);
+	/* Again, now that we hold the lock: another process may have won. */
+	if (store_pragma_int(s, "PRAGMA user_version", &v, cause) != 0)
+		goto fail;
+	if (v > STORE_VERSION) {
+		*cause = xprintf("%s: schema version %d is newer than this "
+		    "helpq understands (%d)", s->path, v, STORE_VERSION);
+		goto fail;
+	}
+	for (; v < STORE_VERSION; v++) {
+		log_debug("%s: schema %d -> %d", s->path, v, v + 1);
+		if (store_exec_fixed(s, store_migrations[v], "migrating",
+		    cause) != 0)
+			goto fail;
+		/* PRAGMA takes no parameters; v is our own number. */
+		sql = xprintf("PRAGMA user_version = %d", v + 1);
+		rc = store_exec_fixed(s, sql, "migrating", cause);
+		free(sql);
+		if (rc != 0)
+			goto fail;
+	}
+	if (store_exec_fixed(s, "COMMIT", "migrating", cause) != 0)
+		goto fail;
+	return (0);
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return (-1);
+}
+
+/*
+ * Bring the schema of a store just opened up to STORE_VERSION. A newer
+ * schema is never touched, an older one only by a connection that writes.
+ */
+int
+store_schema_upgrade(struct store *s, char **cause)
+{
+	int	v = 0;
+
+	if (store_pragma_int(s, "PRAGMA user_version", &v, cause) != 0)
+		return (-1);
+	if (v > STORE_VERSION) {
+		*cause = xprintf("%s: schema version %d is newer than this "
+		    "helpq understands (%d)", s->path, v, STORE_VERSION);
+		return (-1);
+	}
+	if (v == STORE_VERSION)
+		return (0);
+	if (s->readonly) {
+		*cause = xprintf("%s: schema version %d is older than %d; a "
+		    "command that writes will upgrade it", s->path, v,
+		    STORE_VERSION);
+		return (-1);
+	}
+	return (store_migrate(s, cause));
+}
+
+static const char *const status_names[] = {
+	[TICKET_NEW] = "new",
+	[TICKET_OPEN] = "open",
+	[TICKET_WAITING] = "waiting",
+	[TICKET_CLOSED] = "closed"
+};
+
+/* ---- lookups ---- */
 
 int
 store_ticket_by_msgid(struct store *s, const char *msgid, int64_t *ticketp,
     char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
 	if (msgid == NULL || *msgid == '\0')
 		return (1);
-	if (query_start(&q, s, ST_BY_MSGID, "looking up Message-ID",
+	if (store_query_start(&q, s, ST_BY_MSGID, "looking up Message-ID",
 	    cause) != 0)
 		return (-1);
-	query_text(&q, 1, msgid);
-	return (query_lookup(&q, ticketp, cause));
+	store_query_text(&q, 1, msgid);
+	return (store_query_lookup(&q, ticketp, cause));
 }
 
 int
 store_ticket_by_subject(struct store *s, const char *customer,
     const char *norm_subject, time_t since, int64_t *ticketp, char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
 	if (customer == NULL || *customer == '\0' || norm_subject == NULL)
 		return (1);
-	if (query_start(&q, s, ST_BY_SUBJECT, "looking up subject",
+	if (store_query_start(&q, s, ST_BY_SUBJECT, "looking up subject",
 	    cause) != 0)
 		return (-1);
-	query_text(&q, 1, customer);
-	query_text(&q, 2, norm_subject);
-	query_int(&q, 3, since);
-	return (query_lookup(&q, ticketp, cause));
+	store_query_text(&q, 1, customer);
+	store_query_text(&q, 2, norm_subject);
+	store_query_int(&q, 3, since);
+	return (store_query_lookup(&q, ticketp, cause));
 }
 
 int
 store_ticket_has_participant(struct store *s, int64_t ticket,
     const char *addr, char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
 	if (addr == NULL || *addr == '\0')
 		return (1);
-	if (query_start(&q, s, ST_HAS_PARTICIPANT, "looking up participant",
-	    cause) != 0)
+	if (store_query_start(&q, s, ST_HAS_PARTICIPANT,
+	    "looking up participant", cause) != 0)
 		return (-1);
-	query_int(&q, 1, ticket);
-	query_text(&q, 2, addr);
-	return (query_lookup(&q, NULL, cause));
+	store_query_int(&q, 1, ticket);
+	store_query_text(&q, 2, addr);
+	return (store_query_lookup(&q, NULL, cause));
 }
 
 /* ---- tickets ---- */
 
 /* Fill t from a row of TICKET_SELECT (tags not included). */
 static void
-ticket_read(struct query *q, struct ticket *t)
+ticket_read(struct store_query *q, struct ticket *t)
 {
 	sqlite3_stmt	*st = q->stmt;
 	int		 status;
 
 	memset(t, 0, sizeof *t);
 	t->id = sqlite3_column_int64(st, 0);
-	t->subject = column_dup(q, 1);
-	t->norm_subject = column_dup(q, 2);
+	t->subject = store_column_dup(q, 1);
+	t->norm_subject = store_column_dup(q, 2);
 	t->customer_id = sqlite3_column_int64(st, 3);
-	t->customer = column_dup(q, 4);
-	t->customer_name = column_dup(q, 5);
-	status = name_lookup(status_names, nitems(status_names),
-	    column_text(q, 6));
+	t->customer = store_column_dup(q, 4);
+	t->customer_name = store_column_dup(q, 5);
+	status = store_name_lookup(status_names, nitems(status_names),
+	    store_column_text(q, 6));
 	t->status = status == -1 ? TICKET_OPEN : (enum ticket_status)status;
-	t->queue = column_dup(q, 7);
+	t->queue = store_column_dup(q, 7);
 	t->priority = sqlite3_column_int(st, 8);
-	t->assignee = column_dup(q, 9);
-	t->language = column_dup(q, 10);
+	t->assignee = store_column_dup(q, 9);
+	t->language = store_column_dup(q, 10);
 	t->created = (time_t)sqlite3_column_int64(st, 11);
 	t->updated = (time_t)sqlite3_column_int64(st, 12);
 	t->first_response = (time_t)sqlite3_column_int64(st, 13);
@@ -1469,20 +1029,21 @@ ticket_read(struct query *q, struct ticket *t)
 static int
 ticket_read_tags(struct store *s, struct ticket *t, char **cause)
 {
-	struct query	q;
-	size_t		cap = 0;
-	int		r;
+	struct store_query	q;
+	size_t			cap = 0;
+	int			r;
 
-	if (query_start(&q, s, ST_TICKET_TAGS, "reading tags", cause) != 0)
+	if (store_query_start(&q, s, ST_TICKET_TAGS, "reading tags",
+	    cause) != 0)
 		return (-1);
-	query_int(&q, 1, t->id);
-	while ((r = query_step(&q, cause)) == 1) {
+	store_query_int(&q, 1, t->id);
+	while ((r = store_query_step(&q, cause)) == 1) {
 		if (t->ntags == cap) {
 			cap = cap == 0 ? 4 : cap * 2;
 			t->tags = xreallocarray(t->tags, cap,
 			    sizeof *t->tags);
 		}
-		t->tags[t->ntags++] = column_dup(&q, 0);
+		t->tags[t->ntags++] = store_column_dup(&q, 0);
 	}
 	return (r);
 }
@@ -1491,19 +1052,20 @@ int
 store_ticket_get(struct store *s, int64_t id, struct ticket *t,
     char **cause)
 {
-	struct query	q;
-	int		r;
+	struct store_query	q;
+	int			r;
 
 	memset(t, 0, sizeof *t);
-	if (query_start(&q, s, ST_TICKET_GET, "reading ticket", cause) != 0)
+	if (store_query_start(&q, s, ST_TICKET_GET, "reading ticket",
+	    cause) != 0)
 		return (-1);
-	query_int(&q, 1, id);
-	if ((r = query_step(&q, cause)) == -1)
+	store_query_int(&q, 1, id);
+	if ((r = store_query_step(&q, cause)) == -1)
 		return (-1);
 	if (r == 0)
 		return (1);
 	ticket_read(&q, t);
-	query_end(&q);
+	store_query_end(&q);
 	if (ticket_read_tags(s, t, cause) != 0) {
 		store_ticket_clear(t);
 		return (-1);
@@ -1531,20 +1093,20 @@ store_ticket_clear(struct ticket *t)
 	memset(t, 0, sizeof *t);
 }
 
-static int
-participant_add(struct store *s, int64_t ticket, const char *addr,
+int
+store_participant_add(struct store *s, int64_t ticket, const char *addr,
     char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
 	if (addr == NULL || *addr == '\0')
 		return (0);
-	if (query_start(&q, s, ST_PARTICIPANT_ADD, "adding participant",
+	if (store_query_start(&q, s, ST_PARTICIPANT_ADD, "adding participant",
 	    cause) != 0)
 		return (-1);
-	query_int(&q, 1, ticket);
-	query_text(&q, 2, addr);
-	return (query_exec(&q, cause));
+	store_query_int(&q, 1, ticket);
+	store_query_text(&q, 2, addr);
+	return (store_query_exec(&q, cause));
 }
 
 /* Insert or count the customer; *idp = 0 when there is no address. */
@@ -1552,27 +1114,27 @@ static int
 customer_upsert(struct store *s, const struct ticket_new *tn, int64_t *idp,
     char **cause)
 {
-	struct query	q;
-	int		r;
+	struct store_query	q;
+	int			r;
 
 	*idp = 0;
 	if (tn->customer == NULL || *tn->customer == '\0')
 		return (0);
-	if (query_start(&q, s, ST_CUSTOMER_UPSERT, "adding customer",
+	if (store_query_start(&q, s, ST_CUSTOMER_UPSERT, "adding customer",
 	    cause) != 0)
 		return (-1);
-	query_text(&q, 1, tn->customer);
-	query_text(&q, 2, tn->customer_name != NULL &&
+	store_query_text(&q, 1, tn->customer);
+	store_query_text(&q, 2, tn->customer_name != NULL &&
 	    *tn->customer_name != '\0' ? tn->customer_name : NULL);
-	query_int(&q, 3, tn->created);
-	if (query_exec(&q, cause) != 0)
+	store_query_int(&q, 3, tn->created);
+	if (store_query_exec(&q, cause) != 0)
 		return (-1);
 	/* An upsert that updated leaves last_insert_rowid alone: ask. */
-	if (query_start(&q, s, ST_CUSTOMER_ID, "reading customer",
+	if (store_query_start(&q, s, ST_CUSTOMER_ID, "reading customer",
 	    cause) != 0)
 		return (-1);
-	query_text(&q, 1, tn->customer);
-	if ((r = query_lookup(&q, idp, cause)) == 1) {
+	store_query_text(&q, 1, tn->customer);
+	if ((r = store_query_lookup(&q, idp, cause)) == 1) {
 		*cause = xprintf("reading customer: %s vanished",
 		    tn->customer);
 		return (-1);
@@ -1584,32 +1146,33 @@ int
 store_ticket_create(struct store *s, const struct ticket_new *tn,
     int64_t *idp, char **cause)
 {
-	struct query	q;
-	int64_t		customer;
+	struct store_query	q;
+	int64_t			customer;
 
 	if (customer_upsert(s, tn, &customer, cause) != 0)
 		return (-1);
-	if (query_start(&q, s, ST_TICKET_INSERT, "creating ticket",
+	if (store_query_start(&q, s, ST_TICKET_INSERT, "creating ticket",
 	    cause) != 0)
 		return (-1);
-	query_text(&q, 1, tn->subject != NULL ? tn->subject : "");
-	query_text(&q, 2, tn->norm_subject != NULL ? tn->norm_subject : "");
-	query_opt(&q, 3, customer);
-	query_int(&q, 4, tn->created);
-	query_opt(&q, 5, tn->linked_to);
-	if (query_exec(&q, cause) != 0)
+	store_query_text(&q, 1, tn->subject != NULL ? tn->subject : "");
+	store_query_text(&q, 2, tn->norm_subject != NULL ? tn->norm_subject :
+	    "");
+	store_query_opt(&q, 3, customer);
+	store_query_int(&q, 4, tn->created);
+	store_query_opt(&q, 5, tn->linked_to);
+	if (store_query_exec(&q, cause) != 0)
 		return (-1);
 	*idp = sqlite3_last_insert_rowid(s->db);
 	/* The customer is a participant even before any message is in. */
-	return (participant_add(s, *idp, tn->customer, cause));
+	return (store_participant_add(s, *idp, tn->customer, cause));
 }
 
 /* An UPDATE of one ticket that must find it. */
 static int
-ticket_update(struct store *s, struct query *q, int64_t ticket,
+ticket_update(struct store *s, struct store_query *q, int64_t ticket,
     char **cause)
 {
-	if (query_exec(q, cause) != 0)
+	if (store_query_exec(q, cause) != 0)
 		return (-1);
 	if (sqlite3_changes(s->db) == 0) {
 		*cause = xprintf("%s: no ticket %lld", q->what,
@@ -1623,17 +1186,18 @@ int
 store_ticket_set_status(struct store *s, int64_t ticket,
     enum ticket_status status, time_t when, char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
 	if ((unsigned)status >= nitems(status_names)) {
 		*cause = xprintf("setting status: bad status %d", status);
 		return (-1);
 	}
-	if (query_start(&q, s, ST_SET_STATUS, "setting status", cause) != 0)
+	if (store_query_start(&q, s, ST_SET_STATUS, "setting status",
+	    cause) != 0)
 		return (-1);
-	query_int(&q, 1, ticket);
-	query_text(&q, 2, status_names[status]);
-	query_int(&q, 3, when);
+	store_query_int(&q, 1, ticket);
+	store_query_text(&q, 2, status_names[status]);
+	store_query_int(&q, 3, when);
 	return (ticket_update(s, &q, ticket, cause));
 }
 
@@ -1641,12 +1205,12 @@ int
 store_ticket_touch(struct store *s, int64_t ticket, time_t when,
     char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
-	if (query_start(&q, s, ST_TOUCH, "updating ticket", cause) != 0)
+	if (store_query_start(&q, s, ST_TOUCH, "updating ticket", cause) != 0)
 		return (-1);
-	query_int(&q, 1, ticket);
-	query_int(&q, 2, when);
+	store_query_int(&q, 1, ticket);
+	store_query_int(&q, 2, when);
 	return (ticket_update(s, &q, ticket, cause));
 }
 
@@ -1654,19 +1218,19 @@ int
 store_ticket_change(struct store *s, int64_t ticket,
     const struct ticket_change *c, time_t when, char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
-	if (query_start(&q, s, ST_TICKET_CHANGE, "changing ticket",
+	if (store_query_start(&q, s, ST_TICKET_CHANGE, "changing ticket",
 	    cause) != 0)
 		return (-1);
-	query_int(&q, 1, ticket);
-	query_text(&q, 2, c->queue);
-	query_text(&q, 3, c->assignee);
-	query_text(&q, 4, c->language);
-	query_int(&q, 5, c->priority);
-	query_opt(&q, 6, c->due);
-	query_opt(&q, 7, c->response_time);
-	query_int(&q, 8, when);
+	store_query_int(&q, 1, ticket);
+	store_query_text(&q, 2, c->queue);
+	store_query_text(&q, 3, c->assignee);
+	store_query_text(&q, 4, c->language);
+	store_query_int(&q, 5, c->priority);
+	store_query_opt(&q, 6, c->due);
+	store_query_opt(&q, 7, c->response_time);
+	store_query_int(&q, 8, when);
 	return (ticket_update(s, &q, ticket, cause));
 }
 
@@ -1674,13 +1238,13 @@ int
 store_ticket_set_due(struct store *s, int64_t ticket, time_t due,
     char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
-	if (query_start(&q, s, ST_SET_DUE, "setting the due time",
+	if (store_query_start(&q, s, ST_SET_DUE, "setting the due time",
 	    cause) != 0)
 		return (-1);
-	query_int(&q, 1, ticket);
-	query_opt(&q, 2, due);
+	store_query_int(&q, 1, ticket);
+	store_query_opt(&q, 2, due);
 	return (ticket_update(s, &q, ticket, cause));
 }
 
@@ -1688,31 +1252,32 @@ int
 store_ticket_field_set(struct store *s, int64_t ticket, const char *name,
     const char *value, char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
-	if (query_start(&q, s, ST_FIELD_SET, "setting a ticket field",
+	if (store_query_start(&q, s, ST_FIELD_SET, "setting a ticket field",
 	    cause) != 0)
 		return (-1);
-	query_int(&q, 1, ticket);
-	query_text(&q, 2, name);
-	query_text(&q, 3, value);
-	return (query_exec(&q, cause));
+	store_query_int(&q, 1, ticket);
+	store_query_text(&q, 2, name);
+	store_query_text(&q, 3, value);
+	return (store_query_exec(&q, cause));
 }
 
 int
 store_ticket_fields(struct store *s, int64_t ticket, store_field_cb cb,
     void *arg, char **cause)
 {
-	struct query	q;
-	int		r;
+	struct store_query	q;
+	int			r;
 
-	if (query_start(&q, s, ST_FIELDS, "reading ticket fields",
+	if (store_query_start(&q, s, ST_FIELDS, "reading ticket fields",
 	    cause) != 0)
 		return (-1);
-	query_int(&q, 1, ticket);
-	while ((r = query_step(&q, cause)) == 1) {
-		if (cb(column_text(&q, 0), column_text(&q, 1), arg) != 0) {
-			query_end(&q);
+	store_query_int(&q, 1, ticket);
+	while ((r = store_query_step(&q, cause)) == 1) {
+		if (cb(store_column_text(&q, 0), store_column_text(&q, 1),
+		    arg) != 0) {
+			store_query_end(&q);
 			return (0);
 		}
 	}
@@ -1723,42 +1288,283 @@ int
 store_customer_tickets(struct store *s, const char *addr, int64_t *np,
     char **cause)
 {
-	struct query	q;
-	int		r;
+	struct store_query	q;
+	int			r;
 
 	*np = 0;
-	if (query_start(&q, s, ST_CUSTOMER_TICKETS, "reading customer",
+	if (store_query_start(&q, s, ST_CUSTOMER_TICKETS, "reading customer",
 	    cause) != 0)
 		return (-1);
-	query_text(&q, 1, addr);
-	if ((r = query_step(&q, cause)) == 1) {
+	store_query_text(&q, 1, addr);
+	if ((r = store_query_step(&q, cause)) == 1) {
 		*np = sqlite3_column_int64(q.stmt, 0);
-		query_end(&q);
+		store_query_end(&q);
 		return (0);
 	}
 	return (r == 0 ? 0 : -1);
 }
 
 int
+store_ticket_answered(struct store *s, int64_t ticket, time_t when,
+    char **cause)
+{
+	struct store_query	q;
+
+	if (store_query_start(&q, s, ST_ANSWERED, "recording our answer",
+	    cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, ticket);
+	store_query_int(&q, 2, when);
+	return (store_query_exec(&q, cause));
+}
+
+/* ---- events and tags ---- */
+
+int
+store_event_add(struct store *s, int64_t ticket, int64_t message,
+    time_t when, const char *kind, const char *detail, char **cause)
+{
+	struct store_query	q;
+
+	if (store_query_start(&q, s, ST_EVENT_ADD, "adding event", cause) != 0)
+		return (-1);
+	store_query_opt(&q, 1, ticket);
+	store_query_opt(&q, 2, message);
+	store_query_int(&q, 3, when);
+	store_query_text(&q, 4, kind);
+	store_query_text(&q, 5, detail);
+	return (store_query_exec(&q, cause));
+}
+
+/* Add or remove a tag; an event and activity only when it changed. */
+static int
+tag_change(struct store *s, enum store_stmt id, int64_t ticket,
+    const char *tag, time_t when, const char *event, char **cause)
+{
+	struct store_query	q;
+
+	if (store_query_start(&q, s, id, event, cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, ticket);
+	store_query_text(&q, 2, tag);
+	if (store_query_exec(&q, cause) != 0)
+		return (-1);
+	if (sqlite3_changes(s->db) == 0)
+		return (0);
+	if (store_event_add(s, ticket, 0, when, event, tag, cause) != 0)
+		return (-1);
+	return (store_ticket_touch(s, ticket, when, cause));
+}
+
+int
+store_tag_add(struct store *s, int64_t ticket, const char *tag, time_t when,
+    char **cause)
+{
+	return (tag_change(s, ST_TAG_ADD, ticket, tag, when, "tagged",
+	    cause));
+}
+
+int
+store_tag_remove(struct store *s, int64_t ticket, const char *tag,
+    time_t when, char **cause)
+{
+	return (tag_change(s, ST_TAG_DELETE, ticket, tag, when, "untagged",
+	    cause));
+}
+
+/* ---- walks ---- */
+
+static sqlite3_stmt *
+list_prepare(struct store *s, unsigned mask, char **cause)
+{
+	struct buf	sql;
+	sqlite3_stmt	*stmt;
+	size_t		 i;
+
+	if (s->lists[mask] != NULL)
+		return (store_prepare(s, &s->lists[mask], NULL,
+		    "listing tickets", cause));
+	buf_init(&sql);
+	buf_adds(&sql, TICKET_SELECT " WHERE 1");
+	for (i = 0; i < nitems(store_list_where); i++) {
+		if (mask & (1U << i))
+			buf_adds(&sql, store_list_where[i]);
+	}
+	buf_adds(&sql, " ORDER BY t.updated DESC, t.id DESC LIMIT ?5");
+	stmt = store_prepare(s, &s->lists[mask], buf_cstr(&sql),
+	    "listing tickets", cause);
+	buf_free(&sql);
+	return (stmt);
+}
+
+int
+store_tickets_list(struct store *s, const struct ticket_filter *f,
+    store_ticket_cb cb, void *arg, char **cause)
+{
+	struct store_query	q;
+	struct ticket		t;
+	unsigned		mask = 0;
+	int			r, stop;
+
+	if (f->status >= 0 && (size_t)f->status < nitems(status_names))
+		mask |= LIST_STATUS;
+	if (f->open_only)
+		mask |= LIST_OPEN;
+	if (f->tag != NULL)
+		mask |= LIST_TAG;
+	if (f->queue != NULL)
+		mask |= LIST_QUEUE;
+	if (f->customer != NULL)
+		mask |= LIST_CUSTOMER;
+	if (store_query_init(&q, s, list_prepare(s, mask, cause),
+	    "listing tickets") != 0)
+		return (-1);
+	if (mask & LIST_STATUS)
+		store_query_text(&q, 1, status_names[f->status]);
+	if (mask & LIST_TAG)
+		store_query_text(&q, 2, f->tag);
+	if (mask & LIST_QUEUE)
+		store_query_text(&q, 3, f->queue);
+	if (mask & LIST_CUSTOMER)
+		store_query_text(&q, 4, f->customer);
+	store_query_int(&q, 5, f->limit > 0 ? f->limit : -1);
+	while ((r = store_query_step(&q, cause)) == 1) {
+		ticket_read(&q, &t);
+		if (ticket_read_tags(s, &t, cause) != 0) {
+			store_ticket_clear(&t);
+			store_query_end(&q);
+			return (-1);
+		}
+		stop = cb(&t, arg);
+		store_ticket_clear(&t);
+		if (stop)
+			break;
+	}
+	store_query_end(&q);
+	return (r == -1 ? -1 : 0);
+}
+
+int
+store_ticket_events(struct store *s, int64_t ticket, store_event_cb cb,
+    void *arg, char **cause)
+{
+	struct stored_event	e;
+	struct store_query	q;
+	int			r;
+
+	if (store_query_start(&q, s, ST_EVENTS, "reading events", cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, ticket);
+	while ((r = store_query_step(&q, cause)) == 1) {
+		e.id = sqlite3_column_int64(q.stmt, 0);
+		e.ticket_id = sqlite3_column_int64(q.stmt, 1);
+		e.message_id = sqlite3_column_int64(q.stmt, 2);
+		e.time = (time_t)sqlite3_column_int64(q.stmt, 3);
+		e.kind = store_column_text(&q, 4);
+		e.detail = store_column_text(&q, 5);
+		if (cb(&e, arg) != 0)
+			break;
+	}
+	store_query_end(&q);
+	return (r == -1 ? -1 : 0);
+}
+
+/* ---- names ---- */
+
+const char *
+store_status_name(enum ticket_status st)
+{
+	if ((unsigned)st >= nitems(status_names))
+		return ("unknown");
+	return (status_names[st]);
+}
+
+int
+store_status_parse(const char *name, enum ticket_status *stp)
+{
+	int	i;
+
+	if ((i = store_name_lookup(status_names, nitems(status_names),
+	    name)) == -1)
+		return (-1);
+	*stp = (enum ticket_status)i;
+	return (0);
+}
+
+static const char *const kind_names[] = {
+	[MSG_KIND_CUSTOMER] = "customer",
+	[MSG_KIND_AGENT] = "agent",
+	[MSG_KIND_ACK] = "ack",
+	[MSG_KIND_ESCALATION] = "escalation",
+	[MSG_KIND_SURVEY] = "survey",
+	[MSG_KIND_AUTOMATED] = "automated"
+};
+static const char *const direction_names[] = {
+	[MSG_IN] = "in",
+	[MSG_OUT] = "out"
+};
+
+/* ---- known messages, origins, mailbox state ---- */
+
+int
+store_message_known(struct store *s, const char *msgid, const char *hash,
+    int64_t *idp, int64_t *ticketp, char **cause)
+{
+	struct store_query	q;
+	int64_t			id = 0, ticket = 0;
+	int			r, same = 0;
+
+	if (msgid != NULL && *msgid != '\0') {
+		if (store_query_start(&q, s, ST_KNOWN_ID, "looking up message",
+		    cause) != 0)
+			return (-1);
+		store_query_text(&q, 1, msgid);
+		store_query_text(&q, 2, hash);
+	} else {
+		if (store_query_start(&q, s, ST_KNOWN_HASH,
+		    "looking up message", cause) != 0)
+			return (-1);
+		store_query_text(&q, 1, hash);
+	}
+	if ((r = store_query_step(&q, cause)) == -1)
+		return (-1);
+	if (r == 1) {
+		id = sqlite3_column_int64(q.stmt, 0);
+		ticket = sqlite3_column_int64(q.stmt, 1);
+		/* The hash-only statement has no third column: same hash. */
+		same = sqlite3_column_count(q.stmt) < 3 ||
+		    sqlite3_column_int(q.stmt, 2);
+	}
+	store_query_end(&q);
+	if (r == 0)
+		return (1);
+	if (idp != NULL)
+		*idp = id;
+	if (ticketp != NULL)
+		*ticketp = ticket;
+	return (same ? 0 : 2);
+}
+
+int
 store_mailbox_get(struct store *s, const char *mailbox,
     struct mailbox_state *ms, char **cause)
 {
-	struct query	q;
-	int		r;
+	struct store_query	q;
+	int			r;
 
 	memset(ms, 0, sizeof *ms);
-	if (query_start(&q, s, ST_MAILBOX_GET, "reading mailbox state",
+	if (store_query_start(&q, s, ST_MAILBOX_GET, "reading mailbox state",
 	    cause) != 0)
 		return (-1);
-	query_text(&q, 1, mailbox);
-	if ((r = query_step(&q, cause)) != 1)
+	store_query_text(&q, 1, mailbox);
+	if ((r = store_query_step(&q, cause)) != 1)
 		return (r == 0 ? 1 : -1);
 	ms->uidvalidity = (uint32_t)sqlite3_column_int64(q.stmt, 0);
 	ms->last_uid = (uint32_t)sqlite3_column_int64(q.stmt, 1);
 	ms->history_uid = (uint32_t)sqlite3_column_int64(q.stmt, 2);
 	ms->reflected_uid = (uint32_t)sqlite3_column_int64(q.stmt, 3);
 	ms->updated = (time_t)sqlite3_column_int64(q.stmt, 4);
-	query_end(&q);
+	store_query_end(&q);
 	return (0);
 }
 
@@ -1766,49 +1572,49 @@ int
 store_mailbox_set(struct store *s, const char *mailbox,
     const struct mailbox_state *ms, char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
-	if (query_start(&q, s, ST_MAILBOX_SET, "writing mailbox state",
+	if (store_query_start(&q, s, ST_MAILBOX_SET, "writing mailbox state",
 	    cause) != 0)
 		return (-1);
-	query_text(&q, 1, mailbox);
-	query_int(&q, 2, ms->uidvalidity);
-	query_int(&q, 3, ms->last_uid);
-	query_int(&q, 4, ms->history_uid);
-	query_int(&q, 5, ms->reflected_uid);
-	query_int(&q, 6, ms->updated);
-	return (query_exec(&q, cause));
+	store_query_text(&q, 1, mailbox);
+	store_query_int(&q, 2, ms->uidvalidity);
+	store_query_int(&q, 3, ms->last_uid);
+	store_query_int(&q, 4, ms->history_uid);
+	store_query_int(&q, 5, ms->reflected_uid);
+	store_query_int(&q, 6, ms->updated);
+	return (store_query_exec(&q, cause));
 }
 
 int
 store_mailbox_advance(struct store *s, const char *mailbox,
     uint32_t uidvalidity, uint32_t uid, time_t when, char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
-	if (query_start(&q, s, ST_MAILBOX_ADVANCE, "writing mailbox state",
-	    cause) != 0)
+	if (store_query_start(&q, s, ST_MAILBOX_ADVANCE,
+	    "writing mailbox state", cause) != 0)
 		return (-1);
-	query_text(&q, 1, mailbox);
-	query_int(&q, 2, uidvalidity);
-	query_int(&q, 3, uid);
-	query_int(&q, 4, when);
-	return (query_exec(&q, cause));
+	store_query_text(&q, 1, mailbox);
+	store_query_int(&q, 2, uidvalidity);
+	store_query_int(&q, 3, uid);
+	store_query_int(&q, 4, when);
+	return (store_query_exec(&q, cause));
 }
 
 int
 store_mailbox_reflected(struct store *s, const char *mailbox,
     uint32_t uidvalidity, uint32_t uid, char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
-	if (query_start(&q, s, ST_MAILBOX_REFLECTED, "writing mailbox state",
-	    cause) != 0)
+	if (store_query_start(&q, s, ST_MAILBOX_REFLECTED,
+	    "writing mailbox state", cause) != 0)
 		return (-1);
-	query_text(&q, 1, mailbox);
-	query_int(&q, 2, uidvalidity);
-	query_int(&q, 3, uid);
-	return (query_exec(&q, cause));
+	store_query_text(&q, 1, mailbox);
+	store_query_int(&q, 2, uidvalidity);
+	store_query_int(&q, 3, uid);
+	return (store_query_exec(&q, cause));
 }
 
 int
@@ -1816,20 +1622,20 @@ store_mailbox_messages(struct store *s, const char *mailbox,
     uint32_t uidvalidity, uint32_t after, uint32_t upto,
     store_uid_cb fn, void *arg, char **cause)
 {
-	struct query	q;
-	int		r;
+	struct store_query	q;
+	int			r;
 
-	if (query_start(&q, s, ST_MAILBOX_MESSAGES, "reading mailbox "
+	if (store_query_start(&q, s, ST_MAILBOX_MESSAGES, "reading mailbox "
 	    "messages", cause) != 0)
 		return (-1);
-	query_text(&q, 1, mailbox);
-	query_int(&q, 2, uidvalidity);
-	query_int(&q, 3, after);
-	query_int(&q, 4, upto);
-	while ((r = query_step(&q, cause)) == 1) {
+	store_query_text(&q, 1, mailbox);
+	store_query_int(&q, 2, uidvalidity);
+	store_query_int(&q, 3, after);
+	store_query_int(&q, 4, upto);
+	while ((r = store_query_step(&q, cause)) == 1) {
 		if (fn((uint32_t)sqlite3_column_int64(q.stmt, 0),
 		    sqlite3_column_int64(q.stmt, 1), arg) != 0) {
-			query_end(&q);
+			store_query_end(&q);
 			return (0);
 		}
 	}
@@ -1840,30 +1646,16 @@ int
 store_message_set_origin(struct store *s, int64_t id,
     const struct msg_origin *o, char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
-	if (query_start(&q, s, ST_SET_ORIGIN, "recording origin",
+	if (store_query_start(&q, s, ST_SET_ORIGIN, "recording origin",
 	    cause) != 0)
 		return (-1);
-	query_int(&q, 1, id);
-	query_text(&q, 2, o->mailbox);
-	query_int(&q, 3, o->uidvalidity);
-	query_int(&q, 4, o->uid);
-	return (query_exec(&q, cause));
-}
-
-int
-store_ticket_answered(struct store *s, int64_t ticket, time_t when,
-    char **cause)
-{
-	struct query	q;
-
-	if (query_start(&q, s, ST_ANSWERED, "recording our answer",
-	    cause) != 0)
-		return (-1);
-	query_int(&q, 1, ticket);
-	query_int(&q, 2, when);
-	return (query_exec(&q, cause));
+	store_query_int(&q, 1, id);
+	store_query_text(&q, 2, o->mailbox);
+	store_query_int(&q, 3, o->uidvalidity);
+	store_query_int(&q, 4, o->uid);
+	return (store_query_exec(&q, cause));
 }
 
 /* ---- messages ---- */
@@ -1923,13 +1715,13 @@ message_row(struct store *s, const struct message *m,
     const struct msg_origin *o, enum msg_direction dir, enum msg_kind kind,
     int64_t ticket, time_t date, char **cause)
 {
-	struct query		 q;
+	struct store_query	 q;
 	struct buf		 to, cc;
 	const struct msg_addr	*from;
 	char			*refs;
 	int			 rc;
 
-	if (query_start(&q, s, ST_MESSAGE_INSERT, "storing message",
+	if (store_query_start(&q, s, ST_MESSAGE_INSERT, "storing message",
 	    cause) != 0)
 		return (-1);
 	buf_init(&to);
@@ -1939,27 +1731,27 @@ message_row(struct store *s, const struct message *m,
 	refs = refs_join(m);
 	from = m->from.n > 0 ? &m->from.v[0] : NULL;
 
-	query_opt(&q, 1, ticket);
-	query_text(&q, 2, m->message_id != NULL && *m->message_id != '\0' ?
-	    m->message_id : NULL);
-	query_text(&q, 3, direction_names[dir]);
-	query_text(&q, 4, kind_names[kind]);
-	query_text(&q, 5, from != NULL ? from->addr : "");
-	query_text(&q, 6, from != NULL ? from->name : NULL);
-	query_text(&q, 7, buf_cstr(&to));
-	query_text(&q, 8, buf_cstr(&cc));
-	query_int(&q, 9, date);
-	query_int(&q, 10, o->received);
-	query_text(&q, 11, m->hash);
-	query_int(&q, 12, (int64_t)m->size);
-	query_text(&q, 13, o->mailbox);
-	query_opt(&q, 14, o->uidvalidity);
-	query_opt(&q, 15, o->uid);
-	query_text(&q, 16, m->in_reply_to);
-	query_text(&q, 17, refs);
-	query_text(&q, 18, m->subject != NULL ? m->subject : "");
-	query_text_len(&q, 19, m->text, m->text != NULL ? m->textlen : 0);
-	rc = query_exec(&q, cause);
+	store_query_opt(&q, 1, ticket);
+	store_query_text(&q, 2, m->message_id != NULL &&
+	    *m->message_id != '\0' ? m->message_id : NULL);
+	store_query_text(&q, 3, direction_names[dir]);
+	store_query_text(&q, 4, kind_names[kind]);
+	store_query_text(&q, 5, from != NULL ? from->addr : "");
+	store_query_text(&q, 6, from != NULL ? from->name : NULL);
+	store_query_text(&q, 7, buf_cstr(&to));
+	store_query_text(&q, 8, buf_cstr(&cc));
+	store_query_int(&q, 9, date);
+	store_query_int(&q, 10, o->received);
+	store_query_text(&q, 11, m->hash);
+	store_query_int(&q, 12, (int64_t)m->size);
+	store_query_text(&q, 13, o->mailbox);
+	store_query_opt(&q, 14, o->uidvalidity);
+	store_query_opt(&q, 15, o->uid);
+	store_query_text(&q, 16, m->in_reply_to);
+	store_query_text(&q, 17, refs);
+	store_query_text(&q, 18, m->subject != NULL ? m->subject : "");
+	store_query_text_len(&q, 19, m->text, m->text != NULL ? m->textlen : 0);
+	rc = store_query_exec(&q, cause);
 	buf_free(&to);
 	buf_free(&cc);
 	free(refs);
@@ -1971,20 +1763,20 @@ message_attachments(struct store *s, const struct message *m, int64_t id,
     char **cause)
 {
 	const struct msg_attachment	*a;
-	struct query			 q;
+	struct store_query		 q;
 	size_t				 i;
 
 	for (i = 0; i < m->nattachments; i++) {
 		a = &m->attachments[i];
-		if (query_start(&q, s, ST_ATTACHMENT_INSERT,
+		if (store_query_start(&q, s, ST_ATTACHMENT_INSERT,
 		    "storing attachment", cause) != 0)
 			return (-1);
-		query_int(&q, 1, id);
-		query_text(&q, 2, a->filename);
-		query_text(&q, 3, a->type != NULL ? a->type :
+		store_query_int(&q, 1, id);
+		store_query_text(&q, 2, a->filename);
+		store_query_text(&q, 3, a->type != NULL ? a->type :
 		    "application/octet-stream");
-		query_int(&q, 4, (int64_t)a->size);
-		if (query_exec(&q, cause) != 0)
+		store_query_int(&q, 4, (int64_t)a->size);
+		if (store_query_exec(&q, cause) != 0)
 			return (-1);
 	}
 	return (0);
@@ -2001,8 +1793,8 @@ message_participants(struct store *s, const struct message *m,
 
 	for (i = 0; i < nitems(lists); i++) {
 		for (j = 0; j < lists[i]->n; j++) {
-			if (participant_add(s, ticket, lists[i]->v[j].addr,
-			    cause) != 0)
+			if (store_participant_add(s, ticket,
+			    lists[i]->v[j].addr, cause) != 0)
 				return (-1);
 		}
 	}
@@ -2015,9 +1807,9 @@ store_message_insert(struct store *s, const struct message *m,
     enum msg_direction dir, enum msg_kind kind, int64_t ticket,
     int64_t *idp, char **cause)
 {
-	struct query	q;
-	time_t		date, when;
-	int64_t		id;
+	struct store_query	q;
+	time_t			date, when;
+	int64_t			id;
 
 	if ((unsigned)dir >= nitems(direction_names) ||
 	    (unsigned)kind >= nitems(kind_names)) {
@@ -2029,12 +1821,12 @@ store_message_insert(struct store *s, const struct message *m,
 		return (-1);
 	id = sqlite3_last_insert_rowid(s->db);
 
-	if (query_start(&q, s, ST_RAW_INSERT, "storing raw message",
+	if (store_query_start(&q, s, ST_RAW_INSERT, "storing raw message",
 	    cause) != 0)
 		return (-1);
-	query_int(&q, 1, id);
-	query_blob(&q, 2, raw, raw != NULL ? rawlen : 0);
-	if (query_exec(&q, cause) != 0)
+	store_query_int(&q, 1, id);
+	store_query_blob(&q, 2, raw, raw != NULL ? rawlen : 0);
+	if (store_query_exec(&q, cause) != 0)
 		return (-1);
 	if (message_attachments(s, m, id, cause) != 0)
 		return (-1);
@@ -2059,15 +1851,16 @@ int
 store_message_raw(struct store *s, int64_t id, char **rawp, size_t *lenp,
     char **cause)
 {
-	struct query	 q;
-	const void	*p;
-	size_t		 len;
-	int		 r;
+	struct store_query	 q;
+	const void		*p;
+	size_t			 len;
+	int			 r;
 
-	if (query_start(&q, s, ST_RAW_GET, "reading raw message", cause) != 0)
+	if (store_query_start(&q, s, ST_RAW_GET, "reading raw message",
+	    cause) != 0)
 		return (-1);
-	query_int(&q, 1, id);
-	if ((r = query_step(&q, cause)) != 1)
+	store_query_int(&q, 1, id);
+	if ((r = store_query_step(&q, cause)) != 1)
 		return (r == 0 ? 1 : -1);
 	p = sqlite3_column_blob(q.stmt, 0);
 	len = (size_t)sqlite3_column_bytes(q.stmt, 0);
@@ -2078,7 +1871,7 @@ store_message_raw(struct store *s, int64_t id, char **rawp, size_t *lenp,
 	(*rawp)[len] = '\0';
 	if (lenp != NULL)
 		*lenp = len;
-	query_end(&q);
+	store_query_end(&q);
 	return (0);
 }
 
@@ -2088,21 +1881,21 @@ int
 store_failed_add(struct store *s, const struct failed_message *f,
     const char *raw, size_t len, int64_t *idp, char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
-	if (query_start(&q, s, ST_FAILED_ADD, "setting a message aside",
+	if (store_query_start(&q, s, ST_FAILED_ADD, "setting a message aside",
 	    cause) != 0)
 		return (-1);
-	query_int(&q, 1, f->time);
-	query_text(&q, 2, f->source);
-	query_opt(&q, 3, f->uidvalidity);
-	query_opt(&q, 4, f->uid);
-	query_text(&q, 5, f->reason);
-	query_text(&q, 6, f->from);
-	query_text(&q, 7, f->subject);
-	query_int(&q, 8, (int64_t)len);
-	query_blob(&q, 9, raw, len);
-	if (query_exec(&q, cause) != 0)
+	store_query_int(&q, 1, f->time);
+	store_query_text(&q, 2, f->source);
+	store_query_opt(&q, 3, f->uidvalidity);
+	store_query_opt(&q, 4, f->uid);
+	store_query_text(&q, 5, f->reason);
+	store_query_text(&q, 6, f->from);
+	store_query_text(&q, 7, f->subject);
+	store_query_int(&q, 8, (int64_t)len);
+	store_query_blob(&q, 9, raw, len);
+	if (store_query_exec(&q, cause) != 0)
 		return (-1);
 	*idp = sqlite3_last_insert_rowid(s->db);
 	return (0);
@@ -2110,16 +1903,16 @@ store_failed_add(struct store *s, const struct failed_message *f,
 
 /* The columns both failed queries start with; strings borrowed from q. */
 static void
-failed_read(struct query *q, struct failed_message *f)
+failed_read(struct store_query *q, struct failed_message *f)
 {
 	f->id = sqlite3_column_int64(q->stmt, 0);
 	f->time = (time_t)sqlite3_column_int64(q->stmt, 1);
-	f->source = column_text(q, 2);
+	f->source = store_column_text(q, 2);
 	f->uidvalidity = (uint32_t)sqlite3_column_int64(q->stmt, 3);
 	f->uid = (uint32_t)sqlite3_column_int64(q->stmt, 4);
-	f->reason = column_text(q, 5);
-	f->from = column_text(q, 6);
-	f->subject = column_text(q, 7);
+	f->reason = store_column_text(q, 5);
+	f->from = store_column_text(q, 6);
+	f->subject = store_column_text(q, 7);
 	f->size = (size_t)sqlite3_column_int64(q->stmt, 8);
 }
 
@@ -2128,16 +1921,16 @@ store_failed_list(struct store *s, store_failed_cb cb, void *arg,
     char **cause)
 {
 	struct failed_message	f;
-	struct query		q;
+	struct store_query	q;
 	int			r;
 
-	if (query_start(&q, s, ST_FAILED_LIST, "listing failed messages",
+	if (store_query_start(&q, s, ST_FAILED_LIST, "listing failed messages",
 	    cause) != 0)
 		return (-1);
-	while ((r = query_step(&q, cause)) == 1) {
+	while ((r = store_query_step(&q, cause)) == 1) {
 		failed_read(&q, &f);
 		if (cb(&f, arg) != 0) {
-			query_end(&q);
+			store_query_end(&q);
 			return (0);
 		}
 	}
@@ -2149,51 +1942,51 @@ store_failed_get(struct store *s, int64_t id, store_failed_raw_cb cb,
     void *arg, char **cause)
 {
 	struct failed_message	f;
-	struct query		q;
+	struct store_query	q;
 	int			r;
 
-	if (query_start(&q, s, ST_FAILED_GET, "reading a failed message",
+	if (store_query_start(&q, s, ST_FAILED_GET, "reading a failed message",
 	    cause) != 0)
 		return (-1);
-	query_int(&q, 1, id);
-	if ((r = query_step(&q, cause)) != 1)
+	store_query_int(&q, 1, id);
+	if ((r = store_query_step(&q, cause)) != 1)
 		return (r == 0 ? 1 : -1);
 	failed_read(&q, &f);
 	r = cb(&f, sqlite3_column_blob(q.stmt, 9),
 	    (size_t)sqlite3_column_bytes(q.stmt, 9), arg, cause);
-	query_end(&q);
+	store_query_end(&q);
 	return (r);
 }
 
 int
 store_failed_remove(struct store *s, int64_t id, char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
-	if (query_start(&q, s, ST_FAILED_REMOVE, "removing a failure mark",
-	    cause) != 0)
+	if (store_query_start(&q, s, ST_FAILED_REMOVE,
+	    "removing a failure mark", cause) != 0)
 		return (-1);
-	query_int(&q, 1, id);
-	return (query_exec(&q, cause));
+	store_query_int(&q, 1, id);
+	return (store_query_exec(&q, cause));
 }
 
 int
 store_inflight_get(struct store *s, const char *source, char **posp,
     int *singlep, long *pidp, char **cause)
 {
-	struct query	q;
-	int		r;
+	struct store_query	q;
+	int			r;
 
-	if (query_start(&q, s, ST_INFLIGHT_GET, "reading what was in flight",
-	    cause) != 0)
+	if (store_query_start(&q, s, ST_INFLIGHT_GET,
+	    "reading what was in flight", cause) != 0)
 		return (-1);
-	query_text(&q, 1, source);
-	if ((r = query_step(&q, cause)) != 1)
+	store_query_text(&q, 1, source);
+	if ((r = store_query_step(&q, cause)) != 1)
 		return (r == 0 ? 1 : -1);
-	*posp = column_dup(&q, 0);
+	*posp = store_column_dup(&q, 0);
 	*singlep = sqlite3_column_int(q.stmt, 1);
 	*pidp = (long)sqlite3_column_int64(q.stmt, 2);
-	query_end(&q);
+	store_query_end(&q);
 	return (0);
 }
 
@@ -2201,317 +1994,175 @@ int
 store_inflight_set(struct store *s, const char *source, const char *pos,
     int single, long pid, char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
-	if (query_start(&q, s, ST_INFLIGHT_SET, "recording what is in flight",
-	    cause) != 0)
+	if (store_query_start(&q, s, ST_INFLIGHT_SET,
+	    "recording what is in flight", cause) != 0)
 		return (-1);
-	query_text(&q, 1, source);
-	query_text(&q, 2, pos);
-	query_int(&q, 3, single);
-	query_int(&q, 4, pid);
-	return (query_exec(&q, cause));
+	store_query_text(&q, 1, source);
+	store_query_text(&q, 2, pos);
+	store_query_int(&q, 3, single);
+	store_query_int(&q, 4, pid);
+	return (store_query_exec(&q, cause));
 }
 
 int
 store_inflight_clear(struct store *s, const char *source, char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
-	if (query_start(&q, s, ST_INFLIGHT_CLEAR, "clearing what was in "
+	if (store_query_start(&q, s, ST_INFLIGHT_CLEAR, "clearing what was in "
 	    "flight", cause) != 0)
 		return (-1);
-	query_text(&q, 1, source);
-	return (query_exec(&q, cause));
-}
-
-int
-store_temporary(const struct store *s)
-{
-	switch (s->last_rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-	case SQLITE_FULL:
-	case SQLITE_IOERR:
-	case SQLITE_NOMEM:
-	case SQLITE_CANTOPEN:
-	case SQLITE_PROTOCOL:
-	case SQLITE_READONLY:
-		return (1);
-	default:
-		return (0);
-	}
-}
-
-/* ---- events and tags ---- */
-
-int
-store_event_add(struct store *s, int64_t ticket, int64_t message,
-    time_t when, const char *kind, const char *detail, char **cause)
-{
-	struct query	q;
-
-	if (query_start(&q, s, ST_EVENT_ADD, "adding event", cause) != 0)
-		return (-1);
-	query_opt(&q, 1, ticket);
-	query_opt(&q, 2, message);
-	query_int(&q, 3, when);
-	query_text(&q, 4, kind);
-	query_text(&q, 5, detail);
-	return (query_exec(&q, cause));
-}
-
-/* Add or remove a tag; an event and activity only when it changed. */
-static int
-tag_change(struct store *s, enum store_stmt id, int64_t ticket,
-    const char *tag, time_t when, const char *event, char **cause)
-{
-	struct query	q;
-
-	if (query_start(&q, s, id, event, cause) != 0)
-		return (-1);
-	query_int(&q, 1, ticket);
-	query_text(&q, 2, tag);
-	if (query_exec(&q, cause) != 0)
-		return (-1);
-	if (sqlite3_changes(s->db) == 0)
-		return (0);
-	if (store_event_add(s, ticket, 0, when, event, tag, cause) != 0)
-		return (-1);
-	return (store_ticket_touch(s, ticket, when, cause));
-}
-
-int
-store_tag_add(struct store *s, int64_t ticket, const char *tag, time_t when,
-    char **cause)
-{
-	return (tag_change(s, ST_TAG_ADD, ticket, tag, when, "tagged",
-	    cause));
-}
-
-int
-store_tag_remove(struct store *s, int64_t ticket, const char *tag,
-    time_t when, char **cause)
-{
-	return (tag_change(s, ST_TAG_DELETE, ticket, tag, when, "untagged",
-	    cause));
+	store_query_text(&q, 1, source);
+	return (store_query_exec(&q, cause));
 }
 
 /* ---- walks ---- */
-
-static sqlite3_stmt *
-list_prepare(struct store *s, unsigned mask, char **cause)
-{
-	struct buf	sql;
-	sqlite3_stmt	*stmt;
-	size_t		 i;
-
-	if (s->lists[mask] != NULL)
-		return (store_prepare(s, &s->lists[mask], NULL,
-		    "listing tickets", cause));
-	buf_init(&sql);
-	buf_adds(&sql, TICKET_SELECT " WHERE 1");
-	for (i = 0; i < nitems(list_where); i++) {
-		if (mask & (1U << i))
-			buf_adds(&sql, list_where[i]);
-	}
-	buf_adds(&sql, " ORDER BY t.updated DESC, t.id DESC LIMIT ?5");
-	stmt = store_prepare(s, &s->lists[mask], buf_cstr(&sql),
-	    "listing tickets", cause);
-	buf_free(&sql);
-	return (stmt);
-}
-
-int
-store_tickets_list(struct store *s, const struct ticket_filter *f,
-    store_ticket_cb cb, void *arg, char **cause)
-{
-	struct query	q;
-	struct ticket	t;
-	unsigned	mask = 0;
-	int		r, stop;
-
-	if (f->status >= 0 && (size_t)f->status < nitems(status_names))
-		mask |= LIST_STATUS;
-	if (f->open_only)
-		mask |= LIST_OPEN;
-	if (f->tag != NULL)
-		mask |= LIST_TAG;
-	if (f->queue != NULL)
-		mask |= LIST_QUEUE;
-	if (f->customer != NULL)
-		mask |= LIST_CUSTOMER;
-	if (query_init(&q, s, list_prepare(s, mask, cause),
-	    "listing tickets") != 0)
-		return (-1);
-	if (mask & LIST_STATUS)
-		query_text(&q, 1, status_names[f->status]);
-	if (mask & LIST_TAG)
-		query_text(&q, 2, f->tag);
-	if (mask & LIST_QUEUE)
-		query_text(&q, 3, f->queue);
-	if (mask & LIST_CUSTOMER)
-		query_text(&q, 4, f->customer);
-	query_int(&q, 5, f->limit > 0 ? f->limit : -1);
-	while ((r = query_step(&q, cause)) == 1) {
-		ticket_read(&q, &t);
-		if (ticket_read_tags(s, &t, cause) != 0) {
-			store_ticket_clear(&t);
-			query_end(&q);
-			return (-1);
-		}
-		stop = cb(&t, arg);
-		store_ticket_clear(&t);
-		if (stop)
-			break;
-	}
-	query_end(&q);
-	return (r == -1 ? -1 : 0);
-}
 
 int
 store_ticket_messages(struct store *s, int64_t ticket, store_message_cb cb,
     void *arg, char **cause)
 {
 	struct stored_message	 m;
-	struct query		 q;
+	struct store_query	 q;
 	int			 r, d, k;
 
-	if (query_start(&q, s, ST_MESSAGES, "reading messages", cause) != 0)
+	if (store_query_start(&q, s, ST_MESSAGES, "reading messages",
+	    cause) != 0)
 		return (-1);
-	query_int(&q, 1, ticket);
-	while ((r = query_step(&q, cause)) == 1) {
+	store_query_int(&q, 1, ticket);
+	while ((r = store_query_step(&q, cause)) == 1) {
 		memset(&m, 0, sizeof m);
 		m.id = sqlite3_column_int64(q.stmt, 0);
 		m.ticket_id = sqlite3_column_int64(q.stmt, 1);
-		m.message_id = column_text(&q, 2);
-		d = name_lookup(direction_names, nitems(direction_names),
-		    column_text(&q, 3));
+		m.message_id = store_column_text(&q, 2);
+		d = store_name_lookup(direction_names, nitems(direction_names),
+		    store_column_text(&q, 3));
 		m.direction = d == -1 ? MSG_IN : (enum msg_direction)d;
-		k = name_lookup(kind_names, nitems(kind_names),
-		    column_text(&q, 4));
+		k = store_name_lookup(kind_names, nitems(kind_names),
+		    store_column_text(&q, 4));
 		m.kind = k == -1 ? MSG_KIND_AUTOMATED : (enum msg_kind)k;
-		m.from_addr = column_text(&q, 5);
-		m.from_name = column_text(&q, 6);
-		m.to = column_text(&q, 7);
-		m.cc = column_text(&q, 8);
-		m.subject = column_text(&q, 9);
+		m.from_addr = store_column_text(&q, 5);
+		m.from_name = store_column_text(&q, 6);
+		m.to = store_column_text(&q, 7);
+		m.cc = store_column_text(&q, 8);
+		m.subject = store_column_text(&q, 9);
 		m.date = (time_t)sqlite3_column_int64(q.stmt, 10);
 		m.received = (time_t)sqlite3_column_int64(q.stmt, 11);
-		m.body = column_text(&q, 12);
-		m.attachments = column_text(&q, 13);
-		m.hash = column_text(&q, 14);
-		m.in_reply_to = column_text(&q, 15);
-		m.references = column_text(&q, 16);
+		m.body = store_column_text(&q, 12);
+		m.attachments = store_column_text(&q, 13);
+		m.hash = store_column_text(&q, 14);
+		m.in_reply_to = store_column_text(&q, 15);
+		m.references = store_column_text(&q, 16);
 		if (cb(&m, arg) != 0)
 			break;
 	}
-	query_end(&q);
+	store_query_end(&q);
 	return (r == -1 ? -1 : 0);
 }
 
-int
-store_ticket_events(struct store *s, int64_t ticket, store_event_cb cb,
-    void *arg, char **cause)
+/* ---- names ---- */
+
+const char *
+store_kind_name(enum msg_kind k)
 {
-	struct stored_event	e;
-	struct query		q;
-	int			r;
-
-	if (query_start(&q, s, ST_EVENTS, "reading events", cause) != 0)
-		return (-1);
-	query_int(&q, 1, ticket);
-	while ((r = query_step(&q, cause)) == 1) {
-		e.id = sqlite3_column_int64(q.stmt, 0);
-		e.ticket_id = sqlite3_column_int64(q.stmt, 1);
-		e.message_id = sqlite3_column_int64(q.stmt, 2);
-		e.time = (time_t)sqlite3_column_int64(q.stmt, 3);
-		e.kind = column_text(&q, 4);
-		e.detail = column_text(&q, 5);
-		if (cb(&e, arg) != 0)
-			break;
-	}
-	query_end(&q);
-	return (r == -1 ? -1 : 0);
+	if ((unsigned)k >= nitems(kind_names))
+		return ("unknown");
+	return (kind_names[k]);
 }
 
-/* ---- the outbox ---- */
+const char *
+store_direction_name(enum msg_direction d)
+{
+	if ((unsigned)d >= nitems(direction_names))
+		return ("unknown");
+	return (direction_names[d]);
+}
+
+static const char *const outbox_status_names[] = {
+	[OUTBOX_QUEUED] = "queued",
+	[OUTBOX_SENT] = "sent",
+	[OUTBOX_FAILED] = "failed"
+};
 
 int
 store_outbox_add(struct store *s, const struct outbox_entry *e,
     int64_t *idp, char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
-	if (query_start(&q, s, ST_OUTBOX_ADD, "queueing mail", cause) != 0)
+	if (store_query_start(&q, s, ST_OUTBOX_ADD, "queueing mail",
+	    cause) != 0)
 		return (-1);
-	query_text(&q, 1, e->key);
-	query_opt(&q, 2, e->ticket);
-	query_text(&q, 3, e->message_id);
-	query_text(&q, 4, e->kind);
-	query_text(&q, 5, e->sender);
-	query_text(&q, 6, e->recipients);
-	query_blob(&q, 7, e->raw, e->rawlen);
-	query_int(&q, 8, e->created);
-	query_opt(&q, 9, e->next_attempt);
-	query_int(&q, 10, e->copy);
-	if (query_exec(&q, cause) != 0)
+	store_query_text(&q, 1, e->key);
+	store_query_opt(&q, 2, e->ticket);
+	store_query_text(&q, 3, e->message_id);
+	store_query_text(&q, 4, e->kind);
+	store_query_text(&q, 5, e->sender);
+	store_query_text(&q, 6, e->recipients);
+	store_query_blob(&q, 7, e->raw, e->rawlen);
+	store_query_int(&q, 8, e->created);
+	store_query_opt(&q, 9, e->next_attempt);
+	store_query_int(&q, 10, e->copy);
+	if (store_query_exec(&q, cause) != 0)
 		return (-1);
 	if (sqlite3_changes(s->db) == 1) {
 		if (idp != NULL)
 			*idp = sqlite3_last_insert_rowid(s->db);
 		return (0);
 	}
-	if (query_start(&q, s, ST_OUTBOX_KEY, "queueing mail", cause) != 0)
+	if (store_query_start(&q, s, ST_OUTBOX_KEY, "queueing mail",
+	    cause) != 0)
 		return (-1);
-	query_text(&q, 1, e->key);
-	if (query_lookup(&q, idp, cause) == -1)
+	store_query_text(&q, 1, e->key);
+	if (store_query_lookup(&q, idp, cause) == -1)
 		return (-1);
 	return (1);
 }
 
 static void
-outbox_read(struct query *q, struct outbox_entry *e)
+outbox_read(struct store_query *q, struct outbox_entry *e)
 {
 	int	st;
 
 	memset(e, 0, sizeof *e);
 	e->id = sqlite3_column_int64(q->stmt, 0);
-	e->key = column_text(q, 1);
+	e->key = store_column_text(q, 1);
 	e->ticket = sqlite3_column_int64(q->stmt, 2);
-	e->message_id = column_text(q, 3);
-	e->kind = column_text(q, 4);
-	e->sender = column_text(q, 5);
-	e->recipients = column_text(q, 6);
+	e->message_id = store_column_text(q, 3);
+	e->kind = store_column_text(q, 4);
+	e->sender = store_column_text(q, 5);
+	e->recipients = store_column_text(q, 6);
 	e->raw = sqlite3_column_blob(q->stmt, 7);
 	e->rawlen = (size_t)sqlite3_column_bytes(q->stmt, 7);
-	st = name_lookup(outbox_status_names, nitems(outbox_status_names),
-	    column_text(q, 8));
+	st = store_name_lookup(outbox_status_names, nitems(outbox_status_names),
+	    store_column_text(q, 8));
 	e->status = st == -1 ? OUTBOX_FAILED : (enum outbox_status)st;
 	e->attempts = sqlite3_column_int(q->stmt, 9);
 	e->created = (time_t)sqlite3_column_int64(q->stmt, 10);
 	e->next_attempt = (time_t)sqlite3_column_int64(q->stmt, 11);
 	e->sent = (time_t)sqlite3_column_int64(q->stmt, 12);
-	e->last_error = column_text(q, 13);
-	e->reply = column_text(q, 14);
+	e->last_error = store_column_text(q, 13);
+	e->reply = store_column_text(q, 14);
 	e->copy = (enum outbox_copy)sqlite3_column_int(q->stmt, 15);
 }
 
 /* Call cb for each row of a started outbox query; *found counts them. */
 static int
-outbox_walk(struct query *q, store_outbox_cb cb, void *arg, int *found,
+outbox_walk(struct store_query *q, store_outbox_cb cb, void *arg, int *found,
     char **cause)
 {
 	struct outbox_entry	e;
 	int			r;
 
-	while ((r = query_step(q, cause)) == 1) {
+	while ((r = store_query_step(q, cause)) == 1) {
 		(*found)++;
 		outbox_read(q, &e);
 		if (cb(&e, arg) != 0)
 			break;
 	}
-	query_end(q);
+	store_query_end(q);
 	return (r == -1 ? -1 : 0);
 }
 
@@ -2519,14 +2170,14 @@ int
 store_outbox_due(struct store *s, time_t now, store_outbox_cb cb, void *arg,
     char **cause)
 {
-	struct query	q;
-	int		found = 0;
+	struct store_query	q;
+	int			found = 0;
 
-	if (query_start(&q, s, now == 0 ? ST_OUTBOX_ALL_QUEUED :
+	if (store_query_start(&q, s, now == 0 ? ST_OUTBOX_ALL_QUEUED :
 	    ST_OUTBOX_DUE, "reading the outbox", cause) != 0)
 		return (-1);
 	if (now != 0)
-		query_int(&q, 1, now);
+		store_query_int(&q, 1, now);
 	return (outbox_walk(&q, cb, arg, &found, cause));
 }
 
@@ -2534,13 +2185,13 @@ int
 store_outbox_get(struct store *s, int64_t id, store_outbox_cb cb, void *arg,
     char **cause)
 {
-	struct query	q;
-	int		found = 0;
+	struct store_query	q;
+	int			found = 0;
 
-	if (query_start(&q, s, ST_OUTBOX_GET, "reading the outbox",
+	if (store_query_start(&q, s, ST_OUTBOX_GET, "reading the outbox",
 	    cause) != 0)
 		return (-1);
-	query_int(&q, 1, id);
+	store_query_int(&q, 1, id);
 	if (outbox_walk(&q, cb, arg, &found, cause) != 0)
 		return (-1);
 	return (found ? 0 : 1);
@@ -2550,16 +2201,16 @@ int
 store_outbox_list(struct store *s, int status, int limit, store_outbox_cb cb,
     void *arg, char **cause)
 {
-	struct query	q;
-	int		found = 0, filter;
+	struct store_query	q;
+	int			found = 0, filter;
 
 	filter = status >= 0 && (size_t)status < nitems(outbox_status_names);
-	if (query_start(&q, s, filter ? ST_OUTBOX_LIST_STATUS :
+	if (store_query_start(&q, s, filter ? ST_OUTBOX_LIST_STATUS :
 	    ST_OUTBOX_LIST, "listing the outbox", cause) != 0)
 		return (-1);
-	query_int(&q, 1, limit > 0 ? limit : -1);
+	store_query_int(&q, 1, limit > 0 ? limit : -1);
 	if (filter)
-		query_text(&q, 2, outbox_status_names[status]);
+		store_query_text(&q, 2, outbox_status_names[status]);
 	return (outbox_walk(&q, cb, arg, &found, cause));
 }
 
@@ -2568,32 +2219,32 @@ store_outbox_result(struct store *s, int64_t id, enum outbox_status status,
     time_t next_attempt, time_t sent, const char *error, const char *reply,
     char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
 	if ((unsigned)status >= nitems(outbox_status_names)) {
 		*cause = xstrdup("recording a send: bad status");
 		return (-1);
 	}
-	if (query_start(&q, s, ST_OUTBOX_RESULT, "recording a send",
+	if (store_query_start(&q, s, ST_OUTBOX_RESULT, "recording a send",
 	    cause) != 0)
 		return (-1);
-	query_int(&q, 1, id);
-	query_text(&q, 2, outbox_status_names[status]);
-	query_opt(&q, 3, next_attempt);
-	query_opt(&q, 4, sent);
-	query_text(&q, 5, error);
-	query_text(&q, 6, reply);
-	return (query_exec(&q, cause));
+	store_query_int(&q, 1, id);
+	store_query_text(&q, 2, outbox_status_names[status]);
+	store_query_opt(&q, 3, next_attempt);
+	store_query_opt(&q, 4, sent);
+	store_query_text(&q, 5, error);
+	store_query_text(&q, 6, reply);
+	return (store_query_exec(&q, cause));
 }
 
 int
 store_outbox_copies(struct store *s, store_outbox_cb cb, void *arg,
     char **cause)
 {
-	struct query	q;
-	int		found = 0;
+	struct store_query	q;
+	int			found = 0;
 
-	if (query_start(&q, s, ST_OUTBOX_COPIES, "reading the outbox",
+	if (store_query_start(&q, s, ST_OUTBOX_COPIES, "reading the outbox",
 	    cause) != 0)
 		return (-1);
 	return (outbox_walk(&q, cb, arg, &found, cause));
@@ -2602,13 +2253,13 @@ store_outbox_copies(struct store *s, store_outbox_cb cb, void *arg,
 int
 store_outbox_next(struct store *s, time_t *nextp, char **cause)
 {
-	struct query	q;
-	int64_t		next = 0;
+	struct store_query	q;
+	int64_t			next = 0;
 
-	if (query_start(&q, s, ST_OUTBOX_NEXT, "reading the outbox",
+	if (store_query_start(&q, s, ST_OUTBOX_NEXT, "reading the outbox",
 	    cause) != 0)
 		return (-1);
-	if (query_lookup(&q, &next, cause) == -1)
+	if (store_query_lookup(&q, &next, cause) == -1)
 		return (-1);
 	*nextp = (time_t)next;
 	return (0);
@@ -2617,39 +2268,39 @@ store_outbox_next(struct store *s, time_t *nextp, char **cause)
 int
 store_outbox_copied(struct store *s, int64_t id, char **cause)
 {
-	struct query	q;
+	struct store_query	q;
 
-	if (query_start(&q, s, ST_OUTBOX_COPIED, "recording the Sent copy",
-	    cause) != 0)
+	if (store_query_start(&q, s, ST_OUTBOX_COPIED,
+	    "recording the Sent copy", cause) != 0)
 		return (-1);
-	query_int(&q, 1, id);
-	return (query_exec(&q, cause));
+	store_query_int(&q, 1, id);
+	return (store_query_exec(&q, cause));
 }
 
 int
 store_outbox_recent(struct store *s, const char *kind, const char *recipient,
     time_t since, int64_t *np, int64_t *ticketp, char **cause)
 {
-	struct query	 q;
-	enum store_stmt	 id;
-	int		 r;
+	struct store_query	 q;
+	enum store_stmt		 id;
+	int			 r;
 
 	if (kind == NULL)
 		id = ST_OUTBOX_RECENT_AUTO;
 	else
 		id = recipient != NULL ? ST_OUTBOX_RECENT_TO : ST_OUTBOX_RECENT;
-	if (query_start(&q, s, id, "counting recent mail", cause) != 0)
+	if (store_query_start(&q, s, id, "counting recent mail", cause) != 0)
 		return (-1);
-	query_text(&q, 1, recipient);
+	store_query_text(&q, 1, recipient);
 	if (kind != NULL)
-		query_text(&q, 2, kind);
-	query_int(&q, 3, since);
-	if ((r = query_step(&q, cause)) == -1)
+		store_query_text(&q, 2, kind);
+	store_query_int(&q, 3, since);
+	if ((r = store_query_step(&q, cause)) == -1)
 		return (-1);
 	*np = r == 1 ? sqlite3_column_int64(q.stmt, 0) : 0;
 	if (ticketp != NULL)
 		*ticketp = r == 1 ? sqlite3_column_int64(q.stmt, 1) : 0;
-	query_end(&q);
+	store_query_end(&q);
 	return (0);
 }
 
@@ -2666,14 +2317,15 @@ store_outbox_status_parse(const char *name, enum outbox_status *stp)
 {
 	int	i;
 
-	if ((i = name_lookup(outbox_status_names,
+	if ((i = store_name_lookup(outbox_status_names,
 	    nitems(outbox_status_names), name)) == -1)
 		return (-1);
 	*stp = (enum outbox_status)i;
 	return (0);
 }
 
-/* ---- search ---- */
+/* Search hits when the caller asks for 0. */
+#define SEARCH_DEFAULT_LIMIT	50
 
 /* Does the user's query use FTS5 syntax on purpose? */
 static int
@@ -2886,19 +2538,19 @@ static int
 search_hit_text(struct store *s, const char *match, int64_t id,
     struct buf *snip, char **cause)
 {
-	struct query	q;
-	int		r;
+	struct store_query	q;
+	int			r;
 
 	buf_reset(snip);
-	if (query_start(&q, s, ST_SEARCH_TEXT, "searching", cause) != 0)
+	if (store_query_start(&q, s, ST_SEARCH_TEXT, "searching", cause) != 0)
 		return (-1);
-	query_text(&q, 1, match);
-	query_int(&q, 2, id);
-	if ((r = query_step(&q, cause)) == 1) {
-		if (search_snippet(column_text(&q, 0), snip) != 0 &&
-		    search_snippet(column_text(&q, 1), snip) != 0)
+	store_query_text(&q, 1, match);
+	store_query_int(&q, 2, id);
+	if ((r = store_query_step(&q, cause)) == 1) {
+		if (search_snippet(store_column_text(&q, 0), snip) != 0 &&
+		    search_snippet(store_column_text(&q, 1), snip) != 0)
 			buf_reset(snip);
-		query_end(&q);
+		store_query_end(&q);
 	}
 	return (r == -1 ? -1 : 0);
 }
@@ -2908,20 +2560,20 @@ search_run(struct store *s, const char *match, int limit, store_hit_cb cb,
     void *arg, char **cause)
 {
 	struct search_hit	h;
-	struct query		q;
+	struct store_query	q;
 	struct buf		snip;
 	int			r;
 
-	if (query_start(&q, s, ST_SEARCH, "searching", cause) != 0)
+	if (store_query_start(&q, s, ST_SEARCH, "searching", cause) != 0)
 		return (-1);
-	query_text(&q, 1, match);
-	query_int(&q, 2, limit);
+	store_query_text(&q, 1, match);
+	store_query_int(&q, 2, limit);
 	buf_init(&snip);
-	while ((r = query_step(&q, cause)) == 1) {
+	while ((r = store_query_step(&q, cause)) == 1) {
 		h.ticket_id = sqlite3_column_int64(q.stmt, 0);
 		h.message_id = sqlite3_column_int64(q.stmt, 1);
-		h.subject = column_text(&q, 2);
-		h.from_addr = column_text(&q, 3);
+		h.subject = store_column_text(&q, 2);
+		h.from_addr = store_column_text(&q, 3);
 		h.date = (time_t)sqlite3_column_int64(q.stmt, 4);
 		if (search_hit_text(s, match, h.message_id, &snip,
 		    cause) != 0) {
@@ -2933,7 +2585,7 @@ search_run(struct store *s, const char *match, int limit, store_hit_cb cb,
 			break;
 	}
 	buf_free(&snip);
-	query_end(&q);
+	store_query_end(&q);
 	return (r == -1 ? -1 : 0);
 }
 
@@ -2983,9 +2635,9 @@ int
 store_search(struct store *s, const char *query, int limit,
     store_hit_cb cb, void *arg, char **cause)
 {
-	struct query	 q;
-	char		*path, *why = NULL;
-	int		 rc;
+	struct store_query	 q;
+	char			*path, *why = NULL;
+	int			 rc;
 
 	if (limit <= 0)
 		limit = SEARCH_DEFAULT_LIMIT;
@@ -2995,13 +2647,13 @@ store_search(struct store *s, const char *query, int limit,
 		s->inserted = 0;
 	}
 	path = store_index_path(s->path);
-	if (query_start(&q, s, ST_ATTACH_INDEX, "opening the search index",
-	    cause) != 0) {
+	if (store_query_start(&q, s, ST_ATTACH_INDEX,
+	    "opening the search index", cause) != 0) {
 		free(path);
 		return (-1);
 	}
-	query_text(&q, 1, path);
-	rc = query_exec(&q, &why);
+	store_query_text(&q, 1, path);
+	rc = store_query_exec(&q, &why);
 	free(path);
 	if (rc != 0) {
 		*cause = xprintf("%s (a command that writes, such as "
@@ -3010,75 +2662,12 @@ store_search(struct store *s, const char *query, int limit,
 		return (-1);
 	}
 	rc = search_query(s, query, limit, cb, arg, cause);
-	if (query_start(&q, s, ST_DETACH_INDEX, "closing the search index",
-	    rc == 0 ? cause : &why) != 0 ||
-	    query_exec(&q, rc == 0 ? cause : &why) != 0) {
+	if (store_query_start(&q, s, ST_DETACH_INDEX,
+	    "closing the search index", rc == 0 ? cause : &why) != 0 ||
+	    store_query_exec(&q, rc == 0 ? cause : &why) != 0) {
 		if (rc != 0)
 			free(why);
 		rc = -1;
 	}
 	return (rc);
-}
-
-/* ---- counts and names ---- */
-
-static int
-count_name_cmp(const void *key, const void *elem)
-{
-	const struct store_count_name	*c = elem;
-
-	return (strcmp(key, c->name));
-}
-
-int
-store_count(struct store *s, const char *what, int64_t *np, char **cause)
-{
-	const struct store_count_name	*c;
-	struct query			 q;
-
-	c = bsearch(what, store_count_names, nitems(store_count_names),
-	    sizeof store_count_names[0], count_name_cmp);
-	if (c == NULL) {
-		*cause = xprintf("count: no such table: %s", what);
-		return (-1);
-	}
-	if (query_start(&q, s, c->stmt, "counting", cause) != 0)
-		return (-1);
-	*np = 0;
-	return (query_lookup(&q, np, cause) == -1 ? -1 : 0);
-}
-
-const char *
-store_status_name(enum ticket_status st)
-{
-	if ((unsigned)st >= nitems(status_names))
-		return ("unknown");
-	return (status_names[st]);
-}
-
-int
-store_status_parse(const char *name, enum ticket_status *stp)
-{
-	int	i;
-
-	if ((i = name_lookup(status_names, nitems(status_names), name)) == -1)
-		return (-1);
-	*stp = (enum ticket_status)i;
-	return (0);
-}
-
-const char *
-store_kind_name(enum msg_kind k)
-{
-	if ((unsigned)k >= nitems(kind_names))
-		return ("unknown");
-	return (kind_names[k]);
-}
-
-const char *
-store_direction_name(enum msg_direction d)
-{
-	if ((unsigned)d >= nitems(direction_names))
-		return ("unknown");
-	return (direction_names[d]);
 }
