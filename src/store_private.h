@@ -527,13 +527,13 @@ store_column_text(struct store_query *q, int i)
 /* ---- the other connections: tokenizer, index, upkeep ---- */
 
 /* Register helpq_fold on db (path is for messages). 0, or -1 + *cause.
- * (store.c) */
+ * (store_fold.c) */
 int	 store_fold_register(sqlite3 *db, const char *path, char **cause);
 
 /*
  * Open a connection to path (flags as for sqlite3_open_v2) configured the
  * way every helpq connection is. 0, or -1 + *cause; close with
- * sqlite3_close. (store.c)
+ * sqlite3_close. (store_sqlite.c)
  */
 int	 store_sqlite_open(const char *path, int flags, sqlite3 **dbp,
 	    char **cause);
