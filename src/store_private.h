@@ -143,7 +143,7 @@ enum {
  * The SQL by statement id, and the ticket list fragments by bit: every
  * statement the store runs on the database, each prepared once per
  * connection. Only the migrations and the pragmas that set a connection
- * up (store.c) are fixed text run as it stands. The
+ * up (store_schema.c, store.c) are fixed text run as it stands. The
  * tables are defined in store.c alone, which defines STORE_SQL_TABLE.
  */
 extern const char *const store_sql[ST__MAX];
@@ -435,11 +435,11 @@ int	 store_run(struct store *s, enum store_stmt id, const char *what,
 int	 store_name_lookup(const char *const *names, size_t n, const char *v);
 
 /* Run SQL text of the store files (never with values in it): pragmas,
- * migrations. 0, or -1 + *cause. (store.c) */
+ * migrations. 0, or -1 + *cause. (store_schema.c) */
 int	 store_exec_fixed(struct store *s, const char *sql, const char *what,
 	    char **cause);
 /* Bring the schema of a store just opened up to this helpq's version.
- * 0, or -1 + *cause. (store.c) */
+ * 0, or -1 + *cause. (store_schema.c) */
 int	 store_schema_upgrade(struct store *s, char **cause);
 /* Add addr (may be NULL or empty: nothing to do) to the ticket's
  * participants (store.c). */
