@@ -442,7 +442,7 @@ int	 store_exec_fixed(struct store *s, const char *sql, const char *what,
  * 0, or -1 + *cause. (store_schema.c) */
 int	 store_schema_upgrade(struct store *s, char **cause);
 /* Add addr (may be NULL or empty: nothing to do) to the ticket's
- * participants (store.c). */
+ * participants (store_ticket.c). */
 int	 store_participant_add(struct store *s, int64_t ticket,
 	    const char *addr, char **cause);
 
