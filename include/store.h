@@ -1,6 +1,7 @@
 /*
  * helpq - store.h: the SQLite store. Every SQL statement helpq runs lives in
- * store.c and is prepared once per connection.
+ * the store's statement table (src/store_private.h), run by the store*.c
+ * files and prepared once per connection.
  */
 #ifndef HELPQ_STORE_H
 #define HELPQ_STORE_H

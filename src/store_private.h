@@ -1,8 +1,15 @@
-/* helpq - store_private.h: what store.c and store_index.c share. */
+/*
+ * helpq - store_private.h: what the store files share. The statement ids
+ * and, beside them, the SQL of every statement the store prepares (the
+ * table is compiled into store.c alone), the connection, and the query
+ * helpers that run the statements.
+ */
 #ifndef HELPQ_STORE_PRIVATE_H
 #define HELPQ_STORE_PRIVATE_H
 
 #include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* The FTS5 tokenizer that folds Greek and German; named in the schema. */
 #define FOLD_TOKENIZER		"helpq_fold"
@@ -16,8 +23,533 @@
 /* WAL pages past which the writer itself finishes the copying. */
 #define STORE_WAL_LIMIT		(16 * STORE_CHECKPOINT_FRAMES)
 
-/* Register helpq_fold on db (path is for messages). 0, or -1 + *cause. */
+/* ---- the statements ---- */
+
+/* The columns of a struct ticket, in the order ticket_read reads them. */
+#define TICKET_SELECT							\
+	"SELECT t.id, t.subject, t.norm_subject,"			\
+	" coalesce(t.customer_id, 0), coalesce(c.address, ''), c.name,"	\
+	" t.status, t.queue, t.priority, t.assignee, t.language,"	\
+	" t.created, t.updated, coalesce(t.first_response, 0),"		\
+	" coalesce(t.due, 0), coalesce(t.closed, 0),"			\
+	" coalesce(t.linked_to, 0),"					\
+	" (SELECT count(*) FROM messages m WHERE m.ticket_id = t.id),"	\
+	" coalesce(t.response_time, 0)"					\
+	" FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id"
+
+/* The columns of a struct outbox_entry, in the order outbox_read reads
+ * them. */
+#define OUTBOX_SELECT							\
+	"SELECT id, key, coalesce(ticket_id, 0), message_id, kind,"	\
+	" sender, recipients, raw, status, attempts, created,"		\
+	" coalesce(next_attempt, 0), coalesce(sent, 0), last_error,"	\
+	" reply, copy FROM outbox"
+
+enum store_stmt {
+	ST_BEGIN,
+	ST_BEGIN_READ,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_SAVEPOINT,
+	ST_RELEASE,
+	ST_ROLLBACK_TO,
+	ST_KNOWN_ID,
+	ST_KNOWN_HASH,
+	ST_BY_MSGID,
+	ST_BY_SUBJECT,
+	ST_TICKET_GET,
+	ST_TICKET_TAGS,
+	ST_HAS_PARTICIPANT,
+	ST_CUSTOMER_UPSERT,
+	ST_CUSTOMER_ID,
+	ST_TICKET_INSERT,
+	ST_PARTICIPANT_ADD,
+	ST_SET_STATUS,
+	ST_TOUCH,
+	ST_TICKET_CHANGE,
+	ST_SET_DUE,
+	ST_FIELD_SET,
+	ST_FIELDS,
+	ST_CUSTOMER_TICKETS,
+	ST_MESSAGE_INSERT,
+	ST_RAW_INSERT,
+	ST_ATTACHMENT_INSERT,
+	ST_EVENT_ADD,
+	ST_TAG_ADD,
+	ST_TAG_DELETE,
+	ST_MESSAGES,
+	ST_EVENTS,
+	ST_SEARCH,
+	ST_SEARCH_TEXT,
+	ST_RAW_GET,
+	ST_ATTACH_INDEX,
+	ST_DETACH_INDEX,
+	ST_MAILBOX_GET,
+	ST_MAILBOX_SET,
+	ST_MAILBOX_ADVANCE,
+	ST_MAILBOX_REFLECTED,
+	ST_MAILBOX_REMARK,
+	ST_MAILBOX_MESSAGES,
+	ST_SET_ORIGIN,
+	ST_OUTBOX_ADD,
+	ST_OUTBOX_KEY,
+	ST_OUTBOX_DUE,
+	ST_OUTBOX_ALL_QUEUED,
+	ST_OUTBOX_GET,
+	ST_OUTBOX_LIST,
+	ST_OUTBOX_LIST_STATUS,
+	ST_OUTBOX_RESULT,
+	ST_OUTBOX_COPIED,
+	ST_OUTBOX_COPIES,
+	ST_OUTBOX_NEXT,
+	ST_ANSWERED,
+	ST_OUTBOX_RECENT,
+	ST_OUTBOX_RECENT_TO,
+	ST_OUTBOX_RECENT_AUTO,
+	ST_COUNT_TICKETS,
+	ST_COUNT_MESSAGES,
+	ST_COUNT_EVENTS,
+	ST_COUNT_CUSTOMERS,
+	ST_COUNT_ATTACHMENTS,
+	ST_COUNT_PARTICIPANTS,
+	ST_COUNT_TAGS,
+	ST_COUNT_OUTBOX,
+	ST_COUNT_RATINGS,
+	ST_COUNT_FAILED,
+	ST_FAILED_ADD,
+	ST_FAILED_FIND,
+	ST_FAILED_AGAIN,
+	ST_FAILED_LIST,
+	ST_FAILED_GET,
+	ST_FAILED_REMOVE,
+	ST_INFLIGHT_GET,
+	ST_INFLIGHT_SET,
+	ST_INFLIGHT_CLEAR,
+	ST__MAX
+};
+
+/*
+ * The ticket list WHERE is put together from these fixed fragments, one
+ * bit each; every combination is prepared once, like the other statements.
+ */
+enum {
+	LIST_STATUS = 0x01,
+	LIST_OPEN = 0x02,
+	LIST_TAG = 0x04,
+	LIST_QUEUE = 0x08,
+	LIST_CUSTOMER = 0x10,
+	LIST_COMBOS = 0x20
+};
+#define LIST_WHERES	5	/* fragments: LIST_COMBOS is 1 << LIST_WHERES */
+
+/*
+ * The SQL by statement id, and the ticket list fragments by bit: every
+ * statement the store runs on the database, each prepared once per
+ * connection. Only the migrations and the pragmas that set a connection
+ * up (store_schema.c, store.c) are fixed text run as it stands. The
+ * tables are defined in store.c alone, which defines STORE_SQL_TABLE.
+ */
+extern const char *const store_sql[ST__MAX];
+extern const char *const store_list_where[LIST_WHERES];
+
+#ifdef STORE_SQL_TABLE
+const char *const store_sql[ST__MAX] = {
+	[ST_BEGIN] = "BEGIN IMMEDIATE",
+	[ST_BEGIN_READ] = "BEGIN",
+	[ST_COMMIT] = "COMMIT",
+	[ST_ROLLBACK] = "ROLLBACK",
+	[ST_SAVEPOINT] = "SAVEPOINT helpq_message",
+	[ST_RELEASE] = "RELEASE helpq_message",
+	[ST_ROLLBACK_TO] = "ROLLBACK TO helpq_message",
+
+	/* A row with the same hash sorts first. */
+	/* Our own mail (its Message-ID is in the outbox) counts as the
+	 * same whatever its bytes: a server that files a copy in Sent may
+	 * add a header. */
+	[ST_KNOWN_ID] =
+	    "SELECT id, coalesce(ticket_id, 0), hash = ?2 OR EXISTS"
+	    " (SELECT 1 FROM outbox o WHERE o.message_id = ?1)"
+	    " FROM messages WHERE message_id = ?1"
+	    " ORDER BY hash = ?2 DESC, id LIMIT 1",
+	[ST_KNOWN_HASH] =
+	    "SELECT id, coalesce(ticket_id, 0) FROM messages"
+	    " WHERE hash = ?1 AND message_id IS NULL ORDER BY id LIMIT 1",
+	/* Our own outgoing mail (acks) is threaded by its Message-ID too. */
+	[ST_BY_MSGID] =
+	    "SELECT ticket_id FROM messages"
+	    " WHERE message_id = ?1 AND ticket_id IS NOT NULL"
+	    " UNION ALL SELECT ticket_id FROM outbox"
+	    " WHERE message_id = ?1 AND ticket_id IS NOT NULL LIMIT 1",
+	[ST_BY_SUBJECT] =
+	    "SELECT t.id FROM customers c"
+	    " JOIN tickets t ON t.customer_id = c.id"
+	    " WHERE c.address = ?1 AND t.norm_subject = ?2"
+	    " AND t.updated >= ?3 ORDER BY t.updated DESC, t.id DESC LIMIT 1",
+	[ST_TICKET_GET] = TICKET_SELECT " WHERE t.id = ?1",
+	[ST_TICKET_TAGS] =
+	    "SELECT tag FROM tags WHERE ticket_id = ?1 ORDER BY tag",
+	[ST_HAS_PARTICIPANT] =
+	    "SELECT 1 FROM participants WHERE ticket_id = ?1 AND address = ?2"
+	    " UNION ALL SELECT 1 FROM tickets t"
+	    " JOIN customers c ON c.id = t.customer_id"
+	    " WHERE t.id = ?1 AND c.address = ?2 LIMIT 1",
+
+	[ST_CUSTOMER_UPSERT] =
+	    "INSERT INTO customers (address, name, first_seen, tickets)"
+	    " VALUES (?1, ?2, ?3, 1) ON CONFLICT (address) DO UPDATE SET"
+	    " tickets = tickets + 1, name = coalesce(excluded.name, name),"
+	    " first_seen = min(first_seen, excluded.first_seen)",
+	[ST_CUSTOMER_ID] = "SELECT id FROM customers WHERE address = ?1",
+	[ST_TICKET_INSERT] =
+	    "INSERT INTO tickets (subject, norm_subject, customer_id, status,"
+	    " created, updated, linked_to)"
+	    " VALUES (?1, ?2, ?3, 'new', ?4, ?4, ?5)",
+	[ST_PARTICIPANT_ADD] =
+	    "INSERT OR IGNORE INTO participants (ticket_id, address)"
+	    " VALUES (?1, ?2)",
+	/* Closing an already closed ticket keeps its closed time. */
+	[ST_SET_STATUS] =
+	    "UPDATE tickets SET status = ?2, updated = max(updated, ?3),"
+	    " closed = CASE WHEN ?2 <> 'closed' THEN NULL"
+	    " WHEN status = 'closed' THEN coalesce(closed, ?3) ELSE ?3 END"
+	    " WHERE id = ?1",
+	[ST_TOUCH] =
+	    "UPDATE tickets SET updated = max(updated, ?2) WHERE id = ?1",
+	/* NULL (or 0 for the numbers) leaves a column as it is. */
+	[ST_TICKET_CHANGE] =
+	    "UPDATE tickets SET queue = coalesce(?2, queue),"
+	    " assignee = coalesce(?3, assignee),"
+	    " language = coalesce(?4, language),"
+	    " priority = CASE WHEN ?5 > 0 THEN ?5 ELSE priority END,"
+	    " due = coalesce(?6, due),"
+	    " response_time = coalesce(?7, response_time),"
+	    " updated = max(updated, ?8) WHERE id = ?1",
+	[ST_SET_DUE] = "UPDATE tickets SET due = ?2 WHERE id = ?1",
+	[ST_FIELD_SET] =
+	    "INSERT INTO ticket_fields (ticket_id, name, value)"
+	    " VALUES (?1, ?2, ?3) ON CONFLICT (ticket_id, name)"
+	    " DO UPDATE SET value = excluded.value",
+	[ST_FIELDS] =
+	    "SELECT name, value FROM ticket_fields WHERE ticket_id = ?1"
+	    " ORDER BY name",
+	[ST_CUSTOMER_TICKETS] =
+	    "SELECT tickets FROM customers WHERE address = ?1",
+	[ST_MAILBOX_GET] =
+	    "SELECT uidvalidity, last_uid, history_uid, reflected_uid, updated"
+	    " FROM mailbox_state WHERE mailbox = ?1",
+	[ST_MAILBOX_SET] =
+	    "INSERT OR REPLACE INTO mailbox_state (mailbox, uidvalidity,"
+	    " last_uid, history_uid, reflected_uid, updated)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_MAILBOX_ADVANCE] =
+	    "UPDATE mailbox_state SET last_uid = max(last_uid, ?3),"
+	    " updated = ?4 WHERE mailbox = ?1 AND uidvalidity = ?2",
+	[ST_MAILBOX_REFLECTED] =
+	    "UPDATE mailbox_state SET reflected_uid = max(reflected_uid, ?3)"
+	    " WHERE mailbox = ?1 AND uidvalidity = ?2",
+	[ST_MAILBOX_REMARK] =
+	    "UPDATE mailbox_state SET reflected_uid = min(reflected_uid, ?3)"
+	    " WHERE mailbox = ?1 AND uidvalidity = ?2",
+	[ST_MAILBOX_MESSAGES] =
+	    "SELECT uid, coalesce(ticket_id, 0) FROM messages"
+	    " WHERE mailbox = ?1 AND uidvalidity = ?2 AND uid > ?3"
+	    " AND uid <= ?4"
+	    " UNION ALL SELECT uid, -1 FROM failed"
+	    " WHERE source = ?1 AND uidvalidity = ?2 AND uid > ?3"
+	    " AND uid <= ?4 ORDER BY 1",
+	[ST_SET_ORIGIN] =
+	    "UPDATE messages SET mailbox = ?2, uidvalidity = ?3, uid = ?4"
+	    " WHERE id = ?1",
+
+	[ST_MESSAGE_INSERT] =
+	    "INSERT INTO messages (ticket_id, message_id, direction, kind,"
+	    " from_addr, from_name, to_addrs, cc_addrs, date, received, hash,"
+	    " size, mailbox, uidvalidity, uid, in_reply_to, refs, subject,"
+	    " body) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	    " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+	[ST_RAW_INSERT] = "INSERT INTO message_raw (id, raw) VALUES (?1, ?2)",
+	[ST_ATTACHMENT_INSERT] =
+	    "INSERT INTO attachments (message_id, filename, type, size)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[ST_EVENT_ADD] =
+	    "INSERT INTO events (ticket_id, message_id, time, kind, detail)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_TAG_ADD] =
+	    "INSERT OR IGNORE INTO tags (ticket_id, tag) VALUES (?1, ?2)",
+	[ST_TAG_DELETE] = "DELETE FROM tags WHERE ticket_id = ?1 AND tag = ?2",
+
+	[ST_MESSAGES] =
+	    "SELECT m.id, coalesce(m.ticket_id, 0), m.message_id,"
+	    " m.direction, m.kind, m.from_addr, m.from_name, m.to_addrs,"
+	    " m.cc_addrs, m.subject, m.date, m.received, m.body,"
+	    " (SELECT json_group_array(json_object('name', a.filename,"
+	    " 'type', a.type, 'size', a.size)) FROM attachments a"
+	    " WHERE a.message_id = m.id), m.hash, m.in_reply_to, m.refs"
+	    " FROM messages m WHERE m.ticket_id = ?1 ORDER BY m.date, m.id",
+	[ST_EVENTS] =
+	    "SELECT id, coalesce(ticket_id, 0), coalesce(message_id, 0),"
+	    " time, kind, detail FROM events WHERE ticket_id = ?1"
+	    " ORDER BY time, id",
+	/* Subject words weigh twice as much as body words. */
+	[ST_SEARCH] =
+	    "SELECT coalesce(m.ticket_id, 0), m.id, m.subject, m.from_addr,"
+	    " m.date"
+	    " FROM idx.messages_fts"
+	    " JOIN messages m ON m.id = messages_fts.rowid"
+	    " WHERE messages_fts MATCH ?1"
+	    " ORDER BY bm25(messages_fts, 2.0, 1.0), m.id LIMIT ?2",
+	/* Apart from ST_SEARCH: only the hits shown pay for it. */
+	[ST_SEARCH_TEXT] =
+	    "SELECT highlight(messages_fts, 1, x'02', x'03'),"
+	    " highlight(messages_fts, 0, x'02', x'03')"
+	    " FROM idx.messages_fts WHERE messages_fts MATCH ?1 AND rowid = ?2",
+	[ST_RAW_GET] = "SELECT raw FROM message_raw WHERE id = ?1",
+	[ST_ATTACH_INDEX] = "ATTACH DATABASE ?1 AS idx",
+	[ST_DETACH_INDEX] = "DETACH DATABASE idx",
+
+	[ST_FAILED_ADD] =
+	    "INSERT INTO failed (time, source, uidvalidity, uid, reason,"
+	    " from_addr, subject, size, raw)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	/* The size first: the raw bytes are compared only when it agrees. */
+	[ST_FAILED_FIND] =
+	    "SELECT id FROM failed WHERE size = ?1 AND raw = ?2"
+	    " ORDER BY id LIMIT 1",
+	[ST_FAILED_AGAIN] =
+	    "UPDATE failed SET source = ?2, uidvalidity = ?3, uid = ?4,"
+	    " reason = ?5 WHERE id = ?1",
+	[ST_FAILED_LIST] =
+	    "SELECT id, time, source, coalesce(uidvalidity, 0),"
+	    " coalesce(uid, 0), reason, from_addr, subject, size"
+	    " FROM failed ORDER BY id",
+	[ST_FAILED_GET] =
+	    "SELECT id, time, source, coalesce(uidvalidity, 0),"
+	    " coalesce(uid, 0), reason, from_addr, subject, size, raw"
+	    " FROM failed WHERE id = ?1",
+	[ST_FAILED_REMOVE] = "DELETE FROM failed WHERE id = ?1",
+	[ST_INFLIGHT_GET] =
+	    "SELECT position, single, pid FROM inflight WHERE source = ?1",
+	[ST_INFLIGHT_SET] =
+	    "INSERT OR REPLACE INTO inflight (source, position, single, pid)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[ST_INFLIGHT_CLEAR] = "DELETE FROM inflight WHERE source = ?1",
+
+	[ST_OUTBOX_ADD] =
+	    "INSERT INTO outbox (key, ticket_id, message_id, kind, sender,"
+	    " recipients, raw, created, next_attempt, copy)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+	    " ON CONFLICT (key) DO NOTHING",
+	[ST_OUTBOX_KEY] = "SELECT id FROM outbox WHERE key = ?1",
+	[ST_OUTBOX_DUE] =
+	    OUTBOX_SELECT " WHERE status = 'queued'"
+	    " AND coalesce(next_attempt, 0) <= ?1 ORDER BY id",
+	[ST_OUTBOX_ALL_QUEUED] =
+	    OUTBOX_SELECT " WHERE status = 'queued' ORDER BY id",
+	[ST_OUTBOX_GET] = OUTBOX_SELECT " WHERE id = ?1",
+	[ST_OUTBOX_LIST] = OUTBOX_SELECT " ORDER BY id DESC LIMIT ?1",
+	[ST_OUTBOX_LIST_STATUS] =
+	    OUTBOX_SELECT " WHERE status = ?2 ORDER BY id DESC LIMIT ?1",
+	[ST_OUTBOX_RESULT] =
+	    "UPDATE outbox SET status = ?2, attempts = attempts + 1,"
+	    " next_attempt = ?3, sent = ?4, last_error = ?5,"
+	    " reply = coalesce(?6, reply) WHERE id = ?1",
+	[ST_OUTBOX_COPIED] = "UPDATE outbox SET copy = 2 WHERE id = ?1",
+	[ST_OUTBOX_COPIES] =
+	    OUTBOX_SELECT " WHERE status = 'sent' AND copy = 1 ORDER BY id",
+	[ST_OUTBOX_NEXT] =
+	    "SELECT min(coalesce(next_attempt, 0)) FROM outbox"
+	    " WHERE status = 'queued'",
+	[ST_ANSWERED] =
+	    "UPDATE tickets SET first_response = coalesce(first_response, ?2),"
+	    " due = NULL, updated = max(updated, ?2),"
+	    " status = CASE WHEN status = 'closed' THEN status"
+	    " ELSE 'waiting' END WHERE id = ?1",
+	[ST_OUTBOX_RECENT_TO] =
+	    "SELECT count(*), max(coalesce(ticket_id, 0)) FROM outbox"
+	    " WHERE recipients = ?1 AND kind = ?2 AND created >= ?3",
+	[ST_OUTBOX_RECENT] =
+	    "SELECT count(*), max(coalesce(ticket_id, 0)) FROM outbox"
+	    " WHERE kind = ?2 AND created >= ?3",
+	[ST_OUTBOX_RECENT_AUTO] =
+	    "SELECT count(*), max(coalesce(ticket_id, 0)) FROM outbox"
+	    " WHERE kind <> 'agent' AND created >= ?3"
+	    " AND (?1 IS NULL OR recipients = ?1)",
+
+	[ST_COUNT_TICKETS] = "SELECT count(*) FROM tickets",
+	[ST_COUNT_MESSAGES] = "SELECT count(*) FROM messages",
+	[ST_COUNT_EVENTS] = "SELECT count(*) FROM events",
+	[ST_COUNT_CUSTOMERS] = "SELECT count(*) FROM customers",
+	[ST_COUNT_ATTACHMENTS] = "SELECT count(*) FROM attachments",
+	[ST_COUNT_PARTICIPANTS] = "SELECT count(*) FROM participants",
+	[ST_COUNT_TAGS] = "SELECT count(*) FROM tags",
+	[ST_COUNT_OUTBOX] = "SELECT count(*) FROM outbox",
+	[ST_COUNT_RATINGS] = "SELECT count(*) FROM ratings",
+	[ST_COUNT_FAILED] = "SELECT count(*) FROM failed",
+};
+
+const char *const store_list_where[LIST_WHERES] = {
+	" AND t.status = ?1",
+	" AND t.status <> 'closed'",
+	" AND t.id IN (SELECT ticket_id FROM tags WHERE tag = ?2)",
+	" AND t.queue = ?3",
+	" AND t.customer_id = (SELECT id FROM customers WHERE address = ?4)",
+};
+#endif /* STORE_SQL_TABLE */
+
+/* ---- the connection and its queries ---- */
+
+struct store_worker;
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	int		 readonly;
+	int		 in_tx;		/* between store_begin and commit */
+	int		 inserted;	/* messages added: the index is behind */
+	struct store_worker *indexer;	/* the thread keeping the index */
+	struct store_worker *checkpointer; /* the thread copying the WAL back */
+	sqlite3_stmt	*stmts[ST__MAX];
+	sqlite3_stmt	*lists[LIST_COMBOS];
+	int		 last_rc;	/* SQLite's code for the last error */
+};
+
+/* One use of a cached statement. Bind errors are kept until the step. */
+struct store_query {
+	struct store	*s;
+	sqlite3_stmt	*stmt;
+	const char	*what;		/* the operation, for error messages */
+	int		 rc;		/* first bind error */
+};
+
+/* The query helpers (store.c). */
+
+/*
+ * The cached statement in *slot, prepared from sql the first time (sql
+ * may be NULL once it is); NULL + *cause if it cannot be had or is in use.
+ */
+sqlite3_stmt *store_prepare(struct store *s, sqlite3_stmt **slot,
+	    const char *sql, const char *what, char **cause);
+/* Start using cached statement id; -1 with *cause if it cannot be had. */
+int	 store_query_start(struct store_query *q, struct store *s,
+	    enum store_stmt id, const char *what, char **cause);
+/* Returns 1 for a row, 0 when done (statement reset), -1 on error. */
+int	 store_query_step(struct store_query *q, char **cause);
+/* Run a statement that returns nothing (or whose rows do not matter). */
+int	 store_query_exec(struct store_query *q, char **cause);
+/* Run a lookup whose first column is the id wanted; 0 found, 1 not. */
+int	 store_query_lookup(struct store_query *q, int64_t *idp,
+	    char **cause);
+/* Column i of the current row as a string the caller frees, or NULL. */
+char	*store_column_dup(struct store_query *q, int i);
+/* Run one statement by id with no parameters. */
+int	 store_run(struct store *s, enum store_stmt id, const char *what,
+	    char **cause);
+/* The index of v in names[n], or -1. */
+int	 store_name_lookup(const char *const *names, size_t n, const char *v);
+
+/* Run SQL text of the store files (never with values in it): pragmas,
+ * migrations. 0, or -1 + *cause. (store_schema.c) */
+int	 store_exec_fixed(struct store *s, const char *sql, const char *what,
+	    char **cause);
+/* Bring the schema of a store just opened up to this helpq's version.
+ * 0, or -1 + *cause. (store_schema.c) */
+int	 store_schema_upgrade(struct store *s, char **cause);
+/* Add addr (may be NULL or empty: nothing to do) to the ticket's
+ * participants (store_ticket.c). */
+int	 store_participant_add(struct store *s, int64_t ticket,
+	    const char *addr, char **cause);
+
+/*
+ * The binders and readers below run for every column of every row, from
+ * every store file: inline, they cost no call each.
+ */
+static inline int
+store_query_init(struct store_query *q, struct store *s, sqlite3_stmt *stmt,
+    const char *what)
+{
+	q->s = s;
+	q->stmt = stmt;
+	q->what = what;
+	q->rc = SQLITE_OK;
+	return (stmt == NULL ? -1 : 0);
+}
+
+/* Bind v, borrowed until store_query_end; NULL binds NULL. */
+static inline void
+store_query_text(struct store_query *q, int i, const char *v)
+{
+	if (q->rc != SQLITE_OK)
+		return;
+	if (v == NULL)
+		q->rc = sqlite3_bind_null(q->stmt, i);
+	else
+		q->rc = sqlite3_bind_text(q->stmt, i, v, -1, SQLITE_STATIC);
+}
+
+static inline void
+store_query_text_len(struct store_query *q, int i, const char *v,
+    size_t len)
+{
+	if (q->rc == SQLITE_OK)
+		q->rc = sqlite3_bind_text64(q->stmt, i, v != NULL ? v : "",
+		    v != NULL ? len : 0, SQLITE_STATIC, SQLITE_UTF8);
+}
+
+static inline void
+store_query_int(struct store_query *q, int i, int64_t v)
+{
+	if (q->rc == SQLITE_OK)
+		q->rc = sqlite3_bind_int64(q->stmt, i, v);
+}
+
+/* 0 means none: ticket and message ids, optional times. */
+static inline void
+store_query_opt(struct store_query *q, int i, int64_t v)
+{
+	if (q->rc != SQLITE_OK)
+		return;
+	if (v == 0)
+		q->rc = sqlite3_bind_null(q->stmt, i);
+	else
+		q->rc = sqlite3_bind_int64(q->stmt, i, v);
+}
+
+static inline void
+store_query_blob(struct store_query *q, int i, const void *v, size_t len)
+{
+	if (q->rc == SQLITE_OK)
+		q->rc = sqlite3_bind_blob64(q->stmt, i, v != NULL ? v : "",
+		    len, SQLITE_STATIC);
+}
+
+/* Done with the statement: reset it and drop borrowed bindings. */
+static inline void
+store_query_end(struct store_query *q)
+{
+	sqlite3_reset(q->stmt);
+	sqlite3_clear_bindings(q->stmt);
+}
+
+/* Column i of the current row, valid until the next step or end. */
+static inline const char *
+store_column_text(struct store_query *q, int i)
+{
+	return ((const char *)sqlite3_column_text(q->stmt, i));
+}
+
+/* ---- the other connections: tokenizer, index, upkeep ---- */
+
+/* Register helpq_fold on db (path is for messages). 0, or -1 + *cause.
+ * (store_fold.c) */
 int	 store_fold_register(sqlite3 *db, const char *path, char **cause);
+
+/*
+ * Open a connection to path (flags as for sqlite3_open_v2) configured the
+ * way every helpq connection is. 0, or -1 + *cause; close with
+ * sqlite3_close. (store_sqlite.c)
+ */
+int	 store_sqlite_open(const char *path, int flags, sqlite3 **dbp,
+	    char **cause);
 
 /* The search index file that belongs to the database at path (allocated). */
 char	*store_index_path(const char *path);
@@ -29,14 +561,6 @@ char	*store_index_path(const char *path);
 int	 store_index_update(const char *path, char **cause);
 
 /*
- * Open a connection to path (flags as for sqlite3_open_v2) configured the
- * way every helpq connection is. 0, or -1 + *cause; close with
- * sqlite3_close.
- */
-int	 store_sqlite_open(const char *path, int flags, sqlite3 **dbp,
-	    char **cause);
-
-/*
  * A thread of store upkeep. job runs after each kick (kicks during a run
  * fold into one more run) and once more, with last set, when the worker
  * is stopped; it returns 0, or -1 + *cause, after which it runs no more.
@@ -44,7 +568,6 @@ int	 store_sqlite_open(const char *path, int flags, sqlite3 **dbp,
  */
 typedef int	(*store_job_fn)(void *arg, int last, char **cause);
 typedef void	(*store_job_free_fn)(void *arg);
-struct store_worker;
 
 struct store_worker *store_worker_start(const char *name, store_job_fn job,
 	    store_job_free_fn job_free, void *arg);

@@ -1,0 +1,642 @@
+/*
+ * helpq - store_message.c: messages (their rows, raw bytes, attachments
+ * and participants), where each came from and the state of each mailbox
+ * read, messages set aside as failed, and what each source had in flight.
+ */
+#include "compat.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "message.h"
+#include "store.h"
+#include "store_private.h"
+#include "xmalloc.h"
+
+static const char *const kind_names[] = {
+	[MSG_KIND_CUSTOMER] = "customer",
+	[MSG_KIND_AGENT] = "agent",
+	[MSG_KIND_ACK] = "ack",
+	[MSG_KIND_ESCALATION] = "escalation",
+	[MSG_KIND_SURVEY] = "survey",
+	[MSG_KIND_AUTOMATED] = "automated"
+};
+static const char *const direction_names[] = {
+	[MSG_IN] = "in",
+	[MSG_OUT] = "out"
+};
+
+/* ---- known messages, origins, mailbox state ---- */
+
+int
+store_message_known(struct store *s, const char *msgid, const char *hash,
+    int64_t *idp, int64_t *ticketp, char **cause)
+{
+	struct store_query	q;
+	int64_t			id = 0, ticket = 0;
+	int			r, same = 0;
+
+	if (msgid != NULL && *msgid != '\0') {
+		if (store_query_start(&q, s, ST_KNOWN_ID, "looking up message",
+		    cause) != 0)
+			return (-1);
+		store_query_text(&q, 1, msgid);
+		store_query_text(&q, 2, hash);
+	} else {
+		if (store_query_start(&q, s, ST_KNOWN_HASH,
+		    "looking up message", cause) != 0)
+			return (-1);
+		store_query_text(&q, 1, hash);
+	}
+	if ((r = store_query_step(&q, cause)) == -1)
+		return (-1);
+	if (r == 1) {
+		id = sqlite3_column_int64(q.stmt, 0);
+		ticket = sqlite3_column_int64(q.stmt, 1);
+		/* The hash-only statement has no third column: same hash. */
+		same = sqlite3_column_count(q.stmt) < 3 ||
+		    sqlite3_column_int(q.stmt, 2);
+	}
+	store_query_end(&q);
+	if (r == 0)
+		return (1);
+	if (idp != NULL)
+		*idp = id;
+	if (ticketp != NULL)
+		*ticketp = ticket;
+	return (same ? 0 : 2);
+}
+
+int
+store_mailbox_get(struct store *s, const char *mailbox,
+    struct mailbox_state *ms, char **cause)
+{
+	struct store_query	q;
+	int			r;
+
+	memset(ms, 0, sizeof *ms);
+	if (store_query_start(&q, s, ST_MAILBOX_GET, "reading mailbox state",
+	    cause) != 0)
+		return (-1);
+	store_query_text(&q, 1, mailbox);
+	if ((r = store_query_step(&q, cause)) != 1)
+		return (r == 0 ? 1 : -1);
+	ms->uidvalidity = (uint32_t)sqlite3_column_int64(q.stmt, 0);
+	ms->last_uid = (uint32_t)sqlite3_column_int64(q.stmt, 1);
+	ms->history_uid = (uint32_t)sqlite3_column_int64(q.stmt, 2);
+	ms->reflected_uid = (uint32_t)sqlite3_column_int64(q.stmt, 3);
+	ms->updated = (time_t)sqlite3_column_int64(q.stmt, 4);
+	store_query_end(&q);
+	return (0);
+}
+
+int
+store_mailbox_set(struct store *s, const char *mailbox,
+    const struct mailbox_state *ms, char **cause)
+{
+	struct store_query	q;
+
+	if (store_query_start(&q, s, ST_MAILBOX_SET, "writing mailbox state",
+	    cause) != 0)
+		return (-1);
+	store_query_text(&q, 1, mailbox);
+	store_query_int(&q, 2, ms->uidvalidity);
+	store_query_int(&q, 3, ms->last_uid);
+	store_query_int(&q, 4, ms->history_uid);
+	store_query_int(&q, 5, ms->reflected_uid);
+	store_query_int(&q, 6, ms->updated);
+	return (store_query_exec(&q, cause));
+}
+
+int
+store_mailbox_advance(struct store *s, const char *mailbox,
+    uint32_t uidvalidity, uint32_t uid, time_t when, char **cause)
+{
+	struct store_query	q;
+
+	if (store_query_start(&q, s, ST_MAILBOX_ADVANCE,
+	    "writing mailbox state", cause) != 0)
+		return (-1);
+	store_query_text(&q, 1, mailbox);
+	store_query_int(&q, 2, uidvalidity);
+	store_query_int(&q, 3, uid);
+	store_query_int(&q, 4, when);
+	return (store_query_exec(&q, cause));
+}
+
+int
+store_mailbox_reflected(struct store *s, const char *mailbox,
+    uint32_t uidvalidity, uint32_t uid, char **cause)
+{
+	struct store_query	q;
+
+	if (store_query_start(&q, s, ST_MAILBOX_REFLECTED,
+	    "writing mailbox state", cause) != 0)
+		return (-1);
+	store_query_text(&q, 1, mailbox);
+	store_query_int(&q, 2, uidvalidity);
+	store_query_int(&q, 3, uid);
+	return (store_query_exec(&q, cause));
+}
+
+int
+store_mailbox_remark(struct store *s, const char *mailbox,
+    uint32_t uidvalidity, uint32_t uid, char **cause)
+{
+	struct store_query	q;
+
+	if (uid == 0)
+		return (0);
+	if (store_query_start(&q, s, ST_MAILBOX_REMARK,
+	    "writing mailbox state", cause) != 0)
+		return (-1);
+	store_query_text(&q, 1, mailbox);
+	store_query_int(&q, 2, uidvalidity);
+	store_query_int(&q, 3, uid - 1);
+	return (store_query_exec(&q, cause));
+}
+
+int
+store_mailbox_messages(struct store *s, const char *mailbox,
+    uint32_t uidvalidity, uint32_t after, uint32_t upto,
+    store_uid_cb fn, void *arg, char **cause)
+{
+	struct store_query	q;
+	int			r;
+
+	if (store_query_start(&q, s, ST_MAILBOX_MESSAGES, "reading mailbox "
+	    "messages", cause) != 0)
+		return (-1);
+	store_query_text(&q, 1, mailbox);
+	store_query_int(&q, 2, uidvalidity);
+	store_query_int(&q, 3, after);
+	store_query_int(&q, 4, upto);
+	while ((r = store_query_step(&q, cause)) == 1) {
+		if (fn((uint32_t)sqlite3_column_int64(q.stmt, 0),
+		    sqlite3_column_int64(q.stmt, 1), arg) != 0) {
+			store_query_end(&q);
+			return (0);
+		}
+	}
+	return (r);
+}
+
+int
+store_message_set_origin(struct store *s, int64_t id,
+    const struct msg_origin *o, char **cause)
+{
+	struct store_query	q;
+
+	if (store_query_start(&q, s, ST_SET_ORIGIN, "recording origin",
+	    cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, id);
+	store_query_text(&q, 2, o->mailbox);
+	store_query_int(&q, 3, o->uidvalidity);
+	store_query_int(&q, 4, o->uid);
+	return (store_query_exec(&q, cause));
+}
+
+/* ---- messages ---- */
+
+/* Append "Name <addr>, addr2" to b; names with specials are quoted. */
+static void
+addrs_display(struct buf *b, const struct msg_addrs *as)
+{
+	const struct msg_addr	*a;
+	const char		*p;
+	size_t			 i;
+
+	buf_reset(b);
+	for (i = 0; i < as->n; i++) {
+		a = &as->v[i];
+		if (b->len > 0)
+			buf_adds(b, ", ");
+		if (a->name == NULL || *a->name == '\0') {
+			buf_adds(b, a->addr);
+			continue;
+		}
+		if (strpbrk(a->name, ",;<>\"@") == NULL)
+			buf_adds(b, a->name);
+		else {
+			buf_addc(b, '"');
+			for (p = a->name; *p != '\0'; p++) {
+				if (*p == '"' || *p == '\\')
+					buf_addc(b, '\\');
+				buf_addc(b, *p);
+			}
+			buf_addc(b, '"');
+		}
+		buf_addf(b, " <%s>", a->addr);
+	}
+}
+
+/* References as one line of ids separated by spaces, or NULL. */
+static char *
+refs_join(const struct message *m)
+{
+	struct buf	b;
+	size_t		i;
+
+	if (m->nreferences == 0)
+		return (NULL);
+	buf_init(&b);
+	for (i = 0; i < m->nreferences; i++) {
+		if (i > 0)
+			buf_addc(&b, ' ');
+		buf_adds(&b, m->references[i]);
+	}
+	return (buf_steal(&b, NULL));
+}
+
+static int
+message_row(struct store *s, const struct message *m,
+    const struct msg_origin *o, enum msg_direction dir, enum msg_kind kind,
+    int64_t ticket, time_t date, char **cause)
+{
+	struct store_query	 q;
+	struct buf		 to, cc;
+	const struct msg_addr	*from;
+	char			*refs;
+	int			 rc;
+
+	if (store_query_start(&q, s, ST_MESSAGE_INSERT, "storing message",
+	    cause) != 0)
+		return (-1);
+	buf_init(&to);
+	buf_init(&cc);
+	addrs_display(&to, &m->to);
+	addrs_display(&cc, &m->cc);
+	refs = refs_join(m);
+	from = m->from.n > 0 ? &m->from.v[0] : NULL;
+
+	store_query_opt(&q, 1, ticket);
+	store_query_text(&q, 2, m->message_id != NULL &&
+	    *m->message_id != '\0' ? m->message_id : NULL);
+	store_query_text(&q, 3, direction_names[dir]);
+	store_query_text(&q, 4, kind_names[kind]);
+	store_query_text(&q, 5, from != NULL ? from->addr : "");
+	store_query_text(&q, 6, from != NULL ? from->name : NULL);
+	store_query_text(&q, 7, buf_cstr(&to));
+	store_query_text(&q, 8, buf_cstr(&cc));
+	store_query_int(&q, 9, date);
+	store_query_int(&q, 10, o->received);
+	store_query_text(&q, 11, m->hash);
+	store_query_int(&q, 12, (int64_t)m->size);
+	store_query_text(&q, 13, o->mailbox);
+	store_query_opt(&q, 14, o->uidvalidity);
+	store_query_opt(&q, 15, o->uid);
+	store_query_text(&q, 16, m->in_reply_to);
+	store_query_text(&q, 17, refs);
+	store_query_text(&q, 18, m->subject != NULL ? m->subject : "");
+	store_query_text_len(&q, 19, m->text, m->text != NULL ? m->textlen : 0);
+	rc = store_query_exec(&q, cause);
+	buf_free(&to);
+	buf_free(&cc);
+	free(refs);
+	return (rc);
+}
+
+static int
+message_attachments(struct store *s, const struct message *m, int64_t id,
+    char **cause)
+{
+	const struct msg_attachment	*a;
+	struct store_query		 q;
+	size_t				 i;
+
+	for (i = 0; i < m->nattachments; i++) {
+		a = &m->attachments[i];
+		if (store_query_start(&q, s, ST_ATTACHMENT_INSERT,
+		    "storing attachment", cause) != 0)
+			return (-1);
+		store_query_int(&q, 1, id);
+		store_query_text(&q, 2, a->filename);
+		store_query_text(&q, 3, a->type != NULL ? a->type :
+		    "application/octet-stream");
+		store_query_int(&q, 4, (int64_t)a->size);
+		if (store_query_exec(&q, cause) != 0)
+			return (-1);
+	}
+	return (0);
+}
+
+static int
+message_participants(struct store *s, const struct message *m,
+    int64_t ticket, char **cause)
+{
+	const struct msg_addrs	*lists[] = {
+		&m->from, &m->to, &m->cc, &m->reply_to
+	};
+	size_t			 i, j;
+
+	for (i = 0; i < nitems(lists); i++) {
+		for (j = 0; j < lists[i]->n; j++) {
+			if (store_participant_add(s, ticket,
+			    lists[i]->v[j].addr, cause) != 0)
+				return (-1);
+		}
+	}
+	return (0);
+}
+
+int
+store_message_insert(struct store *s, const struct message *m,
+    const char *raw, size_t rawlen, const struct msg_origin *o,
+    enum msg_direction dir, enum msg_kind kind, int64_t ticket,
+    int64_t *idp, char **cause)
+{
+	struct store_query	q;
+	time_t			date, when;
+	int64_t			id;
+
+	if ((unsigned)dir >= nitems(direction_names) ||
+	    (unsigned)kind >= nitems(kind_names)) {
+		*cause = xprintf("storing message: bad direction or kind");
+		return (-1);
+	}
+	date = m->date != 0 ? m->date : o->received;
+	if (message_row(s, m, o, dir, kind, ticket, date, cause) != 0)
+		return (-1);
+	id = sqlite3_last_insert_rowid(s->db);
+
+	if (store_query_start(&q, s, ST_RAW_INSERT, "storing raw message",
+	    cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, id);
+	store_query_blob(&q, 2, raw, raw != NULL ? rawlen : 0);
+	if (store_query_exec(&q, cause) != 0)
+		return (-1);
+	if (message_attachments(s, m, id, cause) != 0)
+		return (-1);
+	s->inserted = 1;
+
+	if (ticket != 0) {
+		if (message_participants(s, m, ticket, cause) != 0)
+			return (-1);
+		/* A Date in the future must not pin the ticket on top. */
+		when = date;
+		if (o->received != 0 && when > o->received)
+			when = o->received;
+		if (store_ticket_touch(s, ticket, when, cause) != 0)
+			return (-1);
+	}
+	if (idp != NULL)
+		*idp = id;
+	return (0);
+}
+
+int
+store_message_raw(struct store *s, int64_t id, char **rawp, size_t *lenp,
+    char **cause)
+{
+	struct store_query	 q;
+	const void		*p;
+	size_t			 len;
+	int			 r;
+
+	if (store_query_start(&q, s, ST_RAW_GET, "reading raw message",
+	    cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, id);
+	if ((r = store_query_step(&q, cause)) != 1)
+		return (r == 0 ? 1 : -1);
+	p = sqlite3_column_blob(q.stmt, 0);
+	len = (size_t)sqlite3_column_bytes(q.stmt, 0);
+	/* One spare NUL so text callers may treat it as a string. */
+	*rawp = xmalloc(len + 1);
+	if (len > 0)
+		memcpy(*rawp, p, len);
+	(*rawp)[len] = '\0';
+	if (lenp != NULL)
+		*lenp = len;
+	store_query_end(&q);
+	return (0);
+}
+
+/* ---- messages set aside ---- */
+
+int
+store_failed_add(struct store *s, const struct failed_message *f,
+    const char *raw, size_t len, int64_t *idp, char **cause)
+{
+	struct store_query	q;
+	int			r;
+
+	/* The same bytes read again: one entry, at its latest place. */
+	if (store_query_start(&q, s, ST_FAILED_FIND, "looking for a failed "
+	    "message", cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, (int64_t)len);
+	store_query_blob(&q, 2, raw, len);
+	if ((r = store_query_lookup(&q, idp, cause)) == -1)
+		return (-1);
+	if (r == 0) {
+		if (store_query_start(&q, s, ST_FAILED_AGAIN, "setting a "
+		    "message aside", cause) != 0)
+			return (-1);
+		store_query_int(&q, 1, *idp);
+		store_query_text(&q, 2, f->source);
+		store_query_opt(&q, 3, f->uidvalidity);
+		store_query_opt(&q, 4, f->uid);
+		store_query_text(&q, 5, f->reason);
+		return (store_query_exec(&q, cause) == 0 ? 1 : -1);
+	}
+	if (store_query_start(&q, s, ST_FAILED_ADD, "setting a message aside",
+	    cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, f->time);
+	store_query_text(&q, 2, f->source);
+	store_query_opt(&q, 3, f->uidvalidity);
+	store_query_opt(&q, 4, f->uid);
+	store_query_text(&q, 5, f->reason);
+	store_query_text(&q, 6, f->from);
+	store_query_text(&q, 7, f->subject);
+	store_query_int(&q, 8, (int64_t)len);
+	store_query_blob(&q, 9, raw, len);
+	if (store_query_exec(&q, cause) != 0)
+		return (-1);
+	*idp = sqlite3_last_insert_rowid(s->db);
+	return (0);
+}
+
+/* The columns both failed queries start with; strings borrowed from q. */
+static void
+failed_read(struct store_query *q, struct failed_message *f)
+{
+	f->id = sqlite3_column_int64(q->stmt, 0);
+	f->time = (time_t)sqlite3_column_int64(q->stmt, 1);
+	f->source = store_column_text(q, 2);
+	f->uidvalidity = (uint32_t)sqlite3_column_int64(q->stmt, 3);
+	f->uid = (uint32_t)sqlite3_column_int64(q->stmt, 4);
+	f->reason = store_column_text(q, 5);
+	f->from = store_column_text(q, 6);
+	f->subject = store_column_text(q, 7);
+	f->size = (size_t)sqlite3_column_int64(q->stmt, 8);
+}
+
+int
+store_failed_list(struct store *s, store_failed_cb cb, void *arg,
+    char **cause)
+{
+	struct failed_message	f;
+	struct store_query	q;
+	int			r;
+
+	if (store_query_start(&q, s, ST_FAILED_LIST, "listing failed messages",
+	    cause) != 0)
+		return (-1);
+	while ((r = store_query_step(&q, cause)) == 1) {
+		failed_read(&q, &f);
+		if (cb(&f, arg) != 0) {
+			store_query_end(&q);
+			return (0);
+		}
+	}
+	return (r);
+}
+
+int
+store_failed_get(struct store *s, int64_t id, store_failed_raw_cb cb,
+    void *arg, char **cause)
+{
+	struct failed_message	f;
+	struct store_query	q;
+	int			r;
+
+	if (store_query_start(&q, s, ST_FAILED_GET, "reading a failed message",
+	    cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, id);
+	if ((r = store_query_step(&q, cause)) != 1)
+		return (r == 0 ? 1 : -1);
+	failed_read(&q, &f);
+	r = cb(&f, sqlite3_column_blob(q.stmt, 9),
+	    (size_t)sqlite3_column_bytes(q.stmt, 9), arg, cause);
+	store_query_end(&q);
+	return (r);
+}
+
+int
+store_failed_remove(struct store *s, int64_t id, char **cause)
+{
+	struct store_query	q;
+
+	if (store_query_start(&q, s, ST_FAILED_REMOVE,
+	    "removing a failure mark", cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, id);
+	return (store_query_exec(&q, cause));
+}
+
+int
+store_inflight_get(struct store *s, const char *source, char **posp,
+    int *singlep, long *pidp, char **cause)
+{
+	struct store_query	q;
+	int			r;
+
+	if (store_query_start(&q, s, ST_INFLIGHT_GET,
+	    "reading what was in flight", cause) != 0)
+		return (-1);
+	store_query_text(&q, 1, source);
+	if ((r = store_query_step(&q, cause)) != 1)
+		return (r == 0 ? 1 : -1);
+	*posp = store_column_dup(&q, 0);
+	*singlep = sqlite3_column_int(q.stmt, 1);
+	*pidp = (long)sqlite3_column_int64(q.stmt, 2);
+	store_query_end(&q);
+	return (0);
+}
+
+int
+store_inflight_set(struct store *s, const char *source, const char *pos,
+    int single, long pid, char **cause)
+{
+	struct store_query	q;
+
+	if (store_query_start(&q, s, ST_INFLIGHT_SET,
+	    "recording what is in flight", cause) != 0)
+		return (-1);
+	store_query_text(&q, 1, source);
+	store_query_text(&q, 2, pos);
+	store_query_int(&q, 3, single);
+	store_query_int(&q, 4, pid);
+	return (store_query_exec(&q, cause));
+}
+
+int
+store_inflight_clear(struct store *s, const char *source, char **cause)
+{
+	struct store_query	q;
+
+	if (store_query_start(&q, s, ST_INFLIGHT_CLEAR, "clearing what was in "
+	    "flight", cause) != 0)
+		return (-1);
+	store_query_text(&q, 1, source);
+	return (store_query_exec(&q, cause));
+}
+
+/* ---- walks ---- */
+
+int
+store_ticket_messages(struct store *s, int64_t ticket, store_message_cb cb,
+    void *arg, char **cause)
+{
+	struct stored_message	 m;
+	struct store_query	 q;
+	int			 r, d, k;
+
+	if (store_query_start(&q, s, ST_MESSAGES, "reading messages",
+	    cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, ticket);
+	while ((r = store_query_step(&q, cause)) == 1) {
+		memset(&m, 0, sizeof m);
+		m.id = sqlite3_column_int64(q.stmt, 0);
+		m.ticket_id = sqlite3_column_int64(q.stmt, 1);
+		m.message_id = store_column_text(&q, 2);
+		d = store_name_lookup(direction_names, nitems(direction_names),
+		    store_column_text(&q, 3));
+		m.direction = d == -1 ? MSG_IN : (enum msg_direction)d;
+		k = store_name_lookup(kind_names, nitems(kind_names),
+		    store_column_text(&q, 4));
+		m.kind = k == -1 ? MSG_KIND_AUTOMATED : (enum msg_kind)k;
+		m.from_addr = store_column_text(&q, 5);
+		m.from_name = store_column_text(&q, 6);
+		m.to = store_column_text(&q, 7);
+		m.cc = store_column_text(&q, 8);
+		m.subject = store_column_text(&q, 9);
+		m.date = (time_t)sqlite3_column_int64(q.stmt, 10);
+		m.received = (time_t)sqlite3_column_int64(q.stmt, 11);
+		m.body = store_column_text(&q, 12);
+		m.attachments = store_column_text(&q, 13);
+		m.hash = store_column_text(&q, 14);
+		m.in_reply_to = store_column_text(&q, 15);
+		m.references = store_column_text(&q, 16);
+		if (cb(&m, arg) != 0)
+			break;
+	}
+	store_query_end(&q);
+	return (r == -1 ? -1 : 0);
+}
+
+/* ---- names ---- */
+
+const char *
+store_kind_name(enum msg_kind k)
+{
+	if ((unsigned)k >= nitems(kind_names))
+		return ("unknown");
+	return (kind_names[k]);
+}
+
+const char *
+store_direction_name(enum msg_direction d)
+{
+	if ((unsigned)d >= nitems(direction_names))
+		return ("unknown");
+	return (direction_names[d]);
+}
