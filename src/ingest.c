@@ -7,7 +7,6 @@
 #include "compat.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 #include "config.h"
 #include "fault.h"
 #include "ingest.h"
+#include "ingest_queue.h"
 #include "lang.h"
 #include "log.h"
 #include "message.h"
@@ -28,7 +28,6 @@
 #include "source.h"
 #include "store.h"
 #include "thread.h"
-#include "worker.h"
 #include "xmalloc.h"
 
 struct ingest {
@@ -936,186 +935,25 @@ ingest_retry(struct ingest *in, const char *raw, size_t len,
 	return (rc);
 }
 
-/*
- * Reading and parsing run in a thread of their own, ahead of the store, so
- * the two cores of a small server both work: the reader fills a bounded
- * queue of parsed messages, the caller's thread stores them in order.
- * Items the store is done with go back to the reader to be freed, so each
- * thread frees what its own malloc arena gave it. Either side signals only
- * when the other is waiting: a wake-up per message costs more than a parse.
- */
-#define INGEST_QUEUE	64
-
-struct ingest_item {
-	char		*raw;
-	size_t		 len;
-	struct message	*msg;		/* NULL if the parser gave up */
-	char		*why;		/* the parser's reason */
-	char		*where;
-	uint32_t	 uidvalidity;
-	uint32_t	 uid;
-	int		 history;
-	time_t		 arrived;
-	int		 archive;
-};
-
-struct ingest_queue {
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 can_put;
-	pthread_cond_t		 can_take;
-	struct ingest_item	 items[INGEST_QUEUE];
-	size_t			 head;		/* next to take */
-	size_t			 count;
-	struct ingest_item	 spent[INGEST_QUEUE]; /* stored: to free */
-	size_t			 nspent;
-	int			 put_waits;	/* the reader is waiting */
-	int			 take_waits;	/* the store is waiting */
-	int			 eof;		/* the reader is done */
-	int			 stop;		/* the consumer gave up */
-	char			*error;		/* the source failed */
-	struct source		*src;
-};
-
-static void
-ingest_item_clear(struct ingest_item *it)
-{
-	free(it->raw);
-	message_free(it->msg);
-	free(it->why);
-	free(it->where);
-	memset(it, 0, sizeof *it);
-}
-
-/* Free what the store gave back; called by the reader with mu held. */
-static void
-ingest_free_spent(struct ingest_queue *q)
-{
-	struct ingest_item	spent[INGEST_QUEUE];
-	size_t			i, n;
-
-	n = q->nspent;
-	memcpy(spent, q->spent, n * sizeof spent[0]);
-	q->nspent = 0;
-	pthread_mutex_unlock(&q->mu);
-	for (i = 0; i < n; i++)
-		ingest_item_clear(&spent[i]);
-	pthread_mutex_lock(&q->mu);
-}
-
-static void *
-ingest_reader(void *arg)
-{
-	struct ingest_queue	*q = arg;
-	struct source_item	 si;
-	struct ingest_item	 it;
-	char			*cause = NULL;
-	int			 rc;
-
-	for (;;) {
-		if ((rc = source_next(q->src, &si, &cause)) != 0)
-			break;
-		memset(&it, 0, sizeof it);
-		it.raw = xmalloc(si.len + 1);
-		memcpy(it.raw, si.data, si.len);
-		it.raw[si.len] = '\0';
-		it.len = si.len;
-		it.where = xstrdup(si.where);
-		it.uidvalidity = si.uidvalidity;
-		it.uid = si.uid;
-		it.history = si.history;
-		it.arrived = si.arrived;
-		it.archive = si.archive;
-		if (message_parse(it.raw, it.len, &it.msg, &it.why) != 0)
-			it.msg = NULL;
-		pthread_mutex_lock(&q->mu);
-		for (;;) {
-			if (q->nspent > 0)
-				ingest_free_spent(q);
-			if (q->count < INGEST_QUEUE || q->stop)
-				break;
-			q->put_waits = 1;
-			pthread_cond_wait(&q->can_put, &q->mu);
-			q->put_waits = 0;
-		}
-		if (q->stop) {
-			pthread_mutex_unlock(&q->mu);
-			ingest_item_clear(&it);
-			rc = 1;
-			break;
-		}
-		q->items[(q->head + q->count) % INGEST_QUEUE] = it;
-		q->count++;
-		if (q->take_waits)
-			pthread_cond_signal(&q->can_take);
-		pthread_mutex_unlock(&q->mu);
-	}
-	pthread_mutex_lock(&q->mu);
-	if (rc == -1)
-		q->error = cause;
-	q->eof = 1;
-	pthread_cond_signal(&q->can_take);
-	pthread_mutex_unlock(&q->mu);
-	message_thread_end();
-	return (NULL);
-}
-
-/*
- * Give back the items in done[0..*ndone) and take every parsed message
- * waiting, at least one, into batch; returns how many (0 at the end).
- */
-static size_t
-ingest_take(struct ingest_queue *q, struct ingest_item *done, size_t *ndone,
-    struct ingest_item *batch)
-{
-	size_t	n = 0;
-
-	pthread_mutex_lock(&q->mu);
-	if (*ndone > 0 && q->nspent + *ndone <= INGEST_QUEUE) {
-		memcpy(q->spent + q->nspent, done, *ndone * sizeof done[0]);
-		q->nspent += *ndone;
-		*ndone = 0;
-	}
-	while (q->count == 0 && !q->eof) {
-		q->take_waits = 1;
-		pthread_cond_wait(&q->can_take, &q->mu);
-		q->take_waits = 0;
-	}
-	while (q->count > 0) {
-		batch[n++] = q->items[q->head];
-		q->head = (q->head + 1) % INGEST_QUEUE;
-		q->count--;
-	}
-	if (q->put_waits)
-		pthread_cond_signal(&q->can_put);
-	pthread_mutex_unlock(&q->mu);
-	/* The reader had no room for them: free them here. */
-	while (*ndone > 0)
-		ingest_item_clear(&done[--*ndone]);
-	return (n);
-}
-
+/* Store what the reader thread (ingest_queue.c) reads and parses ahead. */
 static int
 ingest_threaded(struct ingest *in, struct source *src, ingest_progress_fn fn,
     void *arg, uint64_t count, char **cause)
 {
-	struct ingest_queue	 q;
+	struct ingest_queue	*q;
 	struct ingest_item	 batch[INGEST_QUEUE], done[INGEST_QUEUE];
 	struct msg_origin	 origin;
 	enum ingest_result	 res;
-	pthread_t		 reader;
 	size_t			 i, n, ndone = 0;
+	char			*error;
 	int			 rc = 0;
 
-	memset(&q, 0, sizeof q);
-	q.src = src;
-	pthread_mutex_init(&q.mu, NULL);
-	pthread_cond_init(&q.can_put, NULL);
-	pthread_cond_init(&q.can_take, NULL);
-	worker_start(&reader, ingest_reader, &q);
-	while (rc == 0 && (n = ingest_take(&q, done, &ndone, batch)) > 0) {
+	q = ingest_queue_start(src);
+	while (rc == 0 && (n = ingest_queue_take(q, done, &ndone,
+	    batch)) > 0) {
 		for (i = 0; i < n; i++) {
 			if (rc != 0) {
-				ingest_item_clear(&batch[i]);
+				ingest_queue_item_clear(&batch[i]);
 				continue;
 			}
 			memset(&origin, 0, sizeof origin);
@@ -1135,31 +973,17 @@ ingest_threaded(struct ingest *in, struct source *src, ingest_progress_fn fn,
 				fn(arg, ++count);
 		}
 	}
-	pthread_mutex_lock(&q.mu);
-	q.stop = 1;
-	pthread_cond_signal(&q.can_put);
-	pthread_mutex_unlock(&q.mu);
-	pthread_join(reader, NULL);
+	error = ingest_queue_stop(q);
 	while (ndone > 0)
-		ingest_item_clear(&done[--ndone]);
-	while (q.nspent > 0)
-		ingest_item_clear(&q.spent[--q.nspent]);
-	while (q.count > 0) {
-		ingest_item_clear(&q.items[q.head]);
-		q.head = (q.head + 1) % INGEST_QUEUE;
-		q.count--;
-	}
-	if (rc == 0 && q.error != NULL) {
-		*cause = q.error;
-		q.error = NULL;
+		ingest_queue_item_clear(&done[--ndone]);
+	if (rc == 0 && error != NULL) {
+		*cause = error;
+		error = NULL;
 		rc = INGEST_SOURCE_READ_FAILED;
 	}
-	free(q.error);
+	free(error);
 	if (rc == 0 && ingest_flush(in, cause) != 0)
 		rc = INGEST_SOURCE_STORE_FAILED;
-	pthread_cond_destroy(&q.can_take);
-	pthread_cond_destroy(&q.can_put);
-	pthread_mutex_destroy(&q.mu);
 	return (rc);
 }
 
