@@ -51,7 +51,8 @@ struct ingest;
 struct ingest_plan {
 	enum ingest_result	 result;	/* NEW, THREADED or IGNORED */
 	int64_t			 ticket;	/* joins it; 0: opens one (NEW),
-						   or none (IGNORED) */
+						   none (IGNORED), or unknown
+						   (ingest_preview) */
 	int64_t			 linked_to;	/* NEW: link to this ticket */
 	int			 outgoing;	/* our own mail: an answer */
 	enum msg_kind		 kind;
@@ -94,7 +95,8 @@ struct ingest_plan {
  * acknowledge. same_id_ticket is the ticket a stored message with the
  * same Message-ID is in (0: none). Reads the store (threading, the
  * customer's tickets, the ticket joined) and writes nothing. Fills *p
- * (cleared first; ingest_plan_clear it either way). Returns 0, or -1 with
+ * (zeroed first: clear a used plan before; ingest_plan_clear it either
+ * way). Returns 0, or -1 with
  * *cause.
  */
 int		 ingest_decide(struct ingest *, const struct message *msg,
@@ -110,6 +112,27 @@ int		 ingest_apply(struct ingest *, struct ingest_plan *p,
 		    const struct message *msg, const char *raw, size_t len,
 		    const struct msg_origin *origin, char **cause);
 void		 ingest_plan_clear(struct ingest_plan *);
+
+/* What a preview may impose (helpq rules test). */
+struct ingest_what_if {
+	int			 new_ticket;	   /* -1: as threading finds */
+	int64_t			 customer_tickets; /* -1: as stored */
+	const char		*language;	   /* NULL: as identified */
+	struct rules_trace	*trace;		   /* NULL: none; else filled
+						      (rules_trace_free) */
+};
+/*
+ * The plan for msg if it were imported now, as past mail, with the facts
+ * w imposes; nothing is written. With no store (ingest_new(NULL, ...))
+ * a message opens a ticket unless it replies to something (THREADED,
+ * ticket 0: which one cannot be said), from a new customer, and the
+ * plan ends with the verdict. Our own mail (p->outgoing) gets its facts
+ * but no verdict: import applies no rules to it. Returns 0, or -1 with
+ * *cause; ingest_plan_clear *p either way.
+ */
+int		 ingest_preview(struct ingest *, const struct message *msg,
+		    const struct ingest_what_if *w, struct ingest_plan *p,
+		    char **cause);
 
 /*
  * Messages are committed in batches of batch_size (1 = one transaction per
@@ -128,16 +151,6 @@ void		 ingest_set_rules(struct ingest *, const struct rules *rs);
  * or one without SMTP: no mail is queued).
  */
 void		 ingest_set_outbox(struct ingest *, struct outbox *ob);
-/*
- * The facts the rules would see for msg if it were imported now, without
- * storing anything: where threading would put it, the customer's earlier
- * tickets, the language. With no store (ingest_new(NULL, ...)) a message
- * is a new ticket unless it replies to something, from a new customer.
- * *outgoing says it is from the support address or an agent (import does
- * not apply rules to those). Returns 0, or -1 with *cause.
- */
-int		 ingest_facts(struct ingest *, const struct message *msg,
-		    struct rules_facts *f, int *outgoing, char **cause);
 /*
  * A dry run: nothing is ever committed; ingest_free rolls everything
  * back. Reports (below) show what would have happened.

@@ -275,10 +275,16 @@ ingest_facts_for(struct ingest *in, const struct message *msg,
 	return (0);
 }
 
-/* Facts, then the rules: p->facts, p->v, p->ruled. */
+/*
+ * Facts, then the rules: p->facts, p->v, p->ruled. Our own mail is our
+ * answer, which no rule judges; a preview (w) shows its facts all the
+ * same, may change them and asks for a trace. unnamed: a reply whose
+ * ticket nobody can name (a preview without a database).
+ */
 static int
 ingest_rules(struct ingest *in, const struct message *msg,
-    struct ingest_plan *p, char **cause)
+    const struct ingest_what_if *w, int unnamed, struct ingest_plan *p,
+    char **cause)
 {
 	size_t	i;
 
@@ -289,13 +295,22 @@ ingest_rules(struct ingest *in, const struct message *msg,
 	if (ingest_facts_for(in, msg, p->party, p->thread.ticket, &p->facts,
 	    cause) != 0)
 		return (-1);
-	if (in->rules != NULL) {
-		rules_eval(in->rctx, msg, &p->facts, &p->v, NULL);
-		p->ruled = 1;
-	}
+	if (unnamed)
+		p->facts.new_ticket = 0;
+	if (w != NULL && w->new_ticket != -1)
+		p->facts.new_ticket = w->new_ticket;
+	if (w != NULL && w->customer_tickets != -1)
+		p->facts.customer_tickets = w->customer_tickets;
+	if (w != NULL && w->language != NULL)
+		p->facts.language = w->language;
+	if (in->rules == NULL || p->outgoing)
+		return (0);
+	rules_eval(in->rctx, msg, &p->facts, &p->v, w != NULL ? w->trace :
+	    NULL);
+	p->ruled = 1;
 	/* The message goes on through the rest; the log says why a
-	 * rule may not have fired. */
-	for (i = 0; i < p->v.nlimited; i++)
+	 * rule may not have fired (a preview's caller says it itself). */
+	for (i = 0; w == NULL && i < p->v.nlimited; i++)
 		log_warnx("message %s: rule \"%s\" (%s:%u): a regular "
 		    "expression gave up (%s); it counts as no match",
 		    msg->message_id != NULL ? msg->message_id : msg->hash,
@@ -394,13 +409,15 @@ ingest_decide_unticketed(struct ingest_plan *p)
 	free(rules);
 }
 
-int
-ingest_decide(struct ingest *in, const struct message *msg,
+/* ingest_decide, or with w a preview (ingest_preview). */
+static int
+ingest_plan_make(struct ingest *in, const struct message *msg,
     const struct msg_origin *origin, int64_t same_id_ticket,
-    struct ingest_plan *p, char **cause)
+    const struct ingest_what_if *w, struct ingest_plan *p, char **cause)
 {
 	struct ticket		 t;
 	const struct msg_addr	*from;
+	int			 unnamed;
 
 	memset(p, 0, sizeof *p);
 	from = msg->from.n > 0 ? &msg->from.v[0] : NULL;
@@ -408,19 +425,27 @@ ingest_decide(struct ingest *in, const struct message *msg,
 	p->when = ingest_when(msg, origin, p->outgoing);
 	p->now = origin->received;
 	p->party = ingest_party(msg, p->outgoing);
-	if (ingest_decide_thread(in, msg, same_id_ticket, p, cause) != 0)
+	unnamed = in->store == NULL && (msg->in_reply_to != NULL ||
+	    msg->nreferences > 0);
+	if (in->store != NULL && ingest_decide_thread(in, msg,
+	    same_id_ticket, p, cause) != 0)
 		return (-1);
-	/* Rules judge what comes in; our own mail is our answer. */
-	if (!p->outgoing && ingest_rules(in, msg, p, cause) != 0)
+	if ((!p->outgoing || w != NULL) && ingest_rules(in, msg, w, unnamed,
+	    p, cause) != 0)
 		return (-1);
-	if (p->v.ignore || (p->v.automated && p->thread.ticket == 0)) {
+	if (p->v.ignore || (p->v.automated && p->thread.ticket == 0 &&
+	    !unnamed)) {
 		ingest_decide_unticketed(p);
 		return (0);
 	}
 	p->kind = p->outgoing ? MSG_KIND_AGENT : p->v.automated ?
 	    MSG_KIND_AUTOMATED : MSG_KIND_CUSTOMER;
 	p->ticket = p->thread.ticket;
-	p->result = p->ticket == 0 ? INGEST_NEW : INGEST_THREADED;
+	p->result = p->ticket == 0 && !unnamed ? INGEST_NEW :
+	    INGEST_THREADED;
+	/* Without a database nothing more can be said. */
+	if (in->store == NULL)
+		return (0);
 	if (p->ticket == 0)
 		p->linked_to = p->thread.link;
 	else
@@ -450,6 +475,31 @@ ingest_decide(struct ingest *in, const struct message *msg,
 			p->noack = "no SMTP server configured";
 	}
 	return (0);
+}
+
+int
+ingest_decide(struct ingest *in, const struct message *msg,
+    const struct msg_origin *origin, int64_t same_id_ticket,
+    struct ingest_plan *p, char **cause)
+{
+	return (ingest_plan_make(in, msg, origin, same_id_ticket, NULL, p,
+	    cause));
+}
+
+int
+ingest_preview(struct ingest *in, const struct message *msg,
+    const struct ingest_what_if *w, struct ingest_plan *p, char **cause)
+{
+	struct msg_origin	o;
+
+	/* A message looked at, not arriving: dated as past mail. */
+	memset(&o, 0, sizeof o);
+	o.mailbox = "";
+	o.history = 1;
+	o.received = time(NULL);
+	if (w->trace != NULL)
+		memset(w->trace, 0, sizeof *w->trace);
+	return (ingest_plan_make(in, msg, &o, 0, w, p, cause));
 }
 
 /* ---- applying: writes the plan, and only the plan ---- */
@@ -683,35 +733,6 @@ ingest_store(struct ingest *in, const struct message *msg, const char *raw,
 	in->planned = 1;
 	*resp = in->plan.result;
 	return (0);
-}
-
-int
-ingest_facts(struct ingest *in, const struct message *msg,
-    struct rules_facts *f, int *outgoing, char **cause)
-{
-	struct thread_result	 r;
-	const struct msg_addr	*from, *party;
-	time_t			 when;
-	int			 rc;
-
-	memset(&r, 0, sizeof r);
-	/* A message looked at, not arriving: dated as past mail. */
-	when = policy_arrival(msg, 0, 1, time(NULL));
-	from = msg->from.n > 0 ? &msg->from.v[0] : NULL;
-	*outgoing = from != NULL && config_is_agent(in->conf, from->addr);
-	party = ingest_party(msg, *outgoing);
-	if (in->store != NULL && thread_find(in->store, in->conf, msg,
-	    party != NULL ? party->addr : "", when, &r, cause) != 0)
-		return (-1);
-	if (in->store == NULL && (msg->in_reply_to != NULL ||
-	    msg->nreferences > 0))
-		r.ticket = -1;	/* a reply: some ticket, we cannot say which */
-	rc = ingest_facts_for(in, msg, party, r.ticket > 0 ? r.ticket : 0,
-	    f, cause);
-	if (r.ticket == -1)
-		f->new_ticket = 0;
-	thread_result_clear(&r);
-	return (rc);
 }
 
 /* Open the batch transaction if it is not open yet. */
