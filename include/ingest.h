@@ -1,6 +1,7 @@
 /*
  * helpq - ingest.h: the pipeline for one incoming message: parse, recognise
- * duplicates, thread, store (message, ticket, events) in a transaction.
+ * duplicates, decide what it does (a plan), store it (message, ticket,
+ * events, mail) in a transaction.
  */
 #ifndef HELPQ_INGEST_H
 #define HELPQ_INGEST_H

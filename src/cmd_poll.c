@@ -19,9 +19,7 @@
 #include "daemon.h"
 #include "ingest.h"
 #include "log.h"
-#include "outbox.h"
 #include "safe.h"
-#include "store.h"
 #include "xmalloc.h"
 
 /* What one poll holds. */

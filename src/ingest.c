@@ -1,8 +1,9 @@
 /*
  * helpq - ingest.c: one incoming message through the pipeline: parse,
- * recognise, thread, store. Everything a message changes is written inside
- * the open batch transaction, each message under its own savepoint so a
- * failure costs that message only.
+ * recognise, decide a plan (thread, rules, clock, mail), apply it.
+ * Everything a message changes is written inside the open batch
+ * transaction, each message under its own savepoint so a failure costs
+ * that message only.
  */
 #include "compat.h"
 
