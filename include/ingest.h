@@ -75,7 +75,9 @@ struct ingest_plan {
 						   mail may go out for it */
 	int			 escalate;	/* a rule escalated */
 	int			 close;		/* a rule closed the ticket */
-	int			 ack;		/* ask the outbox for an ack */
+	int			 ack;		/* ask the outbox for an ack; it
+						   may refuse over its limits
+						   (ack_what says why) */
 	const char		*noack;		/* a new customer ticket that
 						   gets none asked for: why */
 	char			*received;	/* event texts: "received" (or
@@ -97,8 +99,7 @@ struct ingest_plan {
  * same Message-ID is in (0: none). Reads the store (threading, the
  * customer's tickets, the ticket joined) and writes nothing. Fills *p
  * (zeroed first: clear a used plan before; ingest_plan_clear it either
- * way). Returns 0, or -1 with
- * *cause.
+ * way). Returns 0, or -1 with *cause.
  */
 int		 ingest_decide(struct ingest *, const struct message *msg,
 		    const struct msg_origin *origin, int64_t same_id_ticket,
