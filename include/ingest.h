@@ -1,6 +1,7 @@
 /*
  * helpq - ingest.h: the pipeline for one incoming message: parse, recognise
- * duplicates, thread, store (message, ticket, events) in a transaction.
+ * duplicates, decide what it does (a plan), store it (message, ticket,
+ * events, mail) in a transaction.
  */
 #ifndef HELPQ_INGEST_H
 #define HELPQ_INGEST_H
@@ -9,8 +10,15 @@
 
 #include <time.h>
 
+#include "rules.h"
+#include "store.h"
+#include "thread.h"
+
 struct config;
+struct message;
+struct msg_addr;
 struct msg_origin;
+struct outbox;
 struct rules;
 struct store;
 
@@ -33,6 +41,102 @@ struct ingest_stats {
 struct ingest;
 
 /*
+ * What one message does, decided before anything is written
+ * (ingest_decide) and then written as it stands (ingest_apply): the
+ * dry run, the report after each message and the audit events all say
+ * what is in it. The plan owns its strings, the thread result and the
+ * verdict: free them with ingest_plan_clear. It borrows party from the
+ * message and language from the configuration (or the ingest's language
+ * identifier); both must outlive it.
+ */
+struct ingest_plan {
+	enum ingest_result	 result;	/* NEW, THREADED or IGNORED */
+	int64_t			 ticket;	/* joins it; 0: opens one (NEW),
+						   none (IGNORED), or unknown
+						   (ingest_preview) */
+	int64_t			 linked_to;	/* NEW: link to this ticket */
+	int			 outgoing;	/* our own mail: an answer */
+	enum msg_kind		 kind;
+	time_t			 when;		/* the message's time */
+	time_t			 now;		/* processing time */
+	const struct msg_addr	*party;		/* the customer; may be NULL */
+	struct thread_result	 thread;	/* where it goes, and why */
+	struct rules_facts	 facts;		/* what the rules saw */
+	struct rules_verdict	 v;		/* tags, fields, notes, queue,
+						   priority, escalate, close */
+	int			 ruled;		/* rules ran: v is applied */
+	int			 reopen;	/* a closed ticket opens again */
+	int			 resume;	/* a waiting ticket opens again */
+	int			 answered;	/* our answer stops the clock */
+	int			 set_due;	/* the clock runs: until due */
+	time_t			 due;
+	const char		*language;	/* NEW: the ticket's, or NULL */
+	int			 fresh;		/* new mail, not history or old:
+						   mail may go out for it */
+	int			 escalate;	/* a rule escalated */
+	int			 close;		/* a rule closed the ticket */
+	int			 ack;		/* ask the outbox for an ack; it
+						   may refuse over its limits
+						   (ack_what says why) */
+	const char		*noack;		/* a new customer ticket that
+						   gets none asked for: why */
+	char			*received;	/* event texts: "received" (or
+						   "replied") and "threaded" */
+	char			*threaded;
+	char			*rules;		/* "rules"; NULL: none fired */
+	/* What ingest_apply recorded. */
+	int64_t			 msgrow;	/* the message's row */
+	int			 acked;		/* an ack was queued */
+	char			*ack_what;	/* what became of the ack in
+						   words; NULL: none asked */
+	char			*escalated;	/* the "escalated" event's text */
+};
+
+/*
+ * Decide what msg (arrived as origin says) does: where threading puts it,
+ * the rules' verdict and what follows from it, the clock, whether to
+ * acknowledge. same_id_ticket is the ticket a stored message with the
+ * same Message-ID is in (0: none). Reads the store (threading, the
+ * customer's tickets, the ticket joined) and writes nothing. Fills *p
+ * (zeroed first: clear a used plan before; ingest_plan_clear it either
+ * way). Returns 0, or -1 with *cause.
+ */
+int		 ingest_decide(struct ingest *, const struct message *msg,
+		    const struct msg_origin *origin, int64_t same_id_ticket,
+		    struct ingest_plan *p, char **cause);
+/*
+ * Write p for msg (raw, len bytes, from origin) inside the open
+ * transaction: the ticket, the message, events, the verdict, the
+ * acknowledgement and escalation mail. Records in p what it did (the
+ * ticket opened, msgrow, the ack's fate). Returns 0, or -1 with *cause.
+ */
+int		 ingest_apply(struct ingest *, struct ingest_plan *p,
+		    const struct message *msg, const char *raw, size_t len,
+		    const struct msg_origin *origin, char **cause);
+void		 ingest_plan_clear(struct ingest_plan *);
+
+/* What a preview may impose (helpq rules test). */
+struct ingest_what_if {
+	int			 new_ticket;	   /* -1: as threading finds */
+	int64_t			 customer_tickets; /* -1: as stored */
+	const char		*language;	   /* NULL: as identified */
+	struct rules_trace	*trace;		   /* NULL: none; else filled
+						      (rules_trace_free) */
+};
+/*
+ * The plan for msg if it were imported now, as past mail, with the facts
+ * w imposes; nothing is written. With no store (ingest_new(NULL, ...))
+ * a message opens a ticket unless it replies to something (THREADED,
+ * ticket 0: which one cannot be said), from a new customer, and the
+ * plan ends with the verdict. Our own mail (p->outgoing) gets its facts
+ * but no verdict: import applies no rules to it. Returns 0, or -1 with
+ * *cause; ingest_plan_clear *p either way.
+ */
+int		 ingest_preview(struct ingest *, const struct message *msg,
+		    const struct ingest_what_if *w, struct ingest_plan *p,
+		    char **cause);
+
+/*
  * Messages are committed in batches of batch_size (1 = one transaction per
  * message). ingest_flush() commits the open batch; the caller marks its
  * sources processed only after a flush returns 0.
@@ -48,20 +152,7 @@ void		 ingest_set_rules(struct ingest *, const struct rules *rs);
  * Acknowledge new tickets and mail escalations through ob (borrowed; NULL
  * or one without SMTP: no mail is queued).
  */
-struct outbox;
 void		 ingest_set_outbox(struct ingest *, struct outbox *ob);
-/*
- * The facts the rules would see for msg if it were imported now, without
- * storing anything: where threading would put it, the customer's earlier
- * tickets, the language. With no store (ingest_new(NULL, ...)) a message
- * is a new ticket unless it replies to something, from a new customer.
- * *outgoing says it is from the support address or an agent (import does
- * not apply rules to those). Returns 0, or -1 with *cause.
- */
-struct message;
-struct rules_facts;
-int		 ingest_facts(struct ingest *, const struct message *msg,
-		    struct rules_facts *f, int *outgoing, char **cause);
 /*
  * A dry run: nothing is ever committed; ingest_free rolls everything
  * back. Reports (below) show what would have happened.
@@ -69,14 +160,12 @@ int		 ingest_facts(struct ingest *, const struct message *msg,
 void		 ingest_set_dry_run(struct ingest *);
 /*
  * Call fn after each message, inside its transaction (so fn may read the
- * store): where it came from, what happened, its ticket (0: none), and
- * for a new ticket whether it was acknowledged and what became of its
- * acknowledgement in words (NULL: nothing was decided, as when no SMTP
- * server is configured).
+ * store): where it came from, what happened, and the plan it was stored
+ * by, as applied (NULL for a duplicate or a failure; borrowed for the
+ * call).
  */
 typedef void	(*ingest_report_fn)(void *, const struct msg_origin *,
-		    enum ingest_result, int64_t ticket, int acked,
-		    const char *ack);
+		    enum ingest_result, const struct ingest_plan *);
 void		 ingest_set_report(struct ingest *, ingest_report_fn,
 		    void *arg);
 /* Flushes (rolls back a dry run), then frees. Returns what ingest_flush

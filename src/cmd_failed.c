@@ -84,12 +84,12 @@ struct retry_result {
 
 static void
 retry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
-    int64_t ticket, int acked, const char *ack)
+    const struct ingest_plan *p)
 {
 	struct retry_result	*rr = arg;
 
 	rr->res = r;
-	rr->ticket = ticket;
+	rr->ticket = p != NULL ? p->ticket : 0;
 }
 
 /* Store e again; on success its failure mark goes in the same commit. */

@@ -19,9 +19,8 @@
 #include "daemon.h"
 #include "ingest.h"
 #include "log.h"
-#include "outbox.h"
 #include "safe.h"
-#include "store.h"
+#include "xmalloc.h"
 
 /* What one poll holds. */
 struct poll_run {
@@ -31,24 +30,34 @@ struct poll_run {
 
 /* ---- a dry run says what it would do ---- */
 
+/*
+ * One message as the plan it was stored by says: its ticket, the tags and
+ * queue its rules set, and the acknowledgement's fate.
+ */
 static void
 dry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
-    int64_t ticket, int acked, const char *ack)
+    const struct ingest_plan *plan)
 {
 	static const char *const what[] = { "new ticket", "threaded",
 	    "duplicate", "ignored", "failed" };
-	struct poll_run	*p = arg;
-	struct ticket	 t;
-	struct buf	 b;
-	char		*cause = NULL;
-	json_t		*j, *tags;
-	size_t		 i;
+	struct poll_run			*p = arg;
+	const struct rules_verdict	*v = NULL;
+	struct buf			 b;
+	json_t				*j, *tags;
+	const char			*queue = NULL;
+	char				*noack = NULL;
+	size_t				 i, ntags = 0;
+	int64_t				 ticket = 0;
 
-	memset(&t, 0, sizeof t);
-	if (ticket != 0 && store_ticket_get(p->d.st, ticket, &t, &cause) != 0) {
-		log_warnx("%s", cause);
-		free(cause);
-		ticket = 0;
+	if (plan != NULL) {
+		ticket = plan->ticket;
+		if (plan->ruled && plan->result != INGEST_IGNORED) {
+			v = &plan->v;
+			ntags = v->ntags_add;
+			queue = v->queue;
+		}
+		if (plan->noack != NULL)
+			noack = xprintf("no ack: %s", plan->noack);
 	}
 	if (p->report != NULL) {
 		j = json_object();
@@ -58,13 +67,16 @@ dry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
 		json_object_set_new(j, "ticket", ticket != 0 ?
 		    json_integer(ticket) : json_null());
 		tags = json_array();
-		for (i = 0; i < t.ntags; i++)
-			json_array_append_new(tags, json_string(t.tags[i]));
+		for (i = 0; i < ntags; i++)
+			json_array_append_new(tags,
+			    json_string(v->tags_add[i]));
 		json_object_set_new(j, "tags", tags);
-		json_object_set_new(j, "queue", t.queue != NULL ?
-		    json_string(t.queue) : json_null());
-		json_object_set_new(j, "acknowledge", json_boolean(acked));
-		json_object_set_new(j, "ack", ack != NULL ? json_string(ack) :
+		json_object_set_new(j, "queue", queue != NULL ?
+		    json_string(queue) : json_null());
+		json_object_set_new(j, "acknowledge",
+		    json_boolean(plan != NULL && plan->acked));
+		json_object_set_new(j, "ack", plan != NULL &&
+		    plan->ack_what != NULL ? json_string(plan->ack_what) :
 		    json_null());
 		json_array_append_new(p->report, j);
 	} else {
@@ -73,24 +85,25 @@ dry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
 		buf_addf(&b, " UID %u: %s", o->uid, what[r]);
 		if (ticket != 0)
 			buf_addf(&b, " #%lld", (long long)ticket);
-		for (i = 0; i < t.ntags; i++) {
+		for (i = 0; i < ntags; i++) {
 			buf_adds(&b, " +");
-			safe_add(&b, t.tags[i], 0);
+			safe_add(&b, v->tags_add[i], 0);
 		}
-		if (t.queue != NULL) {
+		if (queue != NULL) {
 			buf_adds(&b, " queue ");
-			safe_add(&b, t.queue, 0);
+			safe_add(&b, queue, 0);
 		}
-		if (ack != NULL) {
+		if (plan != NULL && (plan->ack_what != NULL ||
+		    noack != NULL)) {
 			buf_adds(&b, " (");
-			safe_add(&b, ack, 0);
+			safe_add(&b, plan->ack_what != NULL ?
+			    plan->ack_what : noack, 0);
 			buf_adds(&b, ")");
-		} else if (r == INGEST_NEW && !outbox_enabled(p->d.ob))
-			buf_adds(&b, " (no ack: no SMTP server configured)");
+		}
 		printf("%s\n", buf_cstr(&b));
 		buf_free(&b);
 	}
-	store_ticket_clear(&t);
+	free(noack);
 }
 
 int

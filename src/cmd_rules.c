@@ -200,18 +200,22 @@ limits_log(const char *where, const struct rules_verdict *v)
 		    v->limited[i].error);
 }
 
-/* One message through the rules; 0, or an exit status. */
+/*
+ * One message through the rules, as import would plan it; 0, or an exit
+ * status. --time measures the rules alone, over the plan's facts.
+ */
 static int
 test_one(struct test_run *t, const char *where, const char *raw, size_t len)
 {
 	struct test_opts	*o = t->o;
 	struct message		*msg;
-	struct rules_facts	 f;
+	struct ingest_plan	 p;
+	struct ingest_what_if	 w;
 	struct rules_verdict	 v;
 	struct rules_trace	 tr;
+	const struct rules_facts *f = &p.facts;
 	char			*cause = NULL;
 	double			 start;
-	int			 outgoing = 0;
 	json_t			*j, *facts;
 
 	if (message_parse(raw, len, &msg, &cause) != 0) {
@@ -219,65 +223,65 @@ test_one(struct test_run *t, const char *where, const char *raw, size_t len)
 		free(cause);
 		return (EX_DATAERR);
 	}
-	if (ingest_facts(t->in, msg, &f, &outgoing, &cause) != 0) {
+	memset(&w, 0, sizeof w);
+	w.new_ticket = o->new_ticket;
+	w.customer_tickets = o->customer_tickets;
+	w.language = o->language;
+	w.trace = o->explain && !o->time ? &tr : NULL;
+	if (ingest_preview(t->in, msg, &w, &p, &cause) != 0) {
 		log_error("%s: %s", where, cause);
 		free(cause);
+		ingest_plan_clear(&p);
 		message_free(msg);
 		return (EX_SOFTWARE);
 	}
-	if (o->new_ticket != -1)
-		f.new_ticket = o->new_ticket;
-	if (o->customer_tickets != -1)
-		f.customer_tickets = o->customer_tickets;
-	if (o->language != NULL)
-		f.language = o->language;
 	if (o->time) {
 		start = now_us();
-		rules_eval(t->ctx, msg, &f, &v, NULL);
+		rules_eval(t->ctx, msg, f, &v, NULL);
 		t->times[t->ntimes++] = now_us() - start;
 		limits_log(where, &v);
 		t->fired += v.nfired > 0;
 		rules_verdict_clear(&v);
+		ingest_plan_clear(&p);
 		message_free(msg);
 		return (0);
 	}
-	rules_eval(t->ctx, msg, &f, &v, o->explain ? &tr : NULL);
-	limits_log(where, &v);
+	limits_log(where, &p.v);
 	if (o->json) {
 		j = json_object();
 		json_object_set_new(j, "message", json_string(where));
 		json_object_set_new(j, "subject", json_string(msg->subject));
 		facts = json_object();
 		json_object_set_new(facts, "new_ticket",
-		    json_boolean(f.new_ticket));
+		    json_boolean(f->new_ticket));
 		json_object_set_new(facts, "customer_tickets",
-		    json_integer((json_int_t)f.customer_tickets));
-		json_object_set_new(facts, "language", f.language != NULL ?
-		    json_string(f.language) : json_null());
+		    json_integer((json_int_t)f->customer_tickets));
+		json_object_set_new(facts, "language", f->language != NULL ?
+		    json_string(f->language) : json_null());
 		json_object_set_new(facts, "from_agent",
-		    json_boolean(outgoing));
+		    json_boolean(p.outgoing));
 		json_object_set_new(j, "facts", facts);
 		if (o->explain)
 			json_object_set_new(j, "rules", trace_json(&tr));
-		json_object_set_new(j, "verdict", rules_verdict_json(&v));
+		json_object_set_new(j, "verdict", rules_verdict_json(&p.v));
 		json_array_append_new(t->out, j);
 	} else {
 		printf("%s%s: ", t->first ? "" : "\n", where);
 		put_clean(stdout, msg->subject);
 		printf("\n  facts: %s ticket, customer with %lld earlier "
-		    "tickets, language %s%s\n", f.new_ticket ? "new" :
-		    "existing", (long long)f.customer_tickets,
-		    f.language != NULL ? f.language : "unknown",
-		    outgoing ? "; from an agent (import applies no rules)" :
+		    "tickets, language %s%s\n", f->new_ticket ? "new" :
+		    "existing", (long long)f->customer_tickets,
+		    f->language != NULL ? f->language : "unknown",
+		    p.outgoing ? "; from an agent (import applies no rules)" :
 		    "");
 		if (o->explain)
 			trace_print(&tr);
-		verdict_print(&v);
+		verdict_print(&p.v);
 	}
 	t->first = 0;
 	if (o->explain)
 		rules_trace_free(&tr);
-	rules_verdict_clear(&v);
+	ingest_plan_clear(&p);
 	message_free(msg);
 	return (0);
 }
@@ -437,6 +441,7 @@ rules_test(struct globals *g, int argc, char **argv)
 		return (rc);
 	}
 	t.in = ingest_new(st, &g->conf, 1);
+	ingest_set_rules(t.in, t.rs);
 	t.ctx = rules_ctx_new(t.rs);
 	if (o.json && !o.time)
 		t.out = json_array();

@@ -1,13 +1,13 @@
 /*
  * helpq - ingest.c: one incoming message through the pipeline: parse,
- * recognise, thread, store. Everything a message changes is written inside
- * the open batch transaction, each message under its own savepoint so a
- * failure costs that message only.
+ * recognise, decide a plan (thread, rules, clock, mail), apply it.
+ * Everything a message changes is written inside the open batch
+ * transaction, each message under its own savepoint so a failure costs
+ * that message only.
  */
 #include "compat.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +19,7 @@
 #include "config.h"
 #include "fault.h"
 #include "ingest.h"
+#include "ingest_queue.h"
 #include "lang.h"
 #include "log.h"
 #include "message.h"
@@ -29,7 +30,6 @@
 #include "source.h"
 #include "store.h"
 #include "thread.h"
-#include "worker.h"
 #include "xmalloc.h"
 
 struct ingest {
@@ -47,10 +47,10 @@ struct ingest {
 	int			 dry;		/* never commit */
 	ingest_report_fn	 report;
 	void			*report_arg;
-	int64_t			 ticket;	/* of the last message, or 0 */
 	struct outbox		*outbox;	/* borrowed; NULL: no mail */
-	char			*ack;		/* the last message's ack */
-	int			 acked;		/* and it was queued */
+	int			 mail;		/* and it can send */
+	struct ingest_plan	 plan;		/* the last message's */
+	int			 planned;	/* and it was applied */
 	/* Crash detection (ingest_source): the source whose position is
 	 * recorded, NULL when none is; one message a transaction, each
 	 * recorded; the reason to set the next message aside, if any. */
@@ -143,7 +143,7 @@ ingest_free(struct ingest *in, char **cause)
 	rc = ingest_flush(in, cause);
 	rules_ctx_free(in->rctx);
 	lang_free(in->lang);
-	free(in->ack);
+	ingest_plan_clear(&in->plan);
 	free(in);
 	return (rc);
 }
@@ -160,6 +160,7 @@ void
 ingest_set_outbox(struct ingest *in, struct outbox *ob)
 {
 	in->outbox = ob;
+	in->mail = outbox_enabled(ob);
 }
 
 /* The customer's language, identified among the configured ones. */
@@ -230,43 +231,18 @@ ingest_event(struct ingest *in, int64_t ticket, int64_t msgid, time_t when,
 	    cause));
 }
 
-/* Create the ticket thread_find asked for. */
-static int
-ingest_open_ticket(struct ingest *in, const struct message *msg,
-    const struct msg_addr *party, const struct thread_result *r, time_t when,
-    int outgoing, int64_t *ticketp, char **cause)
+void
+ingest_plan_clear(struct ingest_plan *p)
 {
-	struct ticket_new	 tn;
-	char			*detail;
-	int			 rc;
-
-	memset(&tn, 0, sizeof tn);
-	tn.subject = msg->subject;
-	tn.norm_subject = r->norm_subject;
-	tn.customer = party != NULL ? party->addr : "";
-	tn.customer_name = party != NULL ? party->name : NULL;
-	tn.created = when;
-	tn.linked_to = r->link;
-	if (store_ticket_create(in->store, &tn, ticketp, cause) != 0)
-		return (-1);
-	if (r->link != 0)
-		detail = xprintf("linked to ticket %lld", (long long)r->link);
-	else
-		detail = NULL;
-	rc = ingest_event(in, *ticketp, 0, when, "created", detail, cause);
-	free(detail);
-	if (rc == 0 && outgoing)
-		rc = store_ticket_set_status(in->store, *ticketp,
-		    TICKET_WAITING, when, cause);
-	return (rc);
+	thread_result_clear(&p->thread);
+	rules_verdict_clear(&p->v);
+	free(p->received);
+	free(p->threaded);
+	free(p->rules);
+	free(p->ack_what);
+	free(p->escalated);
+	memset(p, 0, sizeof *p);
 }
-
-/* What one incoming message is: facts for the rules, and their verdict. */
-struct ingest_eval {
-	struct rules_facts	 facts;
-	struct rules_verdict	 v;
-	int			 ruled;		/* rules ran */
-};
 
 /* Facts the rules may ask for, given where threading puts the message. */
 static int
@@ -301,42 +277,48 @@ ingest_facts_for(struct ingest *in, const struct message *msg,
 	return (0);
 }
 
-/* Facts, then the rules. */
+/*
+ * Facts, then the rules: p->facts, p->v, p->ruled. Our own mail is our
+ * answer, which no rule judges; a preview (w) shows its facts all the
+ * same, may change them and asks for a trace. unnamed: a reply whose
+ * ticket nobody can name (a preview without a database).
+ */
 static int
 ingest_rules(struct ingest *in, const struct message *msg,
-    const struct msg_addr *party, const struct thread_result *r,
-    struct ingest_eval *e, char **cause)
+    const struct ingest_what_if *w, int unnamed, struct ingest_plan *p,
+    char **cause)
 {
 	size_t	i;
 
-	memset(e, 0, sizeof *e);
 	if (fault_hit(FAULT_RULES, msg->message_id)) {
 		*cause = xstrdup("rules: fault injected (HELPQ_FAULT)");
 		return (-1);
 	}
-	if (ingest_facts_for(in, msg, party, r->ticket, &e->facts,
+	if (ingest_facts_for(in, msg, p->party, p->thread.ticket, &p->facts,
 	    cause) != 0)
 		return (-1);
-	if (in->rules != NULL) {
-		rules_eval(in->rctx, msg, &e->facts, &e->v, NULL);
-		e->ruled = 1;
-	}
+	if (unnamed)
+		p->facts.new_ticket = 0;
+	if (w != NULL && w->new_ticket != -1)
+		p->facts.new_ticket = w->new_ticket;
+	if (w != NULL && w->customer_tickets != -1)
+		p->facts.customer_tickets = w->customer_tickets;
+	if (w != NULL && w->language != NULL)
+		p->facts.language = w->language;
+	if (in->rules == NULL || p->outgoing)
+		return (0);
+	rules_eval(in->rctx, msg, &p->facts, &p->v, w != NULL ? w->trace :
+	    NULL);
+	p->ruled = 1;
 	/* The message goes on through the rest; the log says why a
-	 * rule may not have fired. */
-	for (i = 0; i < e->v.nlimited; i++)
+	 * rule may not have fired (a preview's caller says it itself). */
+	for (i = 0; w == NULL && i < p->v.nlimited; i++)
 		log_warnx("message %s: rule \"%s\" (%s:%u): a regular "
 		    "expression gave up (%s); it counts as no match",
 		    msg->message_id != NULL ? msg->message_id : msg->hash,
-		    e->v.limited[i].name, e->v.limited[i].file,
-		    e->v.limited[i].line, e->v.limited[i].error);
+		    p->v.limited[i].name, p->v.limited[i].file,
+		    p->v.limited[i].line, p->v.limited[i].error);
 	return (0);
-}
-
-/* What the rules did, for the audit log ("" if no rule fired). */
-static char *
-ingest_rules_detail(const struct ingest_eval *e)
-{
-	return (rules_verdict_text(&e->v, 0));
 }
 
 /*
@@ -357,63 +339,264 @@ ingest_due(struct ingest *in, const struct ticket *t,
 	return (policy_due(p, when, p->response_time, p->business));
 }
 
+/* ---- deciding: reads the store, writes nothing ---- */
+
+/* Where msg goes: the ticket a copy of it is in, or threading's answer. */
+static int
+ingest_decide_thread(struct ingest *in, const struct message *msg,
+    int64_t same_id_ticket, struct ingest_plan *p, char **cause)
+{
+	struct thread_result	*r = &p->thread;
+
+	if (same_id_ticket == 0)
+		return (thread_find(in->store, in->conf, msg,
+		    p->party != NULL ? p->party->addr : "", p->when, r,
+		    cause));
+	/* Another copy of a message we have (a list or a Cc copy). */
+	r->how = THREAD_MSGID;
+	r->ticket = same_id_ticket;
+	r->norm_subject = thread_subject_normalise(msg->subject,
+	    in->conf->token_prefix);
+	r->evidence = xprintf("Message-ID <%s> is already in ticket %lld "
+	    "(another copy)", msg->message_id, (long long)same_id_ticket);
+	return (0);
+}
+
+/*
+ * The ticket's clock: t is the ticket joined as it is stored now (NULL:
+ * a new one), before p's own changes.
+ */
+static void
+ingest_decide_clock(struct ingest *in, const struct ticket *t,
+    struct ingest_plan *p)
+{
+	enum ticket_status	status;
+
+	if (p->outgoing) {
+		/* Our answer stops the clock; now we wait for the customer. */
+		p->answered = 1;
+		return;
+	}
+	if (p->kind != MSG_KIND_CUSTOMER)
+		return;
+	/* The customer waits for us now: the clock runs from here, unless
+	 * it already runs for an earlier message. */
+	if (t == NULL) {
+		p->set_due = 1;
+		p->due = ingest_due(in, NULL, &p->v, p->when);
+		p->language = p->facts.language;
+		return;
+	}
+	status = p->reopen ? TICKET_OPEN : t->status;
+	p->resume = status == TICKET_WAITING;
+	if ((status == TICKET_WAITING || t->due == 0) &&
+	    status != TICKET_CLOSED) {
+		p->set_due = 1;
+		p->due = ingest_due(in, t, &p->v, p->when);
+	}
+}
+
+/* Mail no ticket should hold: ignored by a rule, or machine-made mail that
+ * does not belong to a conversation. */
+static void
+ingest_decide_unticketed(struct ingest_plan *p)
+{
+	char	*rules;
+
+	p->result = INGEST_IGNORED;
+	p->kind = p->v.automated ? MSG_KIND_AUTOMATED : MSG_KIND_CUSTOMER;
+	rules = rules_verdict_text(&p->v, 0);
+	p->received = xprintf("%s, no ticket: %s", p->v.ignore ? "ignored" :
+	    "automated mail that continues no conversation", rules);
+	free(rules);
+}
+
+/* ingest_decide, or with w a preview (ingest_preview). */
+static int
+ingest_plan_make(struct ingest *in, const struct message *msg,
+    const struct msg_origin *origin, int64_t same_id_ticket,
+    const struct ingest_what_if *w, struct ingest_plan *p, char **cause)
+{
+	struct ticket		 t;
+	const struct msg_addr	*from;
+	int			 unnamed;
+
+	memset(p, 0, sizeof *p);
+	from = msg->from.n > 0 ? &msg->from.v[0] : NULL;
+	p->outgoing = from != NULL && config_is_agent(in->conf, from->addr);
+	p->when = ingest_when(msg, origin, p->outgoing);
+	p->now = origin->received;
+	p->party = ingest_party(msg, p->outgoing);
+	unnamed = in->store == NULL && (msg->in_reply_to != NULL ||
+	    msg->nreferences > 0);
+	if (in->store != NULL && ingest_decide_thread(in, msg,
+	    same_id_ticket, p, cause) != 0)
+		return (-1);
+	if ((!p->outgoing || w != NULL) && ingest_rules(in, msg, w, unnamed,
+	    p, cause) != 0)
+		return (-1);
+	if (p->v.ignore || (p->v.automated && p->thread.ticket == 0 &&
+	    !unnamed)) {
+		ingest_decide_unticketed(p);
+		return (0);
+	}
+	p->kind = p->outgoing ? MSG_KIND_AGENT : p->v.automated ?
+	    MSG_KIND_AUTOMATED : MSG_KIND_CUSTOMER;
+	p->ticket = p->thread.ticket;
+	p->result = p->ticket == 0 && !unnamed ? INGEST_NEW :
+	    INGEST_THREADED;
+	/* Without a database nothing more can be said. */
+	if (in->store == NULL)
+		return (0);
+	if (p->ticket == 0)
+		p->linked_to = p->thread.link;
+	else
+		p->reopen = p->thread.reopen && p->kind == MSG_KIND_CUSTOMER;
+	p->received = xstrdup(origin->history ? "history" : origin->mailbox);
+	p->threaded = xprintf("%s: %s", thread_how_name(p->thread.how),
+	    p->thread.evidence);
+	if (p->ruled && p->v.nfired > 0)
+		p->rules = rules_verdict_text(&p->v, 0);
+	if (p->ticket == 0)
+		ingest_decide_clock(in, NULL, p);
+	else {
+		if (store_ticket_get(in->store, p->ticket, &t, cause) != 0)
+			return (-1);
+		ingest_decide_clock(in, &t, p);
+		store_ticket_clear(&t);
+	}
+	/* Mail goes out for what is new, not for history or old mail. */
+	p->fresh = !origin->history &&
+	    origin->received - p->when <= in->conf->ack.max_age;
+	p->escalate = p->ruled && p->v.nescalate > 0;
+	p->close = p->ruled && p->v.close;
+	if (p->result == INGEST_NEW && p->kind == MSG_KIND_CUSTOMER) {
+		if (in->mail)
+			p->ack = 1;
+		else
+			p->noack = "no SMTP server configured";
+	}
+	return (0);
+}
+
+int
+ingest_decide(struct ingest *in, const struct message *msg,
+    const struct msg_origin *origin, int64_t same_id_ticket,
+    struct ingest_plan *p, char **cause)
+{
+	return (ingest_plan_make(in, msg, origin, same_id_ticket, NULL, p,
+	    cause));
+}
+
+int
+ingest_preview(struct ingest *in, const struct message *msg,
+    const struct ingest_what_if *w, struct ingest_plan *p, char **cause)
+{
+	struct msg_origin	o;
+
+	/* A message looked at, not arriving: dated as past mail. */
+	memset(&o, 0, sizeof o);
+	o.mailbox = "";
+	o.history = 1;
+	o.received = time(NULL);
+	if (w->trace != NULL)
+		memset(w->trace, 0, sizeof *w->trace);
+	return (ingest_plan_make(in, msg, &o, 0, w, p, cause));
+}
+
+/* ---- applying: writes the plan, and only the plan ---- */
+
+/* Open the ticket p asks for, or reopen the closed one it joins. */
+static int
+ingest_apply_ticket(struct ingest *in, struct ingest_plan *p,
+    const struct message *msg, char **cause)
+{
+	struct ticket_new	 tn;
+	char			*detail = NULL;
+	int			 rc;
+
+	if (p->reopen)
+		return (store_ticket_set_status(in->store, p->ticket,
+		    TICKET_OPEN, p->when, cause) != 0 || ingest_event(in,
+		    p->ticket, 0, p->when, "reopened", "a reply arrived after "
+		    "the ticket was closed", cause) != 0 ? -1 : 0);
+	if (p->result != INGEST_NEW)
+		return (0);
+	memset(&tn, 0, sizeof tn);
+	tn.subject = msg->subject;
+	tn.norm_subject = p->thread.norm_subject;
+	tn.customer = p->party != NULL ? p->party->addr : "";
+	tn.customer_name = p->party != NULL ? p->party->name : NULL;
+	tn.created = p->when;
+	tn.linked_to = p->linked_to;
+	if (store_ticket_create(in->store, &tn, &p->ticket, cause) != 0)
+		return (-1);
+	if (p->linked_to != 0)
+		detail = xprintf("linked to ticket %lld",
+		    (long long)p->linked_to);
+	rc = ingest_event(in, p->ticket, 0, p->when, "created", detail,
+	    cause);
+	free(detail);
+	if (rc == 0 && p->outgoing)
+		rc = store_ticket_set_status(in->store, p->ticket,
+		    TICKET_WAITING, p->when, cause);
+	return (rc);
+}
+
 /*
  * A rule escalated the ticket: recorded, and mailed to the managers when
  * the mail is fresh (not history, not older than [ack] max-age).
  */
 static int
-ingest_escalate(struct ingest *in, int64_t ticket, int64_t msgrow,
-    const struct ingest_eval *e, time_t when, int fresh, time_t now,
+ingest_apply_escalation(struct ingest *in, struct ingest_plan *p,
     char **cause)
 {
-	const struct rules_verdict	*v = &e->v;
+	const struct rules_verdict	*v = &p->v;
 	struct buf			 b;
-	char				*key, *reason, *what = NULL;
+	char				*key, *what = NULL;
 	size_t				 i;
 	int				 rc = 0;
 
 	buf_init(&b);
 	for (i = 0; i < v->nescalate; i++)
 		buf_addf(&b, "%s%s", i == 0 ? "to " : ", ", v->escalate[i]);
-	if (outbox_enabled(in->outbox) && !fresh)
+	if (in->mail && !p->fresh)
 		buf_adds(&b, "; no mail: old mail");
-	else if (outbox_enabled(in->outbox)) {
-		key = xprintf("escalation:%lld", (long long)msgrow);
-		reason = ingest_rules_detail(e);
-		rc = notify_escalate(in->outbox, in->store, ticket, key,
-		    (const char *const *)v->escalate, v->nescalate, reason,
-		    now, &what, cause);
-		free(reason);
+	else if (in->mail) {
+		key = xprintf("escalation:%lld", (long long)p->msgrow);
+		rc = notify_escalate(in->outbox, in->store, p->ticket, key,
+		    (const char *const *)v->escalate, v->nescalate,
+		    p->rules != NULL ? p->rules : "", p->now, &what, cause);
 		free(key);
 		if (what != NULL)
 			buf_addf(&b, "; %s", what);
 		free(what);
 	}
-	if (rc != -1)
-		rc = ingest_event(in, ticket, msgrow, when, "escalated",
-		    buf_cstr(&b), cause);
+	p->escalated = xstrdup(buf_cstr(&b));
 	buf_free(&b);
-	return (rc == -1 ? -1 : 0);
+	if (rc == -1)
+		return (-1);
+	return (ingest_event(in, p->ticket, p->msgrow, p->when, "escalated",
+	    p->escalated, cause));
 }
 
 /* Carry out the verdict on the ticket. */
 static int
-ingest_apply(struct ingest *in, int64_t ticket, int64_t msgrow,
-    const struct ingest_eval *e, time_t when, int fresh, time_t now,
-    char **cause)
+ingest_apply_verdict(struct ingest *in, struct ingest_plan *p, char **cause)
 {
-	const struct rules_verdict	*v = &e->v;
+	const struct rules_verdict	*v = &p->v;
 	struct ticket_change		 c;
+	int64_t				 ticket = p->ticket;
 	size_t				 i;
 
 	for (i = 0; i < v->ntags_add; i++) {
-		if (store_tag_add(in->store, ticket, v->tags_add[i], when,
+		if (store_tag_add(in->store, ticket, v->tags_add[i], p->when,
 		    cause) != 0)
 			return (-1);
 	}
 	for (i = 0; i < v->ntags_remove; i++) {
 		if (store_tag_remove(in->store, ticket, v->tags_remove[i],
-		    when, cause) != 0)
+		    p->when, cause) != 0)
 			return (-1);
 	}
 	memset(&c, 0, sizeof c);
@@ -421,7 +604,7 @@ ingest_apply(struct ingest *in, int64_t ticket, int64_t msgrow,
 	c.assignee = v->assignee;
 	c.priority = (int)v->priority;
 	c.response_time = v->response_time;
-	if (store_ticket_change(in->store, ticket, &c, when, cause) != 0)
+	if (store_ticket_change(in->store, ticket, &c, p->when, cause) != 0)
 		return (-1);
 	for (i = 0; i < v->nfields; i++) {
 		if (store_ticket_field_set(in->store, ticket,
@@ -429,244 +612,129 @@ ingest_apply(struct ingest *in, int64_t ticket, int64_t msgrow,
 			return (-1);
 	}
 	for (i = 0; i < v->nnotes; i++) {
-		if (ingest_event(in, ticket, msgrow, when, "note",
+		if (ingest_event(in, ticket, p->msgrow, p->when, "note",
 		    v->notes[i], cause) != 0)
 			return (-1);
 	}
-	if (v->nescalate > 0 && ingest_escalate(in, ticket, msgrow, e, when,
-	    fresh, now, cause) != 0)
+	if (p->escalate && ingest_apply_escalation(in, p, cause) != 0)
 		return (-1);
-	if (v->close && (store_ticket_set_status(in->store, ticket,
-	    TICKET_CLOSED, when, cause) != 0 || store_ticket_set_due(in->store,
-	    ticket, 0, cause) != 0 || ingest_event(in, ticket, msgrow, when,
-	    "closed", "by a rule", cause) != 0))
+	if (p->close && (store_ticket_set_status(in->store, ticket,
+	    TICKET_CLOSED, p->when, cause) != 0 ||
+	    store_ticket_set_due(in->store, ticket, 0, cause) != 0 ||
+	    ingest_event(in, ticket, p->msgrow, p->when, "closed",
+	    "by a rule", cause) != 0))
 		return (-1);
 	return (0);
 }
 
-/*
- * Mail no ticket should hold: ignored by a rule, or machine-made mail that
- * does not belong to a conversation. Kept, with the reason in the log.
- */
+/* The new ticket's acknowledgement, or why there is none: the outbox
+ * decides over its own limits and records it. */
 static int
-ingest_unticketed(struct ingest *in, const struct message *msg,
-    const char *raw, size_t len, const struct msg_origin *origin,
-    const struct ingest_eval *e, time_t when, enum ingest_result *resp,
-    char **cause)
-{
-	int64_t	 msgrow;
-	char	*rules, *detail;
-	int	 rc;
-
-	if (store_message_insert(in->store, msg, raw, len, origin, MSG_IN,
-	    e->v.automated ? MSG_KIND_AUTOMATED : MSG_KIND_CUSTOMER, 0,
-	    &msgrow, cause) != 0)
-		return (-1);
-	rules = ingest_rules_detail(e);
-	detail = xprintf("%s, no ticket: %s", e->v.ignore ? "ignored" :
-	    "automated mail that continues no conversation", rules);
-	rc = ingest_event(in, 0, msgrow, when, "received", detail, cause);
-	free(detail);
-	free(rules);
-	*resp = INGEST_IGNORED;
-	return (rc);
-}
-
-/* The new ticket's acknowledgement, or why there is none. */
-static int
-ingest_ack(struct ingest *in, const struct message *msg, int64_t ticket,
-    int64_t msgrow, const struct ingest_eval *e, time_t due, time_t when,
-    const struct msg_origin *origin, char **cause)
+ingest_apply_ack(struct ingest *in, struct ingest_plan *p,
+    const struct message *msg, const struct msg_origin *origin, char **cause)
 {
 	struct notify_ack	a;
 	int			r;
 
 	memset(&a, 0, sizeof a);
 	a.msg = msg;
-	a.ticket = ticket;
-	a.msgrow = msgrow;
-	a.v = e->ruled ? &e->v : NULL;
-	a.language = e->facts.language;
-	a.due = due;
-	a.when = when;
-	a.now = origin->received;
+	a.ticket = p->ticket;
+	a.msgrow = p->msgrow;
+	a.v = p->ruled ? &p->v : NULL;
+	a.language = p->facts.language;
+	a.due = p->due;
+	a.when = p->when;
+	a.now = p->now;
 	a.history = origin->history;
-	/* ingest_parsed cleared in->ack for this message. */
-	if ((r = notify_ack(in->outbox, in->store, &a, &in->ack,
+	if ((r = notify_ack(in->outbox, in->store, &a, &p->ack_what,
 	    cause)) == -1)
 		return (-1);
-	in->acked = r;
+	p->acked = r;
 	return (0);
 }
 
-/* Everything one message writes; runs inside the batch transaction. */
+/* What the message itself adds: its row and its events. */
+static int
+ingest_apply_message(struct ingest *in, struct ingest_plan *p,
+    const struct message *msg, const char *raw, size_t len,
+    const struct msg_origin *origin, char **cause)
+{
+	if (store_message_insert(in->store, msg, raw, len, origin,
+	    p->outgoing ? MSG_OUT : MSG_IN, p->kind, p->ticket, &p->msgrow,
+	    cause) != 0)
+		return (-1);
+	if (p->result == INGEST_IGNORED)
+		return (ingest_event(in, 0, p->msgrow, p->when, "received",
+		    p->received, cause));
+	if (ingest_event(in, p->ticket, p->msgrow, p->when, p->outgoing ?
+	    "replied" : "received", p->received, cause) != 0 ||
+	    ingest_event(in, p->ticket, p->msgrow, p->when, "threaded",
+	    p->threaded, cause) != 0)
+		return (-1);
+	if (p->rules != NULL && ingest_event(in, p->ticket, p->msgrow,
+	    p->when, "rules", p->rules, cause) != 0)
+		return (-1);
+	return (0);
+}
+
+int
+ingest_apply(struct ingest *in, struct ingest_plan *p,
+    const struct message *msg, const char *raw, size_t len,
+    const struct msg_origin *origin, char **cause)
+{
+	struct ticket_change	c;
+	int64_t			t;
+
+	if (p->result == INGEST_IGNORED)
+		return (ingest_apply_message(in, p, msg, raw, len, origin,
+		    cause));
+	if (ingest_apply_ticket(in, p, msg, cause) != 0 ||
+	    ingest_apply_message(in, p, msg, raw, len, origin, cause) != 0)
+		return (-1);
+	t = p->ticket;
+	if (p->answered && store_ticket_answered(in->store, t, p->when,
+	    cause) != 0)
+		return (-1);
+	if (p->resume && store_ticket_set_status(in->store, t, TICKET_OPEN,
+	    p->when, cause) != 0)
+		return (-1);
+	if (p->set_due && store_ticket_set_due(in->store, t, p->due,
+	    cause) != 0)
+		return (-1);
+	if (p->language != NULL) {
+		memset(&c, 0, sizeof c);
+		c.language = p->language;
+		if (store_ticket_change(in->store, t, &c, p->when,
+		    cause) != 0)
+			return (-1);
+	}
+	if (store_ticket_touch(in->store, t, p->when, cause) != 0)
+		return (-1);
+	if (p->ruled && ingest_apply_verdict(in, p, cause) != 0)
+		return (-1);
+	if (p->ack && ingest_apply_ack(in, p, msg, origin, cause) != 0)
+		return (-1);
+	return (0);
+}
+
+/* Everything one message writes; runs inside the batch transaction. The
+ * plan stays in in->plan for the report. */
 static int
 ingest_store(struct ingest *in, const struct message *msg, const char *raw,
     size_t len, const struct msg_origin *origin, int64_t same_id_ticket,
     enum ingest_result *resp, char **cause)
 {
-	struct thread_result	 r;
-	struct ticket		 t;
-	struct ingest_eval	 e;
-	const struct msg_addr	*from, *party;
-	enum msg_kind		 kind;
-	int64_t			 ticket, msgrow;
-	time_t			 when, due = 0;
-	int			 outgoing, waits, fresh, rc = -1;
-	char			*detail = NULL;
-
-	memset(&r, 0, sizeof r);
-	memset(&t, 0, sizeof t);
-	memset(&e, 0, sizeof e);
 	if (fault_hit(FAULT_STORE, msg->message_id)) {
 		*cause = xstrdup("storing: fault injected (HELPQ_FAULT)");
 		return (-1);
 	}
-	from = msg->from.n > 0 ? &msg->from.v[0] : NULL;
-	outgoing = from != NULL && config_is_agent(in->conf, from->addr);
-	when = ingest_when(msg, origin, outgoing);
-	party = ingest_party(msg, outgoing);
-
-	if (same_id_ticket != 0) {
-		/* Another copy of a message we have (a list or a Cc copy). */
-		r.how = THREAD_MSGID;
-		r.ticket = same_id_ticket;
-		r.norm_subject = thread_subject_normalise(msg->subject,
-		    in->conf->token_prefix);
-		r.evidence = xprintf("Message-ID <%s> is already in ticket "
-		    "%lld (another copy)", msg->message_id,
-		    (long long)same_id_ticket);
-	} else if (thread_find(in->store, in->conf, msg,
-	    party != NULL ? party->addr : "", when, &r, cause) != 0)
-		return (-1);
-
-	/* Rules judge what comes in; our own mail is our answer. */
-	if (!outgoing && ingest_rules(in, msg, party, &r, &e, cause) != 0)
-		goto out;
-	if (e.v.ignore || (e.v.automated && r.ticket == 0)) {
-		rc = ingest_unticketed(in, msg, raw, len, origin, &e, when,
-		    resp, cause);
-		goto out;
-	}
-	kind = outgoing ? MSG_KIND_AGENT : e.v.automated ?
-	    MSG_KIND_AUTOMATED : MSG_KIND_CUSTOMER;
-
-	ticket = r.ticket;
-	if (ticket == 0) {
-		if (ingest_open_ticket(in, msg, party, &r, when, outgoing,
-		    &ticket, cause) != 0)
-			goto out;
-		*resp = INGEST_NEW;
-	} else {
-		*resp = INGEST_THREADED;
-		if (r.reopen && kind == MSG_KIND_CUSTOMER) {
-			if (store_ticket_set_status(in->store, ticket,
-			    TICKET_OPEN, when, cause) != 0 ||
-			    ingest_event(in, ticket, 0, when, "reopened",
-			    "a reply arrived after the ticket was closed",
-			    cause) != 0)
-				goto out;
-		}
-	}
-
-	if (store_message_insert(in->store, msg, raw, len, origin,
-	    outgoing ? MSG_OUT : MSG_IN, kind, ticket, &msgrow, cause) != 0)
-		goto out;
-	detail = xprintf("%s: %s", thread_how_name(r.how), r.evidence);
-	if (ingest_event(in, ticket, msgrow, when, outgoing ? "replied" :
-	    "received", origin->history ? "history" : origin->mailbox,
-	    cause) != 0 ||
-	    ingest_event(in, ticket, msgrow, when, "threaded", detail,
+	if (ingest_decide(in, msg, origin, same_id_ticket, &in->plan,
+	    cause) != 0 || ingest_apply(in, &in->plan, msg, raw, len, origin,
 	    cause) != 0)
-		goto out;
-	if (e.ruled && e.v.nfired > 0) {
-		free(detail);
-		detail = ingest_rules_detail(&e);
-		if (ingest_event(in, ticket, msgrow, when, "rules", detail,
-		    cause) != 0)
-			goto out;
-	}
-
-	if (store_ticket_get(in->store, ticket, &t, cause) != 0)
-		goto out;
-	if (outgoing) {
-		/* Our answer stops the clock; now we wait for the customer. */
-		if (store_ticket_answered(in->store, ticket, when, cause) != 0)
-			goto out;
-	} else if (kind == MSG_KIND_CUSTOMER) {
-		/* The customer waits for us now: the clock runs from here,
-		 * unless it already runs for an earlier message. */
-		waits = *resp == INGEST_NEW || t.status == TICKET_WAITING ||
-		    t.due == 0;
-		if (*resp == INGEST_THREADED && t.status == TICKET_WAITING &&
-		    store_ticket_set_status(in->store, ticket, TICKET_OPEN,
-		    when, cause) != 0)
-			goto out;
-		if (waits && t.status != TICKET_CLOSED) {
-			due = ingest_due(in, &t, &e.v, when);
-			if (store_ticket_set_due(in->store, ticket, due,
-			    cause) != 0)
-				goto out;
-		}
-		if (*resp == INGEST_NEW && e.facts.language != NULL) {
-			struct ticket_change	c;
-
-			memset(&c, 0, sizeof c);
-			c.language = e.facts.language;
-			if (store_ticket_change(in->store, ticket, &c, when,
-			    cause) != 0)
-				goto out;
-		}
-	}
-	in->ticket = ticket;
-	if (store_ticket_touch(in->store, ticket, when, cause) != 0)
-		goto out;
-	/* Mail goes out for what is new, not for history or old mail. */
-	fresh = !origin->history &&
-	    origin->received - when <= in->conf->ack.max_age;
-	if (e.ruled && ingest_apply(in, ticket, msgrow, &e, when, fresh,
-	    origin->received, cause) != 0)
-		goto out;
-	if (*resp == INGEST_NEW && kind == MSG_KIND_CUSTOMER &&
-	    outbox_enabled(in->outbox) && ingest_ack(in, msg, ticket, msgrow,
-	    &e, due, when, origin, cause) != 0)
-		goto out;
-	rc = 0;
-out:
-	free(detail);
-	store_ticket_clear(&t);
-	thread_result_clear(&r);
-	rules_verdict_clear(&e.v);
-	return (rc);
-}
-
-int
-ingest_facts(struct ingest *in, const struct message *msg,
-    struct rules_facts *f, int *outgoing, char **cause)
-{
-	struct thread_result	 r;
-	const struct msg_addr	*from, *party;
-	time_t			 when;
-	int			 rc;
-
-	memset(&r, 0, sizeof r);
-	/* A message looked at, not arriving: dated as past mail. */
-	when = policy_arrival(msg, 0, 1, time(NULL));
-	from = msg->from.n > 0 ? &msg->from.v[0] : NULL;
-	*outgoing = from != NULL && config_is_agent(in->conf, from->addr);
-	party = ingest_party(msg, *outgoing);
-	if (in->store != NULL && thread_find(in->store, in->conf, msg,
-	    party != NULL ? party->addr : "", when, &r, cause) != 0)
 		return (-1);
-	if (in->store == NULL && (msg->in_reply_to != NULL ||
-	    msg->nreferences > 0))
-		r.ticket = -1;	/* a reply: some ticket, we cannot say which */
-	rc = ingest_facts_for(in, msg, party, r.ticket > 0 ? r.ticket : 0,
-	    f, cause);
-	if (r.ticket == -1)
-		f->new_ticket = 0;
-	thread_result_clear(&r);
-	return (rc);
+	in->planned = 1;
+	*resp = in->plan.result;
+	return (0);
 }
 
 /* Open the batch transaction if it is not open yet. */
@@ -849,10 +917,8 @@ ingest_parsed(struct ingest *in, const char *raw, size_t len,
 	    ingest_record_flight(in, origin, raw, len, 0, cause) != 0)
 		return (-1);
 	in->open.bytes += len;
-	in->ticket = 0;
-	free(in->ack);
-	in->ack = NULL;
-	in->acked = 0;
+	ingest_plan_clear(&in->plan);
+	in->planned = 0;
 	if (msg != NULL)
 		fault_die(msg->message_id);
 	if (msg != NULL && fault_hit(FAULT_PARSE, msg->message_id)) {
@@ -890,8 +956,8 @@ ingest_parsed(struct ingest *in, const char *raw, size_t len,
 		goto fail;
 	in->open.count[*resp]++;
 	if (in->report != NULL)
-		in->report(in->report_arg, origin, *resp, in->ticket,
-		    in->acked, in->ack);
+		in->report(in->report_arg, origin, *resp,
+		    in->planned ? &in->plan : NULL);
 	/* A careful run commits each message itself (ingest_careful). */
 	if (++in->pending >= in->batch_size && !in->careful)
 		return (ingest_flush(in, cause));
@@ -912,10 +978,8 @@ ingest_retry(struct ingest *in, const char *raw, size_t len,
 	int		 rc;
 
 	*resp = INGEST_FAILED;
-	in->ticket = 0;
-	free(in->ack);
-	in->ack = NULL;
-	in->acked = 0;
+	ingest_plan_clear(&in->plan);
+	in->planned = 0;
 	if (message_parse(raw, len, &msg, why) != 0)
 		return (1);
 	fault_die(msg->message_id);
@@ -931,193 +995,32 @@ ingest_retry(struct ingest *in, const char *raw, size_t len,
 		in->open.bytes += len;
 		in->pending++;
 		if (in->report != NULL)
-			in->report(in->report_arg, origin, *resp, in->ticket,
-			    in->acked, in->ack);
+			in->report(in->report_arg, origin, *resp,
+			    in->planned ? &in->plan : NULL);
 	}
 	message_free(msg);
 	return (rc);
 }
 
-/*
- * Reading and parsing run in a thread of their own, ahead of the store, so
- * the two cores of a small server both work: the reader fills a bounded
- * queue of parsed messages, the caller's thread stores them in order.
- * Items the store is done with go back to the reader to be freed, so each
- * thread frees what its own malloc arena gave it. Either side signals only
- * when the other is waiting: a wake-up per message costs more than a parse.
- */
-#define INGEST_QUEUE	64
-
-struct ingest_item {
-	char		*raw;
-	size_t		 len;
-	struct message	*msg;		/* NULL if the parser gave up */
-	char		*why;		/* the parser's reason */
-	char		*where;
-	uint32_t	 uidvalidity;
-	uint32_t	 uid;
-	int		 history;
-	time_t		 arrived;
-	int		 archive;
-};
-
-struct ingest_queue {
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 can_put;
-	pthread_cond_t		 can_take;
-	struct ingest_item	 items[INGEST_QUEUE];
-	size_t			 head;		/* next to take */
-	size_t			 count;
-	struct ingest_item	 spent[INGEST_QUEUE]; /* stored: to free */
-	size_t			 nspent;
-	int			 put_waits;	/* the reader is waiting */
-	int			 take_waits;	/* the store is waiting */
-	int			 eof;		/* the reader is done */
-	int			 stop;		/* the consumer gave up */
-	char			*error;		/* the source failed */
-	struct source		*src;
-};
-
-static void
-ingest_item_clear(struct ingest_item *it)
-{
-	free(it->raw);
-	message_free(it->msg);
-	free(it->why);
-	free(it->where);
-	memset(it, 0, sizeof *it);
-}
-
-/* Free what the store gave back; called by the reader with mu held. */
-static void
-ingest_free_spent(struct ingest_queue *q)
-{
-	struct ingest_item	spent[INGEST_QUEUE];
-	size_t			i, n;
-
-	n = q->nspent;
-	memcpy(spent, q->spent, n * sizeof spent[0]);
-	q->nspent = 0;
-	pthread_mutex_unlock(&q->mu);
-	for (i = 0; i < n; i++)
-		ingest_item_clear(&spent[i]);
-	pthread_mutex_lock(&q->mu);
-}
-
-static void *
-ingest_reader(void *arg)
-{
-	struct ingest_queue	*q = arg;
-	struct source_item	 si;
-	struct ingest_item	 it;
-	char			*cause = NULL;
-	int			 rc;
-
-	for (;;) {
-		if ((rc = source_next(q->src, &si, &cause)) != 0)
-			break;
-		memset(&it, 0, sizeof it);
-		it.raw = xmalloc(si.len + 1);
-		memcpy(it.raw, si.data, si.len);
-		it.raw[si.len] = '\0';
-		it.len = si.len;
-		it.where = xstrdup(si.where);
-		it.uidvalidity = si.uidvalidity;
-		it.uid = si.uid;
-		it.history = si.history;
-		it.arrived = si.arrived;
-		it.archive = si.archive;
-		if (message_parse(it.raw, it.len, &it.msg, &it.why) != 0)
-			it.msg = NULL;
-		pthread_mutex_lock(&q->mu);
-		for (;;) {
-			if (q->nspent > 0)
-				ingest_free_spent(q);
-			if (q->count < INGEST_QUEUE || q->stop)
-				break;
-			q->put_waits = 1;
-			pthread_cond_wait(&q->can_put, &q->mu);
-			q->put_waits = 0;
-		}
-		if (q->stop) {
-			pthread_mutex_unlock(&q->mu);
-			ingest_item_clear(&it);
-			rc = 1;
-			break;
-		}
-		q->items[(q->head + q->count) % INGEST_QUEUE] = it;
-		q->count++;
-		if (q->take_waits)
-			pthread_cond_signal(&q->can_take);
-		pthread_mutex_unlock(&q->mu);
-	}
-	pthread_mutex_lock(&q->mu);
-	if (rc == -1)
-		q->error = cause;
-	q->eof = 1;
-	pthread_cond_signal(&q->can_take);
-	pthread_mutex_unlock(&q->mu);
-	message_thread_end();
-	return (NULL);
-}
-
-/*
- * Give back the items in done[0..*ndone) and take every parsed message
- * waiting, at least one, into batch; returns how many (0 at the end).
- */
-static size_t
-ingest_take(struct ingest_queue *q, struct ingest_item *done, size_t *ndone,
-    struct ingest_item *batch)
-{
-	size_t	n = 0;
-
-	pthread_mutex_lock(&q->mu);
-	if (*ndone > 0 && q->nspent + *ndone <= INGEST_QUEUE) {
-		memcpy(q->spent + q->nspent, done, *ndone * sizeof done[0]);
-		q->nspent += *ndone;
-		*ndone = 0;
-	}
-	while (q->count == 0 && !q->eof) {
-		q->take_waits = 1;
-		pthread_cond_wait(&q->can_take, &q->mu);
-		q->take_waits = 0;
-	}
-	while (q->count > 0) {
-		batch[n++] = q->items[q->head];
-		q->head = (q->head + 1) % INGEST_QUEUE;
-		q->count--;
-	}
-	if (q->put_waits)
-		pthread_cond_signal(&q->can_put);
-	pthread_mutex_unlock(&q->mu);
-	/* The reader had no room for them: free them here. */
-	while (*ndone > 0)
-		ingest_item_clear(&done[--*ndone]);
-	return (n);
-}
-
+/* Store what the reader thread (ingest_queue.c) reads and parses ahead. */
 static int
 ingest_threaded(struct ingest *in, struct source *src, ingest_progress_fn fn,
     void *arg, uint64_t count, char **cause)
 {
-	struct ingest_queue	 q;
+	struct ingest_queue	*q;
 	struct ingest_item	 batch[INGEST_QUEUE], done[INGEST_QUEUE];
 	struct msg_origin	 origin;
 	enum ingest_result	 res;
-	pthread_t		 reader;
 	size_t			 i, n, ndone = 0;
+	char			*error;
 	int			 rc = 0;
 
-	memset(&q, 0, sizeof q);
-	q.src = src;
-	pthread_mutex_init(&q.mu, NULL);
-	pthread_cond_init(&q.can_put, NULL);
-	pthread_cond_init(&q.can_take, NULL);
-	worker_start(&reader, ingest_reader, &q);
-	while (rc == 0 && (n = ingest_take(&q, done, &ndone, batch)) > 0) {
+	q = ingest_queue_start(src);
+	while (rc == 0 && (n = ingest_queue_take(q, done, &ndone,
+	    batch)) > 0) {
 		for (i = 0; i < n; i++) {
 			if (rc != 0) {
-				ingest_item_clear(&batch[i]);
+				ingest_queue_item_clear(&batch[i]);
 				continue;
 			}
 			memset(&origin, 0, sizeof origin);
@@ -1137,31 +1040,17 @@ ingest_threaded(struct ingest *in, struct source *src, ingest_progress_fn fn,
 				fn(arg, ++count);
 		}
 	}
-	pthread_mutex_lock(&q.mu);
-	q.stop = 1;
-	pthread_cond_signal(&q.can_put);
-	pthread_mutex_unlock(&q.mu);
-	pthread_join(reader, NULL);
+	error = ingest_queue_stop(q);
 	while (ndone > 0)
-		ingest_item_clear(&done[--ndone]);
-	while (q.nspent > 0)
-		ingest_item_clear(&q.spent[--q.nspent]);
-	while (q.count > 0) {
-		ingest_item_clear(&q.items[q.head]);
-		q.head = (q.head + 1) % INGEST_QUEUE;
-		q.count--;
-	}
-	if (rc == 0 && q.error != NULL) {
-		*cause = q.error;
-		q.error = NULL;
+		ingest_queue_item_clear(&done[--ndone]);
+	if (rc == 0 && error != NULL) {
+		*cause = error;
+		error = NULL;
 		rc = INGEST_SOURCE_READ_FAILED;
 	}
-	free(q.error);
+	free(error);
 	if (rc == 0 && ingest_flush(in, cause) != 0)
 		rc = INGEST_SOURCE_STORE_FAILED;
-	pthread_cond_destroy(&q.can_take);
-	pthread_cond_destroy(&q.can_put);
-	pthread_mutex_destroy(&q.mu);
 	return (rc);
 }
 
