@@ -298,4 +298,12 @@ size_t		 rules_ac_scan(const struct rules_ac *, const char *text,
 uint32_t	 rules_ac_max_id(const struct rules_ac *);
 void		 rules_ac_free(struct rules_ac *);
 
+/* rules_parse.c: one file's text parsed into rs (the file name is
+ * copied), each error appended to errors and counted in *nerrors. */
+void	 rules_parse_text(struct rules *rs, const char *name, const char *text,
+	    size_t len, struct buf *errors, unsigned *nerrors);
+/* Free what a rule or a regex holds (the rule itself is not freed). */
+void	 rules_rule_clear(struct rules_rule *);
+void	 rules_regex_free(struct rules_regex *);
+
 #endif
