@@ -30,12 +30,4 @@ void	log_error(const char *, ...) __printflike(1, 2);
 __dead void fatal(const char *, ...) __printflike(1, 2);
 __dead void fatalx(const char *, ...) __printflike(1, 2);
 
-/*
- * Copy s into a new string on one line with control characters (ESC, BEL,
- * C1, bidi overrides: safe_dup(s, 0)) replaced, so a header value cannot
- * forge log lines or drive a terminal. Returns allocated memory; the
- * caller frees it.
- */
-char	*log_sanitize(const char *s);
-
 #endif

@@ -77,4 +77,15 @@ size_t	 utf8_fold_cp(uint32_t cp, uint32_t out[2]);
  */
 size_t	 utf8_fold(const char *s, size_t n, char *out);
 
+/*
+ * Copy the len bytes at s to out for a terminal: every C0 control but
+ * newline and tab (which become blanks unless lines is set; a CR before a
+ * newline goes, another CR is a blank), DEL, C1 control, bidirectional
+ * embedding, override and isolate, and every byte that is not UTF-8
+ * become '?'. The copy is never longer than s: out has room for len + 1
+ * bytes and is terminated. Returns its length. No allocation, so the
+ * logger can use it (safe.h is the interface for everyone else).
+ */
+size_t	 utf8_terminal(char *out, const char *s, size_t len, int lines);
+
 #endif

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "message.h"
 #include "rules.h"
+#include "safe.h"
 #include "source.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -130,7 +131,7 @@ trace_json(const struct rules_trace *t)
 static void
 put_clean(FILE *f, const char *s)
 {
-	char	*c = log_sanitize(s);
+	char	*c = safe_dup(s, 0);
 
 	fputs(c, f);
 	free(c);

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "outbox_private.h"
+#include "safe.h"
 #include "smtp.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -94,7 +95,7 @@ deliver_send_one(struct outbox *ob, struct store *st, struct smtp *sm,
 	r = smtp_send(sm, j->sender, rcpts, n, j->raw, j->rawlen, &reply);
 	free(rcpts);
 	free(list);
-	safe = log_sanitize(reply != NULL ? reply : "no reply");
+	safe = safe_dup(reply != NULL ? reply : "no reply", 0);
 	free(reply);
 	now = time(NULL);
 	switch (r) {

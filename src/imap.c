@@ -16,6 +16,7 @@
 #include "config.h"
 #include "imap.h"
 #include "log.h"
+#include "safe.h"
 #include "secret.h"
 #include "tls.h"
 #include "xmalloc.h"
@@ -56,7 +57,7 @@ imap_error(struct imap *im, const char *what, int r)
 	}
 	if (im != NULL && im->s != NULL && im->s->imap_response != NULL &&
 	    r != MAILIMAP_ERROR_STREAM && r != MAILIMAP_ERROR_CONNECTION_REFUSED)
-		resp = log_sanitize(im->s->imap_response);
+		resp = safe_dup(im->s->imap_response, 0);
 	if (resp != NULL && *resp != '\0')
 		out = xprintf("%s: %s: %s", what, why, resp);
 	else

@@ -9,8 +9,7 @@
 #include <syslog.h>
 
 #include "log.h"
-#include "safe.h"
-#include "xmalloc.h"
+#include "utf8.h"
 
 static int		 log_syslog;
 static enum log_level	 log_level = LOG_LEVEL_INFO;
@@ -43,7 +42,7 @@ static void
 log_vwrite(enum log_level level, const char *fmt, va_list ap, int with_errno)
 {
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
-	char	 msg[4096], *safe;
+	char	 msg[4096], clean[sizeof msg];
 	int	 saved = errno;
 
 	if (level > log_level)
@@ -57,9 +56,8 @@ log_vwrite(enum log_level level, const char *fmt, va_list ap, int with_errno)
 		syslog(prio[level], "%s", msg);
 	else {
 		/* Messages quote mail: the terminal gets no control bytes. */
-		safe = safe_dup(msg, SAFE_LINES);
-		fprintf(stderr, "%s: %s\n", log_ident, safe);
-		free(safe);
+		utf8_terminal(clean, msg, strlen(msg), 1);
+		fprintf(stderr, "%s: %s\n", log_ident, clean);
 	}
 	errno = saved;
 }
@@ -101,8 +99,3 @@ fatalx(const char *fmt, ...)
 	abort();
 }
 
-char *
-log_sanitize(const char *s)
-{
-	return (safe_dup(s, 0));
-}

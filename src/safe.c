@@ -10,39 +10,18 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-/* A code point a terminal or a bidi algorithm would act on. */
-static int
-safe_is_control(uint32_t c)
-{
-	return (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) ||
-	    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069));
-}
-
 void
 safe_add(struct buf *b, const char *s, int flags)
 {
-	const char	*p = s, *end;
-	uint32_t	 c;
-	size_t		 n;
+	size_t	len;
 
 	if (s == NULL)
 		return;
-	for (end = s + strlen(s); p < end; p += n) {
-		if ((n = utf8_decode(p, (size_t)(end - p), &c)) == 0) {
-			buf_addc(b, '?');
-			n = 1;
-			continue;
-		}
-		if (c == '\n' || c == '\t')
-			buf_addc(b, (flags & SAFE_LINES) ? (char)c : ' ');
-		else if (c == '\r')
-			buf_adds(b, p[1] == '\n' && (flags & SAFE_LINES) ? "" :
-			    " ");
-		else if (safe_is_control(c))
-			buf_addc(b, '?');
-		else
-			buf_add(b, p, n);
-	}
+	/* The clean copy is never longer than s. */
+	len = strlen(s);
+	buf_reserve(b, len + 1);
+	b->len += utf8_terminal(b->data + b->len, s, len,
+	    (flags & SAFE_LINES) != 0);
 }
 
 char *

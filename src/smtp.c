@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "safe.h"
 #include "secret.h"
 #include "smtp.h"
 #include "xmalloc.h"
@@ -224,7 +225,7 @@ smtp_debug(CURL *curl, curl_infotype type, char *data, size_t len, void *arg)
 	if (log_get_level() < LOG_LEVEL_DEBUG)
 		return (0);
 	line = xstrndup(data, show);
-	safe = log_sanitize(line);
+	safe = safe_dup(line, 0);
 	log_debug("smtp %s: %s %s", s->where, type == CURLINFO_HEADER_IN ?
 	    "<" : ">", show > 0 ? safe : "...");
 	free(safe);

@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "log.h"
+#include "safe.h"
 #include "tls.h"
 #include "xmalloc.h"
 
@@ -132,7 +133,7 @@ tls_add_names(struct buf *b, gnutls_x509_crt_t crt)
 			break;
 		}
 		/* The peer wrote these: keep control characters out. */
-		safe = log_sanitize(s);
+		safe = safe_dup(s, 0);
 		buf_addf(b, "%s%s", shown == 1 ? " (it names " : ", ", safe);
 		free(safe);
 	}
@@ -141,7 +142,7 @@ tls_add_names(struct buf *b, gnutls_x509_crt_t crt)
 		size = sizeof name;
 		if (gnutls_x509_crt_get_dn_by_oid(crt,
 		    GNUTLS_OID_X520_COMMON_NAME, 0, 0, name, &size) == 0) {
-			safe = log_sanitize(name);
+			safe = safe_dup(name, 0);
 			buf_addf(b, " (it names %s", safe);
 			free(safe);
 		} else

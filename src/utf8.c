@@ -347,3 +347,39 @@ utf8_fold(const char *s, size_t n, char *out)
 	}
 	return (o);
 }
+
+/* A code point a terminal or a bidi algorithm would act on. */
+static int
+utf8_is_control(uint32_t c)
+{
+	return (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f) ||
+	    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069));
+}
+
+size_t
+utf8_terminal(char *out, const char *s, size_t len, int lines)
+{
+	const char	*p = s, *end = s + len;
+	char		*o = out;
+	uint32_t	 c;
+	size_t		 n;
+
+	for (; p < end; p += n) {
+		if ((n = utf8_decode(p, (size_t)(end - p), &c)) == 0) {
+			*o++ = '?';
+			n = 1;
+		} else if (c == '\n' || c == '\t')
+			*o++ = lines ? (char)c : ' ';
+		else if (c == '\r') {
+			if (!(lines && p + 1 < end && p[1] == '\n'))
+				*o++ = ' ';
+		} else if (utf8_is_control(c))
+			*o++ = '?';
+		else {
+			memcpy(o, p, n);
+			o += n;
+		}
+	}
+	*o = '\0';
+	return ((size_t)(o - out));
+}
