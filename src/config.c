@@ -360,7 +360,7 @@ set_timezone(struct config *c, const char *v, char **cause)
 		return (-1);
 	tz_free(c->tz);
 	c->tz = tz;
-	c->policy.tz = tz;
+	c->policy.cal.tz = tz;
 	set_string(&c->timezone, v);
 	return (0);
 }
@@ -750,7 +750,7 @@ config_defaults(struct config *c)
 	c->jit = 1;
 	policy_defaults(&c->policy);
 	c->tz = tz_system();
-	c->policy.tz = c->tz;
+	c->policy.cal.tz = c->tz;
 	config_split("INBOX", &c->imap.folders, &c->imap.nfolders);
 	c->imap.keywords = 1;
 	c->imap.batch = 200;

@@ -125,7 +125,8 @@ static const struct {
 	  "2:20: default-language: 'EN' is not a language code like en or de",
 	  "default language" },
 	{ "[policy]\nholidays = 2026-12-24, soon\n",
-	  "2:12: holidays: 'soon' is not a date like 2026-12-24", "holidays" },
+	  "2:12: holidays: 'soon' is not a date like 2026-12-24, 12-25, "
+	  "easter+1 or orthodox-easter-2", "holidays" },
 	{ "[thread]\ntoken-prefix = ABCDEFGHIJKLMNOPQ\n",
 	  "2:16: token-prefix: expected 1 to 16 characters",
 	  "token prefix too long" },
@@ -321,10 +322,10 @@ main(void)
 	is_str(c.default_language, "de", "default-language");
 	is_int(c.policy.response_time, 8 * 3600, "response-time");
 	ok(c.policy.business, "clock = business");
-	is_int(c.policy.week[5].close, 12 * 60, "Friday closes at noon");
-	is_int(c.policy.week[6].open, c.policy.week[6].close,
-	    "Saturday closed");
-	is_int(c.policy.nholidays, 2, "holidays");
+	is_int(c.policy.cal.week[5].span[0].close, 12 * 60,
+	    "Friday closes at noon");
+	is_int(c.policy.cal.week[6].n, 0, "Saturday closed");
+	is_int(c.policy.cal.nholidays, 2, "holidays");
 	is_int(c.nrules, 3, "rule paths add up");
 	ok(c.nrules == 3 && c.rules[0][0] == '/' &&
 	    strcmp(strrchr(c.rules[0], '/'), "/rules.d") == 0,
@@ -348,11 +349,11 @@ main(void)
 	    "zero response time");
 	/* The zone of business hours and display, loaded with the file. */
 	config_defaults(&c);
-	ok(c.tz != NULL && c.policy.tz == c.tz, "the system's zone by "
+	ok(c.tz != NULL && c.policy.cal.tz == c.tz, "the system's zone by "
 	    "default");
 	config_clear(&c);
 	ok(load(&c, "[helpq]\ntimezone = America/New_York\n", &cause) == 0 &&
-	    c.policy.tz == c.tz && strcmp(tz_name(c.tz),
+	    c.policy.cal.tz == c.tz && strcmp(tz_name(c.tz),
 	    "America/New_York") == 0, "timezone loads the zone");
 	config_clear(&c);
 	expect_error("[helpq]\ntimezone = ../../etc/passwd\n",
