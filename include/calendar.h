@@ -72,6 +72,11 @@ struct calendar {
 	size_t			 nholidays;
 };
 
+/* Nonzero if the n bytes at s are a calendar's name: 1 to
+ * CALENDAR_NAME_MAX letters, digits, '-', '_' and '.'. */
+#define CALENDAR_NAME_MAX	63
+int	 calendar_name_valid(const char *s, size_t n);
+
 /* A calendar open 24/7 in UTC with no holidays, named name (copied). */
 void	 calendar_init(struct calendar *, const char *name);
 /* Free what the calendar owns; it is left as calendar_init's "". */

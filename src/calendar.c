@@ -52,6 +52,21 @@ calendar_clear(struct calendar *cal)
 	memset(cal, 0, sizeof *cal);
 }
 
+int
+calendar_name_valid(const char *s, size_t n)
+{
+	size_t	i;
+
+	if (n == 0 || n > CALENDAR_NAME_MAX)
+		return (0);
+	for (i = 0; i < n; i++) {
+		if (!isalnum((unsigned char)s[i]) && strchr("-_.", s[i]) ==
+		    NULL)
+			return (0);
+	}
+	return (1);
+}
+
 /* ---- opening hours ---- */
 
 static int

@@ -357,6 +357,10 @@ test_parse(void)
 	char		*cause;
 	size_t		 i;
 
+	ok(calendar_name_valid("de-office_2.x", 13) &&
+	    !calendar_name_valid("a b", 3) && !calendar_name_valid("", 0) &&
+	    !calendar_name_valid("\xc3\xa9t\xc3\xa9", 6) &&
+	    calendar_name_valid("greece\"", 6), "calendar names");
 	calendar_init(&cal, "parse");
 	ok(cal.always && calendar_due(&cal, 1000, 500) == 1500 &&
 	    calendar_open_between(&cal, 1000, 1500) == 500,
@@ -447,6 +451,7 @@ test_ics(void)
 	const char	*top, *path;
 	char		*file, *cause = NULL, *want, buf[64];
 	size_t		 i;
+	int		 rc;
 
 	if ((top = getenv("TOP_SRCDIR")) == NULL)
 		top = ".";
@@ -455,8 +460,8 @@ test_ics(void)
 		free(file);
 		return;
 	}
-	ok(calendar_read_ics(&cal, file, &cause) == 0, "%s reads: %s", file,
-	    cause != NULL ? cause : "ok");
+	rc = calendar_read_ics(&cal, file, &cause);
+	ok(rc == 0, "%s reads: %s", file, cause != NULL ? cause : "ok");
 	free(cause);
 	cause = NULL;
 	is_str(calendar_holiday(&cal, 2026, 10, 3), "Tag der Deutschen Einheit",
