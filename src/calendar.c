@@ -590,8 +590,8 @@ calendar_explain(const struct calendar *cal, time_t start, time_t seconds,
 			s.month = day.tm_mon + 1;
 			s.day = day.tm_mday;
 			s.from = start;
-			s.to = s.counted = seconds;
-			s.to += start;
+			s.to = start + seconds;
+			s.counted = seconds;
 			fn(&s, arg);
 		}
 		return (start + seconds);

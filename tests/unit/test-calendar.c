@@ -443,6 +443,12 @@ test_ics(void)
 		  "SUMMARY:no start\nEND:VEVENT\nBEGIN:VEVENT\nUID:b\n"
 		  "END:VEVENT\nEND:VCALENDAR\n",
 		  ":3: an event without DTSTART" },
+		/* What libical refuses: at the line it refused. */
+		{ "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:a\n"
+		  "DTSTART;VALUE=DATE:2026XX01\nEND:VEVENT\nEND:VCALENDAR\n",
+		  ":5: not valid iCalendar" },
+		{ "BEGIN:VCALENDAR\nBEGIN:VEVENT\nthis is no property\n"
+		  "END:VEVENT\nEND:VCALENDAR\n", ":3: not valid iCalendar" },
 		{ "BEGIN:VEVENT\nUID:a\n", ": no complete BEGIN:VCALENDAR ... "
 		  "END:VCALENDAR" },
 		{ "", ": no complete BEGIN:VCALENDAR ... END:VCALENDAR" },
