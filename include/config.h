@@ -113,7 +113,11 @@ struct config {
 	enum config_stranger stranger;
 
 	/* [policy] */
-	struct policy	 policy;
+	struct policy	 policy;	/* its cal is the default calendar */
+
+	/* [calendar "NAME"], in the order of the file (owned) */
+	struct calendar	**calendars;
+	size_t		 ncalendars;
 
 	/* [rules] */
 	char		**rules;	/* files and directories, in order */
@@ -139,6 +143,13 @@ int	 config_load(struct config *c, const char *path, char **cause);
 
 /* Nonzero if addr (lower-case) is the support address or an agent's. */
 int	 config_is_agent(const struct config *c, const char *addr);
+
+/*
+ * The calendar named name: a [calendar "NAME"] section, or "default" (or
+ * NULL) for the default calendar of [policy]. NULL if there is none.
+ */
+const struct calendar *config_calendar(const struct config *c,
+	    const char *name);
 
 /* Free everything c owns; c itself is not freed. */
 void	 config_clear(struct config *c);

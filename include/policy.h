@@ -12,25 +12,16 @@
 
 #include <time.h>
 
+#include "calendar.h"
+
 #define POLICY_RESPONSE_DEFAULT	(24 * 3600)
-
-/* Opening hours of one weekday, in minutes after local midnight. */
-struct policy_day {
-	int	open;
-	int	close;		/* open == close: closed all day */
-};
-
-struct tz;
 
 struct policy {
 	time_t			 response_time;	/* the promise */
 	int			 business;	/* counted in business hours */
-	struct policy_day	 week[7];	/* 0 = Sunday, as struct tm */
-	int			*holidays;	/* yyyymmdd, sorted */
-	size_t			 nholidays;
-	const struct tz		*tz;		/* the zone of the hours and
-						 * holidays; NULL: UTC. Not
-						 * owned: it outlives p */
+	struct calendar		 cal;		/* the default calendar: its
+						 * business hours, holidays
+						 * and zone */
 };
 
 /* The built-in promise: 24 calendar hours; business hours Monday to
@@ -38,24 +29,15 @@ struct policy {
 void	 policy_defaults(struct policy *);
 void	 policy_clear(struct policy *);
 
-/*
- * Parse "mon-fri 09:00-17:00, sat 10:00-14:00" into the week (days not
- * named are closed). Returns 0, or -1 with *cause (allocated; the caller
- * frees).
- */
+/* calendar_parse_hours and calendar_parse_holidays on p->cal. */
 int	 policy_parse_hours(struct policy *, const char *, char **cause);
-/* Parse "2026-12-24, 2026-12-25, ..." into the holidays; as above. */
 int	 policy_parse_holidays(struct policy *, const char *, char **cause);
 
 /*
  * When an answer to a message received at start is due, given a response
- * time of seconds: calendar time, or business time: only the open hours
- * of working days count, read on the clocks of p->tz, and what counts is
- * the time that passes, so an open day across a DST change is an hour
- * shorter or longer. An opening or closing time the clock skips (a gap)
- * is the first instant after the gap; one it shows twice (a fold) is the
- * first time it shows it. Returns 0 when business hours are configured
- * to be never open.
+ * time of seconds: calendar time, or business time: calendar_due over
+ * the default calendar p->cal (see calendar.h for DST gaps and folds).
+ * Returns 0 when business hours are configured to be never open.
  */
 time_t	 policy_due(const struct policy *, time_t start, time_t seconds,
 	    int business);

@@ -360,7 +360,7 @@ set_timezone(struct config *c, const char *v, char **cause)
 		return (-1);
 	tz_free(c->tz);
 	c->tz = tz;
-	c->policy.tz = tz;
+	c->policy.cal.tz = tz;
 	set_string(&c->timezone, v);
 	return (0);
 }
@@ -441,6 +441,64 @@ static int
 set_holidays(struct config *c, const char *v, char **cause)
 {
 	return (policy_parse_holidays(&c->policy, v, cause));
+}
+
+/* ---- [calendar "NAME"]: the keys set the section's calendar ---- */
+
+static struct calendar *
+calendar_current(struct config *c)
+{
+	/* A key of [calendar] is read only after its section's header. */
+	return (c->calendars[c->ncalendars - 1]);
+}
+
+static int
+set_cal_timezone(struct config *c, const char *v, char **cause)
+{
+	struct calendar	*cal = calendar_current(c);
+	struct tz	*tz;
+
+	if ((tz = tz_load(v, cause)) == NULL)
+		return (-1);
+	tz_free(cal->own);
+	cal->own = tz;
+	cal->tz = tz;
+	return (0);
+}
+
+static int
+set_cal_hours(struct config *c, const char *v, char **cause)
+{
+	return (calendar_parse_hours(calendar_current(c), v, cause));
+}
+
+static int
+set_cal_holidays(struct config *c, const char *v, char **cause)
+{
+	return (calendar_parse_holidays(calendar_current(c), v, cause));
+}
+
+/* The file is read now, so its errors are the config's. */
+static int
+set_cal_holidays_file(struct config *c, const char *v, char **cause)
+{
+	const char	*slash;
+	char		*path;
+	int		 rc;
+
+	if (*v == '\0') {
+		*cause = xstrdup("expected an iCalendar file");
+		return (-1);
+	}
+	/* Like rule paths: a relative one is in the config's folder. */
+	if (*v != '/' && c->path != NULL &&
+	    (slash = strrchr(c->path, '/')) != NULL)
+		path = xprintf("%.*s/%s", (int)(slash - c->path), c->path, v);
+	else
+		path = xstrdup(v);
+	rc = calendar_read_ics(calendar_current(c), path, cause);
+	free(path);
+	return (rc);
 }
 
 static int
@@ -529,6 +587,10 @@ static const struct config_key config_keys[] = {
 	    .min = 0, .max = 1000000 },
 	{ "ack",	"sender-window",	F(CF_DURATION,
 	    ack.sender_window) },
+	{ "calendar",	"holidays",		CUSTOM(set_cal_holidays) },
+	{ "calendar",	"holidays-file",	CUSTOM(set_cal_holidays_file) },
+	{ "calendar",	"hours",		CUSTOM(set_cal_hours) },
+	{ "calendar",	"timezone",		CUSTOM(set_cal_timezone) },
 	{ "helpq",	"address",		F(CF_ADDRESS, address) },
 	{ "helpq",	"agents",		F(CF_LIST, agents),
 	    N(nagents), .append = 1, .item = item_agent },
@@ -750,7 +812,7 @@ config_defaults(struct config *c)
 	c->jit = 1;
 	policy_defaults(&c->policy);
 	c->tz = tz_system();
-	c->policy.tz = c->tz;
+	c->policy.cal.tz = c->tz;
 	config_split("INBOX", &c->imap.folders, &c->imap.nfolders);
 	c->imap.keywords = 1;
 	c->imap.batch = 200;
@@ -785,6 +847,11 @@ config_clear(struct config *c)
 	free(c->token_prefix);
 	free(c->imap.queue_folder);
 	policy_clear(&c->policy);
+	for (i = 0; i < c->ncalendars; i++) {
+		calendar_clear(c->calendars[i]);
+		free(c->calendars[i]);
+	}
+	free(c->calendars);
 	free(c->path);
 	memset(c, 0, sizeof *c);
 }
@@ -867,10 +934,64 @@ rtrim(char *s)
 	return (s);
 }
 
+/*
+ * The rest of "[calendar "NAME"]" from p (after "calendar") to end (the
+ * ']', now NUL): a new calendar the following keys set.
+ */
+static int
+config_calendar_section(struct config *c, char *line, char *p, char *end,
+    const struct config_pos *pos, char *section, size_t sectionsz,
+    char **cause)
+{
+	struct calendar	*cal;
+	char		*name, *close, *what;
+	size_t		 n;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p != '"' || (close = strchr(p + 1, '"')) == NULL ||
+	    close + 1 != end) {
+		*cause = config_err(pos, (size_t)(p - line) + 1,
+		    "expected a quoted name: [calendar \"NAME\"]");
+		return (-1);
+	}
+	name = p + 1;
+	n = (size_t)(close - name);
+	if (!calendar_name_valid(name, n)) {
+		*cause = config_err(pos, (size_t)(name - line) + 1,
+		    "a calendar's name is letters, digits, '-', '_' and '.'");
+		return (-1);
+	}
+	*close = '\0';
+	if (config_calendar(c, name) != NULL) {
+		what = xprintf("calendar \"%s\" is defined already%s", name,
+		    strcmp(name, "default") == 0 ? " ([policy]'s)" : "");
+		*cause = config_err(pos, (size_t)(name - line) + 1, what);
+		free(what);
+		return (-1);
+	}
+	cal = xmalloc(sizeof *cal);
+	calendar_init(cal, name);
+	c->calendars = xreallocarray(c->calendars, c->ncalendars + 1,
+	    sizeof *c->calendars);
+	c->calendars[c->ncalendars++] = cal;
+	snprintf(section, sectionsz, "calendar");
+	p = end + 1;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p != '\0' && *p != '#' && *p != ';') {
+		*cause = config_err(pos, (size_t)(p - line) + 1,
+		    "unexpected text after section name");
+		return (-1);
+	}
+	return (0);
+}
+
 /* "[name]" at p in line: the section the following keys belong to. */
 static int
-config_section(char *line, char *p, const struct config_pos *pos,
-    char *section, size_t sectionsz, char **cause)
+config_section(struct config *c, char *line, char *p,
+    const struct config_pos *pos, char *section, size_t sectionsz,
+    char **cause)
 {
 	char	*end, *what;
 
@@ -880,6 +1001,10 @@ config_section(char *line, char *p, const struct config_pos *pos,
 		return (-1);
 	}
 	*end = '\0';
+	if (strncmp(p + 1, "calendar", 8) == 0 && (p[9] == '\0' ||
+	    isspace((unsigned char)p[9])))
+		return (config_calendar_section(c, line, p + 9, end, pos,
+		    section, sectionsz, cause));
 	if (!config_section_known(p + 1)) {
 		what = xprintf("unknown section [%s]", p + 1);
 		*cause = config_err(pos, (size_t)(p - line) + 2, what);
@@ -964,7 +1089,7 @@ config_line(struct config *c, char *line, const struct config_pos *pos,
 	if (*p == '\0' || *p == '#' || *p == ';')
 		return (0);
 	if (*p == '[')
-		return (config_section(line, p, pos, section, sectionsz,
+		return (config_section(c, line, p, pos, section, sectionsz,
 		    cause));
 	return (config_keyval(c, line, p, pos, section, cause));
 }
@@ -993,6 +1118,32 @@ config_rules_relative(struct config *c, const char *path)
 	}
 }
 
+/* A calendar that names no zone has [helpq]'s, wherever it was set. */
+static void
+config_calendar_zones(struct config *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->ncalendars; i++) {
+		if (c->calendars[i]->own == NULL)
+			c->calendars[i]->tz = c->tz;
+	}
+}
+
+const struct calendar *
+config_calendar(const struct config *c, const char *name)
+{
+	size_t	i;
+
+	if (name == NULL || strcmp(name, "default") == 0)
+		return (&c->policy.cal);
+	for (i = 0; i < c->ncalendars; i++) {
+		if (strcmp(c->calendars[i]->name, name) == 0)
+			return (c->calendars[i]);
+	}
+	return (NULL);
+}
+
 int
 config_load(struct config *c, const char *path, char **cause)
 {
@@ -1009,6 +1160,8 @@ config_load(struct config *c, const char *path, char **cause)
 	}
 	pos.file = path;
 	pos.line = 0;
+	/* Set early: files the config names are read relative to it. */
+	set_string(&c->path, path);
 	while ((n = getline(&line, &linesz, f)) != -1) {
 		pos.line++;
 		if (n > CONFIG_LINE_MAX) {
@@ -1035,8 +1188,8 @@ config_load(struct config *c, const char *path, char **cause)
 	free(line);
 	fclose(f);
 	if (rc == 0) {
-		set_string(&c->path, path);
 		config_rules_relative(c, path);
+		config_calendar_zones(c);
 	}
 	return (rc);
 }

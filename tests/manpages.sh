@@ -6,7 +6,10 @@
 keys=$(sed -n 's/^	{ "\([a-z]*\)",	*"\([a-z-]*\)",.*/\1 \2/p' "$TOP_SRCDIR/src/config.c")
 [ -n "$keys" ]; ok_rc $? "found the configuration keyword table"
 echo "$keys" | while read -r section key; do
-	grep -q "^\.Ss \[$section\]" "$TOP_SRCDIR/man/helpq.conf.5" &&
+	# A section of named instances is headed [section "NAME"].
+	{ grep -q "^\.Ss \[$section\]" "$TOP_SRCDIR/man/helpq.conf.5" ||
+	    grep -qF ".Ss [$section \\(dqNAME\\(dq]" \
+	    "$TOP_SRCDIR/man/helpq.conf.5"; } &&
 	    grep -q "^\.It Cm $key " "$TOP_SRCDIR/man/helpq.conf.5"
 	echo $? > "$T/rc"
 	[ "$(cat "$T/rc")" = 0 ] && echo "ok - [$section] $key in helpq.conf(5)" ||

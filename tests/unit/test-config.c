@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "tz.h"
+#include "xmalloc.h"
 #include "../tap.h"
 
 static char	tmpl[] = "/tmp/helpq-test-config.XXXXXX";
@@ -125,7 +127,8 @@ static const struct {
 	  "2:20: default-language: 'EN' is not a language code like en or de",
 	  "default language" },
 	{ "[policy]\nholidays = 2026-12-24, soon\n",
-	  "2:12: holidays: 'soon' is not a date like 2026-12-24", "holidays" },
+	  "2:12: holidays: 'soon' is not a date like 2026-12-24, 12-25, "
+	  "easter+1 or orthodox-easter-2", "holidays" },
 	{ "[thread]\ntoken-prefix = ABCDEFGHIJKLMNOPQ\n",
 	  "2:16: token-prefix: expected 1 to 16 characters",
 	  "token prefix too long" },
@@ -194,6 +197,131 @@ good_values(void)
 	is_str(c.nmanagers == 2 ? c.managers[0] : NULL, "boss@example.com",
 	    "managers lower-cased");
 	config_clear(&c);
+}
+
+/* The instant of a UTC "YYYY-MM-DD HH:MM". */
+static time_t
+utc(const char *s)
+{
+	struct tm	tm;
+
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(s, "%d-%d-%d %d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+	    &tm.tm_hour, &tm.tm_min) != 5)
+		return (-1);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (timegm(&tm));
+}
+
+/* [calendar "NAME"] sections: their keys, zones, files and errors. */
+static void
+test_calendars(void)
+{
+	struct config		 c;
+	const struct calendar	*de, *gr, *always, *late;
+	const char		*top, *slash;
+	char			*text, *cause, *want;
+	int			 rc;
+
+	if ((top = getenv("TOP_SRCDIR")) == NULL)
+		top = ".";
+	text = xprintf(
+	    "[helpq]\n"
+	    "timezone = Europe/Berlin\n"
+	    "[calendar \"de\"]\n"
+	    "hours = mon-fri 08:00-12:00 13:00-17:00\n"
+	    "holidays = easter-2, easter+1, 12-25\n"
+	    "holidays-file = %s/tests/holidays.ics\n"
+	    "[calendar \"gr\"]  # Athens\n"
+	    "timezone = Europe/Athens\n"
+	    "hours = mon-fri 09:00-17:00\n"
+	    "holidays = orthodox-easter-2, orthodox-easter+1\n"
+	    "[calendar \"always\"]\n"
+	    "[calendar \"late-zone\"]\n"
+	    "hours = 24/7\n"
+	    "[policy]\n"
+	    "clock = business\n", top);
+	rc = load(&c, text, &cause);
+	ok(rc == 0, "calendars load: %s", cause != NULL ? cause : "ok");
+	free(text);
+	free(cause);
+	is_int(c.ncalendars, 4, "four calendars");
+	de = config_calendar(&c, "de");
+	gr = config_calendar(&c, "gr");
+	always = config_calendar(&c, "always");
+	late = config_calendar(&c, "late-zone");
+	ok(config_calendar(&c, NULL) == &c.policy.cal &&
+	    config_calendar(&c, "default") == &c.policy.cal,
+	    "the default calendar is [policy]'s");
+	ok(config_calendar(&c, "fr") == NULL, "no calendar fr");
+	ok(de != NULL && de->tz == c.tz && de->week[1].n == 2 &&
+	    !de->always, "de: [helpq]'s zone, a lunch break");
+	/* Thursday 2026-04-02 14:00 UTC (16:00 CEST) + 2h: Good Friday,
+	 * the weekend and Easter Monday skipped; 07:00 UTC is 09:00 CEST. */
+	ok(de != NULL && calendar_due(de, utc("2026-04-02 14:00"), 7200) ==
+	    utc("2026-04-07 07:00"), "de: due after Easter Monday");
+	ok(de != NULL && calendar_holiday(de, 2026, 10, 3) != NULL &&
+	    calendar_holiday(de, 2026, 12, 25) != NULL,
+	    "de: holidays of the file and of the key");
+	ok(gr != NULL && gr->tz != NULL && gr->tz != c.tz &&
+	    strcmp(tz_name(gr->tz), "Europe/Athens") == 0,
+	    "gr: its own zone");
+	/* Orthodox Good Friday 2026 is 04-10, Easter Monday 04-13: from
+	 * Thursday 13:00 UTC (16:00 EEST) + 2h to Tuesday 07:00 UTC. */
+	ok(gr != NULL && calendar_due(gr, utc("2026-04-09 13:00"), 7200) ==
+	    utc("2026-04-14 07:00"), "gr: due after Orthodox Easter Monday");
+	ok(always != NULL && always->always && always->nholidays == 0 &&
+	    calendar_due(always, 1000, 86400) == 1000 + 86400,
+	    "a calendar without hours is 24/7");
+	ok(late != NULL && late->always, "hours = 24/7");
+	config_clear(&c);
+
+	/* A zone set after the calendar is still its zone. */
+	ok(load(&c, "[calendar \"x\"]\nhours = mon 09:00-10:00\n"
+	    "[helpq]\ntimezone = America/New_York\n", &cause) == 0 &&
+	    config_calendar(&c, "x") != NULL &&
+	    config_calendar(&c, "x")->tz == c.tz &&
+	    strcmp(tz_name(c.tz), "America/New_York") == 0,
+	    "a calendar without a zone has [helpq]'s, set later");
+	free(cause);
+	config_clear(&c);
+
+	expect_error("[calendar]\n",
+	    "1:10: expected a quoted name: [calendar \"NAME\"]",
+	    "a calendar without a name");
+	expect_error("[calendar \"a b\"]\n",
+	    "1:12: a calendar's name is letters, digits, '-', '_' and '.'",
+	    "a calendar's name with a blank");
+	expect_error("[calendar \"x\"] y\n",
+	    "1:16: unexpected text after section name",
+	    "text after a calendar's section");
+	expect_error("[calendar \"x\"]\n[calendar \"x\"]\n",
+	    "2:12: calendar \"x\" is defined already", "a calendar twice");
+	expect_error("[calendar \"default\"]\n",
+	    "1:12: calendar \"default\" is defined already ([policy]'s)",
+	    "the default calendar is not a section");
+	expect_error("[calendar \"x\"]\nhours = mon-fri 08:00-12:00 "
+	    "11:00-13:00\n",
+	    "2:9: hours: 'mon-fri 08:00-12:00 11:00-13:00' is not like "
+	    "'mon-fri 09:00-17:00' or 'sun closed'", "overlapping hours");
+	expect_error("[calendar \"x\"]\n\tholidays = 12-24, easter+100\n",
+	    "2:13: holidays: 'easter+100' is not a date like 2026-12-24, "
+	    "12-25, easter+1 or orthodox-easter-2", "a holiday too far "
+	    "from Easter");
+	expect_error("[calendar \"x\"]\ntimezone = ../x\n",
+	    "2:12: timezone: '../x' is not a time zone name like "
+	    "Europe/Berlin", "a calendar's bad zone");
+	expect_error("[policy]\nhours = 24/7\n",
+	    "2:1: unknown key 'hours' in section [policy]",
+	    "hours is a calendar's key");
+	/* A relative file is read from the config's folder. */
+	slash = strrchr(tmpl, '/');
+	want = xprintf("2:17: holidays-file: %.*s/no-such.ics: No such file "
+	    "or directory", (int)(slash - tmpl), tmpl);
+	expect_error("[calendar \"x\"]\nholidays-file = no-such.ics\n", want,
+	    "a missing holiday file, relative to the config");
+	free(want);
 }
 
 int
@@ -321,10 +449,10 @@ main(void)
 	is_str(c.default_language, "de", "default-language");
 	is_int(c.policy.response_time, 8 * 3600, "response-time");
 	ok(c.policy.business, "clock = business");
-	is_int(c.policy.week[5].close, 12 * 60, "Friday closes at noon");
-	is_int(c.policy.week[6].open, c.policy.week[6].close,
-	    "Saturday closed");
-	is_int(c.policy.nholidays, 2, "holidays");
+	is_int(c.policy.cal.week[5].span[0].close, 12 * 60,
+	    "Friday closes at noon");
+	is_int(c.policy.cal.week[6].n, 0, "Saturday closed");
+	is_int(c.policy.cal.nholidays, 2, "holidays");
 	is_int(c.nrules, 3, "rule paths add up");
 	ok(c.nrules == 3 && c.rules[0][0] == '/' &&
 	    strcmp(strrchr(c.rules[0], '/'), "/rules.d") == 0,
@@ -348,11 +476,11 @@ main(void)
 	    "zero response time");
 	/* The zone of business hours and display, loaded with the file. */
 	config_defaults(&c);
-	ok(c.tz != NULL && c.policy.tz == c.tz, "the system's zone by "
+	ok(c.tz != NULL && c.policy.cal.tz == c.tz, "the system's zone by "
 	    "default");
 	config_clear(&c);
 	ok(load(&c, "[helpq]\ntimezone = America/New_York\n", &cause) == 0 &&
-	    c.policy.tz == c.tz && strcmp(tz_name(c.tz),
+	    c.policy.cal.tz == c.tz && strcmp(tz_name(c.tz),
 	    "America/New_York") == 0, "timezone loads the zone");
 	config_clear(&c);
 	expect_error("[helpq]\ntimezone = ../../etc/passwd\n",
@@ -383,6 +511,7 @@ main(void)
 	    "missing file names the file");
 	free(cause);
 
+	test_calendars();
 	unlink(tmpl);
 	return (done_testing());
 }

@@ -89,7 +89,7 @@ test_due(void)
 	size_t	i;
 
 	policy_defaults(&p);
-	p.tz = berlin;
+	p.cal.tz = berlin;
 	ok(policy_parse_holidays(&p, "2026-12-24, 2026-12-25 2026-12-26",
 	    &cause) == 0, "holidays parse");
 	for (i = 0; i < nitems(t); i++)
@@ -129,7 +129,8 @@ test_parse_errors(void)
 		    cause != NULL, "hours '%s' refused", bad_hours[i]);
 		free(cause);
 	}
-	is_int(p.week[1].open, 9 * 60, "a refused value changes nothing");
+	is_int(p.cal.week[1].span[0].open, 9 * 60,
+	    "a refused value changes nothing");
 	for (i = 0; i < nitems(bad_days); i++) {
 		cause = NULL;
 		ok(policy_parse_holidays(&p, bad_days[i], &cause) == -1 &&
@@ -408,7 +409,7 @@ test_zones(void)
 			continue;
 		}
 		policy_defaults(&p);
-		p.tz = z;
+		p.cal.tz = z;
 		if (policy_parse_hours(&p, t[i].hours, &cause) != 0) {
 			ok(0, "%s: %s", t[i].hours, cause);
 			free(cause);
