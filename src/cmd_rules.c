@@ -473,7 +473,7 @@ test_main(struct globals *g, struct args *a)
 }
 
 const struct command cmd_rules_test_command = {
-	"rules", "test", test_main, test_options, "MESSAGE|MAILDIR|- ...", 1, -1,
-	CMD_OPERAND_FILE, 0,
+	"rules", "test", test_main, test_options, "MESSAGE|MAILDIR|- ...", 1,
+	-1, CMD_OPERAND_FILE, 0,
 	"Run messages through the rules without storing anything"
 };

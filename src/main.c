@@ -261,7 +261,12 @@ main(int argc, char **argv)
 	log_init(mo.use_syslog, g.quiet ? LOG_LEVEL_ERROR : g.verbose ?
 	    LOG_LEVEL_DEBUG : LOG_LEVEL_WARN, "helpq");
 	fault_init();
-	if ((rc = load_config(&g, mo.config_path)) == 0)
+	/* Help (and the shell's completion through it) works whatever the
+	 * configuration holds. */
+	if (c == &cmd_help_command) {
+		config_defaults(&g.conf);
+		rc = c->fn(&g, &a);
+	} else if ((rc = load_config(&g, mo.config_path)) == 0)
 		rc = c->fn(&g, &a);
 	config_clear(&g.conf);
 	args_free(&a);

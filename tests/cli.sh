@@ -184,6 +184,13 @@ is "$(cat "$T/missing")" "" "helpq --help lists each command with its purpose"
 is "$(hq help rules | grep -c '^usage: helpq rules')" 2 \
     "helpq help rules: both rules commands"
 hq help bogus 2>/dev/null; is $? 64 "help for no such command: 64"
+printf '[helpq\nbroken\n' > "$T/broken.conf"
+"$HELPQ" -c "$T/broken.conf" tickets 2>/dev/null; is $? 78 \
+    "a broken configuration stops a command"
+is "$("$HELPQ" -c "$T/broken.conf" help show)" "$(hq help show)" \
+    "but not help, which reads none"
+is "$("$HELPQ" -c "$T/broken.conf" help --complete show | tail -n 1)" \
+    @ticket "nor the completion's questions"
 
 # ---- usage errors: one line, the synopsis, status 64 ----
 

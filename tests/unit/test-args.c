@@ -118,8 +118,8 @@ main(void)
 {
 	const struct args_opt	*tables[2] = { own, globals };
 	struct args		 a;
-	char			*got, *argv[] = { "x", "--json", "-q", "--limit",
-				    "3", "--json" };
+	char			*got, *argv[] = { "x", "--json", "-q",
+				    "--limit", "3", "--json" };
 	const char		*val;
 	size_t			 i;
 	int			 n;
