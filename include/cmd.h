@@ -9,6 +9,7 @@
 
 #include <sys/time.h>
 
+#include "args.h"
 #include "config.h"
 #include "imap.h"
 #include "ingest.h"
@@ -25,17 +26,54 @@ struct globals {
 	int		 verbose;
 };
 
-/* One subcommand: fn returns the command's exit status. */
-struct command {
-	const char	*name;
-	int		(*fn)(struct globals *, int, char **);
-	const char	*usage;
+/* What the completion script offers for a command's operands. */
+enum cmd_operand {
+	CMD_OPERAND_NONE,
+	CMD_OPERAND_TICKET,	/* the first operand is a ticket number */
+	CMD_OPERAND_TICKETS,	/* every operand is one */
+	CMD_OPERAND_FILE,
+	CMD_OPERAND_COMMAND,	/* a command's name (help) */
+	CMD_OPERAND_WORD	/* anything: search words, ids */
 };
 
-/* The command table the usage lists (borrowed: static storage). */
-void		 cmd_register(const struct command *, size_t n);
-/* Print the usage to stdout (status 0) or stderr, and exit. */
+/*
+ * One command: "show", or "rules" with sub "test". main() parses the
+ * words after it against opts (then the global options) and checks the
+ * count of operands; fn reads its options with args_next(a, 0, ...) and
+ * returns the command's exit status.
+ */
+struct command {
+	const char		*name;
+	const char		*sub;		/* NULL, or "check" of rules */
+	int			(*fn)(struct globals *, struct args *);
+	const struct args_opt	*opts;		/* ends with a NULL name */
+	const char		*operands;	/* for the synopsis: "N ..." */
+	int			 min;		/* operands at least */
+	int			 max;		/* at most; -1: any number */
+	enum cmd_operand	 complete;
+	int			 flags;		/* ARGS_* for args_parse */
+	const char		*purpose;	/* one line */
+};
+
+/*
+ * The commands and the global options (borrowed: static storage), for
+ * the usage, help and completion.
+ */
+void		 cmd_register(const struct command *const *, size_t n,
+		    const struct args_opt *globals);
+/* The command being run, for its usage errors (borrowed). */
+void		 cmd_set_current(const struct command *);
+/* Print the list of commands to stdout (status 0) or stderr, and exit. */
 __dead void	 cmd_usage(int status);
+/*
+ * A usage error: "helpq CMD: what was wrong" and the command's synopsis
+ * on standard error, then exit EX_USAGE.
+ */
+__dead void	 cmd_usage_error(const char *fmt, ...) __printflike(1, 2);
+/* The help of command name (every sub when sub is NULL) to stdout. */
+int		 cmd_help_print(const char *name, const char *sub);
+/* The ticket number s, or a usage error naming what it should be. */
+int64_t		 cmd_ticket_arg(const char *s, const char *what);
 
 /*
  * Open the store (creating it when the command writes). Returns 0, or an
@@ -110,20 +148,24 @@ int		 cmd_parse_ticket(const char *s, int64_t *idp);
 struct outbox;
 struct deliver_stats;
 int		 cmd_outbox(struct globals *, struct outbox **);
-int		 cmd_close(struct globals *, int, char **);
-int		 cmd_failed(struct globals *, int, char **);
-int		 cmd_import(struct globals *, int, char **);
-int		 cmd_outbox_list(struct globals *, int, char **);
-int		 cmd_retry(struct globals *, int, char **);
-int		 cmd_reply(struct globals *, int, char **);
-int		 cmd_rules(struct globals *, int, char **);
-int		 cmd_send(struct globals *, int, char **);
-int		 cmd_poll(struct globals *, int, char **);
-int		 cmd_reopen(struct globals *, int, char **);
-int		 cmd_run(struct globals *, int, char **);
-int		 cmd_search(struct globals *, int, char **);
-int		 cmd_show(struct globals *, int, char **);
-int		 cmd_tag(struct globals *, int, char **);
-int		 cmd_tickets(struct globals *, int, char **);
+/* The commands, each defined beside its code. */
+extern const struct command cmd_check_command;
+extern const struct command cmd_close_command;
+extern const struct command cmd_failed_command;
+extern const struct command cmd_help_command;
+extern const struct command cmd_import_command;
+extern const struct command cmd_outbox_command;
+extern const struct command cmd_poll_command;
+extern const struct command cmd_reopen_command;
+extern const struct command cmd_reply_command;
+extern const struct command cmd_retry_command;
+extern const struct command cmd_rules_check_command;
+extern const struct command cmd_rules_test_command;
+extern const struct command cmd_run_command;
+extern const struct command cmd_search_command;
+extern const struct command cmd_send_command;
+extern const struct command cmd_show_command;
+extern const struct command cmd_tag_command;
+extern const struct command cmd_tickets_command;
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * helpq - cmd.c: what the subcommands share: the database path and the
- * store, the outbox, the usage, ticket numbers and the progress line.
+ * store, the outbox, ticket numbers and the progress line.
  */
 #include "compat.h"
 
@@ -27,30 +27,6 @@
 #include "source.h"
 #include "store.h"
 #include "xmalloc.h"
-
-/* The command table main() registers, for the usage. */
-static const struct command	*cmd_table;
-static size_t			 cmd_ntable;
-
-void
-cmd_register(const struct command *v, size_t n)
-{
-	cmd_table = v;
-	cmd_ntable = n;
-}
-
-__dead void
-cmd_usage(int status)
-{
-	size_t	i;
-	FILE	*f = status == 0 ? stdout : stderr;
-
-	fprintf(f, "usage: helpq [-qv] [-c config] [--db file] command "
-	    "[args]\ncommands:\n");
-	for (i = 0; i < cmd_ntable; i++)
-		fprintf(f, "  helpq %s\n", cmd_table[i].usage);
-	exit(status);
-}
 
 int
 cmd_parse_ticket(const char *s, int64_t *idp)

@@ -4,7 +4,6 @@
  */
 #include "compat.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,61 +16,58 @@
 #include "output.h"
 #include "store.h"
 
-int
-cmd_tickets(struct globals *g, int argc, char **argv)
+static const struct args_opt tickets_opts[] = {
+	{ "status", 0, "S", 's', "only tickets in status S: new, open, "
+	    "waiting or closed" },
+	{ "open", 0, NULL, 'o', "leave out closed tickets" },
+	{ "tag", 0, "T", 't', "only tickets tagged T" },
+	{ "queue", 0, "Q", 'q', "only tickets in queue Q" },
+	{ "customer", 0, "ADDRESS", 'c', "only the tickets of this customer" },
+	{ "limit", 0, "N", 'l', "at most N tickets" },
+	{ "json", 0, NULL, 'j', "print JSON" },
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+static int
+tickets_main(struct globals *g, struct args *a)
 {
-	static const struct option opts[] = {
-		{ "customer", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "limit", required_argument, NULL, 'l' },
-		{ "open", no_argument, NULL, 'o' },
-		{ "queue", required_argument, NULL, 'q' },
-		{ "status", required_argument, NULL, 's' },
-		{ "tag", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct ticket_filter	 f;
 	struct store		*st;
 	enum ticket_status	 status;
+	const char		*val;
 	char			*cause = NULL;
 	int			 ch, json = 0, rc;
 
 	memset(&f, 0, sizeof f);
 	f.status = -1;
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((ch = args_next(a, 0, &val)) != -1) {
 		switch (ch) {
 		case 'c':
-			f.customer = optarg;
+			f.customer = val;
 			break;
 		case 'j':
 			json = 1;
 			break;
 		case 'l':
-			f.limit = atoi(optarg);
+			f.limit = atoi(val);
 			break;
 		case 'o':
 			f.open_only = 1;
 			break;
 		case 'q':
-			f.queue = optarg;
+			f.queue = val;
 			break;
 		case 's':
-			if (store_status_parse(optarg, &status) != 0) {
-				log_error("unknown status '%s' (new, open, "
-				    "waiting, closed)", optarg);
-				return (EX_USAGE);
-			}
+			if (store_status_parse(val, &status) != 0)
+				cmd_usage_error("unknown status '%s' (new, "
+				    "open, waiting, closed)", val);
 			f.status = (int)status;
 			break;
 		case 't':
-			f.tag = optarg;
+			f.tag = val;
 			break;
-		default:
-			cmd_usage(EX_USAGE);
 		}
 	}
-	if (optind != argc)
-		cmd_usage(EX_USAGE);
 	if ((rc = cmd_open_store(g, 0, &st)) != 0)
 		return (rc);
 	if (output_tickets(stdout, g->conf.tz, st, &f, json, &cause) != 0) {
@@ -83,25 +79,28 @@ cmd_tickets(struct globals *g, int argc, char **argv)
 	return (rc);
 }
 
-int
-cmd_show(struct globals *g, int argc, char **argv)
+const struct command cmd_tickets_command = {
+	"tickets", NULL, tickets_main, tickets_opts, "", 0, 0,
+	CMD_OPERAND_NONE, 0, "List tickets, most recent activity first"
+};
+
+static const struct args_opt show_opts[] = {
+	{ "json", 0, NULL, 'j', "print JSON" },
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+static int
+show_main(struct globals *g, struct args *a)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct store	*st;
 	int64_t		 id;
+	const char	*v;
 	char		*cause = NULL;
-	int		 ch, json = 0, rc, r;
+	int		 json = 0, rc, r;
 
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (ch != 'j')
-			cmd_usage(EX_USAGE);
+	while (args_next(a, 0, &v) != -1)
 		json = 1;
-	}
-	if (optind + 1 != argc || cmd_parse_ticket(argv[optind], &id) != 0)
-		cmd_usage(EX_USAGE);
+	id = cmd_ticket_arg(a->argv[0], "ticket");
 	if ((rc = cmd_open_store(g, 0, &st)) != 0)
 		return (rc);
 	r = output_show(stdout, g->conf.tz, st, id, json, &cause);
@@ -117,36 +116,39 @@ cmd_show(struct globals *g, int argc, char **argv)
 	return (rc);
 }
 
-int
-cmd_search(struct globals *g, int argc, char **argv)
+const struct command cmd_show_command = {
+	"show", NULL, show_main, show_opts, "N", 1, 1, CMD_OPERAND_TICKET, 0,
+	"Show a ticket: its messages, decoded, and its events"
+};
+
+static const struct args_opt search_opts[] = {
+	{ "limit", 0, "N", 'l', "at most N tickets" },
+	{ "json", 0, NULL, 'j', "print JSON" },
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+static int
+search_main(struct globals *g, struct args *a)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "limit", required_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct store	*st;
 	struct buf	 q;
+	const char	*val;
 	char		*cause = NULL;
 	int		 ch, i, json = 0, limit = 0, rc;
 
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((ch = args_next(a, 0, &val)) != -1) {
 		switch (ch) {
 		case 'j':
 			json = 1;
 			break;
 		case 'l':
-			limit = atoi(optarg);
+			limit = atoi(val);
 			break;
-		default:
-			cmd_usage(EX_USAGE);
 		}
 	}
-	if (optind >= argc)
-		cmd_usage(EX_USAGE);
 	buf_init(&q);
-	for (i = optind; i < argc; i++)
-		buf_addf(&q, "%s%s", i > optind ? " " : "", argv[i]);
+	for (i = 0; i < a->argc; i++)
+		buf_addf(&q, "%s%s", i > 0 ? " " : "", a->argv[i]);
 	if ((rc = cmd_open_store(g, 0, &st)) != 0) {
 		buf_free(&q);
 		return (rc);
@@ -162,9 +164,14 @@ cmd_search(struct globals *g, int argc, char **argv)
 	return (rc);
 }
 
-/* Run fn on each ticket number in argv[1..] inside one transaction. */
+const struct command cmd_search_command = {
+	"search", NULL, search_main, search_opts, "QUERY ...", 1, -1,
+	CMD_OPERAND_WORD, 0, "Full-text search over subjects and bodies"
+};
+
+/* Run fn on each ticket number in ids[0..n) inside one transaction. */
 static int
-each_ticket(struct globals *g, int argc, char **argv,
+each_ticket(struct globals *g, int n, char **ids,
     int (*fn)(struct store *, int64_t, void *, char **), void *arg)
 {
 	struct store	*st;
@@ -173,18 +180,14 @@ each_ticket(struct globals *g, int argc, char **argv,
 	char		*cause = NULL;
 	int		 i, rc, r;
 
-	if (argc < 2)
-		cmd_usage(EX_USAGE);
-	for (i = 1; i < argc; i++) {
-		if (cmd_parse_ticket(argv[i], &id) != 0)
-			cmd_usage(EX_USAGE);
-	}
+	for (i = 0; i < n; i++)
+		(void)cmd_ticket_arg(ids[i], "ticket");
 	if ((rc = cmd_open_store(g, 1, &st)) != 0)
 		return (rc);
 	if (store_begin(st, &cause) != 0)
 		goto fail;
-	for (i = 1; i < argc; i++) {
-		cmd_parse_ticket(argv[i], &id);
+	for (i = 0; i < n; i++) {
+		cmd_parse_ticket(ids[i], &id);
 		memset(&t, 0, sizeof t);
 		if ((r = store_ticket_get(st, id, &t, &cause)) == 1) {
 			log_error("no ticket %lld", (long long)id);
@@ -221,21 +224,35 @@ set_status(struct store *st, int64_t id, void *arg, char **cause)
 	    "closed" : "reopened", "by command", cause));
 }
 
-int
-cmd_close(struct globals *g, int argc, char **argv)
+static const struct args_opt no_opts[] = {
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+static int
+close_main(struct globals *g, struct args *a)
 {
 	enum ticket_status	to = TICKET_CLOSED;
 
-	return (each_ticket(g, argc, argv, set_status, &to));
+	return (each_ticket(g, a->argc, a->argv, set_status, &to));
 }
 
-int
-cmd_reopen(struct globals *g, int argc, char **argv)
+const struct command cmd_close_command = {
+	"close", NULL, close_main, no_opts, "N ...", 1, -1,
+	CMD_OPERAND_TICKETS, 0, "Close tickets"
+};
+
+static int
+reopen_main(struct globals *g, struct args *a)
 {
 	enum ticket_status	to = TICKET_OPEN;
 
-	return (each_ticket(g, argc, argv, set_status, &to));
+	return (each_ticket(g, a->argc, a->argv, set_status, &to));
 }
+
+const struct command cmd_reopen_command = {
+	"reopen", NULL, reopen_main, no_opts, "N ...", 1, -1,
+	CMD_OPERAND_TICKETS, 0, "Reopen tickets"
+};
 
 struct tag_args {
 	char	**ops;
@@ -273,25 +290,25 @@ tag_valid(const char *s)
 	return (1);
 }
 
-int
-cmd_tag(struct globals *g, int argc, char **argv)
+/* After the ticket number -word is a tag to remove, not an option. */
+static int
+tag_main(struct globals *g, struct args *a)
 {
 	struct tag_args	 ta;
-	char		*nums[2];
 	int		 i;
 
-	if (argc < 3)
-		cmd_usage(EX_USAGE);
-	for (i = 2; i < argc; i++) {
-		if (!tag_valid(argv[i])) {
-			log_error("'%s': expected +tag or -tag (no blanks "
-			    "or commas)", argv[i]);
-			return (EX_USAGE);
-		}
+	(void)cmd_ticket_arg(a->argv[0], "ticket");
+	for (i = 1; i < a->argc; i++) {
+		if (!tag_valid(a->argv[i]))
+			cmd_usage_error("'%s': expected +TAG or -TAG (no "
+			    "blanks or commas)", a->argv[i]);
 	}
-	ta.ops = argv + 2;
-	ta.nops = argc - 2;
-	nums[0] = argv[0];
-	nums[1] = argv[1];
-	return (each_ticket(g, 2, nums, apply_tags, &ta));
+	ta.ops = a->argv + 1;
+	ta.nops = a->argc - 1;
+	return (each_ticket(g, 1, a->argv, apply_tags, &ta));
 }
+
+const struct command cmd_tag_command = {
+	"tag", NULL, tag_main, no_opts, "N +TAG|-TAG ...", 2, -1,
+	CMD_OPERAND_TICKET, ARGS_DASH_WORDS, "Add (+TAG) or remove (-TAG) tags"
+};

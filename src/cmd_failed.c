@@ -5,7 +5,6 @@
  */
 #include "compat.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,24 +22,21 @@
 #include "store.h"
 #include "xmalloc.h"
 
-int
-cmd_failed(struct globals *g, int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct store	*st;
-	char		*cause = NULL;
-	int		 ch, json = 0, rc;
+static const struct args_opt failed_opts[] = {
+	{ "json", 0, NULL, 'j', "print JSON" },
+	{ NULL, 0, NULL, 0, NULL }
+};
 
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		if (ch != 'j')
-			cmd_usage(EX_USAGE);
+static int
+failed_main(struct globals *g, struct args *a)
+{
+	struct store	*st;
+	const char	*v;
+	char		*cause = NULL;
+	int		 json = 0, rc;
+
+	while (args_next(a, 0, &v) != -1)
 		json = 1;
-	}
-	if (optind != argc)
-		cmd_usage(EX_USAGE);
 	if ((rc = cmd_open_store(g, 0, &st)) != 0)
 		return (rc);
 	if (output_failed(stdout, g->conf.tz, st, json, &cause) != 0) {
@@ -51,6 +47,11 @@ cmd_failed(struct globals *g, int argc, char **argv)
 	store_close(st);
 	return (rc);
 }
+
+const struct command cmd_failed_command = {
+	"failed", NULL, failed_main, failed_opts, "", 0, 0, CMD_OPERAND_NONE,
+	0, "List the messages set aside as failed, oldest first"
+};
 
 /* A copy of the entry being retried (store_failed_get lends it). */
 struct retry_entry {
@@ -154,8 +155,12 @@ out:
 	return (rc);
 }
 
-int
-cmd_retry(struct globals *g, int argc, char **argv)
+static const struct args_opt retry_opts[] = {
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+static int
+retry_main(struct globals *g, struct args *a)
 {
 	struct retry_entry	 e;
 	struct deliver_stats	 os;
@@ -166,8 +171,7 @@ cmd_retry(struct globals *g, int argc, char **argv)
 	char			*cause = NULL;
 	int			 r, rc;
 
-	if (argc != 2 || cmd_parse_ticket(argv[1], &id) != 0)
-		cmd_usage(EX_USAGE);
+	id = cmd_ticket_arg(a->argv[0], "failed message");
 	if ((rc = cmd_open_ingest(g, &rs, &ob, &st)) != 0)
 		return (rc);
 	memset(&e, 0, sizeof e);
@@ -191,3 +195,8 @@ cmd_retry(struct globals *g, int argc, char **argv)
 	rules_free(rs);
 	return (rc);
 }
+
+const struct command cmd_retry_command = {
+	"retry", NULL, retry_main, retry_opts, "ID", 1, 1, CMD_OPERAND_WORD, 0,
+	"Run a failed message through the pipeline again"
+};

@@ -6,7 +6,6 @@
 
 #include <sys/time.h>
 
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
@@ -22,14 +21,16 @@
 #include "source.h"
 #include "store.h"
 
-int
-cmd_import(struct globals *g, int argc, char **argv)
+static const struct args_opt import_opts[] = {
+	{ "batch", 0, "N", 'b', "commit every N messages (1 to 100000; "
+	    "default 1000)" },
+	{ "json", 0, NULL, 'j', "print the summary as JSON" },
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+static int
+import_main(struct globals *g, struct args *a)
 {
-	static const struct option opts[] = {
-		{ "batch", required_argument, NULL, 'b' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct store	*st;
 	struct ingest	*in;
 	struct rules	*rs;
@@ -41,27 +42,23 @@ cmd_import(struct globals *g, int argc, char **argv)
 	struct cycle	 c;
 	uint64_t	 done = 0;
 	unsigned	 batch = 1000;
-	char		*cause = NULL;
-	int		 ch, i, json = 0, rc = 0;
+	const char	*val;
+	char		*cause = NULL, **argv = a->argv;
+	int		 ch, i, json = 0, rc = 0, argc = a->argc;
 
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((ch = args_next(a, 0, &val)) != -1) {
 		switch (ch) {
 		case 'b':
-			batch = (unsigned)strtoul(optarg, NULL, 10);
+			batch = (unsigned)strtoul(val, NULL, 10);
 			if (batch == 0 || batch > 100000)
-				cmd_usage(EX_USAGE);
+				cmd_usage_error("--batch %s: expected 1 to "
+				    "100000", val);
 			break;
 		case 'j':
 			json = 1;
 			break;
-		default:
-			cmd_usage(EX_USAGE);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc == 0)
-		cmd_usage(EX_USAGE);
 	if ((rc = cmd_open_ingest(g, &rs, &ob, &st)) != 0)
 		return (rc);
 	if (store_background(st, &cause) != 0) {
@@ -125,3 +122,9 @@ cmd_import(struct globals *g, int argc, char **argv)
 		rc = EX_DATAERR;
 	return (rc);
 }
+
+const struct command cmd_import_command = {
+	"import", NULL, import_main, import_opts, "PATH|- ...", 1, -1,
+	CMD_OPERAND_FILE, 0,
+	"Import Maildirs, mbox files or one message on standard input"
+};

@@ -9,7 +9,6 @@
 #include <sys/wait.h>
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -266,20 +265,23 @@ reply_text(struct store *st, const struct tz *tz, int64_t ticket,
 	return (rc);
 }
 
-int
-cmd_reply(struct globals *g, int argc, char **argv)
+static const struct args_opt reply_opts[] = {
+	{ "template", 0, "NAME", 't', "fill the template NAME with the text" },
+	{ "close", 0, NULL, 'c', "close the ticket instead of waiting for "
+	    "the customer" },
+	{ "agent", 0, "NAME", 'a', "name the agent (default $HELPQ_AGENT, "
+	    "else $USER)" },
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+static int
+reply_main(struct globals *g, struct args *a)
 {
-	static const struct option opts[] = {
-		{ "agent", required_argument, NULL, 'a' },
-		{ "close", no_argument, NULL, 'c' },
-		{ "template", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct deliver_stats	 os;
 	struct outbox		*ob = NULL;
 	struct store		*st = NULL;
 	struct buf		 text;
-	const char		*tname = NULL, *agent;
+	const char		*tname = NULL, *agent, *val;
 	int64_t			 ticket, id;
 	char			*cause = NULL;
 	int			 ch, close = 0, rc;
@@ -287,24 +289,20 @@ cmd_reply(struct globals *g, int argc, char **argv)
 	if ((agent = getenv("HELPQ_AGENT")) == NULL &&
 	    (agent = getenv("USER")) == NULL)
 		agent = "an agent";
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((ch = args_next(a, 0, &val)) != -1) {
 		switch (ch) {
 		case 'a':
-			agent = optarg;
+			agent = val;
 			break;
 		case 'c':
 			close = 1;
 			break;
 		case 't':
-			tname = optarg;
+			tname = val;
 			break;
-		default:
-			cmd_usage(EX_USAGE);
 		}
 	}
-	if (optind != argc - 1 || cmd_parse_ticket(argv[optind],
-	    &ticket) != 0)
-		cmd_usage(EX_USAGE);
+	ticket = cmd_ticket_arg(a->argv[0], "ticket");
 	if (g->conf.address == NULL) {
 		log_error("%s: no support address ([helpq] address)",
 		    g->conf.path != NULL ? g->conf.path : "configuration");
@@ -334,31 +332,29 @@ out:
 	return (rc);
 }
 
+const struct command cmd_reply_command = {
+	"reply", NULL, reply_main, reply_opts, "N", 1, 1, CMD_OPERAND_TICKET,
+	0, "Answer a ticket from the support address"
+};
+
 /* ---- helpq send, helpq outbox ---- */
 
-int
-cmd_send(struct globals *g, int argc, char **argv)
+static const struct args_opt send_opts[] = {
+	{ "json", 0, NULL, 'j', "print JSON" },
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+static int
+send_main(struct globals *g, struct args *a)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct deliver_stats	 os;
 	struct outbox		*ob = NULL;
 	struct store		*st = NULL;
-	int			 ch, json = 0, rc;
+	const char		*v;
+	int			 json = 0, rc;
 
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			json = 1;
-			break;
-		default:
-			cmd_usage(EX_USAGE);
-		}
-	}
-	if (optind != argc)
-		cmd_usage(EX_USAGE);
+	while (args_next(a, 0, &v) != -1)
+		json = 1;
 	if ((rc = cmd_sender(g, &ob)) != 0)
 		return (rc);
 	if ((rc = cmd_open_store(g, 1, &st)) == 0) {
@@ -381,44 +377,47 @@ cmd_send(struct globals *g, int argc, char **argv)
 	return (rc);
 }
 
-int
-cmd_outbox_list(struct globals *g, int argc, char **argv)
+const struct command cmd_send_command = {
+	"send", NULL, send_main, send_opts, "", 0, 0, CMD_OPERAND_NONE, 0,
+	"Send everything queued in the outbox now"
+};
+
+static const struct args_opt outbox_opts[] = {
+	{ "status", 0, "S", 's', "only mail in status S: queued, sent or "
+	    "failed" },
+	{ "limit", 0, "N", 'l', "at most N entries" },
+	{ "json", 0, NULL, 'j', "print JSON" },
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+static int
+outbox_main(struct globals *g, struct args *a)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "limit", required_argument, NULL, 'l' },
-		{ "status", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 }
-	};
 	enum outbox_status	 status;
 	struct store		*st;
+	const char		*val;
 	char			*cause = NULL;
 	int			 ch, json = 0, limit = 0, want = -1, rc;
 
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((ch = args_next(a, 0, &val)) != -1) {
 		switch (ch) {
 		case 'j':
 			json = 1;
 			break;
 		case 'l':
-			limit = atoi(optarg);
+			limit = atoi(val);
 			if (limit <= 0)
-				cmd_usage(EX_USAGE);
+				cmd_usage_error("--limit %s: expected a "
+				    "number above 0", val);
 			break;
 		case 's':
-			if (store_outbox_status_parse(optarg, &status) != 0) {
-				log_error("'%s': expected queued, sent or "
-				    "failed", optarg);
-				return (EX_USAGE);
-			}
+			if (store_outbox_status_parse(val, &status) != 0)
+				cmd_usage_error("--status %s: expected "
+				    "queued, sent or failed", val);
 			want = (int)status;
 			break;
-		default:
-			cmd_usage(EX_USAGE);
 		}
 	}
-	if (optind != argc)
-		cmd_usage(EX_USAGE);
 	if ((rc = cmd_open_store(g, 0, &st)) != 0)
 		return (rc);
 	if (output_outbox(stdout, g->conf.tz, st, want, limit, json,
@@ -430,3 +429,8 @@ cmd_outbox_list(struct globals *g, int argc, char **argv)
 	store_close(st);
 	return (rc);
 }
+
+const struct command cmd_outbox_command = {
+	"outbox", NULL, outbox_main, outbox_opts, "", 0, 0, CMD_OPERAND_NONE,
+	0, "The outbox, newest first: what was sent, waits or failed"
+};

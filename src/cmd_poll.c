@@ -6,7 +6,6 @@
 
 #include <sys/time.h>
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,20 +105,23 @@ dry_report(void *arg, const struct msg_origin *o, enum ingest_result r,
 	free(noack);
 }
 
-int
-cmd_poll(struct globals *g, int argc, char **argv)
+static const struct args_opt poll_opts[] = {
+	{ "dry-run", 0, NULL, 'n', "change nothing; say what each new message "
+	    "would do" },
+	{ "json", 0, NULL, 'j', "print JSON" },
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+static int
+poll_main(struct globals *g, struct args *a)
 {
-	static const struct option opts[] = {
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct poll_run		p;
 	struct ingest_stats	stats;
 	struct timeval		start;
+	const char		*v;
 	int			ch, dry = 0, json = 0, rc;
 
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((ch = args_next(a, 0, &v)) != -1) {
 		switch (ch) {
 		case 'n':
 			dry = 1;
@@ -127,12 +129,8 @@ cmd_poll(struct globals *g, int argc, char **argv)
 		case 'j':
 			json = 1;
 			break;
-		default:
-			cmd_usage(EX_USAGE);
 		}
 	}
-	if (optind != argc)
-		cmd_usage(EX_USAGE);
 	daemon_signals();
 	gettimeofday(&start, NULL);
 	memset(&stats, 0, sizeof stats);
@@ -157,17 +155,29 @@ cmd_poll(struct globals *g, int argc, char **argv)
 	return (rc);
 }
 
-int
-cmd_run(struct globals *g, int argc, char **argv)
+const struct command cmd_poll_command = {
+	"poll", NULL, poll_main, poll_opts, "", 0, 0, CMD_OPERAND_NONE, 0,
+	"One cycle over the IMAP mailbox, for cron or a timer"
+};
+
+static const struct args_opt run_opts[] = {
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+static int
+run_main(struct globals *g, struct args *a)
 {
 	struct daemon	d;
 	int		rc;
 
-	if (argc != 1)
-		cmd_usage(EX_USAGE);
 	daemon_signals();
 	if ((rc = daemon_setup(&d, g)) == 0)
 		rc = daemon_run(&d);
 	daemon_teardown(&d);
 	return (rc);
 }
+
+const struct command cmd_run_command = {
+	"run", NULL, run_main, run_opts, "", 0, 0, CMD_OPERAND_NONE, 0,
+	"Like poll, but stay connected (IDLE) until SIGTERM"
+};

@@ -5,7 +5,6 @@
  */
 #include "compat.h"
 
-#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,17 +26,21 @@
 #include "store.h"
 #include "xmalloc.h"
 
+static const struct args_opt check_opts[] = {
+	{ NULL, 0, NULL, 0, NULL }
+};
+
 static int
-rules_check(struct globals *g, int argc, char **argv)
+check_main(struct globals *g, struct args *a)
 {
 	struct rules	*rs;
 	const char	**paths;
 	size_t		  n;
 	int		  rc;
 
-	if (argc > 1) {
-		paths = (const char **)argv + 1;
-		n = (size_t)argc - 1;
+	if (a->argc > 0) {
+		paths = (const char **)a->argv;
+		n = (size_t)a->argc;
 	} else if ((n = cmd_rule_paths(g, &paths)) == 0) {
 		printf("no rule files configured (see [rules] path in "
 		    "helpq.conf(5))\n");
@@ -51,6 +54,12 @@ rules_check(struct globals *g, int argc, char **argv)
 	rules_free(rs);
 	return (0);
 }
+
+const struct command cmd_rules_check_command = {
+	"rules", "check", check_main, check_opts, "[PATH ...]", 0, -1,
+	CMD_OPERAND_FILE, 0,
+	"Check rule files and report every error"
+};
 
 /* ---- rules test ---- */
 
@@ -364,35 +373,42 @@ test_source(struct test_run *t, const char *path)
 	return (rc);
 }
 
+static const struct args_opt test_options[] = {
+	{ "explain", 0, NULL, 'e', "list every rule with each condition it "
+	    "tested" },
+	{ "json", 0, NULL, 'j', "print JSON" },
+	{ "time", 0, NULL, 't', "measure only the time the rules take" },
+	{ "rules", 0, "PATH", 'R', "test these rule files (may be repeated)" },
+	{ "new", 0, NULL, 'n', "as if the message opened a ticket" },
+	{ "reply", 0, NULL, 'r', "as if it continued a ticket" },
+	{ "customer-tickets", 0, "N", 'c', "as if the customer had N earlier "
+	    "tickets" },
+	{ "language", 0, "CODE", 'l', "as if the message were in this "
+	    "language" },
+	{ NULL, 0, NULL, 0, NULL }
+};
+
 static int
-rules_test(struct globals *g, int argc, char **argv)
+test_main(struct globals *g, struct args *a)
 {
-	static const struct option opts[] = {
-		{ "customer-tickets", required_argument, NULL, 'c' },
-		{ "explain", no_argument, NULL, 'e' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "language", required_argument, NULL, 'l' },
-		{ "new", no_argument, NULL, 'n' },
-		{ "reply", no_argument, NULL, 'r' },
-		{ "rules", required_argument, NULL, 'R' },
-		{ "time", no_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct test_opts	 o;
 	struct test_run		 t;
 	struct store		*st = NULL;
+	const char		*val;
 	char			*cause = NULL, *end;
 	int			 ch, i, rc, r;
 
 	memset(&o, 0, sizeof o);
 	o.new_ticket = -1;
 	o.customer_tickets = -1;
-	while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((ch = args_next(a, 0, &val)) != -1) {
 		switch (ch) {
 		case 'c':
-			o.customer_tickets = strtoll(optarg, &end, 10);
-			if (*end != '\0' || o.customer_tickets < 0)
-				cmd_usage(EX_USAGE);
+			o.customer_tickets = strtoll(val, &end, 10);
+			if (*val == '\0' || *end != '\0' ||
+			    o.customer_tickets < 0)
+				cmd_usage_error("--customer-tickets %s: "
+				    "expected a number", val);
 			break;
 		case 'e':
 			o.explain = 1;
@@ -401,7 +417,7 @@ rules_test(struct globals *g, int argc, char **argv)
 			o.json = 1;
 			break;
 		case 'l':
-			o.language = optarg;
+			o.language = val;
 			break;
 		case 'n':
 		case 'r':
@@ -410,17 +426,13 @@ rules_test(struct globals *g, int argc, char **argv)
 		case 'R':
 			o.rules = xreallocarray(o.rules, o.nrules + 1,
 			    sizeof *o.rules);
-			o.rules[o.nrules++] = optarg;
+			o.rules[o.nrules++] = val;
 			break;
 		case 't':
 			o.time = 1;
 			break;
-		default:
-			cmd_usage(EX_USAGE);
 		}
 	}
-	if (optind >= argc)
-		cmd_usage(EX_USAGE);
 	memset(&t, 0, sizeof t);
 	t.g = g;
 	t.o = &o;
@@ -446,8 +458,8 @@ rules_test(struct globals *g, int argc, char **argv)
 	t.ctx = rules_ctx_new(t.rs);
 	if (o.json && !o.time)
 		t.out = json_array();
-	for (i = optind; i < argc; i++) {
-		if ((r = test_source(&t, argv[i])) != 0)
+	for (i = 0; i < a->argc; i++) {
+		if ((r = test_source(&t, a->argv[i])) != 0)
 			rc = r;
 	}
 	if (o.time)
@@ -466,16 +478,8 @@ rules_test(struct globals *g, int argc, char **argv)
 	return (rc);
 }
 
-int
-cmd_rules(struct globals *g, int argc, char **argv)
-{
-	if (argc < 2)
-		cmd_usage(EX_USAGE);
-	optind = 1;
-	if (strcmp(argv[1], "check") == 0)
-		return (rules_check(g, argc - 1, argv + 1));
-	if (strcmp(argv[1], "test") == 0)
-		return (rules_test(g, argc - 1, argv + 1));
-	log_error("unknown rules command '%s' (check, test)", argv[1]);
-	cmd_usage(EX_USAGE);
-}
+const struct command cmd_rules_test_command = {
+	"rules", "test", test_main, test_options, "MESSAGE|MAILDIR|- ...", 1,
+	-1, CMD_OPERAND_FILE, 0,
+	"Run messages through the rules without storing anything"
+};

@@ -1,8 +1,10 @@
-/* helpq - main.c: the command line, subcommands and exit statuses. */
+/*
+ * helpq - main.c: the command line: the global options, the command
+ * table, and which command runs with what.
+ */
 #include "compat.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,31 +19,29 @@
 #include "outbox.h"
 #include "rules.h"
 
-static int	cmd_check(struct globals *, int, char **);
+/*
+ * The global options, accepted before and after the command name. The
+ * help lists them in this order.
+ */
+static const struct args_opt global_opts[] = {
+	{ "config", 'c', "FILE", 'c', "read this configuration file" },
+	{ "db", 'd', "FILE", 'd', "use this database, not the configured "
+	    "one" },
+	{ "quiet", 'q', NULL, 'q', "print errors only and no summary" },
+	{ "verbose", 'v', NULL, 'v', "print debugging messages" },
+	{ "syslog", 's', NULL, 's', "log to syslog (facility mail), not "
+	    "standard error" },
+	{ "help", 'h', NULL, 'h', "describe the command (or list the "
+	    "commands) and exit" },
+	{ "version", 'V', NULL, 'V', "print the version and exit" },
+	{ NULL, 0, NULL, 0, NULL }
+};
 
-static const struct command commands[] = {
-	{ "check", cmd_check, "check" },
-	{ "close", cmd_close, "close N..." },
-	{ "failed", cmd_failed, "failed [--json]" },
-	{ "import", cmd_import, "import [--batch N] [--json] PATH|- ..." },
-	{ "outbox", cmd_outbox_list, "outbox [--status S] [--limit N] "
-	    "[--json]" },
-	{ "poll", cmd_poll, "poll [--dry-run] [--json]" },
-	{ "reopen", cmd_reopen, "reopen N..." },
-	{ "reply", cmd_reply, "reply [--template NAME] [--close] "
-	    "[--agent NAME] N" },
-	{ "retry", cmd_retry, "retry ID" },
-	{ "rules", cmd_rules, "rules check [PATH...]\n"
-	    "  helpq rules test [--explain] [--json] [--time] [--rules PATH] "
-	    "[--new|--reply]\n"
-	    "        [--customer-tickets N] [--language L] MESSAGE|MAILDIR|- ..." },
-	{ "run", cmd_run, "run" },
-	{ "search", cmd_search, "search [--limit N] [--json] QUERY..." },
-	{ "send", cmd_send, "send [--json]" },
-	{ "show", cmd_show, "show [--json] N" },
-	{ "tag", cmd_tag, "tag N +TAG|-TAG..." },
-	{ "tickets", cmd_tickets, "tickets [--status S] [--open] [--tag T] "
-	    "[--queue Q] [--customer A] [--limit N] [--json]" },
+/* What the global options said. */
+struct main_opts {
+	const char	*config_path;
+	int		 use_syslog;
+	int		 help;
 };
 
 /* Find the configuration: -c, else the system file, else the user's. */
@@ -85,14 +85,12 @@ load_config(struct globals *g, const char *path)
 
 /* The configuration was read by main; the rules are read here. */
 static int
-cmd_check(struct globals *g, int argc, char **argv)
+check_main(struct globals *g, struct args *a)
 {
 	struct rules	*rs;
 	struct outbox	*ob;
 	int		 rc;
 
-	if (argc != 1)
-		cmd_usage(EX_USAGE);
 	if ((rc = cmd_load_rules(g, &rs)) != 0)
 		return (rc);
 	if ((rc = cmd_outbox(g, &ob)) != 0) {
@@ -112,73 +110,166 @@ cmd_check(struct globals *g, int argc, char **argv)
 	return (0);
 }
 
-int
-main(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "syslog", no_argument, NULL, 's' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct globals	 g;
-	const char	*config_path = NULL;
-	size_t		 i;
-	int		 ch, rc, use_syslog = 0;
+static const struct args_opt check_opts[] = {
+	{ NULL, 0, NULL, 0, NULL }
+};
 
-	memset(&g, 0, sizeof g);
-	cmd_register(commands, nitems(commands));
-	while ((ch = getopt_long(argc, argv, "+c:d:hqsvV", opts, NULL)) != -1) {
+static const struct command cmd_check_def = {
+	"check", NULL, check_main, check_opts, "", 0, 0, CMD_OPERAND_NONE, 0,
+	"Check the configuration, the rules and the templates"
+};
+
+/* The commands, in the order the help lists them. */
+static const struct command *const commands[] = {
+	&cmd_check_def,
+	&cmd_close_command,
+	&cmd_failed_command,
+	&cmd_help_command,
+	&cmd_import_command,
+	&cmd_outbox_command,
+	&cmd_poll_command,
+	&cmd_reopen_command,
+	&cmd_reply_command,
+	&cmd_retry_command,
+	&cmd_rules_check_command,
+	&cmd_rules_test_command,
+	&cmd_run_command,
+	&cmd_search_command,
+	&cmd_send_command,
+	&cmd_show_command,
+	&cmd_tag_command,
+	&cmd_tickets_command,
+};
+
+/* The global options of tables[table] in a into g and mo. */
+static void
+main_globals(struct args *a, size_t table, struct globals *g,
+    struct main_opts *mo)
+{
+	const char	*val;
+	int		 ch;
+
+	while ((ch = args_next(a, table, &val)) != -1) {
 		switch (ch) {
 		case 'c':
-			config_path = optarg;
+			mo->config_path = val;
 			break;
 		case 'd':
-			g.db_path = optarg;
+			g->db_path = val;
 			break;
 		case 'h':
-			cmd_usage(0);
+			mo->help = 1;
+			break;
 		case 'q':
-			g.quiet = 1;
+			g->quiet = 1;
 			break;
 		case 's':
-			use_syslog = 1;
+			mo->use_syslog = 1;
 			break;
 		case 'v':
-			g.verbose++;
+			g->verbose++;
 			break;
 		case 'V':
 			printf("helpq %s\n", PACKAGE_VERSION);
-			return (0);
-		default:
-			cmd_usage(EX_USAGE);
+			exit(0);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc == 0)
-		cmd_usage(EX_USAGE);
-	log_init(use_syslog, g.quiet ? LOG_LEVEL_ERROR : g.verbose ?
+}
+
+/*
+ * The command words[0] names (with its sub, words[1], for "rules");
+ * *skipp is how many words name it. Exits with a usage error, or the
+ * help of every sub when none is given and help is asked for.
+ */
+static const struct command *
+main_find(int n, char **words, int help, int *skipp)
+{
+	const struct command	*c;
+	size_t			 i;
+	int			 group = 0;
+
+	for (i = 0; i < nitems(commands); i++) {
+		c = commands[i];
+		if (strcmp(c->name, words[0]) != 0)
+			continue;
+		if (c->sub == NULL) {
+			*skipp = 1;
+			return (c);
+		}
+		group = 1;
+		if (n > 1 && strcmp(c->sub, words[1]) == 0) {
+			*skipp = 2;
+			return (c);
+		}
+	}
+	if (!group)
+		cmd_usage_error("unknown command '%s'", words[0]);
+	if (help || (n > 1 && (strcmp(words[1], "--help") == 0 ||
+	    strcmp(words[1], "-h") == 0))) {
+		cmd_help_print(words[0], NULL);
+		exit(0);
+	}
+	if (n > 1)
+		cmd_usage_error("unknown command '%s %s' (helpq help %s "
+		    "lists them)", words[0], words[1], words[0]);
+	cmd_usage_error("'%s' needs a command (helpq help %s lists them)",
+	    words[0], words[0]);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct args_opt	*const pre_tables[] = { global_opts };
+	const struct args_opt	*tables[2];
+	const struct command	*c;
+	struct main_opts	 mo;
+	struct globals		 g;
+	struct args		 pre, a;
+	int			 rc, skip;
+
+	memset(&g, 0, sizeof g);
+	memset(&mo, 0, sizeof mo);
+	cmd_register(commands, nitems(commands), global_opts);
+	/* The global options before the command, then the command's words
+	 * against its own options and the global ones. */
+	if (args_parse(&pre, argc - 1, argv + 1, pre_tables, 1,
+	    ARGS_STOP) != 0)
+		cmd_usage_error("%s", pre.error);
+	main_globals(&pre, 0, &g, &mo);
+	if (pre.argc == 0) {
+		if (mo.help)
+			cmd_usage(0);
+		cmd_usage_error("no command given");
+	}
+	c = main_find(pre.argc, pre.argv, mo.help, &skip);
+	cmd_set_current(c);
+	tables[0] = c->opts;
+	tables[1] = global_opts;
+	rc = args_parse(&a, pre.argc - skip, pre.argv + skip, tables, 2,
+	    c->flags);
+	main_globals(&a, 1, &g, &mo);
+	if (mo.help) {
+		cmd_help_print(c->name, c->sub);
+		exit(0);
+	}
+	if (rc != 0)
+		cmd_usage_error("%s", a.error);
+	if (a.argc < c->min)
+		cmd_usage_error("missing %s", c->operands);
+	if (c->max >= 0 && a.argc > c->max)
+		cmd_usage_error("unexpected '%s'", a.argv[c->max]);
+	log_init(mo.use_syslog, g.quiet ? LOG_LEVEL_ERROR : g.verbose ?
 	    LOG_LEVEL_DEBUG : LOG_LEVEL_WARN, "helpq");
 	fault_init();
-	if ((rc = load_config(&g, config_path)) != 0) {
-		config_clear(&g.conf);
-		return (rc);
-	}
-	for (i = 0; i < nitems(commands); i++) {
-		if (strcmp(commands[i].name, argv[0]) == 0)
-			break;
-	}
-	if (i == nitems(commands)) {
-		log_error("unknown command '%s'", argv[0]);
-		cmd_usage(EX_USAGE);
-	}
-	optind = 1;	/* subcommands parse argv[1..] */
-	rc = commands[i].fn(&g, argc, argv);
+	/* Help (and the shell's completion through it) works whatever the
+	 * configuration holds. */
+	if (c == &cmd_help_command) {
+		config_defaults(&g.conf);
+		rc = c->fn(&g, &a);
+	} else if ((rc = load_config(&g, mo.config_path)) == 0)
+		rc = c->fn(&g, &a);
 	config_clear(&g.conf);
+	args_free(&a);
+	args_free(&pre);
 	return (rc);
 }

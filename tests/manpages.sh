@@ -19,10 +19,46 @@ while read -r r rest; do
 	case $r in ok) ok_rc 0 "${rest#- }" ;; *) ok_rc 1 "${rest#ok - }" ;; esac
 done < "$T/out"
 
-cmds=$(sed -n 's/^	{ "\([a-z]*\)", cmd_.*/\1/p' "$TOP_SRCDIR/src/main.c")
+# The commands and their options, from the tables helpq parses with.
+# Each option is named in its command's item (from ".It Cm command" to
+# the next ".It Cm"), each global one in the list of global options.
+M=$TOP_SRCDIR/man/helpq.1
+item() {	# item COMMAND...: the text of that command's item in helpq(1)
+	awk -v c="$*" '
+	    /^\.It Cm / { r = substr($0, 8); on = (r == c || index(r, c " ") == 1) }
+	    /^\.(El|Sh)/ { on = 0 }
+	    on' "$M"
+}
+cmds=$("$HELPQ" help --complete | grep -v '^-')
+[ -n "$cmds" ]; ok_rc $? "helpq help --complete lists the commands"
+globals=$("$HELPQ" help --complete | sed -n 's/^--\([^ ]*\).*/\1/p')
+[ -n "$globals" ]; ok_rc $? "helpq help --complete lists the global options"
+for o in $globals; do
+	awk '/^The global options/,/^\.El/' "$M" | grep -Eq "^\.It .*Fl -$o( |$)"
+	ok_rc $? "global option --$o in helpq(1)"
+done
 for c in $cmds; do
-	grep -q "^\.It Cm $c\b" "$TOP_SRCDIR/man/helpq.1"
-	ok_rc $? "command $c in helpq(1)"
+	subs=$("$HELPQ" help --complete "$c" | grep -v '^[-@]')
+	[ -n "$subs" ] || subs=-
+	for s in $subs; do
+		words=$c
+		[ "$s" = - ] || words="$c $s"
+		text=$(item $words)
+		[ -n "$text" ]; ok_rc $? "command $words in helpq(1)"
+		"$HELPQ" help --complete $words | sed -n 's/^--\([^ ]*\).*/\1/p' |
+		    while read -r o; do
+			if echo "$globals" | grep -qx -- "$o"; then
+				echo global
+			elif printf '%s\n' "$text" |
+			    grep -Eq "Fl (.* )?-$o( |$)"; then
+				echo ok
+			else
+				echo "missing --$o"
+			fi
+		done > "$T/opts"
+		! grep -q missing "$T/opts"
+		ok_rc $? "every option of $words in helpq(1)$(grep missing "$T/opts" | tr '\n' ' ' | sed 's/^./: &/')"
+	done
 done
 
 # Every keyword of the rule language is in helpq.rules(5): in the
