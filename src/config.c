@@ -934,6 +934,23 @@ rtrim(char *s)
 	return (s);
 }
 
+/* After the "]" at end: nothing but blanks or a comment. */
+static int
+config_section_end(const char *line, const char *end,
+    const struct config_pos *pos, char **cause)
+{
+	const char	*p = end + 1;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p != '\0' && *p != '#' && *p != ';') {
+		*cause = config_err(pos, (size_t)(p - line) + 1,
+		    "unexpected text after section name");
+		return (-1);
+	}
+	return (0);
+}
+
 /*
  * The rest of "[calendar "NAME"]" from p (after "calendar") to end (the
  * ']', now NUL): a new calendar the following keys set.
@@ -976,15 +993,7 @@ config_calendar_section(struct config *c, char *line, char *p, char *end,
 	    sizeof *c->calendars);
 	c->calendars[c->ncalendars++] = cal;
 	snprintf(section, sectionsz, "calendar");
-	p = end + 1;
-	while (isspace((unsigned char)*p))
-		p++;
-	if (*p != '\0' && *p != '#' && *p != ';') {
-		*cause = config_err(pos, (size_t)(p - line) + 1,
-		    "unexpected text after section name");
-		return (-1);
-	}
-	return (0);
+	return (config_section_end(line, end, pos, cause));
 }
 
 /* "[name]" at p in line: the section the following keys belong to. */
@@ -1012,15 +1021,7 @@ config_section(struct config *c, char *line, char *p,
 		return (-1);
 	}
 	snprintf(section, sectionsz, "%s", p + 1);
-	p = end + 1;
-	while (isspace((unsigned char)*p))
-		p++;
-	if (*p != '\0' && *p != '#' && *p != ';') {
-		*cause = config_err(pos, (size_t)(p - line) + 1,
-		    "unexpected text after section name");
-		return (-1);
-	}
-	return (0);
+	return (config_section_end(line, end, pos, cause));
 }
 
 /* "key = value" at p in line, a key of section. */
