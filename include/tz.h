@@ -46,6 +46,10 @@ const char	*tz_name(const struct tz *);
 
 void		 tz_free(struct tz *);
 
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
+ * (negative before; m 1-12, d may run past the month's end). */
+int64_t		 tz_days(int64_t y, int m, int d);
+
 /*
  * The local time of instant t in zone z (NULL: UTC): every field of *tm
  * including tm_wday, tm_yday, tm_isdst, tm_gmtoff (seconds east of UTC)

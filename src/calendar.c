@@ -213,21 +213,6 @@ calendar_parse_hours(struct calendar *cal, const char *s, char **cause)
 
 /* ---- dates ---- */
 
-/* Days since 1970-01-01 of the proleptic Gregorian date y-m-d. */
-static long
-days_from_date(long y, int m, int d)
-{
-	long	era, yoe, doy, doe;
-
-	/* Years start in March, so the leap day ends a year. */
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (era * 146097 + doe - 719468);
-}
-
 static int
 leap(int y)
 {
@@ -263,13 +248,13 @@ calendar_easter(int year, int orthodox, int *month, int *day)
 		n = (d + e + 114) % 31 + 1;
 		/* ...and the calendars drift apart by 3 days in 400 years
 		 * (13 days from 1900 to 2099). */
-		days = days_from_date(year, m, n) + year / 100 - year / 400 -
+		days = tz_days(year, m, n) + year / 100 - year / 400 -
 		    2;
 		/* March and April dates: add back to a day of the year. */
-		for (m = 3; days >= days_from_date(year, m + 1, 1); m++)
+		for (m = 3; days >= tz_days(year, m + 1, 1); m++)
 			;
 		*month = m;
-		*day = (int)(days - days_from_date(year, m, 1)) + 1;
+		*day = (int)(days - tz_days(year, m, 1)) + 1;
 		return (0);
 	}
 	/* The Gregorian computus: the paschal full moon's Sunday. */
@@ -400,7 +385,7 @@ calendar_holiday(const struct calendar *cal, int y, int m, int d)
 	int				 em, ed, o;
 	size_t				 i;
 
-	today = days_from_date(y, m, d);
+	today = tz_days(y, m, d);
 	for (i = 0; i < cal->nholidays; i++) {
 		h = &cal->holidays[i];
 		switch (h->kind) {
@@ -419,7 +404,7 @@ calendar_holiday(const struct calendar *cal, int y, int m, int d)
 			if (easter[o] == 0) {
 				if (calendar_easter(y, o, &em, &ed) != 0)
 					break;
-				easter[o] = days_from_date(y, em, ed);
+				easter[o] = tz_days(y, em, ed);
 			}
 			if (easter[o] + h->day == today)
 				return (h->name);

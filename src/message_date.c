@@ -7,22 +7,9 @@
 
 #include "message.h"
 #include "message_private.h"
+#include "tz.h"
 
 /* ---- dates ---- */
-
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static long long
-days_from_civil(long long y, int m, int d)
-{
-	long long	era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (era * 146097 + doe - 719468);
-}
 
 static const struct {
 	const char	*name;
@@ -221,7 +208,7 @@ message_parse_date(const char *s)
 	if (d.year < 1900 || d.year > 9999 || d.day > mdays || d.hh > 24 ||
 	    d.mm > 59 || d.ss > 59)
 		return (0);
-	t = days_from_civil(d.year, d.mon + 1, d.day) * 86400LL +
+	t = tz_days(d.year, d.mon + 1, d.day) * 86400LL +
 	    d.hh * 3600 + d.mm * 60 + d.ss - d.zone * 60LL;
 	if ((long long)(time_t)t != t)
 		return (0);

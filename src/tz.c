@@ -76,8 +76,8 @@ tz_mdays(int64_t y, int m)
 	return (days[m - 1] + (m == 2 && tz_leap(y)));
 }
 
-/* Days from 1970-01-01 to y-m-d (m 1-12): eras of 400 years repeat. */
-static int64_t
+/* Eras of 400 years repeat. */
+int64_t
 tz_days(int64_t y, int m, int d)
 {
 	int64_t	era, yoe, doy;
@@ -713,3 +713,4 @@ tz_utc(const struct tz *z, const struct tm *local, enum tz_pick pick,
 		*t = (time_t)tz_change(z, t2, t1, o1);
 	return (TZ_FOUND_GAP);
 }
+
