@@ -158,6 +158,7 @@ extern const struct command cmd_outbox_command;
 extern const struct command cmd_poll_command;
 extern const struct command cmd_reopen_command;
 extern const struct command cmd_reply_command;
+extern const struct command cmd_requeue_command;
 extern const struct command cmd_retry_command;
 extern const struct command cmd_rules_check_command;
 extern const struct command cmd_rules_test_command;

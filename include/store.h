@@ -427,6 +427,9 @@ int	 store_outbox_next(struct store *, time_t *nextp, char **cause);
 
 /* The copy in the Sent folder is made. */
 int	 store_outbox_copied(struct store *, int64_t id, char **cause);
+/* Queue failed mail id again, its attempts from 0 (its last error stays
+ * until the next attempt). Returns 0, 1 if id is no failed mail, -1. */
+int	 store_outbox_requeue(struct store *, int64_t id, char **cause);
 
 /* Mail of kind sent or queued to recipient since (kind NULL: any
  * automatic mail, that is anything but an agent's; recipient NULL: to

@@ -24,8 +24,8 @@
 #include "log.h"
 #include "notify.h"
 #include "outbox.h"
-#include "safe.h"
 #include "output.h"
+#include "safe.h"
 #include "store.h"
 #include "tz.h"
 #include "xmalloc.h"
@@ -434,3 +434,113 @@ const struct command cmd_outbox_command = {
 	"outbox", NULL, outbox_main, outbox_opts, "", 0, 0, CMD_OPERAND_NONE,
 	0, "The outbox, newest first: what was sent, waits or failed"
 };
+
+/* ---- helpq requeue ---- */
+
+/* What requeue needs of an entry (store_outbox_get lends it). */
+struct requeue_entry {
+	int64_t			 ticket;
+	enum outbox_status	 status;
+	char			*error;
+};
+
+static int
+requeue_copy(const struct outbox_entry *e, void *arg)
+{
+	struct requeue_entry	*r = arg;
+
+	r->ticket = e->ticket;
+	r->status = e->status;
+	r->error = e->last_error != NULL ? xstrdup(e->last_error) : NULL;
+	return (0);
+}
+
+/* Queue failed mail id again, with an event on its ticket. */
+static int
+requeue_one(struct store *st, int64_t id, char **cause)
+{
+	struct requeue_entry	 e;
+	char			*detail;
+	int			 r;
+
+	memset(&e, 0, sizeof e);
+	if ((r = store_outbox_get(st, id, requeue_copy, &e, cause)) == -1)
+		return (EX_TEMPFAIL);
+	if (r == 1 || e.status != OUTBOX_FAILED) {
+		log_error("outgoing mail %lld %s (helpq outbox --status "
+		    "failed lists what can be requeued)", (long long)id,
+		    r == 1 ? "does not exist" : e.status == OUTBOX_SENT ?
+		    "was sent" : "is queued already");
+		free(e.error);
+		return (EX_DATAERR);
+	}
+	detail = xprintf("outgoing mail %lld queued again after: %s",
+	    (long long)id, e.error != NULL ? e.error : "(no error recorded)");
+	free(e.error);
+	r = store_begin(st, cause);
+	if (r == 0 && (r = store_outbox_requeue(st, id, cause)) == 0)
+		r = store_event_add(st, e.ticket, 0, time(NULL), "requeued",
+		    detail, cause);
+	free(detail);
+	if (r == 0)
+		r = store_commit(st, cause);
+	if (r != 0) {
+		store_rollback(st);
+		return (r == 1 ? EX_DATAERR : EX_TEMPFAIL);
+	}
+	return (0);
+}
+
+static const struct args_opt requeue_opts[] = {
+	{ NULL, 0, NULL, 0, NULL }
+};
+
+static int
+requeue_main(struct globals *g, struct args *a)
+{
+	struct deliver_stats	 os;
+	struct outbox		*ob = NULL;
+	struct store		*st = NULL;
+	int64_t			*ids;
+	char			*cause = NULL;
+	int			 i, n = 0, rc;
+
+	ids = xcalloc((size_t)a->argc, sizeof *ids);
+	for (i = 0; i < a->argc; i++)
+		ids[i] = cmd_ticket_arg(a->argv[i], "outgoing mail");
+	if ((rc = cmd_sender(g, &ob)) != 0)
+		goto out;
+	if ((rc = cmd_open_store(g, 1, &st)) != 0)
+		goto out;
+	for (i = 0; i < a->argc && rc == 0; i++) {
+		if ((rc = requeue_one(st, ids[i], &cause)) == 0)
+			n++;
+		else if (cause != NULL) {
+			log_error("%s", cause);
+			free(cause);
+			cause = NULL;
+		}
+	}
+	if (n > 0) {
+		/* The fixed configuration is tried at once. */
+		memset(&os, 0, sizeof os);
+		i = cycle_flush(g, st, ob, 1, NULL, &os);
+		if (rc == 0)
+			rc = i != 0 ? i : os.deferred > 0 ? EX_TEMPFAIL : 0;
+		if (!g->quiet)
+			printf("%d requeued: %u sent, %u to retry, %u failed\n",
+			    n, os.sent, os.deferred, os.failed);
+	}
+out:
+	if (st != NULL)
+		store_close(st);
+	outbox_free(ob);
+	free(ids);
+	return (rc);
+}
+
+const struct command cmd_requeue_command = {
+	"requeue", NULL, requeue_main, requeue_opts, "ID ...", 1, -1,
+	CMD_OPERAND_WORD, 0, "Queue failed outgoing mail again and send it"
+};
+

@@ -210,6 +210,20 @@ store_outbox_copied(struct store *s, int64_t id, char **cause)
 }
 
 int
+store_outbox_requeue(struct store *s, int64_t id, char **cause)
+{
+	struct store_query	q;
+
+	if (store_query_start(&q, s, ST_OUTBOX_REQUEUE,
+	    "putting mail back in the queue", cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, id);
+	if (store_query_exec(&q, cause) != 0)
+		return (-1);
+	return (sqlite3_changes(s->db) == 1 ? 0 : 1);
+}
+
+int
 store_outbox_recent(struct store *s, const char *kind, const char *recipient,
     time_t since, int64_t *np, int64_t *ticketp, char **cause)
 {

@@ -100,6 +100,7 @@ enum store_stmt {
 	ST_OUTBOX_LIST_STATUS,
 	ST_OUTBOX_RESULT,
 	ST_OUTBOX_COPIED,
+	ST_OUTBOX_REQUEUE,
 	ST_OUTBOX_COPIES,
 	ST_OUTBOX_NEXT,
 	ST_ANSWERED,
@@ -354,6 +355,10 @@ const char *const store_sql[ST__MAX] = {
 	    " next_attempt = ?3, sent = ?4, last_error = ?5,"
 	    " reply = coalesce(?6, reply) WHERE id = ?1",
 	[ST_OUTBOX_COPIED] = "UPDATE outbox SET copy = 2 WHERE id = ?1",
+	/* attempts start again: the backoff counts from the requeue. */
+	[ST_OUTBOX_REQUEUE] =
+	    "UPDATE outbox SET status = 'queued', attempts = 0,"
+	    " next_attempt = NULL WHERE id = ?1 AND status = 'failed'",
 	[ST_OUTBOX_COPIES] =
 	    OUTBOX_SELECT " WHERE status = 'sent' AND copy = 1 ORDER BY id",
 	[ST_OUTBOX_NEXT] =

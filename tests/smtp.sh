@@ -183,6 +183,25 @@ is "$rc" 78 "helpq send: exit 78 (EX_CONFIG)"
 is "$(hd outbox --status failed --json | json 'len(j)')" 2 \
     "the second ack fails the same way"
 is "$(smtp_count)" "$n" "nothing was sent"
+# Once the configuration is right, requeue sends what failed.
+desk "$T/d3" "$T/d1.db" "port = $SMTP_PORT" "ca-file = $SMTP_CA"
+hr() { "$HELPQ" -q --config "$T/d3" requeue "$@"; }
+ids=$(hd outbox --status failed --json | json '" ".join(str(e["id"]) for e in j)')
+# shellcheck disable=SC2086 # two ids
+hr $ids; rc=$?
+is "$rc" 0 "helpq requeue with the CA file fixed: sent"
+is "$(smtp_count)" "$((n + 2))" "both acks reach the server"
+is "$(hd outbox --status failed --json | json 'len(j)')" 0 \
+    "nothing failed is left"
+like "$(hd show 1)" 'requeued.*certificate' \
+    "an event says it was queued again, and why it had failed"
+hr "${ids%% *}" 2>/dev/null; rc=$?
+is "$rc" 65 "requeueing mail that was sent: EX_DATAERR"
+hr 999 2>/dev/null; rc=$?
+is "$rc" 65 "requeueing mail that does not exist: EX_DATAERR"
+hr abc 2>/dev/null; rc=$?
+is "$rc" 64 "requeue abc: EX_USAGE"
+n=$(smtp_count)
 conf "$T/nocafile" "port = $SMTP_PORT" "ca-file = $T/no-such.pem"
 send "$T/nocafile"
 is "$rc" 78 "a ca-file that is not there: a configuration error"
