@@ -8,11 +8,6 @@
 
 static int tap_n, tap_failed;
 
-static inline void
-plan_lazy(void)
-{
-}
-
 /* ok(cond, fmt, ...) prints one TAP line; returns cond. */
 static inline int __attribute__((format(printf, 2, 3)))
 ok(int cond, const char *fmt, ...)

@@ -245,7 +245,6 @@ main(void)
 {
 	int	round, bad = 0;
 
-	plan_lazy();
 	for (round = 0; round < ROUNDS; round++) {
 		if (!one_round(round) && ++bad >= 5)
 			break;
