@@ -296,12 +296,45 @@ daemon_log_stats(const struct ingest_stats *s)
 	    (unsigned long long)s->count[INGEST_IGNORED]);
 }
 
+/*
+ * Did mail come into folder between the cycle's read and this select (f)?
+ * IDLE reports only what comes after the select, so such mail would wait
+ * for the next renewal. Then the cycle runs again, once for each UIDNEXT
+ * the server shows: a gap of mail expunged before helpq saw it keeps
+ * UIDNEXT ahead of what is stored, and must not make helpq spin.
+ */
+static int
+daemon_missed(struct daemon *d, const char *folder,
+    const struct imap_folder *f, uint32_t *rechecked)
+{
+	struct mailbox_state	 ms;
+	char			*cause = NULL;
+	int			 r;
+
+	if ((r = store_mailbox_get(d->st, folder, &ms, &cause)) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+		return (0);
+	}
+	if (r == 0 && ms.uidvalidity == f->uidvalidity &&
+	    f->uidnext <= ms.last_uid + 1)
+		return (0);
+	if (f->uidnext == *rechecked)
+		return (0);
+	*rechecked = f->uidnext;
+	log_debug("%s: new mail since the last read (UIDNEXT %u)", folder,
+	    f->uidnext);
+	return (1);
+}
+
 int
 daemon_run(struct daemon *d)
 {
 	const struct config_imap	*c;
 	struct ingest_stats		 stats;
+	struct imap_folder		 f;
 	unsigned			 backoff = 1;
+	uint32_t			 rechecked = 0;
 	char				*cause = NULL;
 	int				 rc = 0, w;
 
@@ -331,9 +364,10 @@ daemon_run(struct daemon *d)
 			goto reconnect;
 		backoff = 1;
 		/* Wait on the first folder; the others are read each time. */
-		if (imap_select(d->im, c->folders[0],
-		    &(struct imap_folder){ 0 }, &cause) != 0)
+		if (imap_select(d->im, c->folders[0], &f, &cause) != 0)
 			goto reconnect;
+		if (daemon_missed(d, c->folders[0], &f, &rechecked))
+			continue;
 		/* Cleared before the flags are read: a signal in between
 		 * still ends the wait. */
 		daemon_wake = 0;
