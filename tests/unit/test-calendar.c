@@ -15,24 +15,8 @@
 #include "tz.h"
 #include "xmalloc.h"
 #include "../tap.h"
+#include "../when.h"
 
-/* The instant of "YYYY-MM-DD HH:MM" on z's clocks (a fold's first). */
-static time_t
-at_in(const struct tz *z, const char *s)
-{
-	struct tm	tm;
-	time_t		t;
-
-	memset(&tm, 0, sizeof tm);
-	if (sscanf(s, "%d-%d-%d %d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-	    &tm.tm_hour, &tm.tm_min) != 5)
-		return (-1);
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	if (tz_utc(z, &tm, TZ_EARLIER, &t) != TZ_FOUND_ONE)
-		return (-1);
-	return (t);
-}
 
 /* t as "YYYY-MM-DD HH:MM ZONE" on z's clocks, in buf. */
 static const char *
