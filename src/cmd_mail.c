@@ -503,7 +503,7 @@ requeue_main(struct globals *g, struct args *a)
 	struct store		*st = NULL;
 	int64_t			*ids;
 	char			*cause = NULL;
-	int			 i, n = 0, rc;
+	int			 i, n = 0, rc, flush_rc;
 
 	ids = xcalloc((size_t)a->argc, sizeof *ids);
 	for (i = 0; i < a->argc; i++)
@@ -524,9 +524,10 @@ requeue_main(struct globals *g, struct args *a)
 	if (n > 0) {
 		/* The fixed configuration is tried at once. */
 		memset(&os, 0, sizeof os);
-		i = cycle_flush(g, st, ob, 1, NULL, &os);
+		flush_rc = cycle_flush(g, st, ob, 1, NULL, &os);
 		if (rc == 0)
-			rc = i != 0 ? i : os.deferred > 0 ? EX_TEMPFAIL : 0;
+			rc = flush_rc != 0 ? flush_rc : os.deferred > 0 ?
+			    EX_TEMPFAIL : 0;
 		if (!g->quiet)
 			printf("%d requeued: %u sent, %u to retry, %u failed\n",
 			    n, os.sent, os.deferred, os.failed);

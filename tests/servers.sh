@@ -539,3 +539,35 @@ smtp_rejected() {	# smtp_rejected [PORT]: commands refused by --fail
 	local f=$T/smtp/${1:-$SMTP_PORT}/rejected
 	if [ -e "$f" ]; then wc -l <"$f" | tr -d ' '; else echo 0; fi
 }
+
+# desk_up: Dovecot and a STARTTLS sink up, a Sent folder, and $T/c a
+# desk's whole configuration: agents, rules, templates, IMAP with Sent,
+# SMTP with the certificate checked; the database is $T/h.db.
+desk_up() {
+	dovecot_up || { echo "Bail out! dovecot did not start"; exit 1; }
+	smtp_up --tls || { echo "Bail out! the SMTP sink did not start"; exit 1; }
+	imap_create Sent
+	umask 077
+	printf '%s\n' "$IMAP_PASS" > "$T/pw"
+	cat > "$T/c" <<EOF
+[helpq]
+address = support@example.com
+agents = anna@example.com
+database = $T/h.db
+templates = $TOP_SRCDIR/templates
+[rules]
+path = $TOP_SRCDIR/rules
+[imap]
+host = 127.0.0.1
+port = $IMAPS_PORT
+ca-file = $DOVECOT_CA
+user = $IMAP_USER
+password-file = $T/pw
+sent = Sent
+[smtp]
+host = 127.0.0.1
+port = $SMTP_PORT
+tls = starttls
+ca-file = $SMTP_CA
+EOF
+}
