@@ -157,6 +157,7 @@ extern const struct command cmd_import_command;
 extern const struct command cmd_outbox_command;
 extern const struct command cmd_poll_command;
 extern const struct command cmd_reopen_command;
+extern const struct command cmd_wait_command;
 extern const struct command cmd_reply_command;
 extern const struct command cmd_requeue_command;
 extern const struct command cmd_retry_command;

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "policy.h"
+#include "sla.h"
 #include "secret.h"
 
 enum config_tls {
@@ -114,6 +115,11 @@ struct config {
 
 	/* [policy] */
 	struct policy	 policy;	/* its cal is the default calendar */
+	struct sla_queue sla;		/* its steps and resolution-time */
+	/* [policy "QUEUE"], in the order of the file (owned) */
+	struct sla_queue **queues;
+	size_t		 nqueues;
+	int		 in_queue;	/* loading: [policy "QUEUE"]'s keys */
 
 	/* [calendar "NAME"], in the order of the file (owned) */
 	struct calendar	**calendars;

@@ -8,6 +8,8 @@
 
 #include "compat.h"
 
+#include "clocks.h"
+
 #include <time.h>
 
 #include "rules.h"
@@ -68,8 +70,14 @@ struct ingest_plan {
 	int			 reopen;	/* a closed ticket opens again */
 	int			 resume;	/* a waiting ticket opens again */
 	int			 answered;	/* our answer stops the clock */
-	int			 set_due;	/* the clock runs: until due */
-	time_t			 due;
+	int			 set_due;	/* a response clock starts: */
+	struct clocks_start	 clock;		/* this one, */
+	time_t			 due;		/* due then */
+	int			 customer;	/* a customer's message on an
+						   open ticket: the resolution
+						   clock runs */
+	char			*queue;		/* the ticket's queue after
+						   the rules, or NULL */
 	const char		*language;	/* NEW: the ticket's, or NULL */
 	int			 fresh;		/* new mail, not history or old:
 						   mail may go out for it */

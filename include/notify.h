@@ -55,14 +55,16 @@ int		 notify_escalate(struct outbox *, struct store *,
  * An agent's answer to ticket: text (or the template name with ${text}
  * = text) sent from the support address with the ticket's threading
  * headers and token. In a transaction of its own: the message is stored
- * as our answer (the clock stops; the ticket waits, or closes with
- * close), an event names agent, and the mail is queued. *idp is the
+ * as our answer, an event names agent, and the mail is queued; the
+ * response clock stops when the server accepts it (outbox_record). then
+ * is the status the ticket moves to: TICKET_OPEN leaves it,
+ * TICKET_WAITING waits on the customer, TICKET_CLOSED closes it. *idp is the
  * outbox id. Returns 0, or -1 with *cause (EX_DATAERR-worthy when the
  * ticket has nobody to answer).
  */
 int		 notify_reply(struct outbox *, struct store *, int64_t ticket,
 		    const char *text, const char *template_name,
-		    const char *agent, int close, time_t now, int64_t *idp,
+		    const char *agent, int then, time_t now, int64_t *idp,
 		    char **cause);
 
 #endif

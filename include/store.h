@@ -351,6 +351,54 @@ int	 store_mailbox_messages(struct store *, const char *mailbox,
 int	 store_message_set_origin(struct store *, int64_t id,
 	    const struct msg_origin *, char **cause);
 
+/* ---- the response promise's clocks (sla.h) ---- */
+
+struct sla_clock;
+
+/* Keep a new clock (its id, stopped, outcome and done are ignored);
+ * *idp (may be NULL) is its id. */
+int	 store_clock_start(struct store *, const struct sla_clock *,
+	    int64_t *idp, char **cause);
+
+/* The clocks a callback gets; strings valid during the callback only. A
+ * callback returning non-zero stops the walk (not an error). */
+typedef int (*store_clock_cb)(const struct sla_clock *, void *);
+
+/* The clocks not stopped (running, or paused while the ticket waits) of
+ * ticket, or of every ticket (0) by due time, paused ones last. The
+ * callback may not write to the store. */
+int	 store_clocks_running(struct store *, int64_t ticket,
+	    store_clock_cb, void *arg, char **cause);
+/* Every clock of ticket, oldest first. */
+int	 store_ticket_clocks(struct store *, int64_t ticket,
+	    store_clock_cb, void *arg, char **cause);
+
+enum store_clocks {
+	STORE_CLOCK_RESPONSE = 0,	/* first or next */
+	STORE_CLOCK_RESOLUTION = 1,
+	STORE_CLOCK_ALL = 2
+};
+
+/* Stop the ticket's clocks of which at when, with outcome ("waiting",
+ * "closed"). */
+int	 store_clock_stop(struct store *, int64_t ticket,
+	    enum store_clocks which, time_t when, const char *outcome,
+	    char **cause);
+/* Our answer, queued at queued, was accepted at when: it stops the
+ * running response clock, or the one a close or wait stopped since
+ * queued. Returns 0, 1 if there was none, -1. */
+int	 store_clock_answered(struct store *, int64_t ticket, time_t when,
+	    time_t queued, char **cause);
+/* Pause clock id with spent open seconds counted; resume it at resumed
+ * with its new due time. */
+int	 store_clock_pause(struct store *, int64_t id, time_t spent,
+	    char **cause);
+int	 store_clock_resume(struct store *, int64_t id, time_t resumed,
+	    time_t due, char **cause);
+/* Add bits (SLA_DONE_*) to what clock id has done. */
+int	 store_clock_done(struct store *, int64_t id, unsigned bits,
+	    char **cause);
+
 /* ---- the outbox: mail committed before it is sent ---- */
 
 enum outbox_status {

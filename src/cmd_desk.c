@@ -11,8 +11,10 @@
 #include <time.h>
 
 #include "buf.h"
+#include "clocks.h"
 #include "cmd.h"
 #include "log.h"
+#include "now.h"
 #include "output.h"
 #include "store.h"
 
@@ -212,16 +214,18 @@ fail:
 	return (EX_SOFTWARE);
 }
 
+struct status_args {
+	const struct config	*conf;
+	enum ticket_status	 to;
+};
+
 static int
 set_status(struct store *st, int64_t id, void *arg, char **cause)
 {
-	enum ticket_status	 to = *(enum ticket_status *)arg;
-	time_t			 now = time(NULL);
+	struct status_args	*sa = arg;
 
-	if (store_ticket_set_status(st, id, to, now, cause) != 0)
-		return (-1);
-	return (store_event_add(st, id, 0, now, to == TICKET_CLOSED ?
-	    "closed" : "reopened", "by command", cause));
+	return (clocks_move(st, sa->conf, id, (int)sa->to, now_get(),
+	    "by command", 0, cause));
 }
 
 static const struct args_opt no_opts[] = {
@@ -229,11 +233,19 @@ static const struct args_opt no_opts[] = {
 };
 
 static int
+status_main(struct globals *g, struct args *a, enum ticket_status to)
+{
+	struct status_args	sa;
+
+	sa.conf = &g->conf;
+	sa.to = to;
+	return (each_ticket(g, a->argc, a->argv, set_status, &sa));
+}
+
+static int
 close_main(struct globals *g, struct args *a)
 {
-	enum ticket_status	to = TICKET_CLOSED;
-
-	return (each_ticket(g, a->argc, a->argv, set_status, &to));
+	return (status_main(g, a, TICKET_CLOSED));
 }
 
 const struct command cmd_close_command = {
@@ -244,14 +256,24 @@ const struct command cmd_close_command = {
 static int
 reopen_main(struct globals *g, struct args *a)
 {
-	enum ticket_status	to = TICKET_OPEN;
-
-	return (each_ticket(g, a->argc, a->argv, set_status, &to));
+	return (status_main(g, a, TICKET_OPEN));
 }
 
 const struct command cmd_reopen_command = {
 	"reopen", NULL, reopen_main, no_opts, "N ...", 1, -1,
 	CMD_OPERAND_TICKETS, 0, "Reopen tickets"
+};
+
+static int
+wait_main(struct globals *g, struct args *a)
+{
+	return (status_main(g, a, TICKET_WAITING));
+}
+
+const struct command cmd_wait_command = {
+	"wait", NULL, wait_main, no_opts, "N ...", 1, -1,
+	CMD_OPERAND_TICKETS, 0, "Wait on the customer: no response clock "
+	"runs until they write"
 };
 
 struct tag_args {
@@ -263,7 +285,7 @@ static int
 apply_tags(struct store *st, int64_t id, void *arg, char **cause)
 {
 	struct tag_args	*ta = arg;
-	time_t		 now = time(NULL);
+	time_t		 now = now_get();
 	int		 i;
 
 	for (i = 0; i < ta->nops; i++) {

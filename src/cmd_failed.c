@@ -16,6 +16,7 @@
 #include "deliver.h"
 #include "ingest.h"
 #include "log.h"
+#include "now.h"
 #include "outbox.h"
 #include "output.h"
 #include "rules.h"
@@ -111,7 +112,7 @@ retry_one(struct globals *g, struct store *st, struct rules *rs,
 	o.mailbox = e->source;
 	o.uidvalidity = e->uidvalidity;
 	o.uid = e->uid;
-	o.received = time(NULL);
+	o.received = now_get();
 	memset(&rr, 0, sizeof rr);
 	in = ingest_new(st, &g->conf, 1);
 	ingest_set_rules(in, rs);

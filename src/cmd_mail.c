@@ -23,6 +23,7 @@
 #include "deliver.h"
 #include "log.h"
 #include "notify.h"
+#include "now.h"
 #include "outbox.h"
 #include "output.h"
 #include "safe.h"
@@ -267,8 +268,8 @@ reply_text(struct store *st, const struct tz *tz, int64_t ticket,
 
 static const struct args_opt reply_opts[] = {
 	{ "template", 0, "NAME", 't', "fill the template NAME with the text" },
-	{ "close", 0, NULL, 'c', "close the ticket instead of waiting for "
-	    "the customer" },
+	{ "close", 0, NULL, 'c', "close the ticket once answered" },
+	{ "wait", 0, NULL, 'w', "wait on the customer once answered" },
 	{ "agent", 0, "NAME", 'a', "name the agent (default $HELPQ_AGENT, "
 	    "else $USER)" },
 	{ NULL, 0, NULL, 0, NULL }
@@ -284,7 +285,7 @@ reply_main(struct globals *g, struct args *a)
 	const char		*tname = NULL, *agent, *val;
 	int64_t			 ticket, id;
 	char			*cause = NULL;
-	int			 ch, close = 0, rc;
+	int			 ch, then = TICKET_OPEN, rc;
 
 	if ((agent = getenv("HELPQ_AGENT")) == NULL &&
 	    (agent = getenv("USER")) == NULL)
@@ -295,7 +296,10 @@ reply_main(struct globals *g, struct args *a)
 			agent = val;
 			break;
 		case 'c':
-			close = 1;
+			then = TICKET_CLOSED;
+			break;
+		case 'w':
+			then = TICKET_WAITING;
 			break;
 		case 't':
 			tname = val;
@@ -315,8 +319,8 @@ reply_main(struct globals *g, struct args *a)
 		goto out;
 	if ((rc = reply_text(st, g->conf.tz, ticket, tname, &text)) != 0)
 		goto out;
-	if (notify_reply(ob, st, ticket, buf_cstr(&text), tname, agent, close,
-	    time(NULL), &id, &cause) != 0) {
+	if (notify_reply(ob, st, ticket, buf_cstr(&text), tname, agent, then,
+	    now_get(), &id, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
 		rc = EX_DATAERR;
@@ -479,7 +483,7 @@ requeue_one(struct store *st, int64_t id, char **cause)
 	free(e.error);
 	r = store_begin(st, cause);
 	if (r == 0 && (r = store_outbox_requeue(st, id, cause)) == 0)
-		r = store_event_add(st, e.ticket, 0, time(NULL), "requeued",
+		r = store_event_add(st, e.ticket, 0, now_get(), "requeued",
 		    detail, cause);
 	free(detail);
 	if (r == 0)

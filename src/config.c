@@ -419,12 +419,25 @@ set_token_prefix(struct config *c, const char *v, char **cause)
 	return (0);
 }
 
+/* ---- [policy] and [policy "QUEUE"] ---- */
+
+/* The queue whose section the keys are in, or NULL for [policy]. */
+static struct sla_queue *
+queue_current(struct config *c)
+{
+	return (c->in_queue ? c->queues[c->nqueues - 1] : NULL);
+}
+
 static int
 set_response_time(struct config *c, const char *v, char **cause)
 {
-	if (set_duration(&c->policy.response_time, v, cause) != 0)
+	struct sla_queue	*q = queue_current(c);
+	time_t			*field = q != NULL ? &q->response_time :
+				    &c->policy.response_time;
+
+	if (set_duration(field, v, cause) != 0)
 		return (-1);
-	if (c->policy.response_time == 0) {
+	if (*field == 0) {
 		*cause = xstrdup("a response time of 0 cannot be kept");
 		return (-1);
 	}
@@ -432,15 +445,133 @@ set_response_time(struct config *c, const char *v, char **cause)
 }
 
 static int
+set_resolution_time(struct config *c, const char *v, char **cause)
+{
+	struct sla_queue	*q = queue_current(c);
+
+	return (set_duration(q != NULL ? &q->resolution_time :
+	    &c->sla.resolution_time, v, cause));
+}
+
+static int
+set_clock(struct config *c, const char *v, char **cause)
+{
+	struct sla_queue	*q = queue_current(c);
+	int			 business;
+
+	if (strcmp(v, "calendar") == 0)
+		business = 0;
+	else if (strcmp(v, "business") == 0)
+		business = 1;
+	else {
+		*cause = xstrdup("expected 'calendar' or 'business'");
+		return (-1);
+	}
+	if (q != NULL)
+		q->business = business;
+	else
+		c->policy.business = business;
+	return (0);
+}
+
+/* A key of [policy]'s own: the default calendar's. */
+static int
+policy_only(struct config *c, char **cause)
+{
+	if (queue_current(c) == NULL)
+		return (0);
+	*cause = xstrdup("a queue names a [calendar \"NAME\"] with "
+	    "'calendar = NAME' instead");
+	return (-1);
+}
+
+static int
 set_business_hours(struct config *c, const char *v, char **cause)
 {
+	if (policy_only(c, cause) != 0)
+		return (-1);
 	return (policy_parse_hours(&c->policy, v, cause));
 }
 
 static int
 set_holidays(struct config *c, const char *v, char **cause)
 {
+	if (policy_only(c, cause) != 0)
+		return (-1);
 	return (policy_parse_holidays(&c->policy, v, cause));
+}
+
+/* A key of a queue's section alone. */
+static struct sla_queue *
+queue_only(struct config *c, char **cause)
+{
+	struct sla_queue	*q = queue_current(c);
+
+	if (q == NULL)
+		*cause = xstrdup("only in a queue's [policy \"QUEUE\"] "
+		    "section");
+	return (q);
+}
+
+static int
+set_policy_calendar(struct config *c, const char *v, char **cause)
+{
+	struct sla_queue	*q;
+
+	if ((q = queue_only(c, cause)) == NULL)
+		return (-1);
+	if (config_calendar(c, v) == NULL) {
+		xasprintf(cause, "no [calendar \"%s\"] above this line", v);
+		return (-1);
+	}
+	set_string(&q->calendar, v);
+	return (0);
+}
+
+static int
+set_policy_address(struct config *c, const char *v, char **cause)
+{
+	struct sla_queue	*q;
+	char			*s;
+
+	if ((q = queue_only(c, cause)) == NULL)
+		return (-1);
+	s = xstrdup(v);
+	if (item_manager(s, cause) != 0) {
+		free(s);
+		return (-1);
+	}
+	free(q->address);
+	q->address = s;
+	return (0);
+}
+
+static int
+set_step(struct config *c, enum sla_step_id id, const char *v,
+    char **cause)
+{
+	struct sla_queue	*q = queue_current(c);
+
+	return (sla_step_parse(q != NULL ? &q->step[id] : &c->sla.step[id],
+	    v, cause));
+}
+
+static int
+set_warn(struct config *c, const char *v, char **cause)
+{
+	return (set_step(c, SLA_WARN, v, cause));
+}
+
+static int
+set_breach(struct config *c, const char *v, char **cause)
+{
+	return (set_step(c, SLA_BREACH, v, cause));
+}
+
+static int
+set_escalate(struct config *c, const char *v, char **cause)
+{
+	return (set_step(c, SLA_ESCALATE, v, cause));
 }
 
 /* ---- [calendar "NAME"]: the keys set the section's calendar ---- */
@@ -560,11 +691,6 @@ static const struct config_enum config_tls_smtp = {
 	  { "starttls", CONFIG_TLS_STARTTLS }, { "no", CONFIG_TLS_NONE } }
 };
 
-static const struct config_enum config_clocks = {
-	"expected 'calendar' or 'business'",
-	{ { "calendar", 0 }, { "business", 1 } }
-};
-
 static const struct config_enum config_strangers = {
 	"expected 'link' or 'join'",
 	{ { "link", CONFIG_STRANGER_LINK }, { "join", CONFIG_STRANGER_JOIN } }
@@ -636,11 +762,16 @@ static const struct config_key config_keys[] = {
 	{ "imap",	"tls",			F(CF_ENUM, imap.tls),
 	    .words = &config_tls_imap },
 	{ "imap",	"user",			F(CF_STRING, imap.user) },
+	{ "policy",	"address",		CUSTOM(set_policy_address) },
+	{ "policy",	"breach",		CUSTOM(set_breach) },
 	{ "policy",	"business-hours",	CUSTOM(set_business_hours) },
-	{ "policy",	"clock",		F(CF_ENUM, policy.business),
-	    .words = &config_clocks },
+	{ "policy",	"calendar",		CUSTOM(set_policy_calendar) },
+	{ "policy",	"clock",		CUSTOM(set_clock) },
+	{ "policy",	"escalate",		CUSTOM(set_escalate) },
 	{ "policy",	"holidays",		CUSTOM(set_holidays) },
+	{ "policy",	"resolution-time",	CUSTOM(set_resolution_time) },
 	{ "policy",	"response-time",	CUSTOM(set_response_time) },
+	{ "policy",	"warn",			CUSTOM(set_warn) },
 	{ "rules",	"depth-limit",		F(CF_COUNT, depth_limit),
 	    .min = 100, .max = 10000000 },
 	{ "rules",	"jit",			F(CF_YESNO, jit) },
@@ -811,6 +942,7 @@ config_defaults(struct config *c)
 	config_split(LANG_DEFAULT_LIST, &c->languages, &c->nlanguages);
 	c->jit = 1;
 	policy_defaults(&c->policy);
+	sla_queue_init(&c->sla, NULL);
 	c->tz = tz_system();
 	c->policy.cal.tz = c->tz;
 	config_split("INBOX", &c->imap.folders, &c->imap.nfolders);
@@ -847,6 +979,12 @@ config_clear(struct config *c)
 	free(c->token_prefix);
 	free(c->imap.queue_folder);
 	policy_clear(&c->policy);
+	sla_queue_clear(&c->sla);
+	for (i = 0; i < c->nqueues; i++) {
+		sla_queue_clear(c->queues[i]);
+		free(c->queues[i]);
+	}
+	free(c->queues);
 	for (i = 0; i < c->ncalendars; i++) {
 		calendar_clear(c->calendars[i]);
 		free(c->calendars[i]);
@@ -951,40 +1089,15 @@ config_section_end(const char *line, const char *end,
 	return (0);
 }
 
-/*
- * The rest of "[calendar "NAME"]" from p (after "calendar") to end (the
- * ']', now NUL): a new calendar the following keys set.
- */
+/* A new [calendar "NAME"]: the following keys set it. */
 static int
-config_calendar_section(struct config *c, char *line, char *p, char *end,
-    const struct config_pos *pos, char *section, size_t sectionsz,
-    char **cause)
+config_new_calendar(struct config *c, const char *name, char **what)
 {
 	struct calendar	*cal;
-	char		*name, *close, *what;
-	size_t		 n;
 
-	while (isspace((unsigned char)*p))
-		p++;
-	if (*p != '"' || (close = strchr(p + 1, '"')) == NULL ||
-	    close + 1 != end) {
-		*cause = config_err(pos, (size_t)(p - line) + 1,
-		    "expected a quoted name: [calendar \"NAME\"]");
-		return (-1);
-	}
-	name = p + 1;
-	n = (size_t)(close - name);
-	if (!calendar_name_valid(name, n)) {
-		*cause = config_err(pos, (size_t)(name - line) + 1,
-		    "a calendar's name is letters, digits, '-', '_' and '.'");
-		return (-1);
-	}
-	*close = '\0';
 	if (config_calendar(c, name) != NULL) {
-		what = xprintf("calendar \"%s\" is defined already%s", name,
+		*what = xprintf("calendar \"%s\" is defined already%s", name,
 		    strcmp(name, "default") == 0 ? " ([policy]'s)" : "");
-		*cause = config_err(pos, (size_t)(name - line) + 1, what);
-		free(what);
 		return (-1);
 	}
 	cal = xmalloc(sizeof *cal);
@@ -992,8 +1105,80 @@ config_calendar_section(struct config *c, char *line, char *p, char *end,
 	c->calendars = xreallocarray(c->calendars, c->ncalendars + 1,
 	    sizeof *c->calendars);
 	c->calendars[c->ncalendars++] = cal;
-	snprintf(section, sectionsz, "calendar");
+	return (0);
+}
+
+/* A new [policy "QUEUE"]: the following keys set the queue's promise. */
+static int
+config_new_queue(struct config *c, const char *name, char **what)
+{
+	struct sla_queue	*q;
+
+	if (sla_queue_find(c, name) != NULL) {
+		*what = xprintf("queue \"%s\" has a [policy] section "
+		    "already", name);
+		return (-1);
+	}
+	q = xmalloc(sizeof *q);
+	sla_queue_init(q, name);
+	c->queues = xreallocarray(c->queues, c->nqueues + 1,
+	    sizeof *c->queues);
+	c->queues[c->nqueues++] = q;
+	c->in_queue = 1;
+	return (0);
+}
+
+/*
+ * The rest of "[calendar "NAME"]" or "[policy "QUEUE"]" from p (after
+ * the section's word) to end (the ']', now NUL): a new calendar or
+ * queue the following keys set.
+ */
+static int
+config_named_section(struct config *c, char *line, char *p, char *end,
+    const struct config_pos *pos, const char *kind, char *section,
+    size_t sectionsz, char **cause)
+{
+	char	*name, *close, *what = NULL;
+	size_t	 n;
+	int	 rc;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p != '"' || (close = strchr(p + 1, '"')) == NULL ||
+	    close + 1 != end) {
+		what = xprintf("expected a quoted name: [%s \"NAME\"]", kind);
+		*cause = config_err(pos, (size_t)(p - line) + 1, what);
+		free(what);
+		return (-1);
+	}
+	name = p + 1;
+	n = (size_t)(close - name);
+	if (!calendar_name_valid(name, n)) {
+		what = xprintf("a %s's name is letters, digits, '-', '_' and "
+		    "'.'", strcmp(kind, "policy") == 0 ? "queue" : kind);
+		*cause = config_err(pos, (size_t)(name - line) + 1, what);
+		free(what);
+		return (-1);
+	}
+	*close = '\0';
+	rc = strcmp(kind, "policy") == 0 ? config_new_queue(c, name, &what) :
+	    config_new_calendar(c, name, &what);
+	if (rc != 0) {
+		*cause = config_err(pos, (size_t)(name - line) + 1, what);
+		free(what);
+		return (-1);
+	}
+	snprintf(section, sectionsz, "%s", kind);
 	return (config_section_end(line, end, pos, cause));
+}
+
+/* Nonzero if the section header at p names an instance of word. */
+static int
+config_named(const char *p, const char *word)
+{
+	size_t	n = strlen(word);
+
+	return (strncmp(p, word, n) == 0 && isspace((unsigned char)p[n]));
 }
 
 /* "[name]" at p in line: the section the following keys belong to. */
@@ -1010,10 +1195,13 @@ config_section(struct config *c, char *line, char *p,
 		return (-1);
 	}
 	*end = '\0';
-	if (strncmp(p + 1, "calendar", 8) == 0 && (p[9] == '\0' ||
-	    isspace((unsigned char)p[9])))
-		return (config_calendar_section(c, line, p + 9, end, pos,
-		    section, sectionsz, cause));
+	c->in_queue = 0;
+	if (config_named(p + 1, "calendar") || strcmp(p + 1, "calendar") == 0)
+		return (config_named_section(c, line, p + 9, end, pos,
+		    "calendar", section, sectionsz, cause));
+	if (config_named(p + 1, "policy"))
+		return (config_named_section(c, line, p + 7, end, pos,
+		    "policy", section, sectionsz, cause));
 	if (!config_section_known(p + 1)) {
 		what = xprintf("unknown section [%s]", p + 1);
 		*cause = config_err(pos, (size_t)(p - line) + 2, what);
@@ -1188,6 +1376,7 @@ config_load(struct config *c, const char *path, char **cause)
 	}
 	free(line);
 	fclose(f);
+	c->in_queue = 0;
 	if (rc == 0) {
 		config_rules_relative(c, path);
 		config_calendar_zones(c);

@@ -18,6 +18,7 @@
 #include "deliver.h"
 #include "lockfile.h"
 #include "log.h"
+#include "now.h"
 #include "outbox.h"
 #include "outbox_private.h"
 #include "safe.h"
@@ -97,7 +98,7 @@ deliver_send_one(struct outbox *ob, struct store *st, struct smtp *sm,
 	free(list);
 	safe = safe_dup(reply != NULL ? reply : "no reply", 0);
 	free(reply);
-	now = time(NULL);
+	now = now_get();
 	switch (r) {
 	case SMTP_OK:
 		deliver_crash_point("sent");
@@ -145,7 +146,7 @@ deliver_flush_locked(struct outbox *ob, struct store *st, int force,
 	size_t			 i, n;
 	int			 r;
 
-	if (outbox_due(st, force ? 0 : time(NULL), &ids, &n, cause) != 0)
+	if (outbox_due(st, force ? 0 : now_get(), &ids, &n, cause) != 0)
 		return (DELIVER_ERROR);
 	if (n > 0) {
 		deliver_crash_point("queued");

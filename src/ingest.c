@@ -24,6 +24,7 @@
 #include "log.h"
 #include "message.h"
 #include "notify.h"
+#include "now.h"
 #include "outbox.h"
 #include "policy.h"
 #include "rules.h"
@@ -241,6 +242,7 @@ ingest_plan_clear(struct ingest_plan *p)
 	free(p->rules);
 	free(p->ack_what);
 	free(p->escalated);
+	free(p->queue);
 	memset(p, 0, sizeof *p);
 }
 
@@ -322,21 +324,29 @@ ingest_rules(struct ingest *in, const struct message *msg,
 }
 
 /*
- * The answer is due response_time after when: the ticket's own (set by
- * a rule) or the configured one.
+ * The response clock a customer's message starts: by the response time a
+ * rule set on it, else the one a rule set on the ticket before, else its
+ * queue's, else the configured one.
  */
-static time_t
-ingest_due(struct ingest *in, const struct ticket *t,
-    const struct rules_verdict *v, time_t when)
+static void
+ingest_due(struct ingest *in, const struct ticket *t, struct ingest_plan *p)
 {
-	const struct policy	*p = &in->conf->policy;
+	const struct rules_verdict	*v = &p->v;
+	time_t				 secs = 0;
+	int				 business = 0;
 
-	if (v != NULL && v->response_time != 0)
-		return (policy_due(p, when, v->response_time,
-		    v->response_business));
-	if (t != NULL && t->response_time != 0)
-		return (policy_due(p, when, t->response_time, p->business));
-	return (policy_due(p, when, p->response_time, p->business));
+	if (v->response_time != 0) {
+		secs = v->response_time;
+		business = v->response_business;
+	} else if (t != NULL && t->response_time != 0) {
+		secs = t->response_time;
+		business = in->conf->policy.business;
+	}
+	clocks_plan(in->conf, p->queue, secs, business, t != NULL &&
+	    t->first_response != 0 ? SLA_NEXT : SLA_FIRST, t != NULL ?
+	    t->id : 0, p->when, &p->clock);
+	p->set_due = 1;
+	p->due = p->clock.c.due;
 }
 
 /* ---- deciding: reads the store, writes nothing ---- */
@@ -371,6 +381,7 @@ ingest_decide_clock(struct ingest *in, const struct ticket *t,
     struct ingest_plan *p)
 {
 	enum ticket_status	status;
+	const char		*queue;
 
 	if (p->outgoing) {
 		/* Our answer stops the clock; now we wait for the customer. */
@@ -379,21 +390,23 @@ ingest_decide_clock(struct ingest *in, const struct ticket *t,
 	}
 	if (p->kind != MSG_KIND_CUSTOMER)
 		return;
-	/* The customer waits for us now: the clock runs from here, unless
-	 * it already runs for an earlier message. */
+	queue = p->v.queue != NULL ? p->v.queue : t != NULL ? t->queue : NULL;
+	p->queue = queue != NULL ? xstrdup(queue) : NULL;
+	/* The customer waits for us now: a clock runs from here, unless
+	 * one already runs for an earlier message. */
 	if (t == NULL) {
-		p->set_due = 1;
-		p->due = ingest_due(in, NULL, &p->v, p->when);
+		ingest_due(in, NULL, p);
+		p->customer = 1;
 		p->language = p->facts.language;
 		return;
 	}
 	status = p->reopen ? TICKET_OPEN : t->status;
 	p->resume = status == TICKET_WAITING;
-	if ((status == TICKET_WAITING || t->due == 0) &&
-	    status != TICKET_CLOSED) {
-		p->set_due = 1;
-		p->due = ingest_due(in, t, &p->v, p->when);
-	}
+	if (status == TICKET_CLOSED)
+		return;
+	p->customer = 1;
+	if (status == TICKET_WAITING || t->due == 0)
+		ingest_due(in, t, p);
 }
 
 /* Mail no ticket should hold: ignored by a rule, or machine-made mail that
@@ -498,7 +511,7 @@ ingest_preview(struct ingest *in, const struct message *msg,
 	memset(&o, 0, sizeof o);
 	o.mailbox = "";
 	o.history = 1;
-	o.received = time(NULL);
+	o.received = now_get();
 	if (w->trace != NULL)
 		memset(w->trace, 0, sizeof *w->trace);
 	return (ingest_plan_make(in, msg, &o, 0, w, p, cause));
@@ -618,11 +631,8 @@ ingest_apply_verdict(struct ingest *in, struct ingest_plan *p, char **cause)
 	}
 	if (p->escalate && ingest_apply_escalation(in, p, cause) != 0)
 		return (-1);
-	if (p->close && (store_ticket_set_status(in->store, ticket,
-	    TICKET_CLOSED, p->when, cause) != 0 ||
-	    store_ticket_set_due(in->store, ticket, 0, cause) != 0 ||
-	    ingest_event(in, ticket, p->msgrow, p->when, "closed",
-	    "by a rule", cause) != 0))
+	if (p->close && clocks_move(in->store, in->conf, ticket,
+	    TICKET_CLOSED, p->when, "by a rule", p->msgrow, cause) != 0)
 		return (-1);
 	return (0);
 }
@@ -692,14 +702,18 @@ ingest_apply(struct ingest *in, struct ingest_plan *p,
 	    ingest_apply_message(in, p, msg, raw, len, origin, cause) != 0)
 		return (-1);
 	t = p->ticket;
-	if (p->answered && store_ticket_answered(in->store, t, p->when,
-	    cause) != 0)
+	if (p->answered && clocks_answered(in->store, t, p->when, p->when,
+	    p->msgrow, cause) != 0)
 		return (-1);
 	if (p->resume && store_ticket_set_status(in->store, t, TICKET_OPEN,
 	    p->when, cause) != 0)
 		return (-1);
-	if (p->set_due && store_ticket_set_due(in->store, t, p->due,
-	    cause) != 0)
+	p->clock.c.ticket = t;
+	if (p->set_due && clocks_start(in->store, in->conf, &p->clock,
+	    p->msgrow, cause) != 0)
+		return (-1);
+	if (p->customer && clocks_customer(in->store, in->conf, t,
+	    p->queue, p->when, p->msgrow, cause) != 0)
 		return (-1);
 	if (p->language != NULL) {
 		memset(&c, 0, sizeof c);
@@ -1030,7 +1044,7 @@ ingest_threaded(struct ingest *in, struct source *src, ingest_progress_fn fn,
 			origin.history = batch[i].history;
 			origin.arrived = batch[i].arrived;
 			origin.archive = batch[i].archive;
-			origin.received = time(NULL);
+			origin.received = now_get();
 			rc = ingest_parsed(in, batch[i].raw, batch[i].len,
 			    batch[i].msg, batch[i].why, &origin, &res, cause);
 			done[ndone++] = batch[i];
@@ -1087,7 +1101,7 @@ ingest_careful(struct ingest *in, struct source *src, const char *died,
 		o.uidvalidity = si.uidvalidity;
 		o.uid = si.uid;
 		o.history = si.history;
-		o.received = time(NULL);
+		o.received = now_get();
 		pos = ingest_position(&o, raw, si.len);
 		msg = NULL;
 		why = NULL;

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "fault.h"
 #include "log.h"
+#include "now.h"
 #include "outbox.h"
 #include "rules.h"
 
@@ -140,6 +141,7 @@ static const struct command *const commands[] = {
 	&cmd_show_command,
 	&cmd_tag_command,
 	&cmd_tickets_command,
+	&cmd_wait_command,
 };
 
 /* The global options of tables[table] in a into g and mo. */
@@ -226,6 +228,7 @@ main(int argc, char **argv)
 	struct main_opts	 mo;
 	struct globals		 g;
 	struct args		 pre, a;
+	char			*cause;
 	int			 rc, skip;
 
 	memset(&g, 0, sizeof g);
@@ -262,6 +265,11 @@ main(int argc, char **argv)
 	log_init(mo.use_syslog, g.quiet ? LOG_LEVEL_ERROR : g.verbose ?
 	    LOG_LEVEL_DEBUG : LOG_LEVEL_WARN, "helpq");
 	fault_init();
+	if (now_setup(&cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		exit(EX_USAGE);
+	}
 	/* Help (and the shell's completion through it) works whatever the
 	 * configuration holds. */
 	if (c == &cmd_help_command) {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clocks.h"
 #include "compose.h"
 #include "config.h"
 #include "log.h"
@@ -520,7 +521,7 @@ notify_reply_text(struct outbox *ob, const struct ticket *t,
 static int
 notify_reply_store(struct outbox *ob, struct store *st,
     const struct ticket *t, const char *text, const char *tname,
-    const char *agent, int close, time_t now, int64_t *idp, char **cause)
+    const char *agent, int then, time_t now, int64_t *idp, char **cause)
 {
 	const struct config	*c = ob->conf;
 	struct notify_parent	 parent;
@@ -568,11 +569,10 @@ notify_reply_store(struct outbox *ob, struct store *st,
 	r = store_event_add(st, t->id, msgrow, now, "replied", detail,
 	    cause);
 	free(detail);
-	if (r != 0 || store_ticket_answered(st, t->id, now, cause) != 0)
-		goto out;
-	if (close && (store_ticket_set_status(st, t->id, TICKET_CLOSED, now,
-	    cause) != 0 || store_event_add(st, t->id, msgrow, now, "closed",
-	    agent, cause) != 0))
+	/* The clock stops when the server accepts the answer
+	 * (outbox_record), not now. */
+	if (r != 0 || (then != TICKET_OPEN && clocks_move(st, c, t->id, then,
+	    now, agent, msgrow, cause) != 0))
 		goto out;
 	rc = 0;
 out:
@@ -589,7 +589,7 @@ out:
 
 int
 notify_reply(struct outbox *ob, struct store *st, int64_t ticket,
-    const char *text, const char *tname, const char *agent, int close,
+    const char *text, const char *tname, const char *agent, int then,
     time_t now, int64_t *idp, char **cause)
 {
 	struct ticket	t;
@@ -612,7 +612,7 @@ notify_reply(struct outbox *ob, struct store *st, int64_t ticket,
 		    (long long)ticket);
 		r = -1;
 	} else
-		r = notify_reply_store(ob, st, &t, text, tname, agent, close,
+		r = notify_reply_store(ob, st, &t, text, tname, agent, then,
 		    now, idp, cause);
 	store_ticket_clear(&t);
 	if (r != 0) {

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "clocks.h"
 #include "compose.h"
 #include "config.h"
 #include "log.h"
@@ -287,6 +288,11 @@ outbox_record(struct store *st, const struct outbox_job *j,
 		    OUTBOX_SENT ? "sent" : "send-failed", detail, cause);
 		free(detail);
 	}
+	/* An answer counts when the server took it, not when it was
+	 * queued. */
+	if (rc == 0 && j->ticket != 0 && status == OUTBOX_SENT &&
+	    strcmp(j->kind, "agent") == 0)
+		rc = clocks_answered(st, j->ticket, now, j->created, 0, cause);
 	if (rc != 0 || store_commit(st, cause) != 0) {
 		store_rollback(st);
 		return (-1);

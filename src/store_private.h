@@ -37,6 +37,12 @@
 	" coalesce(t.response_time, 0)"					\
 	" FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id"
 
+/* The columns of a struct sla_clock, in the order clock_read reads them. */
+#define CLOCK_SELECT							\
+	"SELECT id, ticket_id, kind, started, seconds, business, calendar,"	\
+	" source, coalesce(due, 0), coalesce(stopped, 0), outcome, spent,"	\
+	" coalesce(resumed, 0), done FROM clocks"
+
 /* The columns of a struct outbox_entry, in the order outbox_read reads
  * them. */
 #define OUTBOX_SELECT							\
@@ -104,6 +110,15 @@ enum store_stmt {
 	ST_OUTBOX_COPIES,
 	ST_OUTBOX_NEXT,
 	ST_ANSWERED,
+	ST_CLOCK_START,
+	ST_CLOCKS_RUNNING,
+	ST_CLOCKS_RUNNING_TICKET,
+	ST_CLOCKS_TICKET,
+	ST_CLOCK_STOP,
+	ST_CLOCK_ANSWERED,
+	ST_CLOCK_PAUSE,
+	ST_CLOCK_RESUME,
+	ST_CLOCK_DONE,
 	ST_OUTBOX_RECENT,
 	ST_OUTBOX_RECENT_TO,
 	ST_OUTBOX_RECENT_AUTO,
@@ -367,8 +382,39 @@ const char *const store_sql[ST__MAX] = {
 	[ST_ANSWERED] =
 	    "UPDATE tickets SET first_response = coalesce(first_response, ?2),"
 	    " due = NULL, updated = max(updated, ?2),"
-	    " status = CASE WHEN status = 'closed' THEN status"
-	    " ELSE 'waiting' END WHERE id = ?1",
+	    " status = CASE WHEN status = 'new' THEN 'open' ELSE status END"
+	    " WHERE id = ?1",
+	[ST_CLOCK_START] =
+	    "INSERT INTO clocks (ticket_id, kind, started, seconds, business,"
+	    " calendar, source, due, spent, resumed)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	/* Paused clocks last: nothing is due while they wait. */
+	[ST_CLOCKS_RUNNING] =
+	    CLOCK_SELECT " WHERE stopped IS NULL"
+	    " ORDER BY resumed IS NULL, due, ticket_id, id",
+	[ST_CLOCKS_RUNNING_TICKET] =
+	    CLOCK_SELECT " WHERE stopped IS NULL AND ticket_id = ?1"
+	    " ORDER BY id",
+	[ST_CLOCKS_TICKET] =
+	    CLOCK_SELECT " WHERE ticket_id = ?1 ORDER BY started, id",
+	/* ?3: 0 the response clock, 1 the resolution clock, 2 both. */
+	[ST_CLOCK_STOP] =
+	    "UPDATE clocks SET stopped = ?2, outcome = ?4"
+	    " WHERE ticket_id = ?1 AND stopped IS NULL AND (?3 = 2"
+	    " OR (?3 = 1) = (kind = 'resolution'))",
+	/* An answer stops the response clock; one a close or a wait stopped
+	 * after the answer was queued (?3) was stopped by the answer. */
+	[ST_CLOCK_ANSWERED] =
+	    "UPDATE clocks SET stopped = ?2, outcome = 'answered'"
+	    " WHERE id = (SELECT id FROM clocks WHERE ticket_id = ?1"
+	    " AND kind <> 'resolution' AND (stopped IS NULL"
+	    " OR (outcome IN ('closed', 'waiting') AND stopped >= ?3))"
+	    " ORDER BY started DESC, id DESC LIMIT 1)",
+	[ST_CLOCK_PAUSE] =
+	    "UPDATE clocks SET spent = ?2, resumed = NULL WHERE id = ?1",
+	[ST_CLOCK_RESUME] =
+	    "UPDATE clocks SET resumed = ?2, due = ?3 WHERE id = ?1",
+	[ST_CLOCK_DONE] = "UPDATE clocks SET done = done | ?2 WHERE id = ?1",
 	[ST_OUTBOX_RECENT_TO] =
 	    "SELECT count(*), max(coalesce(ticket_id, 0)) FROM outbox"
 	    " WHERE recipients = ?1 AND kind = ?2 AND created >= ?3",

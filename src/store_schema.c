@@ -191,6 +191,34 @@ static const char *const store_migrations[] = {
 	" position TEXT NOT NULL,"
 	" single INTEGER NOT NULL,"
 	" pid INTEGER NOT NULL) WITHOUT ROWID;",
+
+	/* 6 -> 7: the response promise's clocks (sla.h). A ticket that
+	 * waited for an answer keeps a clock, its terms read back from the
+	 * due time it had. */
+	"CREATE TABLE clocks ("
+	" id INTEGER PRIMARY KEY,"
+	" ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	" kind TEXT NOT NULL CHECK (kind IN ('first', 'next', 'resolution')),"
+	" started INTEGER NOT NULL,"
+	" seconds INTEGER NOT NULL,"
+	" business INTEGER NOT NULL,"
+	" calendar TEXT NOT NULL,"
+	" source TEXT NOT NULL,"
+	" due INTEGER,"
+	" stopped INTEGER,"
+	" outcome TEXT,"
+	" spent INTEGER NOT NULL DEFAULT 0,"
+	" resumed INTEGER,"
+	" done INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX clocks_ticket ON clocks(ticket_id, started);"
+	"CREATE INDEX clocks_running ON clocks(due) WHERE stopped IS NULL;"
+	"INSERT INTO clocks (ticket_id, kind, started, seconds, business,"
+	" calendar, source, due, resumed)"
+	" SELECT id, CASE WHEN first_response IS NULL THEN 'first'"
+	" ELSE 'next' END, min(updated, due), max(due - min(updated, due), 0),"
+	" 0, 'default', 'the due time before clocks', due,"
+	" min(updated, due) FROM tickets"
+	" WHERE due IS NOT NULL AND status <> 'closed';",
 };
 #define STORE_VERSION	((int)nitems(store_migrations))
 

@@ -55,7 +55,7 @@ is "$(hq outbox --json | json '[o["copy"] for o in j if o["kind"] == "agent"]')"
 hq -q poll
 is "$(hq tickets --json | json 'j[0]["messages"]')" $((n + 1)) \
     "the next poll recognises the copy in Sent: no second message"
-is "$(hq tickets --json | json 'j[0]["status"]')" waiting "the ticket waits for the customer"
+is "$(hq tickets --json | json 'j[0]["status"]')" open "the answered ticket stays open"
 
 # helpq run acknowledges what arrives while it idles.
 "$HELPQ" -v --config "$T/c" run 2> "$T/run.log" & runpid=$!

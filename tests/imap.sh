@@ -117,7 +117,7 @@ hq -q poll
 t=$(ticket_of kunde1@example.net)
 is "$(hq show --json "$t" | json 'j["ticket"]["first_response"]')" "2026-11-17T10:30:00Z" \
     "an agent's reply in Sent is the first response, at its time"
-is "$(hq show --json "$t" | json 'j["ticket"]["status"]')" waiting "the ticket waits for the customer"
+is "$(hq show --json "$t" | json 'j["ticket"]["status"]')" open "the answered ticket stays open"
 
 # ---- kill -9 in the middle of a batch ----------------------------------
 mkmail "$T/many" 100 4099

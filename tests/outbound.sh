@@ -497,7 +497,7 @@ like "$(json 'j["subject"]' < "$T/r.json")" '^Re: Rechnung für Bestellung 4711 
     "Re: the ticket's subject with the token"
 like "$(json 'j["body"]' < "$T/r.json")" 'korrigierte Rechnung' "the agent's text"
 t=$(hq tickets --json | json '[t for t in j if t["number"] == 1][0]')
-is "$(echo "$t" | json 'j["status"]')" waiting "the ticket waits for the customer"
+is "$(echo "$t" | json 'j["status"]')" open "the answered ticket stays open"
 is "$(echo "$t" | json 'j["first_response"] is not None and j["due"] is None')" True \
     "the first response is recorded and the clock stopped"
 like "$(hq show 1)" 'replied.*by ' "the reply is an event with the agent"

@@ -186,19 +186,36 @@ test_plans(struct fixture *fx)
 	ok(!p.ack && p.ack_what == NULL, "no ack for a reply");
 	done(&p, msg, raw);
 
-	/* Our answer: the clock stops, the ticket waits. */
+	/* Our answer: the clock stops; the ticket stays open (only an
+	 * agent's wait makes it wait on the customer). */
 	raw = mail("Anna <anna@example.com>", "Re: Printer broken",
 	    "a1@example.com", "m2@cust.org");
 	if (plan(fx, raw, 1, &p, &msg) != 0)
 		return;
 	ok(p.outgoing && p.kind == MSG_KIND_AGENT && p.answered &&
 	    !p.ruled, "an agent's answer stops the clock, no rules");
-	ok(status(fx, t1) == TICKET_WAITING, "the ticket waits");
+	ok(status(fx, t1) == TICKET_OPEN, "the answered ticket stays open");
 	done(&p, msg, raw);
 
-	/* The customer answers: the waiting ticket opens, the clock runs. */
+	/* The customer writes again: the next response clock starts. */
 	raw = mail("alice@cust.org", "Re: Printer broken", "m3@cust.org",
 	    "a1@example.com");
+	if (plan(fx, raw, 0, &p, &msg) != 0)
+		return;
+	ok(p.set_due && !p.resume && !p.reopen &&
+	    p.clock.c.kind == SLA_NEXT, "the next response clock starts");
+	ingest_plan_clear(&p);
+	message_free(msg);
+	msg = NULL;
+
+	/* Waiting on the customer, their message opens the ticket again. */
+	if (store_begin(fx->st, &cause) != 0 ||
+	    store_ticket_set_status(fx->st, t1, TICKET_WAITING, fx->now,
+	    &cause) != 0 || store_commit(fx->st, &cause) != 0) {
+		ok(0, "waiting: %s", cause);
+		free(cause);
+		return;
+	}
 	if (plan(fx, raw, 0, &p, &msg) != 0)
 		return;
 	ok(p.resume && !p.reopen && p.set_due, "a waiting ticket opens, "
