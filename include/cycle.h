@@ -53,8 +53,8 @@ int	 cycle_source(struct ingest *in, struct source *src,
 int	 cycle_folders(struct cycle *c, struct ingest_stats *stats);
 
 /*
- * What comes due with time alone (nothing yet: warnings and breaches of
- * the response clock will). Returns 0 or an exit status.
+ * What comes due with time alone: the steps and breaches of the response
+ * clocks (tick.h), queued for the flush. Returns 0 or an exit status.
  */
 int	 cycle_timers(struct cycle *c);
 

@@ -11,6 +11,7 @@
 
 #include <time.h>
 
+struct config;
 struct message;
 struct outbox;
 struct rules_verdict;
@@ -40,16 +41,38 @@ struct notify_ack {
 int		 notify_ack(struct outbox *, struct store *,
 		    const struct notify_ack *, char **what, char **cause);
 
+/* A mail to the team about a ticket (or several). */
+struct notify_team {
+	int64_t		 ticket;	/* 0: about several (a digest) */
+	const char	*key;		/* unique in the outbox */
+	const char	*template_name;	/* "escalation", "sla", "sla-digest" */
+	const char *const *to;		/* audiences: see notify_audience */
+	size_t		 nto;
+	const char	*queue_address;	/* "queue"'s; NULL: the agents */
+	const char	*text;		/* ${text} */
+	time_t		 due;		/* ${due}; 0: none */
+	int		 breaker;	/* held by [ack] max-per-hour */
+	time_t		 now;
+};
+
 /*
- * Tell managers (or the addresses to[0..n), where "managers" stands for
- * [helpq] managers) about ticket, for reason; inside the caller's
- * transaction, keyed by key so a repeated run never mails twice.
+ * The addresses of audiences to[0..n): "managers" ([escalation]
+ * managers), "agents" (the addresses of [agents]), "queue"
+ * (queue_address, else the agents) and addresses, each once, in order.
+ * *outp is allocated and borrows the strings (the caller frees the
+ * array); returns how many.
+ */
+size_t		 notify_audience(const struct config *,
+		    const char *const *to, size_t n, const char *queue_address,
+		    const char ***outp);
+
+/*
+ * Mail m to the team in the default language, inside the caller's
+ * transaction, keyed by m->key so a repeated run never mails twice.
  * *what as for notify_ack. Returns 1 if queued, 0 if not, -1 on error.
  */
-int		 notify_escalate(struct outbox *, struct store *,
-		    int64_t ticket, const char *key, const char *const *to,
-		    size_t n, const char *reason, time_t now, char **what,
-		    char **cause);
+int		 notify_team(struct outbox *, struct store *,
+		    const struct notify_team *m, char **what, char **cause);
 
 /*
  * An agent's answer to ticket: text (or the template name with ${text}

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <time.h>
 
+struct config;
 struct store;
 struct ticket_filter;
 struct tz;
@@ -33,6 +34,21 @@ int	output_outbox(FILE *, const struct tz *tz, struct store *,
 /* The messages set aside as failed, oldest first. */
 int	output_failed(FILE *, const struct tz *tz, struct store *, int json,
 	    char **cause);
+
+/* Which clocks helpq sla lists. */
+struct output_sla_filter {
+	const char	*queue;		/* NULL: all */
+	int		 overdue;	/* only those past their due time */
+};
+
+/* The running and paused clocks at now, what is due soonest first. */
+int	output_sla(FILE *, const struct config *, struct store *,
+	    const struct output_sla_filter *, time_t now, int json,
+	    char **cause);
+
+/* The arithmetic of ticket's clocks at now; 1 if there is no ticket. */
+int	output_sla_explain(FILE *, const struct config *, struct store *,
+	    int64_t ticket, time_t now, int json, char **cause);
 
 /* "2026-11-22T10:00:00Z" into buf (at least 21 bytes); "" for 0. */
 const char *output_iso8601(time_t, char *buf, size_t len);

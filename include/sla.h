@@ -164,6 +164,8 @@ const char *sla_step_name(enum sla_step_id);
 
 /* "1d 4h", "3h 20m", "45m", "30s": a span for people (d is 24 hours). */
 void	 sla_span(struct buf *, time_t seconds);
+/* The same in hours and minutes alone: "24h", "16h 30m" (open time). */
+void	 sla_hours(struct buf *, time_t seconds);
 
 /* "Mon 2026-03-30 09:00 CEST": t in cal's zone ("never" for 0). */
 void	 sla_time(struct buf *, const struct calendar *cal, time_t t);

@@ -27,7 +27,7 @@ clocks_calendar(const struct config *conf, const struct sla_clock *c)
 static void
 clocks_terms_text(struct buf *b, const struct sla_clock *c)
 {
-	sla_span(b, c->seconds);
+	(c->business ? sla_hours : sla_span)(b, c->seconds);
 	buf_addf(b, " in %s", c->business ? "business time" :
 	    "calendar time");
 	if (c->business)

@@ -20,9 +20,11 @@
 #include "imap.h"
 #include "ingest.h"
 #include "log.h"
+#include "now.h"
 #include "outbox.h"
 #include "source.h"
 #include "store.h"
+#include "tick.h"
 #include "xmalloc.h"
 
 /* ---- one source ---- */
@@ -291,7 +293,19 @@ cycle_folders(struct cycle *c, struct ingest_stats *stats)
 int
 cycle_timers(struct cycle *c)
 {
-	/* Warnings and breaches of the response clock come here. */
+	struct tick_stats	 ts;
+	char			*cause = NULL;
+
+	if (tick_run(c->ob, c->st, &c->g->conf, now_get(), &ts,
+	    &cause) != 0) {
+		log_error("response clocks: %s", cause);
+		free(cause);
+		return (EX_TEMPFAIL);
+	}
+	if (ts.steps != 0 || ts.breached != 0)
+		log_info("response clocks: %zu steps came due (%zu late), "
+		    "%zu breached, %zu mails queued", ts.steps, ts.late,
+		    ts.breached, ts.mailed);
 	return (0);
 }
 

@@ -565,6 +565,7 @@ ingest_apply_escalation(struct ingest *in, struct ingest_plan *p,
     char **cause)
 {
 	const struct rules_verdict	*v = &p->v;
+	struct notify_team		 m;
 	struct buf			 b;
 	char				*key, *what = NULL;
 	size_t				 i;
@@ -577,9 +578,16 @@ ingest_apply_escalation(struct ingest *in, struct ingest_plan *p,
 		buf_adds(&b, "; no mail: old mail");
 	else if (in->mail) {
 		key = xprintf("escalation:%lld", (long long)p->msgrow);
-		rc = notify_escalate(in->outbox, in->store, p->ticket, key,
-		    (const char *const *)v->escalate, v->nescalate,
-		    p->rules != NULL ? p->rules : "", p->now, &what, cause);
+		memset(&m, 0, sizeof m);
+		m.ticket = p->ticket;
+		m.key = key;
+		m.template_name = "escalation";
+		m.to = (const char *const *)v->escalate;
+		m.nto = v->nescalate;
+		m.text = p->rules != NULL ? p->rules : "";
+		m.breaker = 1;
+		m.now = p->now;
+		rc = notify_team(in->outbox, in->store, &m, &what, cause);
 		free(key);
 		if (what != NULL)
 			buf_addf(&b, "; %s", what);

@@ -139,7 +139,9 @@ static const struct command *const commands[] = {
 	&cmd_search_command,
 	&cmd_send_command,
 	&cmd_show_command,
+	&cmd_sla_command,
 	&cmd_tag_command,
+	&cmd_tick_command,
 	&cmd_tickets_command,
 	&cmd_wait_command,
 };

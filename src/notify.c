@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "clocks.h"
@@ -308,69 +309,90 @@ notify_ack(struct outbox *ob, struct store *st, const struct notify_ack *a,
 	return (r);
 }
 
-/* The addresses an escalation goes to: "managers" expands. */
-static size_t
-notify_managers(const struct config *c, const char *const *to, size_t n,
-    const char ***outp)
+/* Add addr to out[0..*k) unless it is there. */
+static void
+notify_add(const char ***out, size_t *k, const char *addr)
+{
+	size_t	i;
+
+	for (i = 0; i < *k; i++) {
+		if (strcasecmp((*out)[i], addr) == 0)
+			return;
+	}
+	*out = xreallocarray(*out, *k + 1, sizeof **out);
+	(*out)[(*k)++] = addr;
+}
+
+/* The agents' own addresses ([agents] also holds "@domain"). */
+static void
+notify_agents(const struct config *c, const char ***out, size_t *k)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nagents; i++) {
+		if (*c->agents[i] != '@')
+			notify_add(out, k, c->agents[i]);
+	}
+}
+
+size_t
+notify_audience(const struct config *c, const char *const *to, size_t n,
+    const char *queue_address, const char ***outp)
 {
 	const char	**out = NULL;
 	size_t		  i, j, k = 0;
 
 	for (i = 0; i < n; i++) {
 		if (strcmp(to[i], "managers") == 0) {
-			for (j = 0; j < c->nmanagers; j++) {
-				out = xreallocarray(out, k + 1, sizeof *out);
-				out[k++] = c->managers[j];
-			}
-		} else if (compose_addr_ok(to[i])) {
-			out = xreallocarray(out, k + 1, sizeof *out);
-			out[k++] = to[i];
-		}
+			for (j = 0; j < c->nmanagers; j++)
+				notify_add(&out, &k, c->managers[j]);
+		} else if (strcmp(to[i], "agents") == 0)
+			notify_agents(c, &out, &k);
+		else if (strcmp(to[i], "queue") == 0) {
+			if (queue_address != NULL)
+				notify_add(&out, &k, queue_address);
+			else
+				notify_agents(c, &out, &k);
+		} else if (compose_addr_ok(to[i]))
+			notify_add(&out, &k, to[i]);
 	}
 	*outp = out;
 	return (k);
 }
 
-int
-notify_escalate(struct outbox *ob, struct store *st, int64_t ticket,
-    const char *key, const char *const *to, size_t n, const char *reason,
-    time_t now, char **whatp, char **cause)
+/* The mail of m to addrs[0..k), rendered and queued. */
+static int
+notify_team_queue(struct outbox *ob, struct store *st,
+    const struct notify_team *m, const char **addrs, size_t k,
+    const struct ticket *t, char **whatp, char **cause)
 {
 	const struct config	*c = ob->conf;
 	struct outbox_draft	 d;
 	struct compose_addr	*rcpts;
 	struct template_vars	 tv;
-	struct ticket		 t;
-	const char		**addrs, *used;
-	char			*token, *subject = NULL, *body = NULL;
+	const char		*used;
+	char			*token = NULL, *subject = NULL, *body = NULL;
 	char			*why = NULL;
 	int64_t			 msgrow, id = 0;
-	size_t			 i, k;
+	size_t			 i;
 	int			 r;
 
-	*whatp = NULL;
-	if (!outbox_enabled(ob))
-		return (0);
-	if ((k = notify_managers(c, to, n, &addrs)) == 0) {
-		*whatp = xstrdup("no mail: nobody to tell ([helpq] managers)");
-		return (0);
+	if (t != NULL) {
+		token = thread_token(c->token_prefix, t->id);
+		notify_vars(ob, &tv, t, token, m->due != 0 ? m->due : t->due,
+		    m->text, c->address);
+	} else {
+		memset(&tv, 0, sizeof tv);
+		tv.tz = c->tz;
+		tv.text = m->text;
+		tv.support = c->address;
 	}
-	if ((r = notify_breaker(ob, st, now, &why, cause)) != 0 ||
-	    store_ticket_get(st, ticket, &t, cause) != 0) {
-		free(addrs);
-		if (r == 1)
-			*whatp = xprintf("no mail: %s", why);
-		free(why);
-		return (r == 1 ? 0 : -1);
-	}
-	token = thread_token(c->token_prefix, ticket);
-	notify_vars(ob, &tv, &t, token, t.due, reason, c->address);
-	if (templates_render(ob->tpl, "escalation", c->default_language,
+	if (templates_render(ob->tpl, m->template_name, c->default_language,
 	    NULL, &tv, &subject, &body, &used, &why) != 0) {
 		*whatp = xprintf("no mail: %s", why);
 		free(why);
-		r = 0;
-		goto out;
+		free(token);
+		return (0);
 	}
 	rcpts = xreallocarray(NULL, k, sizeof *rcpts);
 	for (i = 0; i < k; i++) {
@@ -378,8 +400,8 @@ notify_escalate(struct outbox *ob, struct store *st, int64_t ticket,
 		rcpts[i].addr = addrs[i];
 	}
 	memset(&d, 0, sizeof d);
-	d.key = key;
-	d.ticket = ticket;
+	d.key = m->key;
+	d.ticket = t != NULL ? t->id : 0;
 	d.kind = MSG_KIND_ESCALATION;
 	d.sender = c->smtp.auto_from;
 	d.to = rcpts;
@@ -388,16 +410,52 @@ notify_escalate(struct outbox *ob, struct store *st, int64_t ticket,
 	d.body = body;
 	d.language = used;
 	d.auto_submitted = "auto-generated";
-	d.now = now;
+	d.now = m->now;
 	r = notify_posted(outbox_post(ob, st, &d, &msgrow, &id, cause), id,
 	    "mail", "mail queued", whatp, cause);
 	free(rcpts);
-out:
 	free(subject);
 	free(body);
 	free(token);
+	return (r);
+}
+
+int
+notify_team(struct outbox *ob, struct store *st, const struct notify_team *m,
+    char **whatp, char **cause)
+{
+	const struct config	*c = ob->conf;
+	struct ticket		 t;
+	const char		**addrs;
+	char			*why = NULL;
+	size_t			 k;
+	int			 r;
+
+	*whatp = NULL;
+	if (!outbox_enabled(ob))
+		return (0);
+	if ((k = notify_audience(c, m->to, m->nto, m->queue_address,
+	    &addrs)) == 0) {
+		*whatp = xstrdup("no mail: nobody to tell");
+		return (0);
+	}
+	if (m->breaker && (r = notify_breaker(ob, st, m->now, &why,
+	    cause)) != 0) {
+		free(addrs);
+		if (r == 1)
+			*whatp = xprintf("no mail: %s", why);
+		free(why);
+		return (r == 1 ? 0 : -1);
+	}
+	if (m->ticket == 0)
+		r = notify_team_queue(ob, st, m, addrs, k, NULL, whatp, cause);
+	else if (store_ticket_get(st, m->ticket, &t, cause) != 0)
+		r = -1;
+	else {
+		r = notify_team_queue(ob, st, m, addrs, k, &t, whatp, cause);
+		store_ticket_clear(&t);
+	}
 	free(addrs);
-	store_ticket_clear(&t);
 	return (r);
 }
 

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "output.h"
+#include "output_private.h"
 #include "rules.h"
 #include "safe.h"
 #include "store.h"
@@ -31,7 +32,7 @@ output_iso8601(time_t t, char *buf, size_t len)
 }
 
 /* Local time in the configured zone, for people. */
-static const char *
+const char *
 output_local(const struct tz *tz, time_t t, char *buf, size_t len)
 {
 	struct tm	tm;
@@ -44,8 +45,8 @@ output_local(const struct tz *tz, time_t t, char *buf, size_t len)
 	return (buf);
 }
 
-static json_t *
-json_time(time_t t)
+json_t *
+output_json_time(time_t t)
 {
 	char	buf[32];
 
@@ -77,18 +78,18 @@ ticket_json(const struct ticket *t)
 	json_object_set_new(o, "language", safe_json(t->language));
 	json_object_set_new(o, "tags", tags);
 	json_object_set_new(o, "messages", json_integer(t->nmessages));
-	json_object_set_new(o, "created", json_time(t->created));
-	json_object_set_new(o, "updated", json_time(t->updated));
-	json_object_set_new(o, "first_response", json_time(t->first_response));
-	json_object_set_new(o, "due", json_time(t->due));
-	json_object_set_new(o, "closed", json_time(t->closed));
+	json_object_set_new(o, "created", output_json_time(t->created));
+	json_object_set_new(o, "updated", output_json_time(t->updated));
+	json_object_set_new(o, "first_response", output_json_time(t->first_response));
+	json_object_set_new(o, "due", output_json_time(t->due));
+	json_object_set_new(o, "closed", output_json_time(t->closed));
 	json_object_set_new(o, "linked_to", t->linked_to != 0 ?
 	    json_integer(t->linked_to) : json_null());
 	return (o);
 }
 
-static int
-json_print(FILE *f, json_t *j)
+int
+output_json_print(FILE *f, json_t *j)
 {
 	int	rc;
 
@@ -106,7 +107,7 @@ json_finish(FILE *f, json_t *array, int rc)
 	if (array == NULL)
 		return;
 	if (rc == 0)
-		json_print(f, array);
+		output_json_print(f, array);
 	else
 		json_decref(array);
 }
@@ -115,8 +116,8 @@ json_finish(FILE *f, json_t *array, int rc)
  * Copy at most width characters (code points) of s, made safe, marking a
  * cut; with pad, fill up to width with blanks so columns line up.
  */
-static void
-add_clipped(struct buf *b, const char *s, size_t width, int pad)
+void
+output_clipped(struct buf *b, const char *s, size_t width, int pad)
 {
 	struct buf	 safe;
 	size_t		 n, len;
@@ -144,7 +145,7 @@ add_padded(struct buf *b, const char *s, size_t width)
 {
 	size_t	start = b->len, n;
 
-	add_clipped(b, s, (size_t)-1, 0);
+	output_clipped(b, s, (size_t)-1, 0);
 	n = utf8_chars(b->data + start, b->len - start);
 	do
 		buf_addc(b, ' ');
@@ -190,9 +191,9 @@ tickets_cb(const struct ticket *t, void *arg)
 	    store_status_name(t->status),
 	    output_local(ctx->tz, t->updated, when, sizeof when),
 	    t->nmessages);
-	add_clipped(&ctx->line, t->customer != NULL ? t->customer : "", 28, 1);
+	output_clipped(&ctx->line, t->customer != NULL ? t->customer : "", 28, 1);
 	buf_adds(&ctx->line, " ");
-	add_clipped(&ctx->line, buf_cstr(&subj), 60, 0);
+	output_clipped(&ctx->line, buf_cstr(&subj), 60, 0);
 	fprintf(ctx->f, "%s\n", buf_cstr(&ctx->line));
 	buf_free(&subj);
 	return (0);
@@ -259,8 +260,8 @@ show_message_cb(const struct stored_message *m, void *arg)
 		json_object_set_new(o, "to", safe_json(m->to));
 		json_object_set_new(o, "cc", safe_json(m->cc));
 		json_object_set_new(o, "subject", safe_json(m->subject));
-		json_object_set_new(o, "date", json_time(m->date));
-		json_object_set_new(o, "received", json_time(m->received));
+		json_object_set_new(o, "date", output_json_time(m->date));
+		json_object_set_new(o, "received", output_json_time(m->received));
 		json_object_set_new(o, "body", safe_json(m->body));
 		json_object_set_new(o, "attachments",
 		    attachments_json(m->attachments));
@@ -328,7 +329,7 @@ show_event_cb(const struct stored_event *e, void *arg)
 
 	if (ctx->events != NULL) {
 		o = json_object();
-		json_object_set_new(o, "time", json_time(e->time));
+		json_object_set_new(o, "time", output_json_time(e->time));
 		json_object_set_new(o, "kind", safe_json(e->kind));
 		json_object_set_new(o, "message", e->message_id != 0 ?
 		    json_integer(e->message_id) : json_null());
@@ -481,7 +482,7 @@ output_show(FILE *f, const struct tz *tz, struct store *st, int64_t id,
 			json_object_set_new(o, "ticket", tj);
 			json_object_set(o, "messages", ctx.messages);
 			json_object_set(o, "events", ctx.events);
-			json_print(f, o);
+			output_json_print(f, o);
 		}
 		json_decref(ctx.messages);
 		json_decref(ctx.events);
@@ -511,7 +512,7 @@ search_cb(const struct search_hit *h, void *arg)
 		json_object_set_new(o, "message", json_integer(h->message_id));
 		json_object_set_new(o, "subject", safe_json(h->subject));
 		json_object_set_new(o, "from", safe_json(h->from_addr));
-		json_object_set_new(o, "date", json_time(h->date));
+		json_object_set_new(o, "date", output_json_time(h->date));
 		json_object_set_new(o, "snippet", safe_json(h->snippet));
 		json_array_append_new(ctx->array, o);
 		return (0);
@@ -519,7 +520,7 @@ search_cb(const struct search_hit *h, void *arg)
 	buf_init(&b);
 	buf_addf(&b, "#%-6lld %s  ", (long long)h->ticket_id,
 	    output_local(ctx->tz, h->date, when, sizeof when));
-	add_clipped(&b, h->from_addr != NULL ? h->from_addr : "", 28, 0);
+	output_clipped(&b, h->from_addr != NULL ? h->from_addr : "", 28, 0);
 	buf_adds(&b, "  ");
 	add_safe(&b, h->subject != NULL ? h->subject : "", 0);
 	buf_adds(&b, "\n        ");
@@ -582,11 +583,11 @@ outbox_cb(const struct outbox_entry *e, void *arg)
 		json_object_set_new(o, "sender", safe_json(e->sender));
 		json_object_set_new(o, "recipients", safe_json(e->recipients));
 		json_object_set_new(o, "attempts", json_integer(e->attempts));
-		json_object_set_new(o, "created", json_time(e->created));
+		json_object_set_new(o, "created", output_json_time(e->created));
 		json_object_set_new(o, "next_attempt",
-		    e->status == OUTBOX_QUEUED ? json_time(e->next_attempt) :
+		    e->status == OUTBOX_QUEUED ? output_json_time(e->next_attempt) :
 		    json_null());
-		json_object_set_new(o, "sent", json_time(e->sent));
+		json_object_set_new(o, "sent", output_json_time(e->sent));
 		json_object_set_new(o, "last_error", safe_json(e->last_error));
 		json_object_set_new(o, "reply", safe_json(e->reply));
 		json_object_set_new(o, "copy", safe_json(
@@ -606,7 +607,7 @@ outbox_cb(const struct outbox_entry *e, void *arg)
 	buf_addf(&b, "%s %3d  ", output_local(ctx->tz,
 	    e->status == OUTBOX_SENT ? e->sent : e->created, when,
 	    sizeof when), e->attempts);
-	add_clipped(&b, e->recipients != NULL ? e->recipients : "", 28, 1);
+	output_clipped(&b, e->recipients != NULL ? e->recipients : "", 28, 1);
 	note = e->status == OUTBOX_SENT ? e->reply : e->last_error;
 	if (note != NULL) {
 		buf_adds(&b, " ");
@@ -665,7 +666,7 @@ failed_cb(const struct failed_message *m, void *arg)
 	if (ctx->array != NULL) {
 		o = json_object();
 		json_object_set_new(o, "id", json_integer(m->id));
-		json_object_set_new(o, "time", json_time(m->time));
+		json_object_set_new(o, "time", output_json_time(m->time));
 		json_object_set_new(o, "source", safe_json(m->source));
 		json_object_set_new(o, "uid", m->uid != 0 ?
 		    json_integer(m->uid) : json_null());

@@ -340,8 +340,10 @@ sla_step_name(enum sla_step_id id)
 	return ((size_t)id < nitems(names) ? names[id] : "?");
 }
 
-void
-sla_span(struct buf *b, time_t s)
+/* A span with days (calendar time) or in hours alone (open time, where
+ * "1d" would read as a day rather than 24 open hours). */
+static void
+sla_span_in(struct buf *b, time_t s, int days)
 {
 	time_t	d, h, m;
 
@@ -349,8 +351,8 @@ sla_span(struct buf *b, time_t s)
 		buf_adds(b, "-");
 		s = -s;
 	}
-	d = s / 86400;
-	h = s % 86400 / 3600;
+	d = days ? s / 86400 : 0;
+	h = (s - d * 86400) / 3600;
 	m = s % 3600 / 60;
 	if (d > 0)
 		buf_addf(b, h > 0 ? "%lldd %lldh" : "%lldd", (long long)d,
@@ -362,6 +364,18 @@ sla_span(struct buf *b, time_t s)
 		buf_addf(b, "%lldm", (long long)m);
 	else
 		buf_addf(b, "%llds", (long long)s);
+}
+
+void
+sla_span(struct buf *b, time_t s)
+{
+	sla_span_in(b, s, 1);
+}
+
+void
+sla_hours(struct buf *b, time_t s)
+{
+	sla_span_in(b, s, 0);
 }
 
 /* ---- in words ---- */
@@ -403,7 +417,7 @@ sla_explain_step(const struct calendar_step *s, void *arg)
 		buf_adds(w->b, " (");
 		sla_span(w->b, s->to - s->from);
 		buf_adds(w->b, "; ");
-		sla_span(w->b, s->counted);
+		sla_hours(w->b, s->counted);
 		buf_adds(w->b, " so far)\n");
 		break;
 	case CALENDAR_STEP_CLOSED:
@@ -434,7 +448,7 @@ sla_explain(struct buf *b, const struct sla_clock *c,
 	buf_adds(b, "Started:  ");
 	sla_time(b, cal, c->started);
 	buf_adds(b, "\nPromise:  ");
-	sla_span(b, c->seconds);
+	(c->business ? sla_hours : sla_span)(b, c->seconds);
 	buf_addf(b, " %s, set by %s\n", c->business ? "business time" :
 	    "calendar time", c->source);
 	buf_addf(b, "Calendar: %s (%s)", c->calendar,

@@ -233,7 +233,7 @@ is "$(comp import "$T/dir/fi")" "$T/dir/file.mbox" "import: files"
 is "$(comp rules test --rules "$T/dir/f")" "$T/dir/file.mbox" \
     "an option's PATH: files"
 is "$(comp tickets --status "")" "" "an option's other argument: nothing"
-is "$(comp help ti)" tickets "help: a command"
+is "$(comp help tic)" "tick tickets" "help: a command"
 is "$(comp help rules "")" "check test" "help rules: its commands"
 
 done_testing

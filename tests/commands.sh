@@ -26,9 +26,10 @@ is "$(hq tickets --json --tag billing | json '[t["number"] for t in j]')" \
     "[$de]" "tag filter"
 hq tag "$de" -urgent
 is "$(hq show --json "$de" | json 'j["ticket"]["tags"]')" \
-    '["billing", "order-4711"]' "tag -urgent removed, the rules' tags kept"
+    '["billing", "order-4711", "overdue"]' \
+    "tag -urgent removed, the rules' tags (and the breached clock's) kept"
 is "$(hq show --json "$de" | json '[e["detail"] for e in j["events"] if e["kind"] in ("tagged","untagged")]')" \
-    '["order-4711", "billing", "urgent", "urgent"]' \
+    '["order-4711", "billing", "overdue", "urgent", "urgent"]' \
     "each tag change is an event (+billing was no change)"
 hq tag "$de" 'bad tag' 2>/dev/null; rc=$?
 is "$rc" 64 "a tag without +/- is a usage error"

@@ -82,7 +82,8 @@ is "$?" 66 "a missing message: exit status 66"
 hq -q import "$SAMPLE/Maildir"
 is "$?" 0 "the sample imports with its rules"
 t1=$(hq show --json 1)
-is "$(echo "$t1" | json 'j["ticket"]["tags"]')" '["billing", "order-4711"]' \
+# (overdue too: the sample's mail is weeks old and unanswered.)
+is "$(echo "$t1" | json 'j["ticket"]["tags"]')" '["billing", "order-4711", "overdue"]' \
     "tags from the rules, a capture among them"
 is "$(echo "$t1" | json 'j["ticket"]["queue"]')" billing "queue set"
 is "$(echo "$t1" | json 'j["ticket"]["fields"]')" '{"order": "4711"}' \
