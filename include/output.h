@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <time.h>
 
+struct buf;
 struct config;
+struct json_t;
 struct store;
 struct ticket_filter;
 struct tz;
@@ -20,10 +22,10 @@ struct tz;
  * Text shows times on the clocks of tz (NULL: UTC); JSON in UTC.
  */
 int	output_tickets(FILE *, const struct tz *tz, struct store *,
-	    const struct ticket_filter *, int json, char **cause);
+	    const struct ticket_filter *, time_t now, int json, char **cause);
 /* Returns 1 if ticket id does not exist. */
 int	output_show(FILE *, const struct tz *tz, struct store *, int64_t id,
-	    int json, char **cause);
+	    time_t now, int json, char **cause);
 int	output_search(FILE *, const struct tz *tz, struct store *,
 	    const char *query, int limit, int json, char **cause);
 
@@ -45,6 +47,11 @@ struct output_sla_filter {
 int	output_sla(FILE *, const struct config *, struct store *,
 	    const struct output_sla_filter *, time_t now, int json,
 	    char **cause);
+
+/* Ticket's clocks, oldest first, as lines into b or, when array is not
+ * NULL, as objects (helpq sla --json's) into it. */
+int	output_clocks(struct store *, int64_t ticket, const struct tz *tz,
+	    time_t now, struct buf *b, struct json_t *array, char **cause);
 
 /* The arithmetic of ticket's clocks at now; 1 if there is no ticket. */
 int	output_sla_explain(FILE *, const struct config *, struct store *,

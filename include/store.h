@@ -121,6 +121,10 @@ struct ticket_filter {
 	const char		*tag;
 	const char		*queue;
 	const char		*customer;
+	time_t			 overdue_at;	/* 0, or only tickets due by
+						   then */
+	int			 sort_due;	/* soonest due first, not the
+						   latest activity */
 	int			 limit;		/* 0 = all */
 };
 
@@ -266,6 +270,10 @@ int	 store_tag_add(struct store *, int64_t ticket, const char *tag,
 	    time_t when, char **cause);
 int	 store_tag_remove(struct store *, int64_t ticket, const char *tag,
 	    time_t when, char **cause);
+/* A tag helpq keeps itself (overdue), added or removed: the event is
+ * written, the ticket's time of last activity stays. */
+int	 store_tag_system(struct store *, int64_t ticket, const char *tag,
+	    int add, time_t when, char **cause);
 
 typedef int (*store_ticket_cb)(const struct ticket *, void *);
 typedef int (*store_message_cb)(const struct stored_message *, void *);

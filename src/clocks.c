@@ -204,7 +204,7 @@ clocks_stopped(struct store *st, int64_t ticket, time_t when, char **cause)
 {
 	if (store_ticket_set_due(st, ticket, 0, cause) != 0)
 		return (-1);
-	return (store_tag_remove(st, ticket, "overdue", when, cause));
+	return (store_tag_system(st, ticket, "overdue", 0, when, cause));
 }
 
 int
@@ -226,10 +226,10 @@ clocks_answered(struct store *st, int64_t ticket, time_t when,
 	buf_init(&b);
 	buf_addf(&b, "%s clock stopped: answered after ",
 	    clocks_name(l.c.kind));
-	sla_span(&b, when - l.c.started);
-	if (l.c.due != 0 && when > l.c.due) {
+	sla_span(&b, l.c.stopped - l.c.started);
+	if (l.c.due != 0 && l.c.stopped > l.c.due) {
 		buf_adds(&b, ", late by ");
-		sla_span(&b, when - l.c.due);
+		sla_span(&b, l.c.stopped - l.c.due);
 	} else
 		buf_adds(&b, ", in time");
 	return (clocks_event(st, ticket, message, when, &b, cause));

@@ -25,6 +25,9 @@ static const struct args_opt tickets_opts[] = {
 	{ "tag", 0, "T", 't', "only tickets tagged T" },
 	{ "queue", 0, "Q", 'q', "only tickets in queue Q" },
 	{ "customer", 0, "ADDRESS", 'c', "only the tickets of this customer" },
+	{ "overdue", 0, NULL, 'O', "only tickets past their due time" },
+	{ "sort", 0, "KEY", 'S', "order by KEY: updated (the default) or "
+	    "due" },
 	{ "limit", 0, "N", 'l', "at most N tickets" },
 	{ "json", 0, NULL, 'j', "print JSON" },
 	{ NULL, 0, NULL, 0, NULL }
@@ -56,6 +59,16 @@ tickets_main(struct globals *g, struct args *a)
 		case 'o':
 			f.open_only = 1;
 			break;
+		case 'O':
+			f.overdue_at = now_get();
+			break;
+		case 'S':
+			if (strcmp(val, "due") == 0)
+				f.sort_due = 1;
+			else if (strcmp(val, "updated") != 0)
+				cmd_usage_error("unknown sort key '%s' "
+				    "(updated, due)", val);
+			break;
 		case 'q':
 			f.queue = val;
 			break;
@@ -72,7 +85,8 @@ tickets_main(struct globals *g, struct args *a)
 	}
 	if ((rc = cmd_open_store(g, 0, &st)) != 0)
 		return (rc);
-	if (output_tickets(stdout, g->conf.tz, st, &f, json, &cause) != 0) {
+	if (output_tickets(stdout, g->conf.tz, st, &f, now_get(), json,
+	    &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
 		rc = EX_SOFTWARE;
@@ -105,7 +119,7 @@ show_main(struct globals *g, struct args *a)
 	id = cmd_ticket_arg(a->argv[0], "ticket");
 	if ((rc = cmd_open_store(g, 0, &st)) != 0)
 		return (rc);
-	r = output_show(stdout, g->conf.tz, st, id, json, &cause);
+	r = output_show(stdout, g->conf.tz, st, id, now_get(), json, &cause);
 	if (r == 1) {
 		log_error("no ticket %lld", (long long)id);
 		rc = EX_DATAERR;

@@ -21,9 +21,11 @@
 #include "imap.h"
 #include "lockfile.h"
 #include "log.h"
+#include "now.h"
 #include "outbox.h"
 #include "rules.h"
 #include "store.h"
+#include "tick.h"
 #include "xmalloc.h"
 
 /* Servers end IDLE after 30 minutes: it is renewed before. */
@@ -251,15 +253,24 @@ daemon_wait_seconds(const time_t *due, size_t n, time_t now, int max)
 
 /*
  * How long to wait for news: until IDLE needs renewing or the next poll,
- * or sooner when a timer comes due (queued mail to try again).
+ * or sooner when a timer comes due (queued mail to try again, the next
+ * step of a response clock).
  */
 static int
 daemon_timeout(struct daemon *d)
 {
 	const struct config_imap	*c = &d->g->conf.imap;
-	time_t				 due[1] = { 0 }, now;
+	time_t				 due[2] = { 0, 0 }, now = now_get();
 	size_t				 n = 0;
 	char				*cause = NULL;
+
+	if (tick_next(d->st, &d->g->conf, now, &due[n], &cause) != 0) {
+		log_warnx("%s", cause);
+		free(cause);
+		cause = NULL;
+		due[n] = 0;
+	}
+	n++;
 
 	if (outbox_enabled(d->ob)) {
 		if (store_outbox_next(d->st, &due[n], &cause) != 0) {
@@ -269,7 +280,6 @@ daemon_timeout(struct daemon *d)
 		}
 		n++;
 	}
-	now = time(NULL);
 	return (daemon_wait_seconds(due, n, now, c->idle ? DAEMON_IDLE_RENEW :
 	    (int)c->poll_interval));
 }

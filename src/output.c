@@ -12,6 +12,7 @@
 #include "output_private.h"
 #include "rules.h"
 #include "safe.h"
+#include "sla.h"
 #include "store.h"
 #include "tz.h"
 #include "utf8.h"
@@ -152,6 +153,22 @@ add_padded(struct buf *b, const char *s, size_t width)
 	while (++n <= width);
 }
 
+void
+output_left(struct buf *b, time_t due, time_t now, size_t width)
+{
+	size_t	start = b->len;
+
+	if (due == 0)
+		buf_adds(b, "-");
+	else if (due < now) {
+		buf_adds(b, "late ");
+		sla_span(b, now - due);
+	} else
+		sla_span(b, due - now);
+	while (b->len - start < width)
+		buf_addc(b, ' ');
+}
+
 /* Every field from mail reaches the terminal through here (safe.h). */
 static void
 add_safe(struct buf *b, const char *s, int keep_newlines)
@@ -162,6 +179,7 @@ add_safe(struct buf *b, const char *s, int keep_newlines)
 struct tickets_ctx {
 	FILE		*f;
 	const struct tz	*tz;
+	time_t		 now;
 	json_t		*array;
 	struct buf	 line;
 	size_t		 n;
@@ -187,8 +205,10 @@ tickets_cb(const struct ticket *t, void *arg)
 		add_safe(&subj, t->tags[i], 0);
 	}
 	buf_reset(&ctx->line);
-	buf_addf(&ctx->line, "%6lld  %-7s %s %4d  ", (long long)t->id,
-	    store_status_name(t->status),
+	buf_addf(&ctx->line, "%6lld  %-7s ", (long long)t->id,
+	    store_status_name(t->status));
+	output_left(&ctx->line, t->due, ctx->now, 12);
+	buf_addf(&ctx->line, " %s %4d  ",
 	    output_local(ctx->tz, t->updated, when, sizeof when),
 	    t->nmessages);
 	output_clipped(&ctx->line, t->customer != NULL ? t->customer : "", 28, 1);
@@ -201,7 +221,7 @@ tickets_cb(const struct ticket *t, void *arg)
 
 int
 output_tickets(FILE *f, const struct tz *tz, struct store *st,
-    const struct ticket_filter *flt, int json, char **cause)
+    const struct ticket_filter *flt, time_t now, int json, char **cause)
 {
 	struct tickets_ctx	ctx;
 	int			rc;
@@ -209,11 +229,12 @@ output_tickets(FILE *f, const struct tz *tz, struct store *st,
 	memset(&ctx, 0, sizeof ctx);
 	ctx.f = f;
 	ctx.tz = tz;
+	ctx.now = now;
 	if (json)
 		ctx.array = json_array();
 	else
-		fprintf(f, "%6s  %-7s %-16s %4s  %-28s  %s\n", "TICKET",
-		    "STATUS", "UPDATED", "MSGS", "CUSTOMER", "SUBJECT");
+		fprintf(f, "%6s  %-7s %-12s %-16s %4s  %-28s  %s\n", "TICKET",
+		    "STATUS", "DUE", "UPDATED", "MSGS", "CUSTOMER", "SUBJECT");
 	rc = store_tickets_list(st, flt, tickets_cb, &ctx, cause);
 	buf_free(&ctx.line);
 	json_finish(f, ctx.array, rc);
@@ -437,13 +458,14 @@ show_header(FILE *f, const struct tz *tz, const struct ticket *t,
 
 int
 output_show(FILE *f, const struct tz *tz, struct store *st, int64_t id,
-    int json, char **cause)
+    time_t now, int json, char **cause)
 {
 	struct ticket		 t;
 	struct show_ctx		 ctx;
 	struct fields_ctx	 fc;
 	struct buf		 fields;
-	json_t			*o, *tj;
+	struct buf		 clocks;
+	json_t			*o, *tj, *cj = NULL;
 	int			 rc;
 
 	memset(&t, 0, sizeof t);
@@ -460,11 +482,26 @@ output_show(FILE *f, const struct tz *tz, struct store *st, int64_t id,
 		store_ticket_clear(&t);
 		return (rc);
 	}
+	buf_init(&clocks);
+	if (json)
+		cj = json_array();
+	if ((rc = output_clocks(st, id, tz, now, &clocks, cj, cause)) != 0) {
+		json_decref(cj);
+		json_decref(fc.obj);
+		buf_free(&clocks);
+		buf_free(&fields);
+		store_ticket_clear(&t);
+		return (rc);
+	}
 	if (json) {
 		ctx.messages = json_array();
 		ctx.events = json_array();
-	} else
+	} else {
 		show_header(f, tz, &t, buf_cstr(&fields));
+		if (clocks.len > 0)
+			fprintf(f, "Clocks:\n%s", buf_cstr(&clocks));
+	}
+	buf_free(&clocks);
 	buf_free(&fields);
 	rc = store_ticket_messages(st, id, show_message_cb, &ctx, cause);
 	if (rc == 0 && !json)
@@ -482,10 +519,12 @@ output_show(FILE *f, const struct tz *tz, struct store *st, int64_t id,
 			json_object_set_new(o, "ticket", tj);
 			json_object_set(o, "messages", ctx.messages);
 			json_object_set(o, "events", ctx.events);
+			json_object_set(o, "clocks", cj);
 			output_json_print(f, o);
 		}
 		json_decref(ctx.messages);
 		json_decref(ctx.events);
+		json_decref(cj);
 		json_decref(fc.obj);
 	}
 	store_ticket_clear(&t);

@@ -28,4 +28,9 @@ int		 output_json_print(FILE *, json_t *j);
 void		 output_clipped(struct buf *b, const char *s, size_t width,
 		    int pad);
 
+/* What is left until due at now ("3h 20m", "late 2h", "-" for none),
+ * padded to width. */
+void		 output_left(struct buf *b, time_t due, time_t now,
+		    size_t width);
+
 #endif

@@ -267,6 +267,56 @@ out:
 	return (rc);
 }
 
+int
+output_clocks(struct store *st, int64_t ticket, const struct tz *tz,
+    time_t now, struct buf *b, json_t *array, char **cause)
+{
+	struct sla_rows	 l;
+	const char	*name;
+	char		 w1[32], w2[32];
+	size_t		 i;
+
+	memset(&l, 0, sizeof l);
+	if (store_ticket_clocks(st, ticket, sla_rows_cb, &l, cause) != 0)
+		return (-1);
+	for (i = 0; i < l.n; i++) {
+		const struct sla_clock	*c = &l.v[i].c;
+
+		if (array != NULL) {
+			json_array_append_new(array, sla_clock_json(&l.v[i],
+			    now));
+			continue;
+		}
+		name = c->kind == SLA_FIRST ? "first response" :
+		    c->kind == SLA_NEXT ? "next response" : "resolution";
+		buf_addf(b, "  %-15s started %s, ", name,
+		    output_local(tz, c->started, w1, sizeof w1));
+		if (c->stopped != 0) {
+			buf_addf(b, "%s %s: ", c->outcome != NULL ?
+			    c->outcome : "stopped",
+			    output_local(tz, c->stopped, w2, sizeof w2));
+			if (c->due != 0 && c->stopped > c->due) {
+				buf_adds(b, "late by ");
+				sla_span(b, c->stopped - c->due);
+			} else
+				buf_adds(b, "in time");
+		} else if (c->resumed == 0) {
+			buf_adds(b, "paused while waiting: ");
+			sla_span(b, c->seconds - c->spent);
+			buf_adds(b, " left");
+		} else {
+			buf_addf(b, "due %s: ", output_local(tz, c->due, w2,
+			    sizeof w2));
+			output_left(b, c->due, now, 0);
+			buf_adds(b, c->due < now ? " (running)" :
+			    " left (running)");
+		}
+		buf_adds(b, "\n");
+	}
+	sla_rows_free(&l);
+	return (0);
+}
+
 /* ---- sla explain ---- */
 
 /* The steps of a clock that runs, or waits, with their times. */

@@ -154,9 +154,11 @@ enum {
 	LIST_TAG = 0x04,
 	LIST_QUEUE = 0x08,
 	LIST_CUSTOMER = 0x10,
-	LIST_COMBOS = 0x20
+	LIST_OVERDUE = 0x20,
+	LIST_SORT_DUE = 0x40,	/* not a fragment: the order */
+	LIST_COMBOS = 0x80
 };
-#define LIST_WHERES	5	/* fragments: LIST_COMBOS is 1 << LIST_WHERES */
+#define LIST_WHERES	6	/* fragments, one bit each from 0x01 */
 
 /*
  * The SQL by statement id, and the ticket list fragments by bit: every
@@ -399,13 +401,15 @@ const char *const store_sql[ST__MAX] = {
 	    CLOCK_SELECT " WHERE ticket_id = ?1 ORDER BY started, id",
 	/* ?3: 0 the response clock, 1 the resolution clock, 2 both. */
 	[ST_CLOCK_STOP] =
-	    "UPDATE clocks SET stopped = ?2, outcome = ?4"
+	    "UPDATE clocks SET stopped = max(?2, started), outcome = ?4"
 	    " WHERE ticket_id = ?1 AND stopped IS NULL AND (?3 = 2"
 	    " OR (?3 = 1) = (kind = 'resolution'))",
 	/* An answer stops the response clock; one a close or a wait stopped
-	 * after the answer was queued (?3) was stopped by the answer. */
+	 * after the answer was queued (?3) was stopped by the answer. A
+	 * clock never stops before it started (an agent's Date behind the
+	 * server's clock). */
 	[ST_CLOCK_ANSWERED] =
-	    "UPDATE clocks SET stopped = ?2, outcome = 'answered'"
+	    "UPDATE clocks SET stopped = max(?2, started), outcome = 'answered'"
 	    " WHERE id = (SELECT id FROM clocks WHERE ticket_id = ?1"
 	    " AND kind <> 'resolution' AND (stopped IS NULL"
 	    " OR (outcome IN ('closed', 'waiting') AND stopped >= ?3))"
@@ -444,6 +448,7 @@ const char *const store_list_where[LIST_WHERES] = {
 	" AND t.id IN (SELECT ticket_id FROM tags WHERE tag = ?2)",
 	" AND t.queue = ?3",
 	" AND t.customer_id = (SELECT id FROM customers WHERE address = ?4)",
+	" AND t.due IS NOT NULL AND t.due <= ?6",
 };
 #endif /* STORE_SQL_TABLE */
 

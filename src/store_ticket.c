@@ -417,7 +417,7 @@ store_event_add(struct store *s, int64_t ticket, int64_t message,
 /* Add or remove a tag; an event and activity only when it changed. */
 static int
 tag_change(struct store *s, enum store_stmt id, int64_t ticket,
-    const char *tag, time_t when, const char *event, char **cause)
+    const char *tag, time_t when, const char *event, int touch, char **cause)
 {
 	struct store_query	q;
 
@@ -431,14 +431,14 @@ tag_change(struct store *s, enum store_stmt id, int64_t ticket,
 		return (0);
 	if (store_event_add(s, ticket, 0, when, event, tag, cause) != 0)
 		return (-1);
-	return (store_ticket_touch(s, ticket, when, cause));
+	return (touch ? store_ticket_touch(s, ticket, when, cause) : 0);
 }
 
 int
 store_tag_add(struct store *s, int64_t ticket, const char *tag, time_t when,
     char **cause)
 {
-	return (tag_change(s, ST_TAG_ADD, ticket, tag, when, "tagged",
+	return (tag_change(s, ST_TAG_ADD, ticket, tag, when, "tagged", 1,
 	    cause));
 }
 
@@ -446,8 +446,16 @@ int
 store_tag_remove(struct store *s, int64_t ticket, const char *tag,
     time_t when, char **cause)
 {
-	return (tag_change(s, ST_TAG_DELETE, ticket, tag, when, "untagged",
+	return (tag_change(s, ST_TAG_DELETE, ticket, tag, when, "untagged", 1,
 	    cause));
+}
+
+int
+store_tag_system(struct store *s, int64_t ticket, const char *tag, int add,
+    time_t when, char **cause)
+{
+	return (tag_change(s, add ? ST_TAG_ADD : ST_TAG_DELETE, ticket, tag,
+	    when, add ? "tagged" : "untagged", 0, cause));
 }
 
 /* ---- walks ---- */
@@ -468,7 +476,11 @@ list_prepare(struct store *s, unsigned mask, char **cause)
 		if (mask & (1U << i))
 			buf_adds(&sql, store_list_where[i]);
 	}
-	buf_adds(&sql, " ORDER BY t.updated DESC, t.id DESC LIMIT ?5");
+	/* By due time: the soonest (the most overdue) first, tickets
+	 * without a running clock last. */
+	buf_adds(&sql, mask & LIST_SORT_DUE ?
+	    " ORDER BY t.due IS NULL, t.due, t.id LIMIT ?5" :
+	    " ORDER BY t.updated DESC, t.id DESC LIMIT ?5");
 	stmt = store_prepare(s, &s->lists[mask], buf_cstr(&sql),
 	    "listing tickets", cause);
 	buf_free(&sql);
@@ -494,6 +506,10 @@ store_tickets_list(struct store *s, const struct ticket_filter *f,
 		mask |= LIST_QUEUE;
 	if (f->customer != NULL)
 		mask |= LIST_CUSTOMER;
+	if (f->overdue_at != 0)
+		mask |= LIST_OVERDUE;
+	if (f->sort_due)
+		mask |= LIST_SORT_DUE;
 	if (store_query_init(&q, s, list_prepare(s, mask, cause),
 	    "listing tickets") != 0)
 		return (-1);
@@ -505,6 +521,8 @@ store_tickets_list(struct store *s, const struct ticket_filter *f,
 		store_query_text(&q, 3, f->queue);
 	if (mask & LIST_CUSTOMER)
 		store_query_text(&q, 4, f->customer);
+	if (mask & LIST_OVERDUE)
+		store_query_int(&q, 6, f->overdue_at);
 	store_query_int(&q, 5, f->limit > 0 ? f->limit : -1);
 	while ((r = store_query_step(&q, cause)) == 1) {
 		ticket_read(&q, &t);

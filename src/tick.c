@@ -209,6 +209,8 @@ tick_step(struct tick *t, const struct tick_clock *k, const struct ticket *tk,
 	buf_addf(&text, "The %s %s ", tick_clock_name(k->c.kind),
 	    k->c.due > t->now ? "is due" : "was due");
 	sla_time(&text, cal, k->c.due);
+	buf_adds(&text, ". The customer has waited ");
+	sla_span(&text, t->now - k->c.started);
 	buf_adds(&text, ".");
 	if (t->now - at > t->conf->ack.max_age) {
 		/* History, or helpq stood still for days: old news. */
@@ -265,8 +267,8 @@ tick_breach(struct tick *t, const struct tick_clock *k,
 	int		rc;
 
 	t->stats->breached++;
-	if (k->c.kind != SLA_RESOLUTION && store_tag_add(t->st, k->c.ticket,
-	    "overdue", t->now, cause) != 0)
+	if (k->c.kind != SLA_RESOLUTION && store_tag_system(t->st,
+	    k->c.ticket, "overdue", 1, t->now, cause) != 0)
 		return (-1);
 	buf_init(&b);
 	buf_addf(&b, "%s clock breached: it was due ",

@@ -118,6 +118,10 @@ t=$(ticket_of kunde1@example.net)
 is "$(hq show --json "$t" | json 'j["ticket"]["first_response"]')" "2026-11-17T10:30:00Z" \
     "an agent's reply in Sent is the first response, at its time"
 is "$(hq show --json "$t" | json 'j["ticket"]["status"]')" open "the answered ticket stays open"
+is "$(hq sla --json | json "[c['clock'] for c in j if c['ticket'] == $t]")" "[]" \
+    "its first response clock stopped: helpq sla no longer lists it"
+like "$(hq show "$t")" 'first response +started (.*), answered \1: in time' \
+    "show: the clock stopped (no earlier than it started: the reply's Date is older)"
 
 # ---- kill -9 in the middle of a batch ----------------------------------
 mkmail "$T/many" 100 4099

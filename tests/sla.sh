@@ -54,8 +54,8 @@ host = 127.0.0.1
 port = $SMTP_PORT
 tls = no
 EOF
-hq() { "$HELPQ" --config "$T/c" "$@"; }
-at() { HELPQ_NOW=$1; shift; HELPQ_NOW=$HELPQ_NOW "$HELPQ" --config "$T/c" "$@"; }
+hq() { "$HELPQ" --config "${CONF:-$T/c}" "$@"; }
+at() { HELPQ_NOW=$1; shift; HELPQ_NOW=$HELPQ_NOW "$HELPQ" --config "${CONF:-$T/c}" "$@"; }
 
 # new AT FROM SUBJECT ID [OPTION...]: a customer's message on standard
 # input at AT.
@@ -64,6 +64,8 @@ new() {
 	shift 4
 	printf 'From: %s\nTo: support@example.com\nSubject: %s\nDate: %s\n' \
 	    "$from" "$subj" "$(date -u -R -d "$when")" > "$T/$id"
+	[ -z "${REPLY_TO:-}" ] ||
+	    printf 'In-Reply-To: <%s@example.net>\n' "$REPLY_TO" >> "$T/$id"
 	printf 'Message-ID: <%s@example.net>\nMIME-Version: 1.0\n' "$id" >> "$T/$id"
 	printf 'Content-Type: text/plain; charset=utf-8\n\nHello.\n' >> "$T/$id"
 	at "$when" -q "$@" import - < "$T/$id"
@@ -216,5 +218,44 @@ is "$(smtp_count)" "$n" "steps more than max-age late are not mailed"
 like "$(hq show 4)" 'breach of the first response clock: not mailed: ' \
     "the ticket records why"
 like "$(tags 4)" overdue "but it is overdue all the same"
+
+# ---- the desk's views over the promise ------------------------------------
+is "$(HELPQ_NOW=2026-04-25T10:00:00Z hq tickets --overdue --sort due --json | json '[t["number"] for t in j]')" \
+    "[3, 4, 5]" "tickets --overdue --sort due: the most overdue first"
+like "$(HELPQ_NOW=2026-04-25T10:00:00Z hq tickets --sort due)" '^ +3 +new +late 11d 2h ' \
+    "the DUE column says how late"
+like "$(hq show 1)" 'first response +started 2026-04-02 15:00, answered 2026-04-14 09:30: late by 6d 18h' \
+    "show lists the clocks with their outcomes"
+
+# ---- a follow-up, an agent's own mail, the resolution clock ----------------
+# Its own database, with resolution-time = 16h (business hours).
+sed 's/^warn = 50% agents$/&\nresolution-time = 16h/; s#/h\.db$#/r.db#' "$T/c" > "$T/r.c"
+CONF=$T/r.c
+# Mon 4 May 09:00 CEST: the first response is due 17:00 CEST (15:00Z),
+# the resolution Tue 17:00 CEST.
+new 2026-05-04T07:00:00Z 'Ida <ida@example.org>' 'Refund' r1
+is "$(hq sla --json | json '[(c["clock"], c["due"]) for c in j]')" \
+    '[["first", "2026-05-04T15:00:00Z"], ["resolution", "2026-05-05T15:00:00Z"]]' \
+    "a first response clock and a resolution clock"
+# Anna answers from her own mail program at 11:00 CEST, Cc to the desk.
+REPLY_TO=r1 new 2026-05-04T09:00:00Z 'Anna <anna@example.com>' 'Re: Refund' a1
+like "$(hq show 1)" 'first response clock stopped: answered after 2h, in time' \
+    "an agent's own mail is the answer, at its time"
+at 2026-05-04T09:30:00Z -q wait 1
+is "$(hq sla --json | json '[(c["clock"], c["state"], c["left"]) for c in j]')" \
+    '[["resolution", "paused", 48600]]' \
+    "waiting: the resolution clock pauses with 13h 30m left"
+# The customer writes back Tue 09:00 CEST: a next response clock, due
+# 17:00 CEST; the resolution clock runs again: 8h Tuesday, 5h 30m
+# Wednesday, due 14:30 CEST (12:30Z).
+REPLY_TO=a1 new 2026-05-05T07:00:00Z 'Ida <ida@example.org>' 'Re: Refund' r2
+is "$(hq tickets --json | json 'j[0]["status"]')" open "the customer's answer opens it"
+is "$(hq sla --json | json '[(c["clock"], c["state"], c["due"]) for c in j]')" \
+    '[["next", "running", "2026-05-05T15:00:00Z"], ["resolution", "running", "2026-05-06T12:30:00Z"]]' \
+    "the next response clock, and the resolution clock resumed"
+at 2026-05-05T10:00:00Z -q close 1
+is "$(hq sla --json)" "[]" "closed: no clock runs"
+like "$(hq show 1)" 'resolution +started 2026-05-04 09:00, closed 2026-05-05 12:00: in time' \
+    "the resolution clock stopped at the close"
 
 done_testing

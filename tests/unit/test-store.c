@@ -320,6 +320,7 @@ list(struct store *st, int status, int open_only, const char *tag,
 	char			*cause = NULL;
 
 	memset(&s, 0, sizeof s);
+	memset(&f, 0, sizeof f);
 	f.status = status;
 	f.open_only = open_only;
 	f.tag = tag;
@@ -577,6 +578,34 @@ test_tickets(struct store *st)
 		f.status = -1;
 		ok(store_tickets_list(st, &f, stop_cb, &n, &cause) == 0 &&
 		    n == 1, "list: callback stops the walk");
+	}
+	{
+		struct ticket_filter	f;
+		struct seen		was;
+		int64_t			first;
+
+		/* Due times 500 and 100 on the newest two; none on the
+		 * third. */
+		memset(&was, 0, sizeof was);
+		l = list(st, -1, 0, NULL, NULL, NULL, 0);
+		was = *l;
+		ok(was.n == 3 && store_ticket_set_due(st, was.ids[0], 500,
+		    &cause) == 0 && store_ticket_set_due(st, was.ids[1], 100,
+		    &cause) == 0 && store_ticket_set_due(st, was.ids[2], 0,
+		    &cause) == 0, "due times set");
+		first = was.ids[1];
+		memset(&f, 0, sizeof f);
+		f.status = -1;
+		f.sort_due = 1;
+		memset(l, 0, sizeof *l);
+		ok(store_tickets_list(st, &f, ticket_cb, l, &cause) == 0 &&
+		    l->n == 3 && l->ids[0] == first && l->ids[1] == was.ids[0] &&
+		    l->ids[2] == was.ids[2], "list: by due time, none last");
+		f.overdue_at = 499;
+		memset(l, 0, sizeof *l);
+		ok(store_tickets_list(st, &f, ticket_cb, l, &cause) == 0 &&
+		    l->n == 1 && l->ids[0] == first,
+		    "list: only those due by a time");
 	}
 
 	/* Counts */
