@@ -91,4 +91,17 @@ ok_rc $? "after the reloads helpq run still acknowledges new mail"
 kill -TERM "$runpid"
 wait "$runpid"; is $? 0 "SIGTERM ends helpq run"
 
+# helpq run wakes for the next step of a response clock, not at the next
+# IDLE renewal: a promise of 6 seconds, its warning at 3 to the boss.
+sed 's|^\[rules\]|[policy]\nresponse-time = 6\nwarn = 50% boss@example.com\nbreach = none\n&|' \
+    "$T/c.good" > "$T/c.fast"
+"$HELPQ" -v --config "$T/c.fast" run 2> "$T/run2.log" & runpid=$!
+_srv_wait 10 grep -q watching "$T/run2.log"
+mail "$T/m4" 4
+imap_append INBOX "$T/m4"
+_srv_wait 20 sh -c "grep -qs '^X-Envelope-To: boss@example.com' '$SMTP_MAILDIR'/new/*"
+ok_rc $? "helpq run wakes to mail a warning seconds after the mail came"
+kill -TERM "$runpid"
+wait "$runpid"
+
 done_testing
