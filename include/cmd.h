@@ -80,6 +80,12 @@ int64_t		 cmd_ticket_arg(const char *s, const char *what);
  * exit status after saying why.
  */
 int		 cmd_open_store(struct globals *, int writes, struct store **);
+
+/*
+ * The exit status for what a view of ticket returned: 0, 1 (no such
+ * ticket: EX_DATAERR) or -1 (cause is logged and freed: EX_SOFTWARE).
+ */
+int		 cmd_view_status(int r, int64_t ticket, char *cause);
 /*
  * What a command that stores incoming mail needs: the rules, the outbox
  * and the store open for writing (the caller frees all three). Returns 0,

@@ -184,6 +184,20 @@ cmd_open_ingest(struct globals *g, struct rules **rsp, struct outbox **obp,
 }
 
 int
+cmd_view_status(int r, int64_t ticket, char *cause)
+{
+	if (r == 0)
+		return (0);
+	if (r == 1) {
+		log_error("no ticket %lld", (long long)ticket);
+		return (EX_DATAERR);
+	}
+	log_error("%s", cause);
+	free(cause);
+	return (EX_SOFTWARE);
+}
+
+int
 cmd_open_store(struct globals *g, int writes, struct store **sp)
 {
 	const char	*path = cmd_db_path(g);

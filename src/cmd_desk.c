@@ -120,16 +120,8 @@ show_main(struct globals *g, struct args *a)
 	if ((rc = cmd_open_store(g, 0, &st)) != 0)
 		return (rc);
 	r = output_show(stdout, g->conf.tz, st, id, now_get(), json, &cause);
-	if (r == 1) {
-		log_error("no ticket %lld", (long long)id);
-		rc = EX_DATAERR;
-	} else if (r != 0) {
-		log_error("%s", cause);
-		free(cause);
-		rc = EX_SOFTWARE;
-	}
 	store_close(st);
-	return (rc);
+	return (cmd_view_status(r, id, cause));
 }
 
 const struct command cmd_show_command = {

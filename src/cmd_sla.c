@@ -70,16 +70,8 @@ sla_main(struct globals *g, struct args *a)
 	else
 		r = output_sla(stdout, &g->conf, st, &f, now_get(), json,
 		    &cause);
-	if (r == 1) {
-		log_error("no ticket %lld", (long long)ticket);
-		rc = EX_DATAERR;
-	} else if (r != 0) {
-		log_error("%s", cause);
-		free(cause);
-		rc = EX_SOFTWARE;
-	}
 	store_close(st);
-	return (rc);
+	return (cmd_view_status(r, ticket, cause));
 }
 
 const struct command cmd_sla_command = {

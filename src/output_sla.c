@@ -243,7 +243,8 @@ output_sla(FILE *f, const struct config *conf, struct store *st,
 	if (store_clocks_running(st, 0, sla_rows_cb, &l, cause) != 0 ||
 	    sla_rows_tickets(st, &l, cause) != 0)
 		goto out;
-	qsort(l.v, l.n, sizeof *l.v, sla_row_cmp);
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof *l.v, sla_row_cmp);
 	if (json)
 		array = json_array();
 	else

@@ -11,6 +11,7 @@
 #include "tz.h"
 #include "xmalloc.h"
 #include "../tap.h"
+#include "../when.h"
 
 static char	tmpl[] = "/tmp/helpq-test-config.XXXXXX";
 
@@ -197,21 +198,6 @@ good_values(void)
 	is_str(c.nmanagers == 2 ? c.managers[0] : NULL, "boss@example.com",
 	    "managers lower-cased");
 	config_clear(&c);
-}
-
-/* The instant of a UTC "YYYY-MM-DD HH:MM". */
-static time_t
-utc(const char *s)
-{
-	struct tm	tm;
-
-	memset(&tm, 0, sizeof tm);
-	if (sscanf(s, "%d-%d-%d %d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-	    &tm.tm_hour, &tm.tm_min) != 5)
-		return (-1);
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return (timegm(&tm));
 }
 
 /* [calendar "NAME"] sections: their keys, zones, files and errors. */

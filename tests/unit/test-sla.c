@@ -22,23 +22,9 @@
 #include "sla.h"
 #include "xmalloc.h"
 #include "../tap.h"
+#include "../when.h"
 
 static char	tmpl[] = "/tmp/helpq-test-sla.XXXXXX";
-
-/* "YYYY-MM-DD HH:MM" in UTC. */
-static time_t
-utc(const char *s)
-{
-	struct tm	tm;
-
-	memset(&tm, 0, sizeof tm);
-	if (sscanf(s, "%d-%d-%d %d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-	    &tm.tm_hour, &tm.tm_min) != 5)
-		return (-1);
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return (timegm(&tm));
-}
 
 #define is_time(got, want, ...) is_int(got, want, __VA_ARGS__)
 

@@ -16,6 +16,7 @@
 #include "tz.h"
 #include "xmalloc.h"
 #include "../tap.h"
+#include "../when.h"
 
 static const char *const zones[] = {
 	"Europe/Berlin", "Europe/Athens", "America/New_York",
@@ -39,20 +40,6 @@ static const struct {
 	/* 1971 to 2200: the C library applies POSIX rules from 1970 on. */
 	{ "1971-2200", 31536000LL, 7258118400LL, 86400 + 3600 + 60 },
 };
-
-static time_t
-utc(const char *s)
-{
-	struct tm	tm;
-
-	memset(&tm, 0, sizeof tm);
-	if (sscanf(s, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon,
-	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) < 5)
-		return (-1);
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return (timegm(&tm));
-}
 
 static int
 same_tm(const struct tm *a, const struct tm *b)
