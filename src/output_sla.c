@@ -17,6 +17,7 @@
 #include "notify.h"
 #include "output.h"
 #include "output_private.h"
+#include "rules.h"
 #include "safe.h"
 #include "sla.h"
 #include "store.h"
@@ -31,6 +32,7 @@ struct sla_row {
 	char			*queue;
 	char			*subject;
 	char			*customer;
+	int			 priority;	/* enum rules_priority */
 };
 
 struct sla_rows {
@@ -74,7 +76,8 @@ sla_rows_free(struct sla_rows *l)
 	memset(l, 0, sizeof *l);
 }
 
-/* Running clocks by due time, the soonest first; paused ones last. */
+/* Running clocks by due time, the soonest first, then first come first
+ * served; paused ones last. */
 static int
 sla_row_cmp(const void *a, const void *b)
 {
@@ -86,6 +89,8 @@ sla_row_cmp(const void *a, const void *b)
 		return (dx == 0 ? 1 : -1);
 	if (dx != dy)
 		return (dx < dy ? -1 : 1);
+	if (x->c.started != y->c.started)
+		return (x->c.started < y->c.started ? -1 : 1);
 	return (x->c.ticket < y->c.ticket ? -1 : x->c.ticket > y->c.ticket);
 }
 
@@ -103,6 +108,12 @@ sla_state(const struct sla_clock *c)
 {
 	return (c->stopped != 0 ? "stopped" : c->resumed == 0 ? "paused" :
 	    "running");
+}
+
+static const char *
+sla_priority(const struct sla_row *r)
+{
+	return (rules_priority_name((enum rules_priority)r->priority));
 }
 
 static json_t *
@@ -135,6 +146,8 @@ sla_clock_json(const struct sla_row *r, time_t now)
 		json_object_set_new(o, "queue", r->queue != NULL ?
 		    safe_json(r->queue) : json_null());
 		json_object_set_new(o, "customer", safe_json(r->customer));
+		json_object_set_new(o, "priority", sla_priority(r) != NULL ?
+		    json_string(sla_priority(r)) : json_null());
 		json_object_set_new(o, "subject", safe_json(r->subject));
 	}
 	return (o);
@@ -179,8 +192,9 @@ sla_row_text(FILE *f, const struct config *conf, const struct sla_row *r,
 
 	buf_init(&line);
 	buf_init(&cell);
-	buf_addf(&line, "%6lld  %-10s  %-16s  ", (long long)r->c.ticket,
-	    sla_kind_name(r->c.kind), r->c.resumed == 0 ? "-" :
+	buf_addf(&line, "%6lld  %-10s  %-6s  %-16s  ", (long long)r->c.ticket,
+	    sla_kind_name(r->c.kind), sla_priority(r) != NULL ?
+	    sla_priority(r) : "-", r->c.resumed == 0 ? "-" :
 	    output_local(conf->tz, r->c.due, when, sizeof when));
 	sla_left_text(&cell, &r->c, now);
 	buf_addf(&line, "%-14s  ", buf_cstr(&cell));
@@ -212,6 +226,7 @@ sla_rows_tickets(struct store *st, struct sla_rows *l, char **cause)
 		l->v[i].subject = xstrdup(t.subject != NULL ? t.subject : "");
 		l->v[i].customer = xstrdup(t.customer != NULL ? t.customer :
 		    "");
+		l->v[i].priority = t.priority;
 		store_ticket_clear(&t);
 	}
 	return (0);
@@ -248,8 +263,8 @@ output_sla(FILE *f, const struct config *conf, struct store *st,
 	if (json)
 		array = json_array();
 	else
-		fprintf(f, "%6s  %-10s  %-16s  %-14s  %-17s  %-10s %s\n",
-		    "TICKET", "CLOCK", "DUE", "LEFT", "STEPS", "QUEUE",
+		fprintf(f, "%6s  %-10s  %-6s  %-16s  %-14s  %-17s  %-10s %s\n",
+		    "TICKET", "CLOCK", "PRIO", "DUE", "LEFT", "STEPS", "QUEUE",
 		    "SUBJECT");
 	for (i = 0; i < l.n; i++) {
 		if (!sla_keep(flt, &l.v[i], now))
