@@ -366,8 +366,11 @@ sla_steps_explain(struct buf *b, json_t *steps, const struct config *conf,
 		buf_adds(b, ", to");
 		for (i = 0; i < s->nto; i++)
 			buf_addf(b, "%s %s", i > 0 ? "," : "", s->to[i]);
-		buf_addf(b, " (%zu address%s): %s\n", k, k == 1 ? "" : "es",
-		    r->c.done & bit ? "done" : "not yet");
+		if (k == 0)
+			buf_adds(b, " (nobody to mail)");
+		else
+			buf_addf(b, " (%zu address%s)", k, k == 1 ? "" : "es");
+		buf_addf(b, ": %s\n", r->c.done & bit ? "done" : "not yet");
 		if (steps != NULL) {
 			json_t	*o = json_object(), *to = json_array();
 
