@@ -359,6 +359,24 @@ int	 store_mailbox_messages(struct store *, const char *mailbox,
 int	 store_message_set_origin(struct store *, int64_t id,
 	    const struct msg_origin *, char **cause);
 
+/* ---- the report (report.h) ---- */
+
+struct report_ticket;
+typedef int (*store_report_cb)(const struct report_ticket *, void *);
+
+/*
+ * Every ticket created before until, oldest first, with its clocks, for
+ * cb (which returns nonzero to stop). messages counts the messages that
+ * arrived on it in [since, until); waited is the time it waited on
+ * the customer, counted to until or now, whichever is first; agent is
+ * who answered first: the sender's address, or the agent a helpq reply
+ * named (support is the desk's address, that reply's sender). 0, or -1
+ * with *cause.
+ */
+int	 store_report_tickets(struct store *, time_t since, time_t until,
+	    time_t now, const char *support, store_report_cb cb, void *arg,
+	    char **cause);
+
 /* ---- the response promise's clocks (sla.h) ---- */
 
 struct sla_clock;

@@ -40,9 +40,8 @@ store_clock_start(struct store *s, const struct sla_clock *c, int64_t *idp,
 	return (0);
 }
 
-/* The row of CLOCK_SELECT; its strings live until the next step. */
-static void
-clock_read(struct store_query *q, struct sla_clock *c)
+void
+store_clock_read(struct store_query *q, struct sla_clock *c)
 {
 	const char	*kind;
 	int		 k;
@@ -79,7 +78,7 @@ clock_walk(struct store *s, enum store_stmt id, int64_t ticket,
 	if (ticket != 0)
 		store_query_int(&q, 1, ticket);
 	while ((r = store_query_step(&q, cause)) == 1) {
-		clock_read(&q, &c);
+		store_clock_read(&q, &c);
 		if (cb(&c, arg) != 0)
 			break;
 	}

@@ -119,6 +119,8 @@ enum store_stmt {
 	ST_CLOCK_PAUSE,
 	ST_CLOCK_RESUME,
 	ST_CLOCK_DONE,
+	ST_REPORT_TICKETS,
+	ST_REPORT_CLOCKS,
 	ST_OUTBOX_RECENT,
 	ST_OUTBOX_RECENT_TO,
 	ST_OUTBOX_RECENT_AUTO,
@@ -225,9 +227,15 @@ const char *const store_sql[ST__MAX] = {
 	[ST_PARTICIPANT_ADD] =
 	    "INSERT OR IGNORE INTO participants (ticket_id, address)"
 	    " VALUES (?1, ?2)",
-	/* Closing an already closed ticket keeps its closed time. */
+	/* Closing an already closed ticket keeps its closed time. Leaving
+	 * 'waiting' adds the time waited. */
 	[ST_SET_STATUS] =
-	    "UPDATE tickets SET status = ?2, updated = max(updated, ?3),"
+	    "UPDATE tickets SET waited = waited + CASE WHEN status = 'waiting'"
+	    " AND ?2 <> 'waiting' THEN max(?3 - coalesce(waiting_since, ?3), 0)"
+	    " ELSE 0 END,"
+	    " waiting_since = CASE WHEN ?2 <> 'waiting' THEN NULL"
+	    " WHEN status = 'waiting' THEN waiting_since ELSE ?3 END,"
+	    " status = ?2, updated = max(updated, ?3),"
 	    " closed = CASE WHEN ?2 <> 'closed' THEN NULL"
 	    " WHEN status = 'closed' THEN coalesce(closed, ?3) ELSE ?3 END"
 	    " WHERE id = ?1",
@@ -419,6 +427,35 @@ const char *const store_sql[ST__MAX] = {
 	[ST_CLOCK_RESUME] =
 	    "UPDATE clocks SET resumed = ?2, due = ?3 WHERE id = ?1",
 	[ST_CLOCK_DONE] = "UPDATE clocks SET done = done | ?2 WHERE id = ?1",
+	/* The report's tickets (store_report.c reads the columns in this
+	 * order): ?1 since, ?2 until, ?3 now, ?4 the support address. A
+	 * message's arrival is the time of its "received" event. The first
+	 * answer's agent: its sender, or for one helpq reply sent, the
+	 * event that names who wrote it. */
+	[ST_REPORT_TICKETS] =
+	    "SELECT t.id, t.created, coalesce(t.closed, 0), t.queue,"
+	    " t.language, t.priority,"
+	    " EXISTS (SELECT 1 FROM tickets p WHERE p.customer_id ="
+	    "  t.customer_id AND p.id < t.id),"
+	    " (SELECT count(*) FROM events e WHERE e.ticket_id = t.id"
+	    "  AND e.kind = 'reopened'),"
+	    " (SELECT count(*) FROM messages m WHERE m.ticket_id = t.id"
+	    "  AND m.kind = 'agent'),"
+	    " (SELECT count(*) FROM events e WHERE e.ticket_id = t.id"
+	    "  AND e.kind = 'received' AND e.time >= ?1 AND e.time < ?2),"
+	    " t.waited + CASE WHEN t.status = 'waiting' THEN"
+	    "  max(min(?2, ?3) - coalesce(t.waiting_since, ?2), 0) ELSE 0 END,"
+	    " (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM tags"
+	    "  WHERE ticket_id = t.id ORDER BY tag)),"
+	    " (SELECT CASE WHEN m.from_addr = ?4 THEN (SELECT e.detail FROM"
+	    "  events e WHERE e.message_id = m.id AND e.kind = 'replied'"
+	    "  LIMIT 1) ELSE m.from_addr END FROM messages m"
+	    "  WHERE m.ticket_id = t.id AND m.kind = 'agent'"
+	    "  ORDER BY m.date, m.id LIMIT 1)"
+	    " FROM tickets t WHERE t.created < ?2 ORDER BY t.id",
+	[ST_REPORT_CLOCKS] =
+	    CLOCK_SELECT " WHERE ticket_id IN (SELECT id FROM tickets"
+	    " WHERE created < ?1) ORDER BY ticket_id, started, id",
 	[ST_OUTBOX_RECENT_TO] =
 	    "SELECT count(*), max(coalesce(ticket_id, 0)) FROM outbox"
 	    " WHERE recipients = ?1 AND kind = ?2 AND created >= ?3",
@@ -502,6 +539,11 @@ int	 store_run(struct store *s, enum store_stmt id, const char *what,
 	    char **cause);
 /* The index of v in names[n], or -1. */
 int	 store_name_lookup(const char *const *names, size_t n, const char *v);
+
+/* The row of CLOCK_SELECT into *c; its strings live until the next
+ * step. (store_clock.c) */
+struct sla_clock;
+void	 store_clock_read(struct store_query *q, struct sla_clock *c);
 
 /* Run SQL text of the store files (never with values in it): pragmas,
  * migrations. 0, or -1 + *cause. (store_schema.c) */

@@ -219,6 +219,14 @@ static const char *const store_migrations[] = {
 	" 0, 'default', 'the due time before clocks', due,"
 	" min(updated, due) FROM tickets"
 	" WHERE due IS NOT NULL AND status <> 'closed';",
+
+	/* 7 -> 8: the time a ticket waited on the customer (the resolution
+	 * time leaves it out), and the report's walk by time. A ticket
+	 * waiting now waits since its last change. */
+	"ALTER TABLE tickets ADD COLUMN waited INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE tickets ADD COLUMN waiting_since INTEGER;"
+	"UPDATE tickets SET waiting_since = updated WHERE status = 'waiting';"
+	"CREATE INDEX tickets_created ON tickets(created);",
 };
 #define STORE_VERSION	((int)nitems(store_migrations))
 
