@@ -163,6 +163,7 @@ extern const struct command cmd_import_command;
 extern const struct command cmd_outbox_command;
 extern const struct command cmd_poll_command;
 extern const struct command cmd_reopen_command;
+extern const struct command cmd_report_command;
 extern const struct command cmd_sla_command;
 extern const struct command cmd_tick_command;
 extern const struct command cmd_wait_command;

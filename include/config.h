@@ -82,6 +82,13 @@ struct config_ack {
 	time_t		 max_age;	/* mail older than this is not acked */
 };
 
+/* When helpq report flags a group as treated worse than the desk. */
+struct config_report {
+	unsigned	 slower;	/* percent slower median first response */
+	unsigned	 points;	/* points fewer answered in time */
+	unsigned	 min_tickets;	/* smaller groups are not judged */
+};
+
 enum config_stranger {
 	CONFIG_STRANGER_LINK = 0,	/* new ticket linked to the old one */
 	CONFIG_STRANGER_JOIN		/* let the token decide */
@@ -136,6 +143,7 @@ struct config {
 	struct config_imap imap;
 	struct config_smtp smtp;
 	struct config_ack ack;
+	struct config_report report;
 };
 
 /* Fill c with the built-in defaults. */

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "report.h"
+
 struct buf;
 struct config;
 struct json_t;
@@ -56,6 +58,25 @@ int	output_clocks(struct store *, int64_t ticket, const struct tz *tz,
 /* The arithmetic of ticket's clocks at now; 1 if there is no ticket. */
 int	output_sla_explain(FILE *, const struct config *, struct store *,
 	    int64_t ticket, time_t now, int json, char **cause);
+
+/* How helpq report prints. */
+enum output_report_format {
+	OUTPUT_REPORT_TEXT,
+	OUTPUT_REPORT_JSON,
+	OUTPUT_REPORT_CSV
+};
+
+struct output_report {
+	enum output_report_format format;
+	time_t			 since, until;
+	enum report_by		 by;
+	struct report_fairness	 fair;
+	const struct tz		*tz;	/* the text's times */
+};
+
+/* A finished report (report_finish). */
+void	output_report(FILE *, const struct report *,
+	    const struct output_report *);
 
 /* "2026-11-22T10:00:00Z" into buf (at least 21 bytes); "" for 0. */
 const char *output_iso8601(time_t, char *buf, size_t len);

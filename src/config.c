@@ -772,6 +772,12 @@ static const struct config_key config_keys[] = {
 	{ "policy",	"resolution-time",	CUSTOM(set_resolution_time) },
 	{ "policy",	"response-time",	CUSTOM(set_response_time) },
 	{ "policy",	"warn",			CUSTOM(set_warn) },
+	{ "report",	"fairness-min-tickets",	F(CF_COUNT,
+	    report.min_tickets), .min = 1, .max = 1000000 },
+	{ "report",	"fairness-points",	F(CF_COUNT, report.points),
+	    .min = 0, .max = 100 },
+	{ "report",	"fairness-slower",	F(CF_COUNT, report.slower),
+	    .min = 0, .max = 1000 },
 	{ "rules",	"depth-limit",		F(CF_COUNT, depth_limit),
 	    .min = 100, .max = 10000000 },
 	{ "rules",	"jit",			F(CF_YESNO, jit) },
@@ -960,6 +966,9 @@ config_defaults(struct config *c)
 	c->smtp.timeout = 60;
 	c->smtp.give_up = 2 * 86400;
 	c->ack.enabled = 1;
+	c->report.slower = 25;
+	c->report.points = 10;
+	c->report.min_tickets = 20;
 	c->ack.sender_window = 86400;
 	c->ack.max_per_hour = 100;
 	c->ack.max_age = 2 * 86400;

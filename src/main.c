@@ -131,6 +131,7 @@ static const struct command *const commands[] = {
 	&cmd_poll_command,
 	&cmd_reopen_command,
 	&cmd_reply_command,
+	&cmd_report_command,
 	&cmd_requeue_command,
 	&cmd_retry_command,
 	&cmd_rules_check_command,
