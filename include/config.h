@@ -82,6 +82,14 @@ struct config_ack {
 	time_t		 max_age;	/* mail older than this is not acked */
 };
 
+/* Satisfaction surveys on close. */
+struct config_survey {
+	int		 enabled;
+	time_t		 delay;		/* after the close */
+	time_t		 window;	/* at most one per customer within */
+	int		 scale;		/* 5: 1-5 (CSAT), 10: 0-10 (NPS) */
+};
+
 /* When helpq report flags a group as treated worse than the desk. */
 struct config_report {
 	unsigned	 slower;	/* percent slower median first response */
@@ -144,6 +152,7 @@ struct config {
 	struct config_smtp smtp;
 	struct config_ack ack;
 	struct config_report report;
+	struct config_survey survey;
 };
 
 /* Fill c with the built-in defaults. */

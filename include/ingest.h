@@ -68,6 +68,9 @@ struct ingest_plan {
 						   priority, escalate, close */
 	int			 ruled;		/* rules ran: v is applied */
 	int			 reopen;	/* a closed ticket opens again */
+	int			 rated;		/* an answer to the survey: */
+	int			 rating;	/* its rating, */
+	char			*rating_comment; /* and the words with it */
 	int			 resume;	/* a waiting ticket opens again */
 	int			 answered;	/* our answer stops the clock */
 	int			 set_due;	/* a response clock starts: */

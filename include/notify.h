@@ -90,4 +90,16 @@ int		 notify_reply(struct outbox *, struct store *, int64_t ticket,
 		    const char *agent, int then, time_t now, int64_t *idp,
 		    char **cause);
 
+/*
+ * The satisfaction survey of closed ticket at now, in the customer's
+ * language ("survey", or "survey-nps" for [survey] scale = 10), threaded
+ * to the conversation; or a record of why not (no answer was ever sent,
+ * tagged spam or automated, the customer is an agent, one went to them
+ * within [survey] window). Inside the caller's transaction, once per
+ * ticket. *what says what happened (allocated). 1 if queued, 0 if not,
+ * -1 with *cause.
+ */
+int		 notify_survey(struct outbox *, struct store *, int64_t ticket,
+		    time_t now, char **what, char **cause);
+
 #endif

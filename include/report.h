@@ -19,7 +19,10 @@
  *  - backlog: the tickets open at the end of the period, by age;
  *  - reopen rate: closed tickets reopened at least once, of the closed;
  *    one-touch: closed tickets with exactly one answer, of the closed;
- *  - new customers: tickets of customers with no earlier ticket.
+ *  - new customers: tickets of customers with no earlier ticket;
+ *  - CSAT: the mean of the 1-5 ratings, the share of 4 and 5, and the
+ *    share of surveys answered; NPS: promoters (9, 10) less detractors
+ *    (0 to 6), in percent of the 0-10 ratings.
  */
 #ifndef HELPQ_REPORT_H
 #define HELPQ_REPORT_H
@@ -49,6 +52,9 @@ struct report_ticket {
 	int			 messages;	/* customer messages in the period */
 	time_t			 waited;	/* on the customer, until closed
 						   or the end of the period */
+	int			 surveyed;	/* a survey was sent */
+	int			 rating;	/* its rating, -1: none */
+	int			 scale;		/* 5 (1-5) or 10 (0-10) */
 	const char *const	*tags;
 	size_t			 ntags;
 	const struct sla_clock	*clocks;	/* oldest first */
@@ -113,6 +119,15 @@ struct report_group {
 	struct report_share	 one_touch;	/* of the closed */
 	struct report_share	 returning;	/* of the tickets */
 	size_t			 backlog[REPORT_AGES];
+	/* Satisfaction: surveys sent, answered; ratings 1-5 (CSAT) and
+	 * 0-10 (NPS). */
+	size_t			 surveys;
+	size_t			 csat_n;		/* 1-5 ratings */
+	size_t			 csat_sum;
+	size_t			 csat_good;	/* 4 or 5 */
+	size_t			 nps_n;		/* 0-10 ratings */
+	size_t			 nps_promoters;	/* 9 or 10 */
+	size_t			 nps_detractors;	/* 0 to 6 */
 	/* Equal treatment: set when the group fares worse than the desk. */
 	int			 flagged;
 	char			*flag;		/* why, in words, or NULL */

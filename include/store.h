@@ -359,6 +359,40 @@ int	 store_mailbox_messages(struct store *, const char *mailbox,
 int	 store_message_set_origin(struct store *, int64_t id,
 	    const struct msg_origin *, char **cause);
 
+/* ---- satisfaction surveys ---- */
+
+/* A ticket's survey; survey_clear frees the strings. */
+struct survey {
+	time_t		 time;		/* sent, or passed over */
+	int		 scale;		/* 5 (1-5) or 10 (0-10) */
+	int64_t		 outbox;	/* 0: not sent */
+	char		*skipped;	/* why not, or NULL */
+	int		 rating;	/* -1: none yet */
+	char		*comment;	/* or NULL */
+	time_t		 rated;
+};
+
+/* The tickets closed in [from, to) with no survey yet, by close time;
+ * *idsp allocated (the caller frees). */
+int	 store_surveys_due(struct store *, time_t from, time_t to,
+	    int64_t **idsp, size_t *np, char **cause);
+/* When a survey last went to the customer of ticket (0: never). */
+int	 store_survey_last(struct store *, int64_t ticket, time_t *lastp,
+	    char **cause);
+/* Record ticket's survey: sent as outbox (0: not sent, for skipped). */
+int	 store_survey_add(struct store *, int64_t ticket, time_t when,
+	    int scale, int64_t outbox, const char *skipped, char **cause);
+/* 1 (and *scalep) if ticket's survey was sent and not answered, 0 if
+ * not, -1 with *cause. */
+int	 store_survey_pending(struct store *, int64_t ticket, int *scalep,
+	    char **cause);
+int	 store_survey_rate(struct store *, int64_t ticket, int rating,
+	    const char *comment, time_t when, int64_t message, char **cause);
+/* 0 and *v, 1 if ticket has no survey, -1 with *cause. */
+int	 store_survey_get(struct store *, int64_t ticket, struct survey *v,
+	    char **cause);
+void	 store_survey_clear(struct survey *);
+
 /* ---- the report (report.h) ---- */
 
 struct report_ticket;

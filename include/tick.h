@@ -5,6 +5,7 @@
  * A step mailed more than SLA_LATE after its time says so, and several
  * late ones to the same people go as one digest; one older than [ack]
  * max-age (history just imported) is recorded and mailed to nobody.
+ * Tickets closed [survey] delay ago get their satisfaction survey.
  */
 #ifndef HELPQ_TICK_H
 #define HELPQ_TICK_H
@@ -24,6 +25,7 @@ struct tick_stats {
 	size_t	mailed;		/* mails queued (a digest is one) */
 	size_t	late;		/* steps mailed late */
 	size_t	breached;	/* clocks that passed their due time */
+	size_t	surveys;	/* satisfaction surveys queued */
 };
 
 /*

@@ -454,6 +454,21 @@ set_resolution_time(struct config *c, const char *v, char **cause)
 }
 
 static int
+set_survey_scale(struct config *c, const char *v, char **cause)
+{
+	if (strcmp(v, "5") == 0)
+		c->survey.scale = 5;
+	else if (strcmp(v, "10") == 0)
+		c->survey.scale = 10;
+	else {
+		*cause = xstrdup("expected 5 (a rating from 1 to 5) or 10 "
+		    "(0 to 10, for NPS)");
+		return (-1);
+	}
+	return (0);
+}
+
+static int
 set_clock(struct config *c, const char *v, char **cause)
 {
 	struct sla_queue	*q = queue_current(c);
@@ -804,6 +819,10 @@ static const struct config_key config_keys[] = {
 	{ "smtp",	"tls",			F(CF_ENUM, smtp.tls),
 	    .words = &config_tls_smtp },
 	{ "smtp",	"user",			F(CF_STRING, smtp.user) },
+	{ "survey",	"delay",		F(CF_DURATION, survey.delay) },
+	{ "survey",	"enabled",		F(CF_YESNO, survey.enabled) },
+	{ "survey",	"scale",		CUSTOM(set_survey_scale) },
+	{ "survey",	"window",		F(CF_DURATION, survey.window) },
 	{ "thread",	"reopen-window",	F(CF_DURATION,
 	    reopen_window) },
 	{ "thread",	"strangers",		F(CF_ENUM, stranger),
@@ -966,6 +985,9 @@ config_defaults(struct config *c)
 	c->smtp.timeout = 60;
 	c->smtp.give_up = 2 * 86400;
 	c->ack.enabled = 1;
+	c->survey.delay = 3600;
+	c->survey.window = 30 * 86400;
+	c->survey.scale = 5;
 	c->report.slower = 25;
 	c->report.points = 10;
 	c->report.min_tickets = 20;

@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "csat.h"
 #include "fault.h"
 #include "ingest.h"
 #include "ingest_queue.h"
@@ -31,6 +32,7 @@
 #include "source.h"
 #include "store.h"
 #include "thread.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 struct ingest {
@@ -243,6 +245,7 @@ ingest_plan_clear(struct ingest_plan *p)
 	free(p->ack_what);
 	free(p->escalated);
 	free(p->queue);
+	free(p->rating_comment);
 	memset(p, 0, sizeof *p);
 }
 
@@ -409,6 +412,30 @@ ingest_decide_clock(struct ingest *in, const struct ticket *t,
 		ingest_due(in, t, p);
 }
 
+/*
+ * A customer's answer to the ticket's satisfaction survey: with a rating
+ * in it, it is the rating and does not open the ticket again; without
+ * one (a question), it is a message like any other.
+ */
+static int
+ingest_decide_rating(struct ingest *in, const struct message *msg,
+    struct ingest_plan *p, char **cause)
+{
+	int	scale, r;
+
+	if (p->outgoing || p->kind != MSG_KIND_CUSTOMER)
+		return (0);
+	if ((r = store_survey_pending(in->store, p->ticket, &scale,
+	    cause)) != 1)
+		return (r);
+	if (csat_parse(msg->text, scale, &p->rating,
+	    &p->rating_comment) != 0)
+		return (0);
+	p->rated = 1;
+	p->reopen = 0;
+	return (0);
+}
+
 /* Mail no ticket should hold: ignored by a rule, or machine-made mail that
  * does not belong to a conversation. */
 static void
@@ -470,6 +497,8 @@ ingest_plan_make(struct ingest *in, const struct message *msg,
 	    p->thread.evidence);
 	if (p->ruled && p->v.nfired > 0)
 		p->rules = rules_verdict_text(&p->v, 0);
+	if (p->ticket != 0 && ingest_decide_rating(in, msg, p, cause) != 0)
+		return (-1);
 	if (p->ticket == 0)
 		ingest_decide_clock(in, NULL, p);
 	else {
@@ -695,6 +724,29 @@ ingest_apply_message(struct ingest *in, struct ingest_plan *p,
 	return (0);
 }
 
+static int
+ingest_apply_rating(struct ingest *in, struct ingest_plan *p, char **cause)
+{
+	struct buf	b;
+	int		rc, scale = 5;
+
+	(void)store_survey_pending(in->store, p->ticket, &scale, cause);
+	if (store_survey_rate(in->store, p->ticket, p->rating,
+	    p->rating_comment, p->when, p->msgrow, cause) != 0)
+		return (-1);
+	buf_init(&b);
+	buf_addf(&b, "%d of %s", p->rating, scale == 10 ? "0-10" : "1-5");
+	if (p->rating_comment != NULL && *p->rating_comment != '\0') {
+		buf_adds(&b, ": ");
+		buf_add(&b, p->rating_comment, utf8_cut(p->rating_comment,
+		    strlen(p->rating_comment), 200));
+	}
+	rc = ingest_event(in, p->ticket, p->msgrow, p->when, "rated",
+	    buf_cstr(&b), cause);
+	buf_free(&b);
+	return (rc);
+}
+
 int
 ingest_apply(struct ingest *in, struct ingest_plan *p,
     const struct message *msg, const char *raw, size_t len,
@@ -735,6 +787,8 @@ ingest_apply(struct ingest *in, struct ingest_plan *p,
 	if (p->ruled && ingest_apply_verdict(in, p, cause) != 0)
 		return (-1);
 	if (p->ack && ingest_apply_ack(in, p, msg, origin, cause) != 0)
+		return (-1);
+	if (p->rated && ingest_apply_rating(in, p, cause) != 0)
 		return (-1);
 	return (0);
 }

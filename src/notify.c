@@ -684,3 +684,142 @@ notify_reply(struct outbox *ob, struct store *st, int64_t ticket,
 	return (0);
 }
 
+/* ---- satisfaction surveys ---- */
+
+/* Why ticket t gets no survey, or NULL. */
+static const char *
+notify_survey_refusal(const struct config *c, const struct ticket *t,
+    time_t last, time_t now)
+{
+	size_t	i;
+
+	if (t->customer == NULL || *t->customer == '\0' ||
+	    !compose_addr_ok(t->customer))
+		return ("nobody to ask");
+	if (config_is_agent(c, t->customer) || (c->address != NULL &&
+	    strcasecmp(t->customer, c->address) == 0))
+		return ("the customer is one of us");
+	for (i = 0; i < t->ntags; i++) {
+		if (strcmp(t->tags[i], "spam") == 0 ||
+		    strcmp(t->tags[i], "automated") == 0)
+			return ("the ticket is tagged spam or automated");
+	}
+	if (t->first_response == 0)
+		return ("nobody answered it");
+	if (last != 0 && now - last < c->survey.window)
+		return ("the customer had a survey within [survey] window");
+	return (NULL);
+}
+
+/* The survey to t's customer, queued; 1, 0 (*why), -1. */
+static int
+notify_survey_queue(struct outbox *ob, struct store *st,
+    const struct ticket *t, time_t now, int64_t *idp, char **why,
+    char **cause)
+{
+	const struct config	*c = ob->conf;
+	struct notify_parent	 parent;
+	struct template_vars	 tv;
+	struct outbox_draft	 d;
+	struct compose_addr	 rcpt;
+	const char		*used, **refs = NULL;
+	char			*token, *subject = NULL, *body = NULL;
+	char			*to = NULL, *name = NULL;
+	int64_t			 msgrow;
+	int			 r = -1;
+
+	memset(&parent, 0, sizeof parent);
+	token = thread_token(c->token_prefix, t->id);
+	if (store_ticket_messages(st, t->id, notify_parent_cb, &parent,
+	    cause) != 0)
+		goto out;
+	notify_vars(ob, &tv, t, token, 0, NULL, c->address);
+	if (templates_render(ob->tpl, c->survey.scale == 10 ? "survey-nps" :
+	    "survey", t->language, c->default_language, &tv, &subject, &body,
+	    &used, why) != 0) {
+		r = 0;
+		goto out;
+	}
+	to = notify_reply_to(ob, st, &parent, t, &name);
+	rcpt.name = name;
+	rcpt.addr = to;
+	memset(&d, 0, sizeof d);
+	d.key = NULL;
+	d.ticket = t->id;
+	d.kind = MSG_KIND_SURVEY;
+	d.sender = c->smtp.auto_from;
+	d.to = &rcpt;
+	d.n_to = 1;
+	d.subject = subject;
+	d.body = body;
+	d.language = used;
+	d.in_reply_to = parent.message_id;
+	d.nrefs = notify_refs(parent.references, parent.message_id, &refs);
+	d.refs = refs;
+	d.auto_submitted = "auto-generated";
+	d.now = now;
+	switch (outbox_post(ob, st, &d, &msgrow, idp, cause)) {
+	case OUTBOX_POSTED:
+		r = 1;
+		break;
+	case OUTBOX_CANNOT_COMPOSE:
+		*why = *cause;
+		*cause = NULL;
+		r = 0;
+		break;
+	default:
+		break;
+	}
+out:
+	free(to);
+	free(name);
+	free(parent.message_id);
+	free(parent.references);
+	free(refs);
+	free(subject);
+	free(body);
+	free(token);
+	return (r);
+}
+
+int
+notify_survey(struct outbox *ob, struct store *st, int64_t ticket,
+    time_t now, char **whatp, char **cause)
+{
+	const struct config	*c = ob->conf;
+	struct ticket		 t;
+	const char		*refusal;
+	char			*why = NULL;
+	time_t			 last;
+	int64_t			 id = 0;
+	int			 r;
+
+	*whatp = NULL;
+	if ((r = store_ticket_get(st, ticket, &t, cause)) != 0)
+		return (r == 1 ? 0 : -1);
+	if (store_survey_last(st, ticket, &last, cause) != 0) {
+		store_ticket_clear(&t);
+		return (-1);
+	}
+	if ((refusal = notify_survey_refusal(c, &t, last, now)) != NULL)
+		why = xstrdup(refusal);
+	else if ((r = notify_survey_queue(ob, st, &t, now, &id, &why,
+	    cause)) == -1) {
+		store_ticket_clear(&t);
+		return (-1);
+	}
+	store_ticket_clear(&t);
+	if (store_survey_add(st, ticket, now, c->survey.scale, id, why,
+	    cause) != 0) {
+		free(why);
+		return (-1);
+	}
+	*whatp = id != 0 ? xprintf("survey sent (outbox %lld)", (long long)id) :
+	    xprintf("no survey: %s", why);
+	free(why);
+	if (store_event_add(st, ticket, 0, now, id != 0 ? "survey" :
+	    "no-survey", *whatp, cause) != 0)
+		return (-1);
+	return (id != 0);
+}
+

@@ -456,6 +456,49 @@ show_header(FILE *f, const struct tz *tz, const struct ticket *t,
 	buf_free(&b);
 }
 
+static json_t *
+survey_json(const struct survey *v)
+{
+	json_t	*o = json_object();
+
+	json_object_set_new(o, "sent", v->outbox != 0 ?
+	    output_json_time(v->time) : json_null());
+	json_object_set_new(o, "skipped", v->skipped != NULL ?
+	    json_string(v->skipped) : json_null());
+	json_object_set_new(o, "scale", json_integer(v->scale));
+	json_object_set_new(o, "rating", v->rating >= 0 ?
+	    json_integer(v->rating) : json_null());
+	json_object_set_new(o, "comment", v->comment != NULL ?
+	    safe_json(v->comment) : json_null());
+	json_object_set_new(o, "rated", output_json_time(v->rated));
+	return (o);
+}
+
+static void
+show_survey(FILE *f, const struct tz *tz, const struct survey *v)
+{
+	struct buf	b;
+	char		w[32];
+
+	buf_init(&b);
+	if (v->outbox == 0)
+		buf_addf(&b, "Survey: not sent (%s)", v->skipped != NULL ?
+		    v->skipped : "?");
+	else if (v->rating < 0)
+		buf_addf(&b, "Survey: sent %s, no answer yet",
+		    output_local(tz, v->time, w, sizeof w));
+	else {
+		buf_addf(&b, "Rating: %d of %s", v->rating, v->scale == 10 ?
+		    "0-10" : "1-5");
+		if (v->comment != NULL && *v->comment != '\0') {
+			buf_adds(&b, ": ");
+			output_clipped(&b, v->comment, 200, 0);
+		}
+	}
+	fprintf(f, "%s\n", buf_cstr(&b));
+	buf_free(&b);
+}
+
 int
 output_show(FILE *f, const struct tz *tz, struct store *st, int64_t id,
     time_t now, int json, char **cause)
@@ -465,8 +508,9 @@ output_show(FILE *f, const struct tz *tz, struct store *st, int64_t id,
 	struct fields_ctx	 fc;
 	struct buf		 fields;
 	struct buf		 clocks;
+	struct survey		 sv;
 	json_t			*o, *tj, *cj = NULL;
-	int			 rc;
+	int			 rc, have_survey;
 
 	memset(&t, 0, sizeof t);
 	if ((rc = store_ticket_get(st, id, &t, cause)) != 0)
@@ -493,11 +537,23 @@ output_show(FILE *f, const struct tz *tz, struct store *st, int64_t id,
 		store_ticket_clear(&t);
 		return (rc);
 	}
+	if ((rc = store_survey_get(st, id, &sv, cause)) == -1) {
+		json_decref(cj);
+		json_decref(fc.obj);
+		buf_free(&clocks);
+		buf_free(&fields);
+		store_ticket_clear(&t);
+		return (rc);
+	}
+	have_survey = rc == 0;
+	rc = 0;
 	if (json) {
 		ctx.messages = json_array();
 		ctx.events = json_array();
 	} else {
 		show_header(f, tz, &t, buf_cstr(&fields));
+		if (have_survey)
+			show_survey(f, tz, &sv);
 		if (clocks.len > 0)
 			fprintf(f, "Clocks:\n%s", buf_cstr(&clocks));
 	}
@@ -516,6 +572,8 @@ output_show(FILE *f, const struct tz *tz, struct store *st, int64_t id,
 			    t.response_time != 0 ? json_integer((json_int_t)
 			    t.response_time) : json_null());
 			json_object_set(tj, "fields", fc.obj);
+			json_object_set_new(tj, "survey", have_survey ?
+			    survey_json(&sv) : json_null());
 			json_object_set_new(o, "ticket", tj);
 			json_object_set(o, "messages", ctx.messages);
 			json_object_set(o, "events", ctx.events);
@@ -527,6 +585,7 @@ output_show(FILE *f, const struct tz *tz, struct store *st, int64_t id,
 		json_decref(cj);
 		json_decref(fc.obj);
 	}
+	store_survey_clear(&sv);
 	store_ticket_clear(&t);
 	return (rc);
 }

@@ -46,6 +46,55 @@ share_json(const struct report_share *s)
 	return (o);
 }
 
+static double
+csat_average(const struct report_group *g)
+{
+	return (g->csat_n == 0 ? 0 : (double)g->csat_sum / (double)g->csat_n);
+}
+
+/* Promoters less detractors, in percent of the ratings. */
+static double
+nps_score(const struct report_group *g)
+{
+	return (g->nps_n == 0 ? 0 : 100.0 * ((double)g->nps_promoters -
+	    (double)g->nps_detractors) / (double)g->nps_n);
+}
+
+static json_t *
+csat_json(const struct report_group *g)
+{
+	struct report_share	 good = { g->csat_good, g->csat_n };
+	struct report_share	 answered = { g->csat_n + g->nps_n,
+				     g->surveys };
+	json_t			*o = json_object();
+
+	json_object_set_new(o, "surveys", json_integer((json_int_t)
+	    g->surveys));
+	json_object_set_new(o, "ratings", json_integer((json_int_t)
+	    g->csat_n));
+	json_object_set_new(o, "average", g->csat_n > 0 ?
+	    json_real(csat_average(g)) : json_null());
+	json_object_set_new(o, "satisfied", share_json(&good));
+	json_object_set_new(o, "answered", share_json(&answered));
+	return (o);
+}
+
+static json_t *
+nps_json(const struct report_group *g)
+{
+	json_t	*o = json_object();
+
+	json_object_set_new(o, "ratings", json_integer((json_int_t)
+	    g->nps_n));
+	json_object_set_new(o, "promoters", json_integer((json_int_t)
+	    g->nps_promoters));
+	json_object_set_new(o, "detractors", json_integer((json_int_t)
+	    g->nps_detractors));
+	json_object_set_new(o, "score", g->nps_n > 0 ?
+	    json_real(nps_score(g)) : json_null());
+	return (o);
+}
+
 static json_t *
 group_json(const struct report_group *g)
 {
@@ -82,6 +131,8 @@ group_json(const struct report_group *g)
 	json_object_set_new(b, "over_3d", json_integer((json_int_t)
 	    g->backlog[REPORT_AGE_OLDER]));
 	json_object_set_new(o, "backlog", b);
+	json_object_set_new(o, "csat", csat_json(g));
+	json_object_set_new(o, "nps", nps_json(g));
 	json_object_set_new(o, "flagged", json_boolean(g->flagged));
 	json_object_set_new(o, "flag", g->flag != NULL ?
 	    json_string(g->flag) : json_null());
@@ -168,12 +219,15 @@ static const char csv_header[] =
     "handle_median,resolution_median,first_in_time_percent,"
     "all_in_time_percent,warnings,breaches,reopened_percent,"
     "one_touch_percent,returning_percent,backlog_under_4h,"
-    "backlog_4h_to_24h,backlog_1d_to_3d,backlog_over_3d,flag\r\n";
+    "backlog_4h_to_24h,backlog_1d_to_3d,backlog_over_3d,csat_average,"
+    "csat_satisfied_percent,surveys_answered_percent,nps,flag\r\n";
 
 static void
 csv_group(FILE *f, const struct report_group *g)
 {
-	struct buf	name;
+	struct report_share	good = { g->csat_good, g->csat_n };
+	struct report_share	answered = { g->csat_n + g->nps_n, g->surveys };
+	struct buf		name;
 
 	buf_init(&name);
 	safe_add(&name, g->name, 0);
@@ -201,6 +255,14 @@ csv_group(FILE *f, const struct report_group *g)
 	csv_num(f, (long long)g->backlog[REPORT_AGE_1D], 1);
 	csv_num(f, (long long)g->backlog[REPORT_AGE_3D], 1);
 	csv_num(f, (long long)g->backlog[REPORT_AGE_OLDER], 1);
+	if (g->csat_n > 0)
+		fprintf(f, "%.2f", csat_average(g));
+	fputc(',', f);
+	csv_pct(f, &good);
+	csv_pct(f, &answered);
+	if (g->nps_n > 0)
+		fprintf(f, "%.0f", nps_score(g));
+	fputc(',', f);
 	csv_field(f, g->flag != NULL ? g->flag : "", 1);
 }
 
@@ -304,6 +366,24 @@ text_desk(FILE *f, const struct report_group *g)
 	    g->backlog[REPORT_AGE_4H], g->backlog[REPORT_AGE_1D],
 	    g->backlog[REPORT_AGE_3D], g->backlog[REPORT_AGE_OLDER]);
 	text_line(f, "Backlog at the end", &b);
+	if (g->surveys == 0)
+		buf_adds(&b, "no surveys sent");
+	else {
+		struct report_share	answered = { g->csat_n + g->nps_n,
+					    g->surveys };
+		struct report_share	good = { g->csat_good, g->csat_n };
+
+		if (g->csat_n > 0) {
+			buf_addf(&b, "%.1f of 5 average, ", csat_average(g));
+			text_share(&b, &good);
+			buf_adds(&b, " rated 4 or 5; ");
+		}
+		if (g->nps_n > 0)
+			buf_addf(&b, "NPS %+.0f; ", nps_score(g));
+		text_share(&b, &answered);
+		buf_adds(&b, " of the surveys answered");
+	}
+	text_line(f, "Satisfaction", &b);
 	buf_free(&b);
 }
 

@@ -365,6 +365,17 @@ report_into(const struct report *r, struct acc *a,
 		return;
 	a->g.tickets++;
 	a->g.messages += (size_t)t->messages;
+	if (t->surveyed)
+		a->g.surveys++;
+	if (t->rating >= 0 && t->scale == 10) {
+		a->g.nps_n++;
+		a->g.nps_promoters += t->rating >= 9;
+		a->g.nps_detractors += t->rating <= 6;
+	} else if (t->rating >= 1) {
+		a->g.csat_n++;
+		a->g.csat_sum += (size_t)t->rating;
+		a->g.csat_good += t->rating >= 4;
+	}
 	report_share(&a->g.returning, t->returning != 0);
 	if (t->closed != 0 && t->closed < r->until) {
 		handle = t->closed - t->created;

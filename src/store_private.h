@@ -121,6 +121,12 @@ enum store_stmt {
 	ST_CLOCK_DONE,
 	ST_REPORT_TICKETS,
 	ST_REPORT_CLOCKS,
+	ST_SURVEY_DUE,
+	ST_SURVEY_LAST,
+	ST_SURVEY_ADD,
+	ST_SURVEY_PENDING,
+	ST_SURVEY_RATE,
+	ST_SURVEY_GET,
 	ST_OUTBOX_RECENT,
 	ST_OUTBOX_RECENT_TO,
 	ST_OUTBOX_RECENT_AUTO,
@@ -451,8 +457,34 @@ const char *const store_sql[ST__MAX] = {
 	    "  events e WHERE e.message_id = m.id AND e.kind = 'replied'"
 	    "  LIMIT 1) ELSE m.from_addr END FROM messages m"
 	    "  WHERE m.ticket_id = t.id AND m.kind = 'agent'"
-	    "  ORDER BY m.date, m.id LIMIT 1)"
-	    " FROM tickets t WHERE t.created < ?2 ORDER BY t.id",
+	    "  ORDER BY m.date, m.id LIMIT 1),"
+	    " s.outbox_id IS NOT NULL, coalesce(s.rating, -1),"
+	    " coalesce(s.scale, 5)"
+	    " FROM tickets t LEFT JOIN surveys s ON s.ticket_id = t.id"
+	    " WHERE t.created < ?2 ORDER BY t.id",
+	/* Closed tickets due a survey: closed in [?1, ?2), none yet. */
+	[ST_SURVEY_DUE] =
+	    "SELECT t.id FROM tickets t WHERE t.closed >= ?1 AND t.closed < ?2"
+	    " AND t.status = 'closed' AND NOT EXISTS (SELECT 1 FROM surveys s"
+	    " WHERE s.ticket_id = t.id) ORDER BY t.closed, t.id",
+	/* The last survey sent to the customer of ticket ?1. */
+	[ST_SURVEY_LAST] =
+	    "SELECT coalesce(max(s.time), 0) FROM surveys s JOIN tickets t"
+	    " ON t.id = s.ticket_id WHERE s.outbox_id IS NOT NULL AND"
+	    " t.customer_id = (SELECT customer_id FROM tickets WHERE id = ?1)",
+	[ST_SURVEY_ADD] =
+	    "INSERT OR IGNORE INTO surveys (ticket_id, time, scale, outbox_id,"
+	    " skipped) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_SURVEY_PENDING] =
+	    "SELECT scale FROM surveys WHERE ticket_id = ?1"
+	    " AND outbox_id IS NOT NULL AND rating IS NULL",
+	[ST_SURVEY_RATE] =
+	    "UPDATE surveys SET rating = ?2, comment = ?3, rated = ?4,"
+	    " message_id = ?5 WHERE ticket_id = ?1 AND rating IS NULL",
+	[ST_SURVEY_GET] =
+	    "SELECT time, scale, coalesce(outbox_id, 0), skipped,"
+	    " coalesce(rating, -1), comment, coalesce(rated, 0)"
+	    " FROM surveys WHERE ticket_id = ?1",
 	[ST_REPORT_CLOCKS] =
 	    CLOCK_SELECT " WHERE ticket_id IN (SELECT id FROM tickets"
 	    " WHERE created < ?1) ORDER BY ticket_id, started, id",

@@ -163,6 +163,9 @@ store_report_tickets(struct store *s, time_t since, time_t until, time_t now,
 		t.answers = sqlite3_column_int(tq.stmt, 8);
 		t.messages = sqlite3_column_int(tq.stmt, 9);
 		t.waited = sqlite3_column_int64(tq.stmt, 10);
+		t.surveyed = sqlite3_column_int(tq.stmt, 13);
+		t.rating = sqlite3_column_int(tq.stmt, 14);
+		t.scale = sqlite3_column_int(tq.stmt, 15);
 		tagtext = store_column_dup(&tq, 11);
 		agent = store_column_dup(&tq, 12);
 		t.ntags = report_tags(tagtext, &tags);

@@ -227,6 +227,20 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE tickets ADD COLUMN waiting_since INTEGER;"
 	"UPDATE tickets SET waiting_since = updated WHERE status = 'waiting';"
 	"CREATE INDEX tickets_created ON tickets(created);",
+
+	/* 8 -> 9: satisfaction surveys, one row per ticket: sent (outbox
+	 * set) or passed over (why), and the rating once it came. */
+	"CREATE TABLE surveys ("
+	" ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),"
+	" time INTEGER NOT NULL,"
+	" scale INTEGER NOT NULL,"
+	" outbox_id INTEGER,"
+	" skipped TEXT,"
+	" rating INTEGER,"
+	" comment TEXT,"
+	" rated INTEGER,"
+	" message_id INTEGER REFERENCES messages(id));"
+	"CREATE INDEX tickets_closed ON tickets(closed) WHERE closed IS NOT NULL;",
 };
 #define STORE_VERSION	((int)nitems(store_migrations))
 

@@ -17,6 +17,7 @@
 #include "clocks.h"
 #include "config.h"
 #include "notify.h"
+#include "outbox.h"
 #include "sla.h"
 #include "store.h"
 #include "tick.h"
@@ -394,6 +395,34 @@ out:
 	return (r == -1 ? -1 : 0);
 }
 
+/* The surveys of tickets closed [survey] delay ago (not those closed
+ * longer ago than [ack] max-age before that: history). */
+static int
+tick_surveys(struct tick *t, char **cause)
+{
+	const struct config	*c = t->conf;
+	int64_t			*ids;
+	size_t			 n, i;
+	char			*what;
+	int			 r = 0;
+
+	if (!outbox_enabled(t->ob))
+		return (0);
+	if (store_surveys_due(t->st, t->now - c->survey.delay -
+	    c->ack.max_age, t->now - c->survey.delay + 1, &ids, &n,
+	    cause) != 0)
+		return (-1);
+	for (i = 0; r == 0 && i < n; i++) {
+		if ((r = notify_survey(t->ob, t->st, ids[i], t->now, &what,
+		    cause)) == 1)
+			t->stats->surveys++;
+		free(what);
+		r = r == -1 ? -1 : 0;
+	}
+	free(ids);
+	return (r);
+}
+
 int
 tick_run(struct outbox *ob, struct store *st, const struct config *conf,
     time_t now, struct tick_stats *stats, char **cause)
@@ -425,6 +454,8 @@ tick_run(struct outbox *ob, struct store *st, const struct config *conf,
 		if (!sent[i] && tick_digest(&t, i, sent, cause) != 0)
 			goto out;
 	}
+	if (conf->survey.enabled && tick_surveys(&t, cause) != 0)
+		goto out;
 	rc = store_commit(st, cause);
 out:
 	if (rc != 0) {

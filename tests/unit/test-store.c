@@ -187,18 +187,19 @@ test_open(void)
 
 	path = path_in("schema.db");
 	ok(store_open(path, 0, &st, &cause) == 0, "open creates");
-	is_int(user_version(path), 8, "user_version 8 after create");
+	is_int(user_version(path), 9, "user_version 9 after create");
 	new_ticket(st, "hello", "a@example.com", NULL, 1000);
 	store_close(st);
 
 	ok(store_open(path, 0, &st, &cause) == 0, "reopen");
-	is_int(user_version(path), 8, "user_version still 8");
+	is_int(user_version(path), 9, "user_version still 9");
 	n = count(st, "tickets");
 	is_int(n, 1, "reopen keeps data (no migration re-run)");
 	store_close(st);
 
 	/* A version 1 database (as helpq 0.1 wrote it) moves forward. */
-	set_user_version_sql(path, "DROP INDEX tickets_created;"
+	set_user_version_sql(path, "DROP TABLE surveys; DROP INDEX tickets_closed;"
+	    "DROP INDEX tickets_created;"
 	    "ALTER TABLE tickets DROP COLUMN waited;"
 	    "ALTER TABLE tickets DROP COLUMN waiting_since;"
 	    "DROP TABLE clocks;"
@@ -211,8 +212,8 @@ test_open(void)
 	    "ALTER TABLE tickets DROP COLUMN "
 	    "response_time; DROP TABLE ticket_fields; PRAGMA user_version = 1");
 	is_int(user_version(path), 1, "made a version 1 database");
-	ok(store_open(path, 0, &st, &cause) == 0, "open migrates 1 -> 8");
-	is_int(user_version(path), 8, "user_version 8 after migrating");
+	ok(store_open(path, 0, &st, &cause) == 0, "open migrates 1 -> 9");
+	is_int(user_version(path), 9, "user_version 9 after migrating");
 	is_int(count(st, "failed"), 0, "the migrated database has failed");
 	is_int(count(st, "tickets"), 1, "migration keeps the tickets");
 	ok(store_begin(st, &cause) == 0 && store_ticket_field_set(st, 1,
