@@ -219,6 +219,8 @@ csat_numbers(const char *s, size_t n, int scale, int *rating)
 			continue;
 		else
 			v = csat_rescale(v, 5, scale);
+		if (v < (scale == 10 ? 0 : 1) || v > scale)
+			continue;
 		*rating = v;
 		return (1);
 	}

@@ -64,6 +64,9 @@ static const struct {
 	{ "Πότε θα έρθει η επιστροφή χρημάτων;", 5, -1,
 	    "a Greek question (;)" },
 	{ "12", 5, -1, "out of range" },
+	{ "I'd say 0/5.", 5, -1, "0/5 is below a five-point scale" },
+	{ "00/10", 5, -1, "0/10 too (found by fuzz-csat)" },
+	{ "0/5", 10, 0, "but 0/5 is 0 on the NPS scale" },
 	{ "5th of June, still waiting", 5, -1, "5th is no rating" },
 	{ "", 5, -1, "empty" },
 };
