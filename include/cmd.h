@@ -82,10 +82,36 @@ int64_t		 cmd_ticket_arg(const char *s, const char *what);
 int		 cmd_open_store(struct globals *, int writes, struct store **);
 
 /*
+ * Run fn on each ticket number in ids[0..n) in one transaction of the
+ * store opened for writing: a ticket that does not exist is EX_DATAERR
+ * and changes nothing. Returns 0 or an exit status after saying why.
+ */
+int		 cmd_each_ticket(struct globals *, int n, char **ids,
+		    int (*fn)(struct store *, int64_t, void *, char **),
+		    void *arg);
+
+/* The agent who acts: given, else $HELPQ_AGENT, else $USER, else "an
+ * agent". Borrowed. */
+const char	*cmd_agent_name(const char *given);
+
+/*
  * The exit status for what a view of ticket returned: 0, 1 (no such
  * ticket: EX_DATAERR) or -1 (cause is logged and freed: EX_SOFTWARE).
  */
 int		 cmd_view_status(int r, int64_t ticket, char *cause);
+
+/*
+ * Text an agent writes: standard input, or, on a terminal, $VISUAL or
+ * $EDITOR (default vi) opened on draft, into out; what names it in
+ * errors ("reply"), none says what did not happen ("nothing was sent").
+ * Returns 0 or an exit status after saying why (an unchanged draft is
+ * EX_DATAERR).
+ */
+struct buf;
+int		 cmd_text(const char *what, const char *none,
+		    const char *draft, struct buf *out);
+/* Nonzero if s holds nothing but blanks. */
+int		 cmd_blank(const char *s);
 /*
  * What a command that stores incoming mail needs: the rules, the outbox
  * and the store open for writing (the caller frees all three). Returns 0,
@@ -156,12 +182,15 @@ struct deliver_stats;
 int		 cmd_outbox(struct globals *, struct outbox **);
 /* The commands, each defined beside its code. */
 extern const struct command cmd_check_command;
+extern const struct command cmd_assign_command;
 extern const struct command cmd_close_command;
 extern const struct command cmd_failed_command;
 extern const struct command cmd_help_command;
 extern const struct command cmd_import_command;
+extern const struct command cmd_note_command;
 extern const struct command cmd_outbox_command;
 extern const struct command cmd_poll_command;
+extern const struct command cmd_priority_command;
 extern const struct command cmd_reopen_command;
 extern const struct command cmd_report_command;
 extern const struct command cmd_sla_command;

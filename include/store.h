@@ -123,6 +123,9 @@ struct ticket_filter {
 	const char		*customer;
 	time_t			 overdue_at;	/* 0, or only tickets due by
 						   then */
+	const char		*assignee;	/* only those assigned to */
+	int			 unassigned;	/* only those assigned to
+						   nobody */
 	int			 sort_due;	/* soonest due first, not the
 						   latest activity */
 	int			 limit;		/* 0 = all */
@@ -224,6 +227,10 @@ struct ticket_change {
 	time_t			 due;
 	time_t			 response_time;
 };
+
+/* Assign ticket to agent (NULL: to nobody) at when. */
+int	 store_ticket_assign(struct store *, int64_t ticket,
+	    const char *agent, time_t when, char **cause);
 
 /* Apply c and record activity at when. */
 int	 store_ticket_change(struct store *, int64_t ticket,

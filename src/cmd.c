@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <jansson.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 #include <valgrind/valgrind.h>
 
+#include "buf.h"
 #include "cmd.h"
 #include "config.h"
 #include "imap.h"
@@ -365,4 +367,89 @@ cmd_ingest_summary(const struct ingest_stats *s, double secs, int json)
 	    (unsigned long long)s->count[INGEST_FAILED],
 	    (double)s->bytes / 1048576.0, secs,
 	    secs > 0 ? (double)total / secs : 0.0);
+}
+
+/* ---- text an agent writes ---- */
+
+/* Texts longer than this are refused: a person writes them. */
+#define CMD_TEXT_MAX	(1024 * 1024)
+
+/* Read all of f (at most CMD_TEXT_MAX bytes). */
+static int
+cmd_text_read(const char *what, FILE *f, struct buf *b)
+{
+	switch (buf_read(b, f, CMD_TEXT_MAX)) {
+	case 1:
+		log_error("the %s is longer than %d bytes", what, CMD_TEXT_MAX);
+		return (EX_DATAERR);
+	case -1:
+		log_error("reading the %s: %s", what, strerror(errno));
+		return (EX_IOERR);
+	}
+	return (0);
+}
+
+/* Let the agent write in $VISUAL or $EDITOR, starting from draft. */
+static int
+cmd_text_edit(const char *what, const char *none, const char *draft,
+    struct buf *out)
+{
+	const char	*editor;
+	char		 path[] = "/tmp/helpq-text.XXXXXX";
+	char		*cmd;
+	FILE		*f;
+	int		 fd, st, rc;
+
+	if ((editor = getenv("VISUAL")) == NULL || *editor == '\0')
+		editor = getenv("EDITOR");
+	if (editor == NULL || *editor == '\0')
+		editor = "vi";
+	if ((fd = mkstemp(path)) == -1) {
+		log_error("%s: %s", path, strerror(errno));
+		return (EX_CANTCREAT);
+	}
+	if (write(fd, draft, strlen(draft)) != (ssize_t)strlen(draft)) {
+		log_error("%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return (EX_IOERR);
+	}
+	close(fd);
+	/* The editor is the user's own choice, as with any mail client. */
+	cmd = xprintf("%s '%s'", editor, path);
+	st = system(cmd);
+	free(cmd);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		log_error("the editor failed; %s (the draft is in %s)", none,
+		    path);
+		return (EX_SOFTWARE);
+	}
+	if ((f = fopen(path, "r")) == NULL) {
+		log_error("%s: %s", path, strerror(errno));
+		return (EX_IOERR);
+	}
+	rc = cmd_text_read(what, f, out);
+	fclose(f);
+	if (rc == 0 && strcmp(buf_cstr(out), draft) == 0) {
+		log_error("the draft was not changed; %s", none);
+		rc = EX_DATAERR;
+	}
+	unlink(path);
+	return (rc);
+}
+
+int
+cmd_text(const char *what, const char *none, const char *draft,
+    struct buf *out)
+{
+	if (!isatty(STDIN_FILENO))
+		return (cmd_text_read(what, stdin, out));
+	return (cmd_text_edit(what, none, draft, out));
+}
+
+/* Nonzero if s holds nothing but blanks. */
+int
+cmd_blank(const char *s)
+{
+	return (s[strspn(s, " \t\r\n")] == '\0');
 }

@@ -25,6 +25,11 @@ static const struct args_opt tickets_opts[] = {
 	{ "tag", 0, "T", 't', "only tickets tagged T" },
 	{ "queue", 0, "Q", 'q', "only tickets in queue Q" },
 	{ "customer", 0, "ADDRESS", 'c', "only the tickets of this customer" },
+	{ "assignee", 0, "AGENT", 'A', "only the tickets assigned to AGENT" },
+	{ "mine", 0, NULL, 'm', "only mine (the agent of --agent, "
+	    "$HELPQ_AGENT or $USER)" },
+	{ "unassigned", 0, NULL, 'U', "only tickets assigned to nobody" },
+	{ "agent", 0, "NAME", 'a', "who I am, for --mine" },
 	{ "overdue", 0, NULL, 'O', "only tickets past their due time" },
 	{ "sort", 0, "KEY", 'S', "order by KEY: updated (the default) or "
 	    "due" },
@@ -39,9 +44,9 @@ tickets_main(struct globals *g, struct args *a)
 	struct ticket_filter	 f;
 	struct store		*st;
 	enum ticket_status	 status;
-	const char		*val;
+	const char		*val, *me = NULL;
 	char			*cause = NULL;
-	int			 ch, json = 0, rc;
+	int			 ch, json = 0, rc, mine = 0;
 
 	memset(&f, 0, sizeof f);
 	f.status = -1;
@@ -58,6 +63,18 @@ tickets_main(struct globals *g, struct args *a)
 			break;
 		case 'o':
 			f.open_only = 1;
+			break;
+		case 'A':
+			f.assignee = val;
+			break;
+		case 'a':
+			me = val;
+			break;
+		case 'm':
+			mine = 1;
+			break;
+		case 'U':
+			f.unassigned = 1;
 			break;
 		case 'O':
 			f.overdue_at = now_get();
@@ -83,6 +100,11 @@ tickets_main(struct globals *g, struct args *a)
 			break;
 		}
 	}
+	if (mine)
+		f.assignee = cmd_agent_name(me);
+	if (f.unassigned && f.assignee != NULL)
+		cmd_usage_error("--unassigned and --assignee or --mine exclude "
+		    "each other");
 	if ((rc = cmd_open_store(g, 0, &st)) != 0)
 		return (rc);
 	if (output_tickets(stdout, g->conf.tz, st, &f, now_get(), json,
@@ -177,9 +199,10 @@ const struct command cmd_search_command = {
 	CMD_OPERAND_WORD, 0, "Full-text search over subjects and bodies"
 };
 
+
 /* Run fn on each ticket number in ids[0..n) inside one transaction. */
-static int
-each_ticket(struct globals *g, int n, char **ids,
+int
+cmd_each_ticket(struct globals *g, int n, char **ids,
     int (*fn)(struct store *, int64_t, void *, char **), void *arg)
 {
 	struct store	*st;
@@ -245,7 +268,7 @@ status_main(struct globals *g, struct args *a, enum ticket_status to)
 
 	sa.conf = &g->conf;
 	sa.to = to;
-	return (each_ticket(g, a->argc, a->argv, set_status, &sa));
+	return (cmd_each_ticket(g, a->argc, a->argv, set_status, &sa));
 }
 
 static int
@@ -333,7 +356,7 @@ tag_main(struct globals *g, struct args *a)
 	}
 	ta.ops = a->argv + 1;
 	ta.nops = a->argc - 1;
-	return (each_ticket(g, 1, a->argv, apply_tags, &ta));
+	return (cmd_each_ticket(g, 1, a->argv, apply_tags, &ta));
 }
 
 const struct command cmd_tag_command = {

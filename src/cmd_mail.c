@@ -31,9 +31,6 @@
 #include "tz.h"
 #include "xmalloc.h"
 
-/* Replies longer than this are refused: a reply is written by a person. */
-#define REPLY_MAX	(1024 * 1024)
-
 /* The outbox of a command that sends: an SMTP server is a must. */
 static int
 cmd_sender(struct globals *g, struct outbox **obp)
@@ -114,75 +111,8 @@ reply_draft(struct store *st, const struct tz *tz, int64_t ticket,
 	free(q.body);
 }
 
-/* Read all of f (at most REPLY_MAX bytes). */
-static int
-reply_read(FILE *f, struct buf *b)
-{
-	switch (buf_read(b, f, REPLY_MAX)) {
-	case 1:
-		log_error("the reply is longer than %d bytes", REPLY_MAX);
-		return (EX_DATAERR);
-	case -1:
-		log_error("reading the reply: %s", strerror(errno));
-		return (EX_IOERR);
-	}
-	return (0);
-}
 
-/* Let the agent write in $VISUAL or $EDITOR, starting from draft. */
-static int
-reply_edit(const char *draft, struct buf *out)
-{
-	const char	*editor;
-	char		 path[] = "/tmp/helpq-reply.XXXXXX";
-	char		*cmd;
-	FILE		*f;
-	int		 fd, st, rc;
 
-	if ((editor = getenv("VISUAL")) == NULL || *editor == '\0')
-		editor = getenv("EDITOR");
-	if (editor == NULL || *editor == '\0')
-		editor = "vi";
-	if ((fd = mkstemp(path)) == -1) {
-		log_error("%s: %s", path, strerror(errno));
-		return (EX_CANTCREAT);
-	}
-	if (write(fd, draft, strlen(draft)) != (ssize_t)strlen(draft)) {
-		log_error("%s: %s", path, strerror(errno));
-		close(fd);
-		unlink(path);
-		return (EX_IOERR);
-	}
-	close(fd);
-	/* The editor is the user's own choice, as with any mail client. */
-	cmd = xprintf("%s '%s'", editor, path);
-	st = system(cmd);
-	free(cmd);
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
-		log_error("the editor failed; nothing was sent (the draft is "
-		    "in %s)", path);
-		return (EX_SOFTWARE);
-	}
-	if ((f = fopen(path, "r")) == NULL) {
-		log_error("%s: %s", path, strerror(errno));
-		return (EX_IOERR);
-	}
-	rc = reply_read(f, out);
-	fclose(f);
-	if (rc == 0 && strcmp(buf_cstr(out), draft) == 0) {
-		log_error("the draft was not changed; nothing was sent");
-		rc = EX_DATAERR;
-	}
-	unlink(path);
-	return (rc);
-}
-
-/* Nonzero if s holds nothing but blanks. */
-static int
-reply_blank(const char *s)
-{
-	return (s[strspn(s, " \t\r\n")] == '\0');
-}
 
 /* What became of outbox entry id, for the agent. */
 struct reply_fate {
@@ -251,15 +181,12 @@ reply_text(struct store *st, const struct tz *tz, int64_t ticket,
 	struct buf	draft;
 	int		rc;
 
-	if (!isatty(STDIN_FILENO))
-		rc = reply_read(stdin, text);
-	else {
-		buf_init(&draft);
+	buf_init(&draft);
+	if (isatty(STDIN_FILENO))
 		reply_draft(st, tz, ticket, &draft);
-		rc = reply_edit(buf_cstr(&draft), text);
-		buf_free(&draft);
-	}
-	if (rc == 0 && tname == NULL && reply_blank(buf_cstr(text))) {
+	rc = cmd_text("reply", "nothing was sent", buf_cstr(&draft), text);
+	buf_free(&draft);
+	if (rc == 0 && tname == NULL && cmd_blank(buf_cstr(text))) {
 		log_error("the reply is empty; nothing was sent");
 		rc = EX_DATAERR;
 	}
@@ -287,9 +214,7 @@ reply_main(struct globals *g, struct args *a)
 	char			*cause = NULL;
 	int			 ch, then = TICKET_OPEN, rc;
 
-	if ((agent = getenv("HELPQ_AGENT")) == NULL &&
-	    (agent = getenv("USER")) == NULL)
-		agent = "an agent";
+	agent = cmd_agent_name(NULL);
 	while ((ch = args_next(a, 0, &val)) != -1) {
 		switch (ch) {
 		case 'a':

@@ -122,13 +122,16 @@ static const struct command cmd_check_def = {
 
 /* The commands, in the order the help lists them. */
 static const struct command *const commands[] = {
+	&cmd_assign_command,
 	&cmd_check_def,
 	&cmd_close_command,
 	&cmd_failed_command,
 	&cmd_help_command,
 	&cmd_import_command,
+	&cmd_note_command,
 	&cmd_outbox_command,
 	&cmd_poll_command,
+	&cmd_priority_command,
 	&cmd_reopen_command,
 	&cmd_reply_command,
 	&cmd_report_command,

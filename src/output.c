@@ -364,7 +364,9 @@ show_event_cb(const struct stored_event *e, void *arg)
 	add_padded(&b, e->kind != NULL ? e->kind : "", 10);
 	if (e->message_id != 0)
 		buf_addf(&b, "[msg %lld] ", (long long)e->message_id);
-	add_safe(&b, e->detail != NULL ? e->detail : "", 0);
+	/* A note keeps its lines. */
+	add_safe(&b, e->detail != NULL ? e->detail : "", e->kind != NULL &&
+	    strcmp(e->kind, "note") == 0);
 	fprintf(ctx->f, "%s\n", buf_cstr(&b));
 	buf_free(&b);
 	return (0);

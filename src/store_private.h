@@ -121,6 +121,7 @@ enum store_stmt {
 	ST_CLOCK_DONE,
 	ST_REPORT_TICKETS,
 	ST_REPORT_CLOCKS,
+	ST_ASSIGN,
 	ST_SURVEY_DUE,
 	ST_SURVEY_LAST,
 	ST_SURVEY_ADD,
@@ -163,10 +164,12 @@ enum {
 	LIST_QUEUE = 0x08,
 	LIST_CUSTOMER = 0x10,
 	LIST_OVERDUE = 0x20,
-	LIST_SORT_DUE = 0x40,	/* not a fragment: the order */
-	LIST_COMBOS = 0x80
+	LIST_ASSIGNEE = 0x40,
+	LIST_UNASSIGNED = 0x80,
+	LIST_SORT_DUE = 0x100,	/* not a fragment: the order */
+	LIST_COMBOS = 0x200
 };
-#define LIST_WHERES	6	/* fragments, one bit each from 0x01 */
+#define LIST_WHERES	8	/* fragments, one bit each from 0x01 */
 
 /*
  * The SQL by statement id, and the ticket list fragments by bit: every
@@ -462,6 +465,9 @@ const char *const store_sql[ST__MAX] = {
 	    " coalesce(s.scale, 5)"
 	    " FROM tickets t LEFT JOIN surveys s ON s.ticket_id = t.id"
 	    " WHERE t.created < ?2 ORDER BY t.id",
+	[ST_ASSIGN] =
+	    "UPDATE tickets SET assignee = ?2, updated = max(updated, ?3)"
+	    " WHERE id = ?1",
 	/* Closed tickets due a survey: closed in [?1, ?2), none yet. */
 	[ST_SURVEY_DUE] =
 	    "SELECT t.id FROM tickets t WHERE t.closed >= ?1 AND t.closed < ?2"
@@ -518,6 +524,8 @@ const char *const store_list_where[LIST_WHERES] = {
 	" AND t.queue = ?3",
 	" AND t.customer_id = (SELECT id FROM customers WHERE address = ?4)",
 	" AND t.due IS NOT NULL AND t.due <= ?6",
+	" AND t.assignee = ?7 COLLATE NOCASE",
+	" AND t.assignee IS NULL",
 };
 #endif /* STORE_SQL_TABLE */
 

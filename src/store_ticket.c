@@ -458,6 +458,21 @@ store_tag_system(struct store *s, int64_t ticket, const char *tag, int add,
 	    when, add ? "tagged" : "untagged", 0, cause));
 }
 
+int
+store_ticket_assign(struct store *s, int64_t ticket, const char *agent,
+    time_t when, char **cause)
+{
+	struct store_query	q;
+
+	if (store_query_start(&q, s, ST_ASSIGN, "assigning a ticket",
+	    cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, ticket);
+	store_query_text(&q, 2, agent);
+	store_query_int(&q, 3, when);
+	return (store_query_exec(&q, cause));
+}
+
 /* ---- walks ---- */
 
 static sqlite3_stmt *
@@ -508,6 +523,10 @@ store_tickets_list(struct store *s, const struct ticket_filter *f,
 		mask |= LIST_CUSTOMER;
 	if (f->overdue_at != 0)
 		mask |= LIST_OVERDUE;
+	if (f->assignee != NULL)
+		mask |= LIST_ASSIGNEE;
+	if (f->unassigned)
+		mask |= LIST_UNASSIGNED;
 	if (f->sort_due)
 		mask |= LIST_SORT_DUE;
 	if (store_query_init(&q, s, list_prepare(s, mask, cause),
@@ -523,6 +542,8 @@ store_tickets_list(struct store *s, const struct ticket_filter *f,
 		store_query_text(&q, 4, f->customer);
 	if (mask & LIST_OVERDUE)
 		store_query_int(&q, 6, f->overdue_at);
+	if (mask & LIST_ASSIGNEE)
+		store_query_text(&q, 7, f->assignee);
 	store_query_int(&q, 5, f->limit > 0 ? f->limit : -1);
 	while ((r = store_query_step(&q, cause)) == 1) {
 		ticket_read(&q, &t);
