@@ -72,10 +72,14 @@ struct output_report {
 	enum report_by		 by;
 	struct report_fairness	 fair;
 	const struct tz		*tz;	/* the text's times */
+	time_t			 promise; /* [policy] response-time */
 };
 
 /* A finished report (report_finish). */
 void	output_report(FILE *, const struct report *,
+	    const struct output_report *);
+/* The same as one self-contained HTML page (output_html.c). */
+void	output_report_html(FILE *, const struct report *,
 	    const struct output_report *);
 
 /* "2026-11-22T10:00:00Z" into buf (at least 21 bytes); "" for 0. */

@@ -100,6 +100,11 @@ enum {
 	REPORT_AGES
 };
 
+/* First response times by bucket: under 1h, 1-4h, 4-8h, 8-24h, 24-48h,
+ * 48-72h, over 72h. */
+#define REPORT_BUCKETS	7
+extern const time_t report_bucket_end[REPORT_BUCKETS - 1];
+
 /* The figures of one group (or of the whole desk). */
 struct report_group {
 	char			*name;		/* "all" for the desk */
@@ -128,6 +133,8 @@ struct report_group {
 	size_t			 nps_n;		/* 0-10 ratings */
 	size_t			 nps_promoters;	/* 9 or 10 */
 	size_t			 nps_detractors;	/* 0 to 6 */
+	size_t			 first_buckets[REPORT_BUCKETS];
+	size_t			 csat_counts[6];	/* [1..5] */
 	/* Equal treatment: set when the group fares worse than the desk. */
 	int			 flagged;
 	char			*flag;		/* why, in words, or NULL */
@@ -166,6 +173,8 @@ const struct report_group *report_groups(const struct report *,
 		    size_t *np);
 const struct report_group *report_fair_groups(const struct report *,
 		    size_t *np);
+/* Each day of the period that tickets started on, in order. */
+const struct report_group *report_days(const struct report *, size_t *np);
 
 /* The share in percent (0 when there is nothing to share). */
 double		 report_percent(const struct report_share *);

@@ -7,8 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <sysexits.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "config.h"
@@ -18,6 +22,7 @@
 #include "report.h"
 #include "store.h"
 #include "tz.h"
+#include "xmalloc.h"
 
 /* The default period: the week before --until. */
 #define REPORT_DEFAULT_DAYS	7
@@ -29,6 +34,7 @@ static const struct args_opt report_opts[] = {
 	    "..." },
 	{ "json", 0, NULL, 'j', "print JSON" },
 	{ "csv", 0, NULL, 'c', "print CSV, a row per group" },
+	{ "html", 0, "FILE", 'h', "write the report with charts to FILE" },
 	{ NULL, 0, NULL, 0, NULL }
 };
 
@@ -52,6 +58,39 @@ report_date(const struct config *conf, const char *s, time_t *t)
 	    -1 : 0);
 }
 
+/* The page into path, whole or not at all (a temporary file renamed). */
+static int
+report_write_html(const char *path, const struct report *r,
+    const struct output_report *o, int quiet)
+{
+	char	*tmp;
+	FILE	*f;
+	int	 fd, rc = 0;
+
+	tmp = xprintf("%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) == -1 || (f = fdopen(fd, "w")) == NULL) {
+		log_error("%s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		free(tmp);
+		return (EX_CANTCREAT);
+	}
+	output_report_html(f, r, o);
+	/* Reports are read by others: a web server, colleagues. */
+	if (fchmod(fd, 0644) != 0 || fflush(f) != 0 || ferror(f))
+		rc = -1;
+	if (fclose(f) != 0)
+		rc = -1;
+	if (rc != 0 || rename(tmp, path) != 0) {
+		log_error("%s: %s", path, strerror(errno));
+		unlink(tmp);
+		rc = EX_IOERR;
+	} else if (!quiet)
+		printf("wrote %s\n", path);
+	free(tmp);
+	return (rc);
+}
+
 static int
 report_main(struct globals *g, struct args *a)
 {
@@ -59,6 +98,7 @@ report_main(struct globals *g, struct args *a)
 	struct report		*r;
 	struct store		*st;
 	const char		*val, *since = NULL, *until = NULL;
+	const char		*html = NULL;
 	char			*cause = NULL;
 	int			 ch, rc;
 
@@ -74,6 +114,9 @@ report_main(struct globals *g, struct args *a)
 			break;
 		case 'c':
 			o.format = OUTPUT_REPORT_CSV;
+			break;
+		case 'h':
+			html = val;
 			break;
 		case 'j':
 			o.format = OUTPUT_REPORT_JSON;
@@ -96,7 +139,11 @@ report_main(struct globals *g, struct args *a)
 		    "like 2026-11-02T08:00:00Z", since);
 	if (o.since >= o.until)
 		cmd_usage_error("--since must come before --until");
+	if (html != NULL && o.format != OUTPUT_REPORT_TEXT)
+		cmd_usage_error("--html writes a file: not with --json or "
+		    "--csv");
 	o.tz = g->conf.tz;
+	o.promise = g->conf.policy.response_time;
 	o.fair.slower = (int)g->conf.report.slower;
 	o.fair.points = (int)g->conf.report.points;
 	o.fair.min_tickets = g->conf.report.min_tickets;
@@ -110,7 +157,10 @@ report_main(struct globals *g, struct args *a)
 		rc = EX_SOFTWARE;
 	} else {
 		report_finish(r);
-		output_report(stdout, r, &o);
+		if (html != NULL)
+			rc = report_write_html(html, r, &o, g->quiet);
+		else
+			output_report(stdout, r, &o);
 	}
 	report_free(r);
 	store_close(st);

@@ -47,6 +47,7 @@ struct report {
 	struct acc		 desk;
 	struct accs		 groups;
 	struct accs		 fair_groups;	/* language, customer type */
+	struct accs		 days;
 	int			 finished;
 };
 
@@ -202,6 +203,7 @@ report_free(struct report *r)
 	acc_clear(&r->desk);
 	accs_clear(&r->groups);
 	accs_clear(&r->fair_groups);
+	accs_clear(&r->days);
 	free(r);
 }
 
@@ -372,6 +374,8 @@ report_into(const struct report *r, struct acc *a,
 		a->g.nps_promoters += t->rating >= 9;
 		a->g.nps_detractors += t->rating <= 6;
 	} else if (t->rating >= 1) {
+		if (t->rating <= 5)
+			a->g.csat_counts[t->rating]++;
 		a->g.csat_n++;
 		a->g.csat_sum += (size_t)t->rating;
 		a->g.csat_good += t->rating >= 4;
@@ -416,14 +420,31 @@ report_add(const struct report_ticket *t, void *arg)
 	    start, gs, &n);
 	for (i = 0; i < n; i++)
 		report_into(r, gs[i], t, in_period);
+	if (in_period) {
+		report_groups_of(r, &r->days, REPORT_BY_DAY, t, start, gs, &n);
+		for (i = 0; i < n; i++)
+			report_into(r, gs[i], t, in_period);
+	}
 	return (0);
 }
 
 /* ---- the end ---- */
 
+const time_t report_bucket_end[REPORT_BUCKETS - 1] = {
+	3600, 4 * 3600, 8 * 3600, 24 * 3600, 48 * 3600, 72 * 3600
+};
+
 static void
 acc_finish(struct acc *a)
 {
+	size_t	i, b;
+
+	for (i = 0; i < a->first.n; i++) {
+		for (b = 0; b < REPORT_BUCKETS - 1 &&
+		    a->first.v[i] >= report_bucket_end[b]; b++)
+			;
+		a->g.first_buckets[b]++;
+	}
 	report_stat_of(a->first.v, a->first.n, &a->g.first);
 	report_stat_of(a->first_business.v, a->first_business.n,
 	    &a->g.first_business);
@@ -510,6 +531,7 @@ report_finish(struct report *r)
 	report_finish_list(r, &r->groups, r->by == REPORT_BY_LANGUAGE ||
 	    r->by == REPORT_BY_CUSTOMER_TYPE);
 	report_finish_list(r, &r->fair_groups, 1);
+	report_finish_list(r, &r->days, 0);
 }
 
 const struct report_group *
@@ -523,6 +545,13 @@ report_groups(const struct report *r, size_t *np)
 {
 	*np = r->groups.n;
 	return (r->groups.out);
+}
+
+const struct report_group *
+report_days(const struct report *r, size_t *np)
+{
+	*np = r->days.n;
+	return (r->days.out);
 }
 
 const struct report_group *
