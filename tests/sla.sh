@@ -177,10 +177,12 @@ at 2026-04-14T07:01:00Z -q tick
 is "$(sent_to "$n")" "greek-desk@example.com" "a queue's warning to the queue's address"
 
 # The answer stops the clock, and the overdue tag goes.
-echo "Here is your answer." | at 2026-04-14T07:30:00Z -q reply 1 >/dev/null
+echo "Here is your answer." | HELPQ_AGENT=anna at 2026-04-14T07:30:00Z -q reply 1 >/dev/null
 is "$(tags 1)" '[]' "answered: no longer overdue"
 like "$(hq show 1)" 'first response clock stopped: answered after .*, late by' \
     "the event says it came late"
+is "$(hq report --since 2026-04-01 --until 2026-04-15 --by agent --json | json '[(g["group"], g["first_response"]["count"]) for g in j["groups"]]')" \
+    '[["-", 0], ["anna", 1]]' "report --by agent: helpq reply's agent answered ticket 1"
 
 # helpq did not run from 07:30 to 10:30: the greek ticket's breach
 # (08:00Z) and escalation (10:00Z) are late, to different people: one
