@@ -549,6 +549,57 @@ notify_refs(char *s, const char *id, const char ***refsp)
 	return (n);
 }
 
+/* A mail into the ticket's conversation, to the customer: its token,
+ * the message it answers and its References. */
+struct notify_thread {
+	struct notify_parent	 parent;
+	struct compose_addr	 rcpt;
+	char			*token;
+	char			*to;
+	char			*name;
+	const char		**refs;
+	size_t			 nrefs;
+};
+
+static int
+notify_thread_open(struct outbox *ob, struct store *st,
+    const struct ticket *t, struct notify_thread *th, char **cause)
+{
+	memset(th, 0, sizeof *th);
+	th->token = thread_token(ob->conf->token_prefix, t->id);
+	if (store_ticket_messages(st, t->id, notify_parent_cb, &th->parent,
+	    cause) != 0)
+		return (-1);
+	th->to = notify_reply_to(ob, st, &th->parent, t, &th->name);
+	th->rcpt.name = th->name;
+	th->rcpt.addr = th->to;
+	th->nrefs = notify_refs(th->parent.references, th->parent.message_id,
+	    &th->refs);
+	return (0);
+}
+
+/* The draft goes to the customer, threaded. */
+static void
+notify_thread_draft(struct notify_thread *th, struct outbox_draft *d)
+{
+	d->to = &th->rcpt;
+	d->n_to = 1;
+	d->in_reply_to = th->parent.message_id;
+	d->refs = th->refs;
+	d->nrefs = th->nrefs;
+}
+
+static void
+notify_thread_clear(struct notify_thread *th)
+{
+	free(th->to);
+	free(th->name);
+	free(th->parent.message_id);
+	free(th->parent.references);
+	free(th->refs);
+	free(th->token);
+}
+
 /* The reply's subject and body: the template's, or the agent's text. */
 static int
 notify_reply_text(struct outbox *ob, const struct ticket *t,
@@ -582,38 +633,27 @@ notify_reply_store(struct outbox *ob, struct store *st,
     const char *agent, int then, time_t now, int64_t *idp, char **cause)
 {
 	const struct config	*c = ob->conf;
-	struct notify_parent	 parent;
+	struct notify_thread	 th;
 	struct outbox_draft	 d;
-	struct compose_addr	 rcpt;
-	const char		*used = NULL, **refs = NULL;
-	char			*token, *subject = NULL, *body = NULL;
-	char			*detail, *to = NULL, *name = NULL;
+	const char		*used = NULL;
+	char			*subject = NULL, *body = NULL, *detail;
 	int64_t			 msgrow = 0;
 	enum outbox_post_result	 pr;
 	int			 r, rc = -1;
 
-	memset(&parent, 0, sizeof parent);
-	token = thread_token(c->token_prefix, t->id);
-	if (store_ticket_messages(st, t->id, notify_parent_cb, &parent,
-	    cause) != 0 || notify_reply_text(ob, t, token, text, tname,
-	    &subject, &body, &used, cause) != 0)
+	if (notify_thread_open(ob, st, t, &th, cause) != 0 ||
+	    notify_reply_text(ob, t, th.token, text, tname, &subject, &body,
+	    &used, cause) != 0)
 		goto out;
-	to = notify_reply_to(ob, st, &parent, t, &name);
-	rcpt.name = name;
-	rcpt.addr = to;
 	/* No key of its own: "helpq reply" twice is two answers. */
 	memset(&d, 0, sizeof d);
 	d.ticket = t->id;
 	d.kind = MSG_KIND_AGENT;
 	d.sender = c->smtp.from != NULL ? c->smtp.from : c->address;
-	d.to = &rcpt;
-	d.n_to = 1;
+	notify_thread_draft(&th, &d);
 	d.subject = subject;
 	d.body = body;
 	d.language = used;
-	d.in_reply_to = parent.message_id;
-	d.nrefs = notify_refs(parent.references, parent.message_id, &refs);
-	d.refs = refs;
 	d.copy = c->imap.host != NULL && c->imap.sent != NULL ?
 	    OUTBOX_COPY_WANTED : OUTBOX_COPY_NONE;
 	d.now = now;
@@ -634,14 +674,9 @@ notify_reply_store(struct outbox *ob, struct store *st,
 		goto out;
 	rc = 0;
 out:
-	free(to);
-	free(name);
-	free(parent.message_id);
-	free(parent.references);
-	free(refs);
+	notify_thread_clear(&th);
 	free(subject);
 	free(body);
-	free(token);
 	return (rc);
 }
 
@@ -718,44 +753,31 @@ notify_survey_queue(struct outbox *ob, struct store *st,
     char **cause)
 {
 	const struct config	*c = ob->conf;
-	struct notify_parent	 parent;
+	struct notify_thread	 th;
 	struct template_vars	 tv;
 	struct outbox_draft	 d;
-	struct compose_addr	 rcpt;
-	const char		*used, **refs = NULL;
-	char			*token, *subject = NULL, *body = NULL;
-	char			*to = NULL, *name = NULL;
+	const char		*used;
+	char			*subject = NULL, *body = NULL;
 	int64_t			 msgrow;
 	int			 r = -1;
 
-	memset(&parent, 0, sizeof parent);
-	token = thread_token(c->token_prefix, t->id);
-	if (store_ticket_messages(st, t->id, notify_parent_cb, &parent,
-	    cause) != 0)
+	if (notify_thread_open(ob, st, t, &th, cause) != 0)
 		goto out;
-	notify_vars(ob, &tv, t, token, 0, NULL, c->address);
+	notify_vars(ob, &tv, t, th.token, 0, NULL, c->address);
 	if (templates_render(ob->tpl, c->survey.scale == 10 ? "survey-nps" :
 	    "survey", t->language, c->default_language, &tv, &subject, &body,
 	    &used, why) != 0) {
 		r = 0;
 		goto out;
 	}
-	to = notify_reply_to(ob, st, &parent, t, &name);
-	rcpt.name = name;
-	rcpt.addr = to;
 	memset(&d, 0, sizeof d);
-	d.key = NULL;
 	d.ticket = t->id;
 	d.kind = MSG_KIND_SURVEY;
 	d.sender = c->smtp.auto_from;
-	d.to = &rcpt;
-	d.n_to = 1;
+	notify_thread_draft(&th, &d);
 	d.subject = subject;
 	d.body = body;
 	d.language = used;
-	d.in_reply_to = parent.message_id;
-	d.nrefs = notify_refs(parent.references, parent.message_id, &refs);
-	d.refs = refs;
 	d.auto_submitted = "auto-generated";
 	d.now = now;
 	switch (outbox_post(ob, st, &d, &msgrow, idp, cause)) {
@@ -771,14 +793,9 @@ notify_survey_queue(struct outbox *ob, struct store *st,
 		break;
 	}
 out:
-	free(to);
-	free(name);
-	free(parent.message_id);
-	free(parent.references);
-	free(refs);
+	notify_thread_clear(&th);
 	free(subject);
 	free(body);
-	free(token);
 	return (r);
 }
 

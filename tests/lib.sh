@@ -55,3 +55,21 @@ json() {
 }
 
 SAMPLE=$TOP_SRCDIR/contrib/sample
+
+# mail_at AT FROM ID TEXT [IN-REPLY-TO]: FROM's message <ID@example.net>
+# dated AT, imported from standard input with the caller's at (which
+# runs helpq with HELPQ_NOW=AT). IN-REPLY-TO is a Message-ID in angle
+# brackets, or the ID of one of these.
+mail_at() {
+	{
+		printf 'From: %s\nTo: support@example.com\nSubject: Question %s\n' "$2" "$3"
+		printf 'Date: %s\nMessage-ID: <%s@example.net>\n' "$(date -u -R -d "$1")" "$3"
+		case ${5:-} in
+		'') ;;
+		'<'*) printf 'In-Reply-To: %s\n' "$5" ;;
+		*) printf 'In-Reply-To: <%s@example.net>\n' "$5" ;;
+		esac
+		printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n%s\n' "$4"
+	} > "$T/$3"
+	at "$1" -q import - < "$T/$3"
+}

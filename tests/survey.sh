@@ -39,16 +39,7 @@ DE='Guten Tag, meine Bestellung ist noch nicht angekommen. Können Sie bitte nac
 EL='Καλημέρα σας, η παραγγελία μου δεν έχει φτάσει ακόμα. Μπορείτε να δείτε πού βρίσκεται το δέμα; Ευχαριστώ πολύ'
 EN='Hello, my order has not arrived yet. Could you please check where the parcel is at the moment? Thank you'
 
-# mail AT FROM ID TEXT [IN-REPLY-TO]: a message on standard input at AT.
-mail() {
-	{
-		printf 'From: %s\nTo: support@example.com\nSubject: Order %s\n' "$2" "$3"
-		printf 'Date: %s\nMessage-ID: <%s@example.net>\n' "$(date -u -R -d "$1")" "$3"
-		[ -z "${5:-}" ] || printf 'In-Reply-To: %s\n' "$5"
-		printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n%s\n' "$4"
-	} > "$T/$3"
-	at "$1" -q import - < "$T/$3"
-}
+mail() { mail_at "$@"; }
 # The Message-ID of the survey the sink got for address.
 survey_to() {
 	for f in $(smtp_messages); do

@@ -24,16 +24,7 @@ DE='Guten Tag, ich habe eine Frage zu meiner Bestellung. Die Lieferung ist noch 
 EL='Καλημέρα σας, έχω μια ερώτηση για την παραγγελία μου. Το δέμα δεν έχει φτάσει ακόμα και περιμένω εδώ και μία εβδομάδα. Μπορείτε να μου πείτε πότε θα έρθει; Ευχαριστώ πολύ'
 EN='Hello, I have a question about my order. The parcel has not arrived yet and I have been waiting for a week now. Could you please tell me when it will come? Thank you very much and kind regards'
 
-# mail AT FROM ID TEXT [IN-REPLY-TO]: a message on standard input at AT.
-mail() {
-	{
-		printf 'From: %s\nTo: support@example.com\nSubject: Frage %s\n' "$2" "$3"
-		printf 'Date: %s\nMessage-ID: <%s@example.net>\n' "$(date -u -R -d "$1")" "$3"
-		[ -z "${5:-}" ] || printf 'In-Reply-To: <%s@example.net>\n' "$5"
-		printf 'MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n%s\n' "$4"
-	} > "$T/$3"
-	at "$1" -q import - < "$T/$3"
-}
+mail() { mail_at "$@"; }
 # answer AT ID TO: Anna answers message TO from her own mail program.
 answer() { mail "$1" 'Anna <anna@example.com>' "$2" "Hier die Antwort." "$3"; }
 
