@@ -90,8 +90,8 @@ int		 cmd_each_ticket(struct globals *, int n, char **ids,
 		    int (*fn)(struct store *, int64_t, void *, char **),
 		    void *arg);
 
-/* The agent who acts: given, else $HELPQ_AGENT, else $USER, else "an
- * agent". Borrowed. */
+/* The agent who acts: given, else $HELPQ_AGENT, else $USER, else the
+ * login name, else "an agent". Borrowed. */
 const char	*cmd_agent_name(const char *given);
 
 /*

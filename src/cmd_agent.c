@@ -5,10 +5,12 @@
  */
 #include "compat.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sysexits.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cmd.h"
@@ -24,7 +26,8 @@
 const char *
 cmd_agent_name(const char *given)
 {
-	const char	*s;
+	const struct passwd	*pw;
+	const char		*s;
 
 	if (given != NULL)
 		return (given);
@@ -32,6 +35,10 @@ cmd_agent_name(const char *given)
 		return (s);
 	if ((s = getenv("USER")) != NULL && *s != '\0')
 		return (s);
+	/* No $USER (cron, a container's root shell): the login name. */
+	if ((pw = getpwuid(getuid())) != NULL && pw->pw_name != NULL &&
+	    *pw->pw_name != '\0')
+		return (pw->pw_name);
 	return ("an agent");
 }
 

@@ -156,9 +156,11 @@ reply_report(struct store *st, int64_t ticket, int64_t id)
 		    (long long)ticket, to, note);
 		break;
 	case OUTBOX_QUEUED:
-		printf("ticket %lld: answer to %s queued (%s); helpq send or "
-		    "the next poll tries again\n", (long long)ticket, to,
-		    note);
+		/* Not answered yet: a script must not take it for sent. */
+		log_warnx("ticket %lld: the answer to %s is queued, not sent "
+		    "(%s); helpq send or the next poll tries again",
+		    (long long)ticket, to, note);
+		rc = EX_TEMPFAIL;
 		break;
 	case OUTBOX_FAILED:
 		log_error("ticket %lld: the server refused the answer to %s: "

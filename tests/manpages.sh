@@ -79,11 +79,25 @@ printf '[helpq]\naddress = support@example.com\n[rules]\npath = %s\n' \
 "$HELPQ" -q -c "$T/c.conf" --db "$T/h.db" import "$SAMPLE/Maildir"
 fields=$( { "$HELPQ" -c "$T/c.conf" --db "$T/h.db" tickets --json;
 	"$HELPQ" -c "$T/c.conf" --db "$T/h.db" show --json 1;
-	"$HELPQ" -c "$T/c.conf" --db "$T/h.db" search --json rechnung; } |
+	"$HELPQ" -c "$T/c.conf" --db "$T/h.db" search --json rechnung;
+	"$HELPQ" -c "$T/c.conf" --db "$T/h.db" sla --json;
+	"$HELPQ" -c "$T/c.conf" --db "$T/h.db" sla explain --json 1;
+	"$HELPQ" -c "$T/c.conf" --db "$T/h.db" report --json \
+	    --since 2026-11-01 --until 2026-12-01; } |
 	grep -o '^ *"[a-z_]*":' | tr -d ' ":' | sort -u)
 for f in $fields; do
 	grep -q "Li .*\b$f\b" "$TOP_SRCDIR/man/helpq.1"
 	ok_rc $? "JSON field $f documented in helpq(1)"
 done
+
+# The pages as groff reads them: no warning (-ww), UTF-8 in (-k); and
+# what mdoc would take for macros (%A of a date format) is text.
+for p in helpq.1 helpq.conf.5 helpq.rules.5; do
+	w=$(groff -k -ww -mandoc -Tutf8 -z "$TOP_SRCDIR/man/$p" 2>&1)
+	is "$w" "" "groff -ww reads $p without a warning"
+done
+page=$(groff -k -mandoc -Tutf8 -P-bcu "$TOP_SRCDIR/man/helpq.conf.5" 2>/dev/null)
+like "$page" 'The date format knows %A and %a' "helpq.conf(5) shows %A and %a"
+like "$page" '%B and %b' "and %B and %b"
 
 done_testing

@@ -389,12 +389,15 @@ is "$(echo "$o" | json '55 <= (__import__("datetime").datetime.fromisoformat(j[0
 "$HELPQ" -q --config "$T/r.conf" import "$T/r1"
 is "$("$HELPQ" --config "$T/r.conf" outbox --json | json 'j[0]["attempts"]')" 1 \
     "a run before that time does not try again"
+echo "Wir kümmern uns." | "$HELPQ" --config "$T/r.conf" reply 1 2>"$T/reply.err"
+is "$?" 75 "a reply only queued (the server is down) exits 75"
+like "$(cat "$T/reply.err")" 'queued, not sent' "and says so"
 smtp_up --port "$SINK" || echo "Bail out! the sink did not come back"
 before=$(smtp_count)
 "$HELPQ" -q --config "$T/r.conf" send; is $? 0 "helpq send"
-is "$(smtp_count)" $((before + 1)) "delivered once the server is back"
-is "$("$HELPQ" --config "$T/r.conf" outbox --json | json 'j[0]["status"] + " " + str(j[0]["attempts"])')" \
-    "sent 2" "sent on the second attempt"
+is "$(smtp_count)" $((before + 2)) "delivered once the server is back (the ack and the reply)"
+is "$("$HELPQ" --config "$T/r.conf" outbox --json | json '[o["status"] + " " + str(o["attempts"]) for o in j]')" \
+    '["sent 2", "sent 2"]' "each sent on its second attempt"
 
 smtp_up --fail 451 --fail-at rcpt --fail-times 1
 T451=$SMTP_PORT
