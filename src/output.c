@@ -531,21 +531,14 @@ output_show(FILE *f, const struct tz *tz, struct store *st, int64_t id,
 	buf_init(&clocks);
 	if (json)
 		cj = json_array();
-	if ((rc = output_clocks(st, id, tz, now, &clocks, cj, cause)) != 0) {
+	if (output_clocks(st, id, tz, now, &clocks, cj, cause) != 0 ||
+	    (rc = store_survey_get(st, id, &sv, cause)) == -1) {
 		json_decref(cj);
 		json_decref(fc.obj);
 		buf_free(&clocks);
 		buf_free(&fields);
 		store_ticket_clear(&t);
-		return (rc);
-	}
-	if ((rc = store_survey_get(st, id, &sv, cause)) == -1) {
-		json_decref(cj);
-		json_decref(fc.obj);
-		buf_free(&clocks);
-		buf_free(&fields);
-		store_ticket_clear(&t);
-		return (rc);
+		return (-1);
 	}
 	have_survey = rc == 0;
 	rc = 0;
