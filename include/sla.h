@@ -161,6 +161,8 @@ unsigned sla_steps_due(const struct sla_clock *c,
 const char *sla_kind_name(enum sla_kind);
 int	 sla_kind_parse(const char *, enum sla_kind *);
 const char *sla_step_name(enum sla_step_id);
+/* "first response", "next response", "resolution": a kind in words. */
+const char *sla_kind_title(enum sla_kind);
 
 /* "1d 4h", "3h 20m", "45m", "30s": a span for people (d is 24 hours). */
 void	 sla_span(struct buf *, time_t seconds);

@@ -35,16 +35,9 @@ clocks_terms_text(struct buf *b, const struct sla_clock *c)
 	buf_addf(b, ", set by %s", c->source);
 }
 
-static const char *
-clocks_name(enum sla_kind k)
-{
-	return (k == SLA_FIRST ? "first response" : k == SLA_NEXT ?
-	    "next response" : "resolution");
-}
-
 static void
-clocks_fill(const struct config *conf, enum sla_kind kind, int64_t ticket,
-    time_t when, const struct sla_terms *t, struct clocks_start *s)
+clocks_fill(enum sla_kind kind, int64_t ticket, time_t when,
+    const struct sla_terms *t, struct clocks_start *s)
 {
 	memset(s, 0, sizeof *s);
 	snprintf(s->calendar, sizeof s->calendar, "%s", t->cal->name);
@@ -59,7 +52,6 @@ clocks_fill(const struct config *conf, enum sla_kind kind, int64_t ticket,
 	s->c.seconds = t->seconds;
 	s->c.business = t->business;
 	s->c.due = sla_due(t->cal, t->business, when, t->seconds);
-	(void)conf;
 }
 
 void
@@ -71,7 +63,7 @@ clocks_plan(const struct config *conf, const char *queue,
 
 	/* A response clock always has terms: [policy]'s at least. */
 	(void)sla_terms(conf, queue, rule_seconds, rule_business, 0, &t);
-	clocks_fill(conf, kind, ticket, when, &t, s);
+	clocks_fill(kind, ticket, when, &t, s);
 }
 
 static int
@@ -102,7 +94,7 @@ clocks_start(struct store *st, const struct config *conf,
 		return (-1);
 	cal = clocks_calendar(conf, &s->c);
 	buf_init(&b);
-	buf_addf(&b, "%s clock started: ", clocks_name(s->c.kind));
+	buf_addf(&b, "%s clock started: ", sla_kind_title(s->c.kind));
 	clocks_terms_text(&b, &s->c);
 	buf_adds(&b, "; due ");
 	sla_time(&b, cal, s->c.due);
@@ -174,7 +166,7 @@ clocks_customer(struct store *st, const struct config *conf, int64_t ticket,
 	if (r.resolution.id != 0 ||
 	    sla_terms(conf, queue, 0, 0, 1, &t) != 0)
 		return (0);
-	clocks_fill(conf, SLA_RESOLUTION, ticket, when, &t, &s);
+	clocks_fill(SLA_RESOLUTION, ticket, when, &t, &s);
 	return (clocks_start(st, conf, &s, message, cause));
 }
 
@@ -225,7 +217,7 @@ clocks_answered(struct store *st, int64_t ticket, time_t when,
 		return (-1);
 	buf_init(&b);
 	buf_addf(&b, "%s clock stopped: answered after ",
-	    clocks_name(l.c.kind));
+	    sla_kind_title(l.c.kind));
 	sla_span(&b, l.c.stopped - l.c.started);
 	if (l.c.due != 0 && l.c.stopped > l.c.due) {
 		buf_adds(&b, ", late by ");
@@ -251,7 +243,7 @@ clocks_wait(struct store *st, const struct config *conf, int64_t ticket,
 			return (-1);
 		buf_init(&b);
 		buf_addf(&b, "%s clock stopped: waiting on the customer",
-		    clocks_name(r.response.kind));
+		    sla_kind_title(r.response.kind));
 		if (clocks_event(st, ticket, 0, when, &b, cause) != 0)
 			return (-1);
 	}

@@ -18,6 +18,7 @@
 #include "safe.h"
 #include "sla.h"
 #include "tz.h"
+#include "xmalloc.h"
 
 #define BAR_W		420	/* the longest bar */
 #define ROW_H		26
@@ -242,28 +243,22 @@ html_series(FILE *f, const char *h2, const char *id, const char *title,
     const char *col, const char *const *label, const size_t *count,
     const struct report_share *share, size_t n)
 {
-	double		*v = calloc(n + 1, sizeof *v);
-	char		**num = calloc(n + 1, sizeof *num);
+	double		*v = xcalloc(n + 1, sizeof *v);
+	char		**num = xcalloc(n + 1, sizeof *num);
 	double		 max = share != NULL ? 100 : 0;
 	size_t		 i;
 
-	if (v == NULL || num == NULL)
-		abort();
 	for (i = 0; i < n; i++) {
 		if (share != NULL) {
 			v[i] = report_percent(&share[i]);
-			num[i] = malloc(24);
-			if (num[i] == NULL)
-				abort();
+			num[i] = xmalloc(24);
 			if (share[i].n == 0)
 				snprintf(num[i], 24, "-");
 			else
 				snprintf(num[i], 24, "%.0f%%", v[i]);
 		} else {
 			v[i] = (double)count[i];
-			num[i] = malloc(24);
-			if (num[i] == NULL)
-				abort();
+			num[i] = xmalloc(24);
 			snprintf(num[i], 24, "%zu", count[i]);
 			if (v[i] > max)
 				max = v[i];
@@ -301,10 +296,8 @@ html_days(FILE *f, const struct report *r)
 	v = report_days(r, &n);
 	if (n == 0)
 		return;
-	label = calloc(n, sizeof *label);
-	s = calloc(n, sizeof *s);
-	if (label == NULL || s == NULL)
-		abort();
+	label = xcalloc(n, sizeof *label);
+	s = xcalloc(n, sizeof *s);
 	for (i = 0; i < n; i++) {
 		label[i] = v[i].name;
 		s[i] = v[i].first_in_time;
@@ -360,14 +353,11 @@ html_groups(FILE *f, const char *h2, const char *id,
 
 	if (n == 0)
 		return;
-	label = calloc(n, sizeof *label);
-	text = calloc(n, sizeof *text);
-	b = calloc(n, sizeof *b);
-	val = calloc(n, sizeof *val);
-	late = calloc(n, sizeof *late);
-	if (label == NULL || text == NULL || b == NULL || val == NULL ||
-	    late == NULL)
-		abort();
+	label = xcalloc(n, sizeof *label);
+	text = xcalloc(n, sizeof *text);
+	b = xcalloc(n, sizeof *b);
+	val = xcalloc(n, sizeof *val);
+	late = xcalloc(n, sizeof *late);
 	for (i = 0; i < n; i++) {
 		label[i] = v[i].name;
 		val[i] = (double)v[i].first.median;

@@ -46,6 +46,24 @@ share_json(const struct report_share *s)
 	return (o);
 }
 
+/* The share of 4 and 5 of the 1-5 ratings, and of the surveys
+ * answered. */
+static struct report_share
+csat_satisfied(const struct report_group *g)
+{
+	struct report_share	s = { g->csat_good, g->csat_n };
+
+	return (s);
+}
+
+static struct report_share
+csat_answered(const struct report_group *g)
+{
+	struct report_share	s = { g->csat_n + g->nps_n, g->surveys };
+
+	return (s);
+}
+
 static double
 csat_average(const struct report_group *g)
 {
@@ -63,9 +81,8 @@ nps_score(const struct report_group *g)
 static json_t *
 csat_json(const struct report_group *g)
 {
-	struct report_share	 good = { g->csat_good, g->csat_n };
-	struct report_share	 answered = { g->csat_n + g->nps_n,
-				     g->surveys };
+	struct report_share	 good = csat_satisfied(g);
+	struct report_share	 answered = csat_answered(g);
 	json_t			*o = json_object();
 
 	json_object_set_new(o, "surveys", json_integer((json_int_t)
@@ -225,8 +242,8 @@ static const char csv_header[] =
 static void
 csv_group(FILE *f, const struct report_group *g)
 {
-	struct report_share	good = { g->csat_good, g->csat_n };
-	struct report_share	answered = { g->csat_n + g->nps_n, g->surveys };
+	struct report_share	good = csat_satisfied(g);
+	struct report_share	answered = csat_answered(g);
 	struct buf		name;
 
 	buf_init(&name);
@@ -369,9 +386,8 @@ text_desk(FILE *f, const struct report_group *g)
 	if (g->surveys == 0)
 		buf_adds(&b, "no surveys sent");
 	else {
-		struct report_share	answered = { g->csat_n + g->nps_n,
-					    g->surveys };
-		struct report_share	good = { g->csat_good, g->csat_n };
+		struct report_share	answered = csat_answered(g);
+		struct report_share	good = csat_satisfied(g);
 
 		if (g->csat_n > 0) {
 			buf_addf(&b, "%.1f of 5 average, ", csat_average(g));

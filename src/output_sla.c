@@ -288,7 +288,6 @@ output_clocks(struct store *st, int64_t ticket, const struct tz *tz,
     time_t now, struct buf *b, json_t *array, char **cause)
 {
 	struct sla_rows	 l;
-	const char	*name;
 	char		 w1[32], w2[32];
 	size_t		 i;
 
@@ -303,9 +302,7 @@ output_clocks(struct store *st, int64_t ticket, const struct tz *tz,
 			    now));
 			continue;
 		}
-		name = c->kind == SLA_FIRST ? "first response" :
-		    c->kind == SLA_NEXT ? "next response" : "resolution";
-		buf_addf(b, "  %-15s started %s, ", name,
+		buf_addf(b, "  %-15s started %s, ", sla_kind_title(c->kind),
 		    output_local(tz, c->started, w1, sizeof w1));
 		if (c->stopped != 0) {
 			buf_addf(b, "%s %s: ", c->outcome != NULL ?

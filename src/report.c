@@ -242,7 +242,7 @@ report_groups_of(struct report *r, struct accs *l, enum report_by by,
     const struct report_ticket *t, time_t start, struct acc **out,
     size_t *np)
 {
-	const char	*name = NULL, *p;
+	const char	*name = NULL;
 	char		 buf[32];
 	size_t		 i;
 
@@ -266,8 +266,7 @@ report_groups_of(struct report *r, struct accs *l, enum report_by by,
 		name = t->language;
 		break;
 	case REPORT_BY_PRIORITY:
-		p = rules_priority_name((enum rules_priority)t->priority);
-		name = p;
+		name = rules_priority_name((enum rules_priority)t->priority);
 		break;
 	case REPORT_BY_CUSTOMER_TYPE:
 		name = t->returning ? "returning" : "new";

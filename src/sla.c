@@ -310,6 +310,13 @@ static const char *const sla_kinds[] = {
 };
 
 const char *
+sla_kind_title(enum sla_kind k)
+{
+	return (k == SLA_FIRST ? "first response" : k == SLA_NEXT ?
+	    "next response" : "resolution");
+}
+
+const char *
 sla_kind_name(enum sla_kind k)
 {
 	return ((size_t)k < nitems(sla_kinds) ? sla_kinds[k] : "?");
@@ -441,8 +448,7 @@ sla_explain(struct buf *b, const struct sla_clock *c,
 	time_t			end;
 
 	buf_addf(b, "Ticket %lld, %s clock", (long long)c->ticket,
-	    c->kind == SLA_RESOLUTION ? "resolution" : c->kind == SLA_FIRST ?
-	    "first response" : "next response");
+	    sla_kind_title(c->kind));
 	buf_adds(b, c->stopped != 0 ? " (stopped)\n" : c->resumed == 0 ?
 	    " (paused: waiting on the customer)\n" : " (running)\n");
 	buf_adds(b, "Started:  ");

@@ -96,13 +96,6 @@ tick_collect(struct store *st, struct tick_clocks *l, char **cause)
 }
 
 static const char *
-tick_clock_name(enum sla_kind k)
-{
-	return (k == SLA_FIRST ? "first response" : k == SLA_NEXT ?
-	    "next response" : "resolution");
-}
-
-static const char *
 tick_step_title(enum sla_step_id id)
 {
 	return (id == SLA_WARN ? "Warning" : id == SLA_BREACH ? "Breach" :
@@ -136,7 +129,7 @@ tick_event(struct tick *t, const struct tick_clock *k, enum sla_step_id id,
 	int	 rc;
 
 	detail = xprintf("%s of the %s clock: %s", sla_step_name(id),
-	    tick_clock_name(k->c.kind), what);
+	    sla_kind_title(k->c.kind), what);
 	rc = store_event_add(t->st, k->c.ticket, 0, t->now, "sla", detail,
 	    cause);
 	free(detail);
@@ -207,7 +200,7 @@ tick_step(struct tick *t, const struct tick_clock *k, const struct ticket *tk,
 
 	t->stats->steps++;
 	buf_init(&text);
-	buf_addf(&text, "The %s %s ", tick_clock_name(k->c.kind),
+	buf_addf(&text, "The %s %s ", sla_kind_title(k->c.kind),
 	    k->c.due > t->now ? "is due" : "was due");
 	sla_time(&text, cal, k->c.due);
 	buf_adds(&text, ". The customer has waited ");
@@ -273,7 +266,7 @@ tick_breach(struct tick *t, const struct tick_clock *k,
 		return (-1);
 	buf_init(&b);
 	buf_addf(&b, "%s clock breached: it was due ",
-	    tick_clock_name(k->c.kind));
+	    sla_kind_title(k->c.kind));
 	sla_time(&b, cal, k->c.due);
 	rc = store_event_add(t->st, k->c.ticket, 0, t->now, "breached",
 	    buf_cstr(&b), cause);
