@@ -179,6 +179,11 @@ addr_lex_quoted(struct addr_toks *t, struct addr_tok *k, const char *p,
 		if (k->kind == AK_LITERAL && addr_is_blank((unsigned char)*p))
 			continue;
 		buf_addc(&t->text, *p);
+		/* Blanks left out can join two bytes into a C1 control. */
+		if (k->kind == AK_LITERAL && t->text.len - k->off >= 2 &&
+		    addr_is_c1(t->text.data + t->text.len - 2,
+		    t->text.data + t->text.len))
+			k->bad = 1;
 	}
 	if (k->kind == AK_LITERAL && p < end) {
 		buf_addc(&t->text, ']');
