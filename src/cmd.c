@@ -356,13 +356,15 @@ cmd_ingest_summary(const struct ingest_stats *s, double secs, int json)
 		json_decref(o);
 		return;
 	}
-	printf("%llu messages: %llu new tickets, %llu threaded, "
-	    "%llu duplicates, %llu ignored, %llu failed (%.1f MiB in %.2f s, "
+	printf("%llu message%s: %llu new ticket%s, %llu threaded, "
+	    "%llu duplicate%s, %llu ignored, %llu failed (%.1f MiB in %.2f s, "
 	    "%.0f msg/s)\n",
-	    (unsigned long long)total,
+	    (unsigned long long)total, total == 1 ? "" : "s",
 	    (unsigned long long)s->count[INGEST_NEW],
+	    s->count[INGEST_NEW] == 1 ? "" : "s",
 	    (unsigned long long)s->count[INGEST_THREADED],
 	    (unsigned long long)s->count[INGEST_DUPLICATE],
+	    s->count[INGEST_DUPLICATE] == 1 ? "" : "s",
 	    (unsigned long long)s->count[INGEST_IGNORED],
 	    (unsigned long long)s->count[INGEST_FAILED],
 	    (double)s->bytes / 1048576.0, secs,

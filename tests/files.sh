@@ -96,7 +96,7 @@ mkfifo "$MD/new/4.host"
 DB2=$T/md.db
 timeout 10 "$HELPQ" -c "$T/conf" --db "$DB2" import "$MD" > "$T/out" 2> "$T/err"
 is "$?" 0 "import of a Maildir with links exits 0"
-like "$(cat "$T/out")" "^1 messages: 1 new ticket" "one message imported"
+like "$(cat "$T/out")" "^1 message: 1 new ticket," "one message imported"
 is "$(grep -c 'a symbolic link, not a message; skipped' "$T/err")" 2 \
     "a warning for each link"
 like "$(cat "$T/err")" "4\.host: not a regular file; skipped" "and for the FIFO"

@@ -61,7 +61,7 @@ like "$(imap_keywords INBOX 2)" 'helpq-failed' \
 imap_seed INBOX "$T/m/4.eml"
 out=$(HELPQ_FAULT=store:p2@ hq poll 2>&1); rc=$?
 is "$rc" 0 "the next poll succeeds"
-like "$out" "^1 messages: 1 new tickets" \
+like "$out" "^1 message: 1 new ticket," \
     "later mail keeps flowing, the poison message is not read again"
 is "$(tickets)" 3 "three tickets now"
 
@@ -192,7 +192,7 @@ mkmsg "$T/m/204.eml" 204
 imap_seed Crash "$T/m/204.eml"
 out=$(HELPQ_FAULT=crash:p202@ hc poll 2>&1); rc=$?
 is "$rc" 0 "IMAP: the next poll succeeds"
-like "$out" "^1 messages: 1 new tickets" "IMAP: and later mail keeps flowing"
+like "$out" "^1 message: 1 new ticket," "IMAP: and later mail keeps flowing"
 
 mkdir -p "$T/cm/cur" "$T/cm/tmp" "$T/cm/new"
 cp "$T/m/201.eml" "$T/m/202.eml" "$T/m/203.eml" "$T/cm/new/"

@@ -14,8 +14,10 @@
 #                              --fast SIGTERM to all its processes (0.1 s),
 #                              --kill SIGKILL (a crash); SIGKILL after 10 s
 #   dovecot_restart [...]      down, then up on the same ports and data
-#   imap_seed [--flags DFPRST] FOLDER FILE...  write messages straight into
-#                              the Maildir (fast; UIDs in argument order)
+#   imap_seed [--flags DFPRST] [--dated] FOLDER FILE...  write messages
+#                              straight into the Maildir (fast; UIDs in
+#                              argument order); --dated: arrived at their
+#                              Date: (Dovecot's INTERNALDATE is the mtime)
 #   imap_append FOLDER FILE... deliver through Dovecot (doveadm save)
 #   imap_create / imap_delete FOLDER
 #   imap_keywords FOLDER UID   the message's flags and keywords, one a line
@@ -333,18 +335,21 @@ _doveadm() {
 	"$DOVEADM_BIN" -c "$DOVECOT_CONF" "$@"
 }
 
-imap_seed() {	# imap_seed [--flags DFPRST] FOLDER FILE...
-	local flags=
-	if [ "${1:-}" = --flags ]; then
-		flags=$2
-		shift 2
-	fi
+imap_seed() {	# imap_seed [--flags DFPRST] [--dated] FOLDER FILE...
+	local flags= dated=
+	while :; do
+		case ${1:-} in
+		--flags) flags=$2; shift 2 ;;
+		--dated) dated=1; shift ;;
+		*) break ;;
+		esac
+	done
 	[ -n "$DOVECOT_CONF" ] || _dovecot_init || return 1
 	"$SRV_PY" - "$MAILDIR" "$T/dovecot/seed.seq" "$$" "$_SRV_MAIL_UID" \
-	    "$_SRV_MAIL_GID" "$flags" "$@" <<'PY'
-import base64, os, sys, time
-maildir, seqfile, pid, uid, gid, flags, folder = sys.argv[1:8]
-files = sys.argv[8:]
+	    "$_SRV_MAIL_GID" "$flags" "$dated" "$@" <<'PY'
+import base64, email.parser, email.utils, os, sys, time
+maildir, seqfile, pid, uid, gid, flags, dated, folder = sys.argv[1:9]
+files = sys.argv[9:]
 uid, gid = int(uid), int(gid)
 if set(flags) - set("DFPRST"):
     sys.exit("imap_seed: --flags takes Maildir letters D F P R S T")
@@ -397,6 +402,11 @@ for f in files:
     with open(f, "rb") as src, open(tmp, "wb") as dst:
         dst.write(src.read())
     own(tmp)
+    if dated:
+        with open(f, "rb") as src:
+            h = email.parser.BytesHeaderParser().parse(src)
+        t = email.utils.parsedate_to_datetime(h["Date"]).timestamp()
+        os.utime(tmp, (t, t))
     if flags:
         os.rename(tmp, os.path.join(d, "cur", name + ":2," + "".join(sorted(flags))))
     else:
