@@ -6,9 +6,11 @@
 
 enum secret_source {
 	SECRET_NONE = 0,
-	SECRET_FILE,		/* a file that only its owner can read */
+	SECRET_FILE,		/* a file that only its owner can read, or
+				   root's that only our group can */
 	SECRET_ENV,		/* an environment variable */
-	SECRET_COMMAND		/* what a /bin/sh -c command prints */
+	SECRET_COMMAND,		/* what a /bin/sh -c command prints */
+	SECRET_CREDENTIAL	/* $CREDENTIALS_DIRECTORY/arg (systemd) */
 };
 
 /*
@@ -25,9 +27,10 @@ struct secret_spec {
 
 /*
  * Fetch a secret: the first line of the file, variable or command output,
- * without its CR/LF. A file readable or writable by group or others, or
- * owned by another user than the one helpq runs as (or root), is
- * refused; so are an empty secret and a command that fails. A command
+ * without its CR/LF. A file owned by another user than the one helpq runs
+ * as (or root), writable by group or others, readable by others, or
+ * readable by its group unless root owns it and the group is helpq's
+ * effective group, is refused; so are an empty secret and a command that fails. A command
  * inherits stdin and stderr. Returns 0 with *out allocated (free it with
  * secret_free()), or -1 with *cause allocated (caller frees; it never holds
  * the secret).

@@ -46,13 +46,29 @@ cmd_parse_ticket(const char *s, int64_t *idp)
 	return (0);
 }
 
+/* The lowest uid of a person's account (UID_MIN in Debian's login.defs). */
+#define CMD_FIRST_USER_UID	1000
+
+/*
+ * Where the database is when the configuration does not say: under
+ * systemd the unit's state directory; for root and system users (the
+ * helpq user has no home of its own) the system's; for a person their
+ * XDG data directory.
+ */
 static const char *
 default_db(void)
 {
 	static char	 path[4096];
-	const char	*home, *data;
+	const char	*home, *data, *state;
+	size_t		 n;
 
-	if (getuid() == 0)
+	if ((state = getenv("STATE_DIRECTORY")) != NULL && *state == '/') {
+		/* Several directories are separated by colons: the first. */
+		n = strcspn(state, ":");
+		snprintf(path, sizeof path, "%.*s/helpq.db", (int)n, state);
+		return (path);
+	}
+	if (getuid() < CMD_FIRST_USER_UID)
 		return (LOCALSTATEDIR "/lib/helpq/helpq.db");
 	if ((data = getenv("XDG_DATA_HOME")) != NULL && *data == '/')
 		snprintf(path, sizeof path, "%s/helpq/helpq.db", data);

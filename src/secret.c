@@ -99,6 +99,21 @@ out:
 	return (rv);
 }
 
+/*
+ * Nobody but its owner may change it, and nobody but the owner and, on a
+ * file root owns, helpq's own group may read it: root:helpq 0640 is how
+ * Dovecot and OpenSMTPD take their secrets from an administrator.
+ */
+static int
+secret_mode_ok(const struct stat *st)
+{
+	if ((st->st_mode & (S_IWGRP | S_IROTH | S_IWOTH)) != 0)
+		return (0);
+	if ((st->st_mode & S_IRGRP) == 0)
+		return (1);
+	return (st->st_uid == 0 && st->st_gid == getegid());
+}
+
 /* Like ssh with a private key, refuse a file others could read or change. */
 static int
 secret_from_file(const char *path, char **out, char **cause)
@@ -128,10 +143,14 @@ secret_from_file(const char *path, char **out, char **cause)
 		    (unsigned int)st.st_uid, (unsigned int)geteuid());
 		goto out;
 	}
-	if ((st.st_mode & (S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH)) != 0) {
-		xasprintf(cause, "secret file %s has mode %04o: it must not be "
-		    "readable or writable by group or others (chmod 600 %s)",
-		    path, (unsigned int)(st.st_mode & 07777), path);
+	if (!secret_mode_ok(&st)) {
+		xasprintf(cause, "secret file %s has mode %04o, group %u: "
+		    "others must not read it, nor its group write it; its "
+		    "group may read it only when root owns it and the group "
+		    "is helpq's own (gid %u) (chmod 600 %s, or chown "
+		    "root:GROUP and chmod 640)", path,
+		    (unsigned int)(st.st_mode & 07777),
+		    (unsigned int)st.st_gid, (unsigned int)getegid(), path);
 		goto out;
 	}
 
@@ -147,6 +166,32 @@ secret_from_file(const char *path, char **out, char **cause)
 	free(what);
 out:
 	close(fd);
+	return (rv);
+}
+
+/* A systemd credential (LoadCredential= in the unit): a file of the
+ * directory systemd names, readable by us alone. */
+static int
+secret_from_credential(const char *name, char **out, char **cause)
+{
+	const char	*dir;
+	char		*path;
+	int		 rv;
+
+	if (strchr(name, '/') != NULL || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0) {
+		xasprintf(cause, "credential name %s: a name, not a path", name);
+		return (-1);
+	}
+	if ((dir = getenv("CREDENTIALS_DIRECTORY")) == NULL || *dir != '/') {
+		xasprintf(cause, "credential %s: CREDENTIALS_DIRECTORY is not "
+		    "set (LoadCredential=%s:FILE in the service's unit sets "
+		    "it)", name, name);
+		return (-1);
+	}
+	path = xprintf("%s/%s", dir, name);
+	rv = secret_from_file(path, out, cause);
+	free(path);
 	return (rv);
 }
 
@@ -281,6 +326,8 @@ secret_get(const struct secret_spec *spec, char **out, char **cause)
 		return (secret_from_file(spec->arg, out, cause));
 	case SECRET_ENV:
 		return (secret_from_env(spec->arg, out, cause));
+	case SECRET_CREDENTIAL:
+		return (secret_from_credential(spec->arg, out, cause));
 	case SECRET_COMMAND:
 		return (secret_from_command(spec->arg, out, cause));
 	case SECRET_NONE:

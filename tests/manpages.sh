@@ -7,10 +7,10 @@ keys=$(sed -n 's/^	{ "\([a-z]*\)",	*"\([a-z-]*\)",.*/\1 \2/p' "$TOP_SRCDIR/src/c
 [ -n "$keys" ]; ok_rc $? "found the configuration keyword table"
 echo "$keys" | while read -r section key; do
 	# A section of named instances is headed [section "NAME"].
-	{ grep -q "^\.Ss \[$section\]" "$TOP_SRCDIR/man/helpq.conf.5" ||
+	{ grep -q "^\.Ss \[$section\]" "$TOP_BUILDDIR/man/helpq.conf.5" ||
 	    grep -qF ".Ss [$section \\(dqNAME\\(dq]" \
-	    "$TOP_SRCDIR/man/helpq.conf.5"; } &&
-	    grep -q "^\.It Cm $key " "$TOP_SRCDIR/man/helpq.conf.5"
+	    "$TOP_BUILDDIR/man/helpq.conf.5"; } &&
+	    grep -q "^\.It Cm $key " "$TOP_BUILDDIR/man/helpq.conf.5"
 	echo $? > "$T/rc"
 	[ "$(cat "$T/rc")" = 0 ] && echo "ok - [$section] $key in helpq.conf(5)" ||
 	    echo "not ok - [$section] $key in helpq.conf(5)"
@@ -22,7 +22,7 @@ done < "$T/out"
 # The commands and their options, from the tables helpq parses with.
 # Each option is named in its command's item (from ".It Cm command" to
 # the next ".It Cm"), each global one in the list of global options.
-M=$TOP_SRCDIR/man/helpq.1
+M=$TOP_BUILDDIR/man/helpq.1
 item() {	# item COMMAND...: the text of that command's item in helpq(1)
 	awk -v c="$*" '
 	    /^\.It Cm / { r = substr($0, 8); on = (r == c || index(r, c " ") == 1) }
@@ -67,8 +67,8 @@ kws=$(sed -n '/^const char \*const rules_keywords/,/^};/p' \
     "$TOP_SRCDIR/src/rules_parse.c" | grep -o '"[a-z-]*"' | tr -d '"')
 [ -n "$kws" ]; ok_rc $? "found the rule keyword table"
 for k in $kws; do
-	grep -q "\"$k\"" "$TOP_SRCDIR/man/helpq.rules.5" &&
-	    grep -Eq "(^\.| )Cm $k( |$)" "$TOP_SRCDIR/man/helpq.rules.5"
+	grep -q "\"$k\"" "$TOP_BUILDDIR/man/helpq.rules.5" &&
+	    grep -Eq "(^\.| )Cm $k( |$)" "$TOP_BUILDDIR/man/helpq.rules.5"
 	ok_rc $? "rule keyword $k in helpq.rules(5)"
 done
 
@@ -86,17 +86,17 @@ fields=$( { "$HELPQ" -c "$T/c.conf" --db "$T/h.db" tickets --json;
 	    --since 2026-11-01 --until 2026-12-01; } |
 	grep -o '^ *"[a-z_]*":' | tr -d ' ":' | sort -u)
 for f in $fields; do
-	grep -q "Li .*\b$f\b" "$TOP_SRCDIR/man/helpq.1"
+	grep -q "Li .*\b$f\b" "$TOP_BUILDDIR/man/helpq.1"
 	ok_rc $? "JSON field $f documented in helpq(1)"
 done
 
 # The pages as groff reads them: no warning (-ww), UTF-8 in (-k); and
 # what mdoc would take for macros (%A of a date format) is text.
 for p in helpq.1 helpq.conf.5 helpq.rules.5; do
-	w=$(groff -k -ww -mandoc -Tutf8 -z "$TOP_SRCDIR/man/$p" 2>&1)
+	w=$(groff -k -ww -mandoc -Tutf8 -z "$TOP_BUILDDIR/man/$p" 2>&1)
 	is "$w" "" "groff -ww reads $p without a warning"
 done
-page=$(groff -k -mandoc -Tutf8 -P-bcu "$TOP_SRCDIR/man/helpq.conf.5" 2>/dev/null)
+page=$(groff -k -mandoc -Tutf8 -P-bcu "$TOP_BUILDDIR/man/helpq.conf.5" 2>/dev/null)
 like "$page" 'The date format knows %A and %a' "helpq.conf(5) shows %A and %a"
 like "$page" '%B and %b' "and %B and %b"
 

@@ -85,12 +85,29 @@ main(void)
 
 	/* Files. */
 	path = put("pw", "hunter2\r\nsecond line\n", 21, 0644);
-	want = xprintf("secret file %s has mode 0644: it must not be readable "
-	    "or writable by group or others (chmod 600 %s)", path, path);
+	want = xprintf("secret file %s has mode 0644, group %u: others must "
+	    "not read it, nor its group write it; its group may read it only "
+	    "when root owns it and the group is helpq's own (gid %u) (chmod "
+	    "600 %s, or chown root:GROUP and chmod 640)", path,
+	    (unsigned int)getegid(), (unsigned int)getegid(), path);
 	bad(SECRET_FILE, path, want, "0644 file");
 	free(want);
+	chmod(path, 0660);
+	bad(SECRET_FILE, path, "has mode 0660", "0660 file: the group may write");
+	/* root:helpq 0640: the administrator's file, our group's to read. */
 	chmod(path, 0640);
-	bad(SECRET_FILE, path, "has mode 0640", "0640 file");
+	if (geteuid() == 0) {
+		good(SECRET_FILE, path, "hunter2",
+		    "0640 file of root's, in helpq's own group");
+		if (chown(path, 0, 65534) != 0)
+			abort();
+		bad(SECRET_FILE, path, "has mode 0640, group 65534",
+		    "0640 file of root's, in another group");
+		if (chown(path, 0, 0) != 0)
+			abort();
+	} else
+		bad(SECRET_FILE, path, "has mode 0640",
+		    "0640 file of our own: the group is not to read it");
 	chmod(path, 0602);
 	bad(SECRET_FILE, path, "has mode 0602", "0602 file");
 	chmod(path, 0600);
@@ -110,6 +127,24 @@ main(void)
 		good(SECRET_FILE, path, "hunter2", "0600 file owned by root");
 	} else
 		ok(1, "# SKIP chown to another user needs root");
+	free(path);
+
+	/* systemd credentials: a name in $CREDENTIALS_DIRECTORY. */
+	unsetenv("CREDENTIALS_DIRECTORY");
+	bad(SECRET_CREDENTIAL, "imap-password", "credential imap-password: "
+	    "CREDENTIALS_DIRECTORY is not set (LoadCredential=imap-password:"
+	    "FILE in the service's unit sets it)", "credential without systemd");
+	path = put("imap-password", "s3cret\n", 7, 0400);
+	setenv("CREDENTIALS_DIRECTORY", dir, 1);
+	good(SECRET_CREDENTIAL, "imap-password", "s3cret", "credential");
+	bad(SECRET_CREDENTIAL, "../imap-password", "a name, not a path",
+	    "credential name with a slash");
+	bad(SECRET_CREDENTIAL, "none", "No such file",
+	    "credential that was not loaded");
+	chmod(path, 0644);
+	bad(SECRET_CREDENTIAL, "imap-password", "has mode 0644",
+	    "credential others can read");
+	unsetenv("CREDENTIALS_DIRECTORY");
 	free(path);
 
 	path = put("nonl", "no newline", 10, 0600);
