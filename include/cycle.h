@@ -12,6 +12,7 @@
 #include <signal.h>
 
 #include "ingest.h"
+#include "tick.h"
 
 struct cmd_progress;
 struct globals;
@@ -34,6 +35,7 @@ struct cycle {
 					   folders only; else NULL is fine) */
 	ingest_report_fn	 report;	/* after each message or NULL */
 	void			*report_arg;
+	struct tick_stats	 tick;		/* out: what cycle_timers did */
 };
 
 /*
@@ -64,6 +66,22 @@ int	 cycle_timers(struct cycle *c);
  * says what the flush did. Returns 0 or an exit status after saying why.
  */
 int	 cycle_finish(struct cycle *c, struct deliver_stats *os);
+
+/*
+ * What a cycle did, in one line at most len bytes long in buf ("" when
+ * it did nothing): messages, tickets, mail sent, the clocks' steps.
+ * in and os may be NULL.
+ */
+void	 cycle_summary(const struct ingest_stats *in,
+	    const struct tick_stats *ts, const struct deliver_stats *os,
+	    char *buf, size_t len);
+
+/*
+ * The summary at the info level and as systemd's status line, when the
+ * cycle did something.
+ */
+void	 cycle_log(const struct cycle *, const struct ingest_stats *,
+	    const struct deliver_stats *);
 
 /*
  * One whole cycle over IMAP: the folders, then (unless a dry run)

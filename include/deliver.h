@@ -16,6 +16,7 @@ struct store;
 /* What a flush or copy did. */
 struct deliver_stats {
 	unsigned	 sent;
+	unsigned	 acks;		/* of the sent, acknowledgements */
 	unsigned	 deferred;	/* still queued: try again later */
 	unsigned	 failed;	/* refused for good, or gave up */
 	unsigned	 copied;	/* copies put into the Sent folder */

@@ -110,6 +110,8 @@ import_main(struct globals *g, struct args *a)
 		c.rs = rs;
 		c.ob = ob;
 		(void)cycle_finish(&c, &os);
+		if (log_to_service())
+			cycle_log(&c, &stats, &os);
 	}
 	outbox_free(ob);
 	rules_free(rs);

@@ -145,7 +145,7 @@ poll_main(struct globals *g, struct args *a)
 	if (rc == 0 && p.report != NULL) {
 		json_dumpf(p.report, stdout, JSON_INDENT(2));
 		putchar('\n');
-	} else if (rc == 0 && (!g->quiet || json))
+	} else if (rc == 0 && (json || (!g->quiet && !log_to_service())))
 		cmd_ingest_summary(&stats, cmd_elapsed(&start), json);
 	daemon_teardown(&p.d);
 	json_decref(p.report);

@@ -93,7 +93,7 @@ tick_main(struct globals *g, struct args *a)
 	struct outbox		*ob = NULL;
 	struct store		*st = NULL;
 	const char		*v;
-	char			*cause = NULL;
+	char			*cause = NULL, line[512];
 	int			 json = 0, rc;
 
 	while (args_next(a, 0, &v) != -1)
@@ -116,7 +116,11 @@ tick_main(struct globals *g, struct args *a)
 		    "\"breached\": %zu, \"queued\": %zu, \"sent\": %u, "
 		    "\"deferred\": %u}\n", ts.clocks, ts.steps, ts.late,
 		    ts.breached, ts.mailed, os.sent, os.deferred);
-	else if (!g->quiet)
+	else if (log_to_service()) {
+		cycle_summary(NULL, &ts, &os, line, sizeof line);
+		if (*line != '\0')
+			log_info("%s", line);
+	} else if (!g->quiet)
 		printf("%zu running clocks: %zu steps came due (%zu late), "
 		    "%zu breached; %zu mails queued, %u sent\n", ts.clocks,
 		    ts.steps, ts.late, ts.breached, ts.mailed, os.sent);

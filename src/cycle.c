@@ -19,7 +19,9 @@
 #include "deliver.h"
 #include "imap.h"
 #include "ingest.h"
+#include "buf.h"
 #include "log.h"
+#include "service.h"
 #include "now.h"
 #include "outbox.h"
 #include "source.h"
@@ -293,19 +295,14 @@ cycle_folders(struct cycle *c, struct ingest_stats *stats)
 int
 cycle_timers(struct cycle *c)
 {
-	struct tick_stats	 ts;
-	char			*cause = NULL;
+	char	*cause = NULL;
 
-	if (tick_run(c->ob, c->st, &c->g->conf, now_get(), &ts,
+	if (tick_run(c->ob, c->st, &c->g->conf, now_get(), &c->tick,
 	    &cause) != 0) {
 		log_error("response clocks: %s", cause);
 		free(cause);
 		return (EX_TEMPFAIL);
 	}
-	if (ts.steps != 0 || ts.breached != 0)
-		log_info("response clocks: %zu steps came due (%zu late), "
-		    "%zu breached, %zu mails queued", ts.steps, ts.late,
-		    ts.breached, ts.mailed);
 	return (0);
 }
 
@@ -323,6 +320,74 @@ cycle_finish(struct cycle *c, struct deliver_stats *os)
 	return (cycle_flush(c->g, c->st, c->ob, 0, c->im, os));
 }
 
+/* "3 new tickets" or "1 new ticket" into b. */
+static void
+cycle_count(struct buf *b, const char *sep, uint64_t n, const char *one,
+    const char *many)
+{
+	buf_addf(b, "%s%llu %s", sep, (unsigned long long)n, n == 1 ? one :
+	    many);
+}
+
+void
+cycle_summary(const struct ingest_stats *in, const struct tick_stats *ts,
+    const struct deliver_stats *os, char *out, size_t len)
+{
+	struct buf	 b;
+	uint64_t	 total = 0;
+	int		 i;
+
+	buf_init(&b);
+	if (in != NULL)
+		for (i = 0; i <= INGEST_FAILED; i++)
+			total += in->count[i];
+	if (total > 0) {
+		cycle_count(&b, "", total, "message", "messages");
+		cycle_count(&b, ": ", in->count[INGEST_NEW], "new ticket",
+		    "new tickets");
+		cycle_count(&b, ", ", in->count[INGEST_THREADED], "threaded",
+		    "threaded");
+		cycle_count(&b, ", ", in->count[INGEST_DUPLICATE],
+		    "duplicate", "duplicates");
+		cycle_count(&b, ", ", in->count[INGEST_IGNORED], "ignored",
+		    "ignored");
+		cycle_count(&b, ", ", in->count[INGEST_FAILED], "failed",
+		    "failed");
+	}
+	if (ts != NULL && ts->steps + ts->breached > 0) {
+		cycle_count(&b, b.len > 0 ? "; " : "", ts->steps,
+		    "clock step", "clock steps");
+		cycle_count(&b, ", ", ts->breached, "breach", "breaches");
+	}
+	if (ts != NULL && ts->mailed + ts->surveys > 0)
+		cycle_count(&b, b.len > 0 ? "; " : "",
+		    ts->mailed + ts->surveys, "mail queued", "mails queued");
+	if (os != NULL && os->sent + os->deferred + os->failed > 0) {
+		cycle_count(&b, b.len > 0 ? "; " : "", os->sent, "sent",
+		    "sent");
+		buf_addf(&b, " (%u ack%s)", os->acks, os->acks == 1 ? "" :
+		    "s");
+		cycle_count(&b, ", ", os->deferred, "to retry", "to retry");
+		cycle_count(&b, ", ", os->failed, "failed to send",
+		    "failed to send");
+	}
+	snprintf(out, len, "%s", buf_cstr(&b));
+	buf_free(&b);
+}
+
+void
+cycle_log(const struct cycle *c, const struct ingest_stats *in,
+    const struct deliver_stats *os)
+{
+	char	line[512];
+
+	cycle_summary(in, &c->tick, os, line, sizeof line);
+	if (*line == '\0')
+		return;
+	log_info("%s", line);
+	service_status("%s", line);
+}
+
 int
 cycle_run(struct cycle *c, struct ingest_stats *stats)
 {
@@ -333,7 +398,9 @@ cycle_run(struct cycle *c, struct ingest_stats *stats)
 		return (rc);
 	if (c->dry_run)
 		return (0);
-	return (cycle_finish(c, &os));
+	rc = cycle_finish(c, &os);
+	cycle_log(c, stats, &os);
+	return (rc);
 }
 
 /* ---- the flush ---- */
@@ -396,7 +463,7 @@ cycle_flush(struct globals *g, struct store *st, struct outbox *ob,
 	}
 	cycle_copy_sent(g, st, ob, im, os);
 	if (os->sent + os->failed + os->deferred > 0)
-		log_info("outbox: %u sent, %u to retry, %u failed", os->sent,
+		log_debug("outbox: %u sent, %u to retry, %u failed", os->sent,
 		    os->deferred, os->failed);
 	return (cmd_flush_status(r));
 }

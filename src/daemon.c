@@ -24,6 +24,7 @@
 #include "now.h"
 #include "outbox.h"
 #include "rules.h"
+#include "service.h"
 #include "store.h"
 #include "tick.h"
 #include "xmalloc.h"
@@ -191,15 +192,25 @@ daemon_cycle(struct daemon *d, int dry_run, ingest_report_fn report,
  * the outbox are made from it (the outbox points at it), and gives it
  * back if they fail.
  */
+static void	daemon_do_reload_config(struct daemon *);
+
 static void
 daemon_do_reload(struct daemon *d)
+{
+	daemon_reload = 0;
+	service_reloading();
+	daemon_do_reload_config(d);
+	service_ready("reloaded");
+}
+
+static void
+daemon_do_reload_config(struct daemon *d)
 {
 	struct config	 conf, old;
 	struct rules	*rs = NULL;
 	struct outbox	*ob = NULL;
 	char		*cause = NULL;
 
-	daemon_reload = 0;
 	config_defaults(&conf);
 	if (d->g->conf.path != NULL &&
 	    config_load(&conf, d->g->conf.path, &cause) != 0) {
@@ -263,6 +274,7 @@ daemon_timeout(struct daemon *d)
 	time_t				 due[2] = { 0, 0 }, now = now_get();
 	size_t				 n = 0;
 	char				*cause = NULL;
+	int				 w, every;
 
 	if (tick_next(d->st, &d->g->conf, now, &due[n], &cause) != 0) {
 		log_warnx("%s", cause);
@@ -280,8 +292,12 @@ daemon_timeout(struct daemon *d)
 		}
 		n++;
 	}
-	return (daemon_wait_seconds(due, n, now, c->idle ? DAEMON_IDLE_RENEW :
-	    (int)c->poll_interval));
+	w = daemon_wait_seconds(due, n, now, c->idle ? DAEMON_IDLE_RENEW :
+	    (int)c->poll_interval);
+	/* systemd's watchdog is pinged once a cycle. */
+	if ((every = service_watchdog_every()) > 0 && every < w)
+		w = every;
+	return (w);
 }
 
 /* Wait seconds before reconnecting, unless a signal comes first. */
@@ -290,20 +306,12 @@ daemon_nap(unsigned seconds)
 {
 	unsigned	w;
 
-	for (w = 0; w < seconds * 5 && !daemon_stop && !daemon_reload; w++)
+	for (w = 0; w < seconds * 5 && !daemon_stop && !daemon_reload; w++) {
+		/* Retrying is alive: the watchdog must not kill it. */
+		if (w % 5 == 0)
+			service_watchdog();
 		poll(NULL, 0, 200);
-}
-
-static void
-daemon_log_stats(const struct ingest_stats *s)
-{
-	if (s->count[INGEST_NEW] + s->count[INGEST_THREADED] +
-	    s->count[INGEST_IGNORED] == 0)
-		return;
-	log_info("%llu new tickets, %llu threaded, %llu ignored",
-	    (unsigned long long)s->count[INGEST_NEW],
-	    (unsigned long long)s->count[INGEST_THREADED],
-	    (unsigned long long)s->count[INGEST_IGNORED]);
+	}
 }
 
 /*
@@ -346,7 +354,7 @@ daemon_run(struct daemon *d)
 	unsigned			 backoff = 1;
 	uint32_t			 rechecked = 0;
 	char				*cause = NULL;
-	int				 rc = 0, w;
+	int				 rc = 0, w, ready = 0, lost = 0;
 
 	log_info("watching %s on %s", d->g->conf.imap.folders[0],
 	    d->g->conf.imap.host);
@@ -365,9 +373,17 @@ daemon_run(struct daemon *d)
 			rc = 0;
 			continue;
 		}
+		/* Loaded, and the first login worked: systemd may go on. */
+		if (!ready) {
+			log_info("logged in to %s as %s", c->host,
+			    c->user != NULL ? c->user : "(nobody)");
+			service_ready("connected");
+			ready = 1;
+		} else if (lost)
+			log_info("reconnected to %s", c->host);
+		lost = 0;
+		service_watchdog();
 		rc = daemon_cycle(d, 0, NULL, NULL, &stats);
-		if (rc == 0)
-			daemon_log_stats(&stats);
 		if (rc == EX_CONFIG || rc == EX_CANTCREAT)
 			break;
 		if (rc != 0 || daemon_stop)
@@ -395,8 +411,10 @@ reconnect:
 		}
 		imap_close(d->im);
 		d->im = NULL;
+		lost = 1;
 		rc = 0;
 	}
+	service_stopping();
 	if (daemon_stop)
 		log_info("stopping on a signal");
 	return (rc);

@@ -86,6 +86,7 @@ deliver_send_one(struct outbox *ob, struct store *st, struct smtp *sm,
 {
 	enum smtp_result	 r;
 	enum deliver_result	 rc;
+	struct log_ids		 ids = { 0, 0, NULL };
 	const char		**rcpts;
 	char			*list, *reply = NULL, *safe, *why;
 	size_t			 n;
@@ -103,8 +104,13 @@ deliver_send_one(struct outbox *ob, struct store *st, struct smtp *sm,
 	case SMTP_OK:
 		deliver_crash_point("sent");
 		stats->sent++;
-		log_info("outbox %lld: %s to %s: %s", (long long)j->id,
-		    j->kind, j->recipients, safe);
+		if (strcmp(j->kind, "ack") == 0)
+			stats->acks++;
+		ids.ticket = j->ticket;
+		ids.outbox = j->id;
+		log_info_ids(&ids, "outbox %lld: %s for ticket %lld to %s: %s",
+		    (long long)j->id, j->kind, (long long)j->ticket,
+		    j->recipients, safe);
 		rc = outbox_record(st, j, OUTBOX_SENT, 0, now, NULL, safe,
 		    cause) == 0 ? DELIVER_OK : DELIVER_ERROR;
 		break;

@@ -29,7 +29,7 @@ static const struct args_opt global_opts[] = {
 	{ "db", 'd', "FILE", 'd', "use this database, not the configured "
 	    "one" },
 	{ "quiet", 'q', NULL, 'q', "print errors only and no summary" },
-	{ "verbose", 'v', NULL, 'v', "print debugging messages" },
+	{ "verbose", 'v', NULL, 'v', "print debugging messages (twice: protocol transcripts too)" },
 	{ "syslog", 's', NULL, 's', "log to syslog (facility mail), not "
 	    "standard error" },
 	{ "help", 'h', NULL, 'h', "describe the command (or list the "
@@ -150,6 +150,35 @@ static const struct command *const commands[] = {
 	&cmd_wait_command,
 };
 
+/*
+ * Where the log goes and how much of it: --syslog, else journald when
+ * systemd gave helpq its stream, else standard error. The commands that
+ * run as services say what they did at the info level there; on a
+ * terminal only warnings and errors are shown. -v adds debugging, -vv
+ * protocol transcripts, -q leaves errors alone.
+ */
+static void
+main_log(const struct command *c, struct globals *g, struct main_opts *mo)
+{
+	static const char *const service[] = { "run", "poll", "tick" };
+	enum log_dest	 dest = LOG_DEST_STDERR;
+	enum log_level	 level = LOG_LEVEL_WARN;
+	size_t		 i;
+
+	if (mo->use_syslog)
+		dest = LOG_DEST_SYSLOG;
+	else if (log_journal_stream())
+		dest = LOG_DEST_JOURNAL;
+	for (i = 0; i < nitems(service) && dest != LOG_DEST_STDERR; i++)
+		if (strcmp(c->name, service[i]) == 0)
+			level = LOG_LEVEL_INFO;
+	if (g->verbose > 0)
+		level = g->verbose > 1 ? LOG_LEVEL_TRACE : LOG_LEVEL_DEBUG;
+	if (g->quiet)
+		level = LOG_LEVEL_ERROR;
+	log_init(dest, level, "helpq");
+}
+
 /* The global options of tables[table] in a into g and mo. */
 static void
 main_globals(struct args *a, size_t table, struct globals *g,
@@ -268,8 +297,7 @@ main(int argc, char **argv)
 		cmd_usage_error("missing %s", c->operands);
 	if (c->max >= 0 && a.argc > c->max)
 		cmd_usage_error("unexpected '%s'", a.argv[c->max]);
-	log_init(mo.use_syslog, g.quiet ? LOG_LEVEL_ERROR : g.verbose ?
-	    LOG_LEVEL_DEBUG : LOG_LEVEL_WARN, "helpq");
+	main_log(c, &g, &mo);
 	fault_init();
 	if (now_setup(&cause) != 0) {
 		log_error("%s", cause);

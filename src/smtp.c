@@ -222,11 +222,11 @@ smtp_debug(CURL *curl, curl_infotype type, char *data, size_t len, void *arg)
 		if (!s->more && strncmp(s->reply, "334", 3) != 0)
 			s->authing = 0;
 	}
-	if (log_get_level() < LOG_LEVEL_DEBUG)
+	if (log_get_level() < LOG_LEVEL_TRACE)
 		return (0);
 	line = xstrndup(data, show);
 	safe = safe_dup(line, 0);
-	log_debug("smtp %s: %s %s", s->where, type == CURLINFO_HEADER_IN ?
+	log_trace("smtp %s: %s %s", s->where, type == CURLINFO_HEADER_IN ?
 	    "<" : ">", show > 0 ? safe : "...");
 	free(safe);
 	free(line);

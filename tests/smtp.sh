@@ -234,7 +234,7 @@ conf "$T/auth" "port = $SMTP_PORT" "ca-file = $SMTP_CA" "user = helpq" \
 send -v "$T/auth"
 is "$rc" 0 "AUTH PLAIN with a password file"
 is "$(hdr "$(last)" X-Sink-Auth)" yes "the sink saw the login"
-like "$err" '> AUTH PLAIN$' "the debug log shows the mechanism"
+like "$err" '> AUTH PLAIN$' "the transcript shows the mechanism"
 case $err in *s3cret*|*czNjcmV0*|*aGVscHEAczNjcmV0*) r=1 ;; *) r=0 ;; esac
 ok_rc "$r" "but not the credentials"
 conf "$T/auth2" "port = $SMTP_PORT" "ca-file = $SMTP_CA" "user = helpq" \
@@ -242,7 +242,7 @@ conf "$T/auth2" "port = $SMTP_PORT" "ca-file = $SMTP_CA" "user = helpq" \
 HELPQ_SMTP_PW=s3cret send -v "$T/auth2"
 is "$rc" 0 "AUTH LOGIN with the password from the environment"
 is "$(hdr "$(last)" X-Sink-Auth)" yes "the sink saw the login"
-like "$err" '> AUTH LOGIN$' "the debug log shows the mechanism"
+like "$err" '> AUTH LOGIN$' "the transcript shows the mechanism"
 case $err in *s3cret*|*czNjcmV0*) r=1 ;; *) r=0 ;; esac
 ok_rc "$r" "but not the password"
 printf 'Wr0ngPass\n' > "$T/pw2"

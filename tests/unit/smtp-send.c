@@ -47,10 +47,10 @@ main(int argc, char **argv)
 	size_t		 n;
 	int		 i, times = 1, t;
 
-	log_init(0, LOG_LEVEL_WARN, "smtp-send");
+	log_init(LOG_DEST_STDERR, LOG_LEVEL_WARN, "smtp-send");
 	for (argc--, argv++; argc > 0 && argv[0][0] == '-'; argc--, argv++) {
 		if (strcmp(argv[0], "-v") == 0)
-			log_init(0, LOG_LEVEL_DEBUG, NULL);
+			log_init(LOG_DEST_STDERR, LOG_LEVEL_TRACE, NULL);
 		else if (strcmp(argv[0], "--twice") == 0)
 			times = 2;
 		else if (strcmp(argv[0], "--wait") == 0 && argc > 1) {

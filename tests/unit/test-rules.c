@@ -628,7 +628,7 @@ test_limits(void)
 	}
 	rules_set_limits(rs, 100000, 1000);
 	c = rules_ctx_new(rs);
-	log_init(0, LOG_LEVEL_ERROR, "test-rules");
+	log_init(LOG_DEST_STDERR, LOG_LEVEL_ERROR, "test-rules");
 	t0 = seconds();
 	rules_eval(c, m, NULL, &v, NULL);
 	ok(seconds() - t0 < 2.0, "a pathological regex ends in bounded "

@@ -1,0 +1,190 @@
+#!/bin/sh
+# helpq - tests/service.sh: helpq as systemd runs it, against real
+# servers. What it tells systemd on NOTIFY_SOCKET (ready only after the
+# first login, reloading, stopping, the status line, the watchdog), and
+# what it logs: at the info level by default under journald (the stream
+# systemd names in JOURNAL_STREAM) and under --syslog, one line per
+# cycle and one per mail sent; nothing of it on a terminal.
+. "$TOP_SRCDIR/tests/lib.sh"
+. "$TOP_SRCDIR/tests/servers.sh"
+servers_need dovecot smtp
+
+desk_up
+hq() { "$HELPQ" --config "$T/c" "$@"; }
+NOW=$(date -R)
+mail() {	# mail FILE N: customer N writes now
+	printf 'From: Kunde %s <kunde%s@example.net>\nTo: support@example.com\nSubject: Frage %s\nDate: %s\nMessage-ID: <s%s@example.net>\n\nWann kommt meine Lieferung %s? Vielen Dank.\n' \
+	    "$2" "$2" "$2" "$NOW" "$2" "$2" > "$1"
+}
+hq -q poll
+
+# listen SOCKET LOG: datagrams on a Unix socket, each written to LOG as
+# one line with its newlines as "|"; sets $lpid.
+listen() {
+	rm -f "$1"
+	"$PY" - "$1" "$2" <<'PY' &
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o777)
+with open(sys.argv[2], "a") as log:
+    while True:
+        d = s.recv(65536).decode("utf-8", "replace")
+        log.write(d.strip("\n").replace("\n", "|") + "\n")
+        log.flush()
+PY
+	lpid=$!
+	_srv_wait 10 test -S "$1"
+}
+
+# ---- sd_notify -----------------------------------------------------------
+if grep -q '^#define HAVE_LIBSYSTEMD 1' "$TOP_BUILDDIR/autoconf.h"; then
+	listen "$T/notify" "$T/notify.log"
+	NOTIFY_SOCKET=$T/notify WATCHDOG_USEC=2000000 \
+	    "$HELPQ" --config "$T/c" run 2>"$T/run.log" & runpid=$!
+	_srv_wait 10 grep -q '^READY=1' "$T/notify.log"
+	ok_rc $? "helpq run tells systemd it is ready"
+	is "$(head -1 "$T/notify.log")" "READY=1|STATUS=connected" \
+	    "first of all, once logged in"
+	mail "$T/m1" 1
+	imap_append INBOX "$T/m1"
+	_srv_wait 15 grep -q '^STATUS=1 message: 1 new ticket' "$T/notify.log"
+	ok_rc $? "the status line says what the last cycle did"
+	like "$(grep '^STATUS=1 message' "$T/notify.log")" \
+	    '1 sent \(1 ack\)' "acknowledgement included"
+	sleep 3
+	is "$(grep -c '^WATCHDOG=1$' "$T/notify.log" | awk '$1 >= 2 { print "pinged" }')" \
+	    pinged "the watchdog is pinged (WatchdogSec=2s: every second)"
+	kill -HUP "$runpid"
+	_srv_wait 10 grep -q '^READY=1|STATUS=reloaded' "$T/notify.log"
+	ok_rc $? "SIGHUP: ready again after the reload"
+	like "$(tr '\n' '~' <"$T/notify.log")" \
+	    'RELOADING=1\|MONOTONIC_USEC=[0-9]+~(WATCHDOG=1~)*READY=1\|STATUS=reloaded' \
+	    "announced as reloading first"
+	kill -TERM "$runpid"
+	wait "$runpid"
+	is "$?" 0 "SIGTERM stops it cleanly"
+	is "$(tail -1 "$T/notify.log")" "STOPPING=1" "saying it is stopping"
+
+	# A login refused: never ready, and an exit status systemd does not
+	# restart (RestartPreventExitStatus=77).
+	: >"$T/notify.log"
+	printf 'wrong\n' >"$T/pw2"
+	sed "s|^password-file = .*|password-file = $T/pw2|" "$T/c" >"$T/c2"
+	NOTIFY_SOCKET=$T/notify "$HELPQ" --config "$T/c2" run 2>"$T/run2.log"
+	is "$?" 77 "a refused login ends helpq run with 77"
+	is "$(grep -c READY "$T/notify.log")" 0 "without ever saying ready"
+	kill "$lpid"
+else
+	diag "configured without libsystemd: helpq.service is Type=exec"
+	like "$(cat "$TOP_BUILDDIR/contrib/systemd/helpq.service")" '^Type=exec$' \
+	    "without libsystemd the unit does not wait for a notification"
+fi
+
+# ---- the log ---------------------------------------------------------------
+# On a terminal a poll prints its summary and logs nothing more.
+mail "$T/m2" 2
+imap_append INBOX "$T/m2"
+out=$(hq poll 2>"$T/err")
+like "$out" '^1 message: 1 new ticket' "on a terminal the summary is printed"
+is "$(cat "$T/err")" "" "and nothing is logged"
+
+# journald's stream: stderr is the stream JOURNAL_STREAM names (with
+# libsystemd and a journal socket the lines go there, with fields; this
+# machine's journal, if any, is kept out of it by an empty /run).
+journal_poll() {	# journal_poll OUT ERR [ARGS]: one poll under journald
+	local out=$1 err=$2
+	shift 2
+	: >"$err"
+	JOURNAL_STREAM=$(stat -c '%d:%i' "$err") "$HELPQ" --config "$T/c" \
+	    "$@" poll >"$out" 2>>"$err"
+}
+mail "$T/m3" 3
+imap_append INBOX "$T/m3"
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	# A mount namespace of the test's own: /run is empty but for a
+	# journal socket the test listens on.
+	unshare -m sh -c '
+		mount -t tmpfs tmpfs /run && mkdir -p /run/systemd/journal || exit 1
+		"$0" - /run/systemd/journal/socket "$1/journal.log" <<PY &
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a") as log:
+    while True:
+        d = s.recv(65536).decode("utf-8", "replace")
+        log.write(d.strip("\n").replace("\n", "|") + "\n")
+        log.flush()
+PY
+		lp=$!
+		i=0; while [ ! -S /run/systemd/journal/socket ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+		: >"$1/jerr"
+		JOURNAL_STREAM=$(stat -c "%d:%i" "$1/jerr") "$2" --config "$1/c" poll \
+		    >"$1/jout" 2>>"$1/jerr"
+		echo $? >"$1/jrc"
+		sleep 0.2
+		kill $lp' "$PY" "$T" "$HELPQ"
+	is "$(cat "$T/jrc")" 0 "a poll under journald succeeds"
+	is "$(cat "$T/jout")" "" "and prints nothing on standard output"
+	if grep -q '^#define HAVE_LIBSYSTEMD 1' "$TOP_BUILDDIR/autoconf.h"; then
+		j=$(cat "$T/journal.log")
+		like "$j" '^MESSAGE=1 message: 1 new ticket, 0 threaded.*\|PRIORITY=6\|SYSLOG_IDENTIFIER=helpq(\||$)' \
+		    "the cycle's summary, at the info level (6), in the journal"
+		like "$j" '^MESSAGE=outbox [0-9]+: ack for ticket 3 to kunde3@example.net: 250 .*\|PRIORITY=6\|SYSLOG_IDENTIFIER=helpq\|HELPQ_TICKET=3\|HELPQ_OUTBOX=[0-9]+(\||$)' \
+		    "the acknowledgement sent, with its ticket and outbox id as fields"
+		is "$(cat "$T/jerr")" "" "and nothing on the stream itself"
+	else
+		like "$(cat "$T/jerr")" '^<6>1 message: 1 new ticket' \
+		    "the cycle's summary on the stream, at the info level (<6>)"
+	fi
+else
+	diag "no mount namespace (not root): the stream alone"
+	journal_poll "$T/jout" "$T/jerr"
+	is "$?" 0 "a poll under journald succeeds"
+	is "$(cat "$T/jout")" "" "and prints nothing on standard output"
+	ok_rc 0 "(the journal's fields need a namespace of the test's own)"
+	ok_rc 0 "(idem)"
+fi
+
+# Levels on the stream (no journal socket here, or none reachable: the
+# lines carry their priority): -q errors only, -v debugging too, -vv the
+# SMTP transcript, never the password.
+if [ ! -S /run/systemd/journal/socket ]; then
+	mail "$T/m4" 4
+	imap_append INBOX "$T/m4"
+	journal_poll "$T/out4" "$T/err4" -vv
+	like "$(cat "$T/err4")" '^<7>smtp [^ ]+: > RCPT TO:<kunde4@example.net>' \
+	    "-vv: the SMTP transcript, at the debug level (<7>)"
+	like "$(cat "$T/err4")" '^<6>outbox [0-9]+: ack for ticket 4 to kunde4@example.net' \
+	    "and the info lines"
+	# A sink that wants a login: the transcript shows AUTH, not the
+	# password, in the clear or in base64.
+	port=$SMTP_PORT
+	smtp_up --tls --auth "desk:Geheim-42"
+	sed "s|^port = $port|port = $SMTP_PORT\nuser = desk\npassword-env = HELPQ_TEST_PW|" \
+	    "$T/c" >"$T/c4"
+	mail "$T/m7" 7
+	imap_append INBOX "$T/m7"
+	: >"$T/err7"
+	HELPQ_TEST_PW=Geheim-42 JOURNAL_STREAM=$(stat -c '%d:%i' "$T/err7") \
+	    "$HELPQ" --config "$T/c4" -vv poll >/dev/null 2>>"$T/err7"
+	like "$(cat "$T/err7")" '^<7>smtp [^ ]+: > AUTH PLAIN' "-vv shows the login's mechanism"
+	b64=$(printf '\0desk\0Geheim-42' | base64)
+	is "$(grep -c -e 'Geheim-42' -e "$b64" -e "${b64%??}" "$T/err7")" 0 \
+	    "but never the password"
+	mail "$T/m5" 5
+	imap_append INBOX "$T/m5"
+	journal_poll "$T/out5" "$T/err5" -q
+	is "$(cat "$T/err5")" "" "-q: nothing but errors"
+	sed "s|^port = $port$|port = 1|" "$T/c" >"$T/c5"
+	mail "$T/m6" 6
+	imap_append INBOX "$T/m6"
+	: >"$T/err6"
+	JOURNAL_STREAM=$(stat -c '%d:%i' "$T/err6") "$HELPQ" --config "$T/c5" poll \
+	    >/dev/null 2>>"$T/err6"
+	like "$(cat "$T/err6")" '^<4>' "a server refusing: a warning (<4>)"
+else
+	diag "a journal socket is reachable: the levels are checked by the namespace part"
+fi
+
+done_testing
