@@ -59,4 +59,13 @@ enum smtp_result smtp_send(struct smtp *, const char *from,
 		    const char *const *rcpts, size_t n, const char *raw,
 		    size_t len, char **reply);
 
+/*
+ * Everything a send does up to the envelope sender, and no further:
+ * connect, TLS, AUTH, then "MAIL FROM:<from>" alone and QUIT, so the
+ * server says whether it takes mail from that sender while no mail is
+ * sent (helpq doctor). The result and *reply as for smtp_send; the
+ * session's kept connection is not touched.
+ */
+enum smtp_result smtp_probe(struct smtp *, const char *from, char **reply);
+
 #endif

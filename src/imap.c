@@ -5,7 +5,10 @@
  */
 #include "compat.h"
 
+#include <sys/socket.h>
+
 #include <errno.h>
+#include <netdb.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,17 +96,42 @@ imap_capabilities(struct imap *im)
 		mailimap_capability_data_free(cap);
 }
 
+/* Why no connection came: the name, when it does not resolve; or NULL. */
+static char *
+imap_unresolved(const char *host)
+{
+	struct addrinfo	 hints, *res = NULL;
+	int		 r;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_STREAM;
+	if ((r = getaddrinfo(host, NULL, &hints, &res)) == 0) {
+		freeaddrinfo(res);
+		return (NULL);
+	}
+	return (xprintf("the host name %s does not resolve (%s)", host,
+	    r == EAI_SYSTEM ? strerror(errno) : gai_strerror(r)));
+}
+
 static int
 imap_connect(struct imap *im, const struct config_imap *c, uint16_t port,
     enum imap_fail *fail, char **cause)
 {
-	int	r;
+	char	*why;
+	int	 r;
 
 	if (c->tls == CONFIG_TLS_IMPLICIT)
 		r = mailimap_ssl_connect_with_callback(im->s, c->host, port,
 		    tls_set_sni, im->host);
 	else
 		r = mailimap_socket_connect(im->s, c->host, port);
+	if (!imap_ok(r) && (why = imap_unresolved(c->host)) != NULL) {
+		*fail = IMAP_FAIL_TEMP;
+		*cause = xprintf("cannot connect to %s port %u: %s", c->host,
+		    port, why);
+		free(why);
+		return (-1);
+	}
 	if (!imap_ok(r)) {
 		*fail = IMAP_FAIL_TEMP;
 		*cause = xprintf("cannot connect to %s port %u: %s", c->host,

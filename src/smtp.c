@@ -462,6 +462,69 @@ smtp_perform(struct smtp *s, long *code, long *connects)
 	return (rc);
 }
 
+/* What a custom command's reply carries is in the debug hook's reply. */
+static size_t
+smtp_discard(char *data, size_t size, size_t n, void *arg)
+{
+	(void)data;
+	(void)arg;
+	return (size * n);
+}
+
+/* The failure's words: the server's, with where it said them, or curl's. */
+static char *
+smtp_failure(const struct smtp *s, enum smtp_result r, CURLcode rc, long code)
+{
+	if (code >= 400 && *s->reply != '\0' && (r == SMTP_TEMP ||
+	    r == SMTP_PERM))
+		return (xstrdup(s->reply));
+	if (code >= 400 && *s->reply != '\0' && r == SMTP_DOWN)
+		return (xprintf("%s (smtp %s, after %s)", s->reply, s->where,
+		    s->cmd != NULL ? s->cmd : "connecting"));
+	if (rc == CURLE_COULDNT_RESOLVE_HOST)
+		return (xprintf("smtp %s: the host name %s does not resolve",
+		    s->where, s->conf->host));
+	return (xprintf("smtp %s: %s", s->where, *s->errbuf != '\0' ?
+	    s->errbuf : curl_easy_strerror(rc)));
+}
+
+enum smtp_result
+smtp_probe(struct smtp *s, const char *from, char **reply)
+{
+	enum smtp_result	 r;
+	CURLcode		 rc;
+	CURL			*kept = s->curl;
+	char			*cmd, *cause;
+	long			 code, connects;
+
+	if (!smtp_address_ok(from, 1)) {
+		*reply = xstrdup("the envelope sender is no plain address");
+		return (SMTP_PERM);
+	}
+	if ((s->curl = smtp_handle(s, &cause)) == NULL) {
+		s->curl = kept;
+		*reply = cause;
+		return (SMTP_DOWN);
+	}
+	/* Without recipients libcurl sends the custom command alone. */
+	cmd = xprintf("MAIL FROM:<%s>", from);
+	curl_easy_setopt(s->curl, CURLOPT_UPLOAD, 0L);
+	curl_easy_setopt(s->curl, CURLOPT_CUSTOMREQUEST, cmd);
+	curl_easy_setopt(s->curl, CURLOPT_WRITEFUNCTION, smtp_discard);
+	rc = smtp_perform(s, &code, &connects);
+	if (rc == CURLE_OK && code >= 200 && code <= 299) {
+		r = SMTP_OK;
+		*reply = xstrdup(*s->reply != '\0' ? s->reply : "accepted");
+	} else {
+		r = smtp_cert_error(rc) ? SMTP_CONFIG : smtp_verdict(s, code);
+		*reply = smtp_failure(s, r, rc, code);
+	}
+	curl_easy_cleanup(s->curl);
+	s->curl = kept;
+	free(cmd);
+	return (r);
+}
+
 enum smtp_result
 smtp_send(struct smtp *s, const char *from, const char *const *rcpts,
     size_t n, const char *raw, size_t len, char **reply)
@@ -526,20 +589,7 @@ smtp_send(struct smtp *s, const char *from, const char *const *rcpts,
 		*reply = xstrdup(*s->reply != '\0' ? s->reply : "accepted");
 	} else {
 		r = smtp_cert_error(rc) ? SMTP_CONFIG : smtp_verdict(s, code);
-		/*
-		 * The server's word when it refused, with the server and
-		 * the command when it refused the session; else curl's.
-		 */
-		if (code >= 400 && *s->reply != '\0' && (r == SMTP_TEMP ||
-		    r == SMTP_PERM))
-			*reply = xstrdup(s->reply);
-		else if (code >= 400 && *s->reply != '\0' && r == SMTP_DOWN)
-			*reply = xprintf("%s (smtp %s, after %s)", s->reply,
-			    s->where, s->cmd != NULL ? s->cmd : "connecting");
-		else
-			*reply = xprintf("smtp %s: %s", s->where,
-			    *s->errbuf != '\0' ? s->errbuf :
-			    curl_easy_strerror(rc));
+		*reply = smtp_failure(s, r, rc, code);
 	}
 	log_debug("smtp %s: %s over %s connection", s->where,
 	    r == SMTP_OK ? "sent" : "not sent", connects > 0 ? "a new" :

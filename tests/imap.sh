@@ -276,6 +276,12 @@ like "$out" "does not match" "a wrong host name says so"
 dovecot_down --fast
 out=$(hq poll 2>&1); rc=$?
 is "$rc" 75 "a server that is down: EX_TEMPFAIL (cron tries again)"
-like "$out" "cannot connect to 127.0.0.1" "and says so"
+like "$out" "cannot connect to 127.0.0.1 port [0-9]+: connection refused" "and says so"
+# A name that does not resolve (.invalid never does, RFC 6761).
+sed 's/^host = 127.0.0.1$/host = imap.helpq-test.invalid/' "$T/c" >"$T/c.dns"
+out=$("$HELPQ" --config "$T/c.dns" poll 2>&1); rc=$?
+is "$rc" 75 "a host name that does not resolve: EX_TEMPFAIL"
+like "$out" "the host name imap.helpq-test.invalid does not resolve" \
+    "says so, not \"connection refused\""
 
 done_testing

@@ -443,5 +443,12 @@ like "$out" 'name|match|subject' "the reply says the name does not match"
 is "$(smtp_count)" "$n" "nothing was sent"
 smtp_down
 
+# A host name that does not resolve says so (.invalid never does).
+printf '[smtp]\nhost = smtp.helpq-test.invalid\nport = 2525\ntls = no\n' >"$T/dns"
+send "$T/dns"
+is "$rc" 3 "a host name that does not resolve: down (tried again later)"
+like "$out" "^down smtp smtp.helpq-test.invalid:2525: the host name smtp.helpq-test.invalid does not resolve" \
+    "saying so"
+
 is "$SAN" 0 "no sanitizer reports"
 done_testing
