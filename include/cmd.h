@@ -139,6 +139,12 @@ int		 cmd_load_rules(struct globals *, struct rules **rp);
 /* The rule paths cmd_load_rules loads: *pathsp[0..n) (borrowed), n
  * returned; 0 when there are none. */
 size_t		 cmd_rule_paths(struct globals *, const char ***pathsp);
+/*
+ * Warn (log_warnx) of what works but likely not as meant: no rule file
+ * loaded, configured languages without templates of their own. Returns
+ * how many warnings (cmd_doctor.c).
+ */
+int		 cmd_check_warnings(struct globals *);
 /* Load paths[0..n) as cmd_load_rules does (n 0: *rp NULL). */
 int		 cmd_load_rule_paths(struct globals *, const char *const *paths,
 		    size_t n, struct rules **rp);
@@ -184,6 +190,7 @@ int		 cmd_outbox(struct globals *, struct outbox **);
 extern const struct command cmd_check_command;
 extern const struct command cmd_assign_command;
 extern const struct command cmd_close_command;
+extern const struct command cmd_doctor_command;
 extern const struct command cmd_failed_command;
 extern const struct command cmd_help_command;
 extern const struct command cmd_import_command;

@@ -38,6 +38,7 @@ struct imap_folder {
 	uint32_t	 uidvalidity;
 	uint32_t	 uidnext;
 	uint32_t	 exists;
+	int		 readonly;	/* [READ-ONLY]: we may not change it */
 };
 
 /* Select folder for reading and flag changes. 1: no such folder. */

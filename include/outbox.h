@@ -32,6 +32,10 @@ struct outbox	*outbox_new(const struct config *conf, const char *dbpath,
 		    char **cause);
 void		 outbox_free(struct outbox *);	/* NULL is fine */
 
+/* The directory the templates are read from: the configured one, else
+ * the shipped one. */
+const char	*outbox_templates_dir(const struct config *);
+
 /* Nonzero if mail can be sent (an SMTP server is configured). */
 int		 outbox_enabled(const struct outbox *);
 

@@ -151,6 +151,10 @@ struct search_hit {
 int	 store_open(const char *path, int readonly, struct store **sp,
 	    char **cause);
 void	 store_close(struct store *);
+/* The schema version of the database at path (*version, read without
+ * writing or migrating) and the one this helpq writes (*current). */
+int	 store_schema_version(const char *path, int *version, int *current,
+	    char **cause);
 
 int	 store_begin(struct store *, char **cause);
 int	 store_commit(struct store *, char **cause);

@@ -85,6 +85,9 @@ int	 templates_render(const struct templates *t, const char *name,
 
 /* Nonzero if some language has template name. */
 int	 templates_has(const struct templates *t, const char *name);
+/* Nonzero if lang itself (no fallback) has template name. */
+int	 templates_lang_has(const struct templates *t, const char *lang,
+	    const char *name);
 
 /*
  * The time when written the way lang writes it (its locale file: %A %a

@@ -284,6 +284,7 @@ imap_select(struct imap *im, const char *folder, struct imap_folder *f,
 	f->uidvalidity = si->sel_uidvalidity;
 	f->uidnext = si->sel_uidnext;
 	f->exists = si->sel_exists;
+	f->readonly = si->sel_perm == MAILIMAP_MAILBOX_READONLY;
 	return (0);
 }
 

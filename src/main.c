@@ -98,6 +98,7 @@ check_main(struct globals *g, struct args *a)
 		rules_free(rs);
 		return (rc);
 	}
+	(void)cmd_check_warnings(g);
 	printf("%s: configuration OK", g->conf.path != NULL ?
 	    g->conf.path : "(built-in defaults)");
 	if (rs != NULL)
@@ -125,6 +126,7 @@ static const struct command *const commands[] = {
 	&cmd_assign_command,
 	&cmd_check_def,
 	&cmd_close_command,
+	&cmd_doctor_command,
 	&cmd_failed_command,
 	&cmd_help_command,
 	&cmd_import_command,

@@ -29,6 +29,13 @@
 #define OUTBOX_RETRY_FIRST	60
 #define OUTBOX_RETRY_MAX	3600
 
+const char *
+outbox_templates_dir(const struct config *conf)
+{
+	return (conf->templates != NULL ? conf->templates :
+	    PKGDATADIR "/templates");
+}
+
 struct outbox *
 outbox_new(const struct config *conf, const char *dbpath, char **cause)
 {
@@ -41,8 +48,7 @@ outbox_new(const struct config *conf, const char *dbpath, char **cause)
 	if (conf->smtp.host == NULL)
 		return (ob);
 	ob->lockpath = xprintf("%s.send.lock", dbpath);
-	dir = conf->templates != NULL ? conf->templates :
-	    PKGDATADIR "/templates";
+	dir = outbox_templates_dir(conf);
 	if (templates_load(dir, &ob->tpl, &errors) != 0) {
 		*cause = errors;
 		free(ob->lockpath);

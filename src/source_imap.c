@@ -339,8 +339,8 @@ source_imap_open(struct imap *im, const struct config_imap *conf,
 		state->history_uid = conf->start == CONFIG_START_ALL ? 0 :
 		    f.uidnext;
 		state->updated = time(NULL);
-		log_info("%s: first contact (%u messages; %s)", folder,
-		    f.exists, conf->start == CONFIG_START_ALL ? "all of them "
+		log_info("%s: first contact (%u message%s; %s)", folder,
+		    f.exists, f.exists == 1 ? "" : "s", conf->start == CONFIG_START_ALL ? "all of them "
 		    "count as new" : "recorded without acknowledgement");
 		*changed = 1;
 	} else if (state->uidvalidity != f.uidvalidity) {

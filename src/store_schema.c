@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "log.h"
 #include "store.h"
@@ -319,6 +320,29 @@ store_migrate(struct store *s, char **cause)
 fail:
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return (-1);
+}
+
+int
+store_schema_version(const char *path, int *version, int *current,
+    char **cause)
+{
+	struct store	 s;
+	int		 rc;
+
+	memset(&s, 0, sizeof s);
+	s.path = (char *)path;
+	*current = STORE_VERSION;
+	*version = 0;
+	if (sqlite3_open_v2(path, &s.db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		*cause = xprintf("%s: %s", path, s.db != NULL ?
+		    sqlite3_errmsg(s.db) : "cannot open");
+		sqlite3_close(s.db);
+		return (-1);
+	}
+	rc = store_pragma_int(&s, "PRAGMA user_version", version, cause);
+	sqlite3_close(s.db);
+	return (rc);
 }
 
 /*

@@ -695,6 +695,20 @@ templates_has(const struct templates *t, const char *name)
 	return (0);
 }
 
+int
+templates_lang_has(const struct templates *t, const char *lang,
+    const char *name)
+{
+	size_t	i;
+
+	for (i = 0; t != NULL && i < t->n; i++) {
+		if (strcmp(t->v[i].lang, lang) == 0 &&
+		    strcmp(t->v[i].name, name) == 0)
+			return (1);
+	}
+	return (0);
+}
+
 static const struct tlocale *
 locale_of(const struct templates *t, const char *lang)
 {

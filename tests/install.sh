@@ -62,8 +62,8 @@ like "$(cat "$D$mandir/man5/helpq.conf.5")" "$pkgdatadir/templates" \
 for s in "$sysconfdir/helpq/helpq.conf" "$sysconfdir/helpq/rules.d" \
     "$pkgdatadir/rules" "$pkgdatadir/templates" \
     "$localstatedir/lib/helpq/helpq.db"; do
-	is "$(grep -c -a -F "$s" "$D$bindir/helpq" | tr -d ' ')" 1 \
-	    "the program has $s compiled in"
+	grep -q -a -F "$s" "$D$bindir/helpq"
+	ok_rc $? "the program has $s compiled in"
 done
 like "$(cat "$D$unitdir/helpq.service")" "^ExecStart=$bindir/helpq --config $sysconfdir/helpq/helpq.conf run" \
     "the unit starts the installed program with the installed configuration"

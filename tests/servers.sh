@@ -24,7 +24,8 @@
 #   imap_count FOLDER, imap_uidvalidity FOLDER, imap_status FOLDER FIELD
 #   imap_uids FOLDER [QUERY]   UIDs matching a doveadm search query (all)
 #   smtp_up [--tls] [--require-tls] [--smtps] [--auth USER:PASS]
-#           [--fail CODE [--fail-at rcpt|data] [--fail-times N]] [--port P]
+#           [--fail CODE [--fail-at mail|rcpt|data] [--fail-times N]]
+#           [--port P]
 #                              start a sink; exports SMTP_HOST SMTP_PORT
 #                              SMTP_MAILDIR SMTP_PID SMTP_CA
 #   smtp_down [PORT], smtp_count [PORT], smtp_messages [PORT],

@@ -6,9 +6,9 @@
 #
 #   smtpsink.py --port P --maildir DIR [--pidfile F] [--tls CERT KEY]
 #       [--require-tls] [--smtps] [--auth USER:PASS]
-#       [--fail CODE [--fail-at rcpt|data] [--fail-times N]]
+#       [--fail CODE [--fail-at mail|rcpt|data] [--fail-times N]]
 #
-# --fail answers every DATA (or RCPT) with CODE, or only the first N
+# --fail answers every DATA (or MAIL, or RCPT) with CODE, or only the first N
 # times, for retry tests; each refusal adds a line to DIR/rejected.
 # Ready when the pidfile exists. Stops on SIGTERM/SIGINT.
 # aiosmtpd is Debian's python3-aiosmtpd: run with /usr/bin/python3.
@@ -46,6 +46,14 @@ class MaildirHandler:
         if self.fail >= 500:
             return "%d 5.7.1 refused by the test sink" % self.fail
         return "%d 4.3.0 temporary failure from the test sink" % self.fail
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        r = self.refuse("mail", address)
+        if r:
+            return r
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         r = self.refuse("rcpt", address)
@@ -97,7 +105,7 @@ ap.add_argument("--require-tls", action="store_true")
 ap.add_argument("--smtps", action="store_true", help="implicit TLS (needs --tls)")
 ap.add_argument("--auth", metavar="USER:PASS")
 ap.add_argument("--fail", type=int, default=0, metavar="CODE")
-ap.add_argument("--fail-at", choices=("rcpt", "data"), default="data")
+ap.add_argument("--fail-at", choices=("mail", "rcpt", "data"), default="data")
 ap.add_argument("--fail-times", type=int, default=0, metavar="N",
                 help="fail only the first N times (0: always)")
 a = ap.parse_args()
