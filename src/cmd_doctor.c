@@ -51,6 +51,7 @@ struct doctor {
 	unsigned	 failures;
 	int		 rc;		/* the first failure's exit status */
 	int		 as_log;	/* check: warnings to the log, no more */
+	const char	*user;		/* the service's user */
 };
 
 /* Say one finding; a failure sets the exit status (the first one's). */
@@ -481,10 +482,10 @@ doctor_user(struct doctor *d)
 
 	if (geteuid() != 0)
 		return;
-	if ((pw = getpwnam(DOCTOR_USER)) == NULL) {
+	if ((pw = getpwnam(d->user)) == NULL) {
 		doctor_say(d, DOCTOR_WARN, 0, "user", "no user %s: the "
-		    "systemd units run as %s (systemd-sysusers makes it)",
-		    DOCTOR_USER, DOCTOR_USER);
+		    "systemd units run as " DOCTOR_USER " (systemd-sysusers "
+		    "makes it)", d->user);
 		return;
 	}
 	if (getgrouplist(pw->pw_name, pw->pw_gid, gids, &ngids) == -1)
@@ -517,6 +518,7 @@ doctor_user(struct doctor *d)
 
 static const struct args_opt doctor_opts[] = {
 	{ "json", 0, NULL, 'j', "print JSON for monitoring" },
+	{ "user", 'u', "NAME", 'u', "the service's user (default helpq)" },
 	{ NULL, 0, NULL, 0, NULL }
 };
 
@@ -527,11 +529,17 @@ doctor_main(struct globals *g, struct args *a)
 	struct rules	*rs;
 	const char	*v;
 	json_t		*o;
+	int		 ch;
 
 	memset(&d, 0, sizeof d);
 	d.g = g;
-	while (args_next(a, 0, &v) != -1)
-		d.checks = json_array();
+	d.user = DOCTOR_USER;
+	while ((ch = args_next(a, 0, &v)) != -1) {
+		if (ch == 'j' && d.checks == NULL)
+			d.checks = json_array();
+		else if (ch == 'u')
+			d.user = v;
+	}
 	doctor_say(&d, DOCTOR_OK, 0, "config", "%s", g->conf.path != NULL ?
 	    g->conf.path : "none found: built-in defaults");
 	doctor_rules(&d, &rs);

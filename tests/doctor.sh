@@ -131,18 +131,38 @@ like "$(printf '%s' "$out" | json '[c["detail"] for c in j["checks"] if c["statu
     "--json names the failure, and only it"
 
 # ---- the service user (root only: what user helpq may read) --------------
-if [ "$(id -u)" = 0 ] && getent passwd helpq >/dev/null 2>&1; then
-	doctor "$T/c"
-	like "$out" "^FAILED +user +helpq cannot read the configuration $T/c: a directory above it does not let it in" \
-	    "as root: helpq cannot get into the test's 0700 directory"
-	is "$rc" 77 "77 (EX_NOPERM)"
-elif [ "$(id -u)" = 0 ]; then
-	doctor "$T/c"
-	like "$out" "^warning +user +no user helpq: the systemd units run as helpq" \
-	    "as root without the helpq user: a warning"
-	skip 1 "no helpq user on this machine to check against"
+if [ "$(id -u)" = 0 ]; then
+	doctor "$T/c" --user nobody
+	is "$rc" 77 "as root: a file the service's user cannot read is 77 (EX_NOPERM)"
+	like "$out" "^FAILED +user +nobody cannot read the configuration $T/c: its mode does not let it" \
+	    "nobody cannot read a 0600 configuration"
+	mkdir -p "$T/closed/etc"
+	cp "$T/c" "$T/closed/etc/c"
+	chmod 644 "$T/closed/etc/c"
+	chmod 700 "$T/closed"
+	doctor "$T/closed/etc/c" --user nobody
+	like "$out" "^FAILED +user +nobody cannot read the configuration $T/closed/etc/c: a directory above it does not let it in" \
+	    "a readable file in a 0700 directory: not readable"
+	# Made readable for the user: root:GROUP 0640 secrets, 0755 dirs.
+	mkdir -p "$T/etc"
+	cp "$T/c" "$T/etc/c"
+	cp "$T/pw" "$T/etc/pw"
+	sed -i "s|^password-file = .*|password-file = $T/etc/pw|" "$T/etc/c"
+	chmod 755 "$T/etc"
+	chmod 644 "$T/etc/c"
+	group=$(id -gn nobody)
+	chown "root:$group" "$T/etc/pw"
+	chmod 640 "$T/etc/pw"
+	doctor "$T/etc/c" --user nobody --db /nonexistent/h.db
+	like "$out" "^ok +user +nobody can read the configuration $T/etc/c$" \
+	    "a 0644 configuration in 0755 directories: readable"
+	like "$out" "^ok +user +nobody can read the IMAP password $T/etc/pw$" \
+	    "a root:$group 0640 password: readable by the group's user"
+	doctor "$T/c" --user no-such-user-here
+	like "$out" "^warning +user +no user no-such-user-here: the systemd units run as helpq" \
+	    "no such user: a warning"
 else
-	skip 2 "the service user's checks run as root"
+	skip 6 "the service user's checks run as root"
 fi
 
 done_testing
