@@ -91,6 +91,7 @@ struct outbox_job {
 	char		*kind;
 	char		*sender;
 	char		*recipients;	/* ", " between addresses */
+	char		*message_id;	/* without <>, or NULL */
 	char		*raw;		/* a NUL follows rawlen */
 	size_t		 rawlen;
 	int		 attempts;

@@ -108,6 +108,7 @@ deliver_send_one(struct outbox *ob, struct store *st, struct smtp *sm,
 			stats->acks++;
 		ids.ticket = j->ticket;
 		ids.outbox = j->id;
+		ids.message_id = j->message_id;
 		log_info_ids(&ids, "outbox %lld: %s for ticket %lld to %s: %s",
 		    (long long)j->id, j->kind, (long long)j->ticket,
 		    j->recipients, safe);

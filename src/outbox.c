@@ -245,6 +245,8 @@ outbox_job_cb(const struct outbox_entry *e, void *arg)
 	j->kind = xstrdup(e->kind);
 	j->sender = xstrdup(e->sender);
 	j->recipients = xstrdup(e->recipients);
+	j->message_id = e->message_id != NULL ? xstrdup(e->message_id) :
+	    NULL;
 	j->raw = xmalloc(e->rawlen + 1);
 	memcpy(j->raw, e->raw, e->rawlen);
 	j->raw[e->rawlen] = '\0';
@@ -269,6 +271,7 @@ outbox_job_clear(struct outbox_job *j)
 	free(j->kind);
 	free(j->sender);
 	free(j->recipients);
+	free(j->message_id);
 	free(j->raw);
 	memset(j, 0, sizeof *j);
 }

@@ -122,8 +122,8 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 		j=$(cat "$T/journal.log")
 		like "$j" '^MESSAGE=1 message: 1 new ticket, 0 threaded.*\|PRIORITY=6\|SYSLOG_IDENTIFIER=helpq(\||$)' \
 		    "the cycle's summary, at the info level (6), in the journal"
-		like "$j" '^MESSAGE=outbox [0-9]+: ack for ticket ([0-9]+) to kunde3@example.net: 250 .*\|PRIORITY=6\|SYSLOG_IDENTIFIER=helpq\|HELPQ_TICKET=\1\|HELPQ_OUTBOX=[0-9]+(\||$)' \
-		    "the acknowledgement sent, with its ticket and outbox id as fields"
+		like "$j" '^MESSAGE=outbox [0-9]+: ack for ticket ([0-9]+) to kunde3@example.net: 250 .*\|PRIORITY=6\|SYSLOG_IDENTIFIER=helpq\|HELPQ_TICKET=\1\|HELPQ_OUTBOX=[0-9]+\|HELPQ_MESSAGE_ID=[^|@]+@[^|]+(\||$)' \
+		    "the acknowledgement sent, with its ticket, outbox id and Message-ID as fields"
 		is "$(cat "$T/jerr")" "" "and nothing on the stream itself"
 	else
 		like "$(cat "$T/jerr")" '^<6>1 message: 1 new ticket' \
@@ -176,6 +176,24 @@ if [ ! -S /run/systemd/journal/socket ]; then
 else
 	diag "a journal socket is reachable: the levels are checked by the namespace part"
 fi
+
+# ---- systemd's credentials and state directory ----------------------------
+# LoadCredential=imap-password:FILE gives a 0400 file in
+# $CREDENTIALS_DIRECTORY; StateDirectory= gives $STATE_DIRECTORY, where
+# the database goes when the configuration names none, whatever HOME.
+mkdir -m 700 "$T/creds" "$T/state"
+install -m 400 "$T/pw" "$T/creds/imap-password"
+sed "s|^password-file = .*|password-credential = imap-password|; /^database = /d" \
+    "$T/c" >"$T/c.cred"
+HOME=/nonexistent STATE_DIRECTORY=$T/state CREDENTIALS_DIRECTORY=$T/creds \
+    "$HELPQ" --config "$T/c.cred" -q poll
+ok_rc $? "the IMAP password from a systemd credential"
+ok_rc "$([ -s "$T/state/helpq.db" ]; echo $?)" \
+    "the database in \$STATE_DIRECTORY, though HOME is elsewhere"
+out=$(HOME=/nonexistent STATE_DIRECTORY=$T/state "$HELPQ" --config "$T/c.cred" poll 2>&1)
+is "$?" 78 "the credential without CREDENTIALS_DIRECTORY: 78"
+like "$out" "credential imap-password: CREDENTIALS_DIRECTORY is not set \(LoadCredential=imap-password:FILE" \
+    "saying what to add to the unit"
 
 # ---- syslog (--syslog) -----------------------------------------------------
 # /dev/log is the test's own: a mount namespace with a /dev of its own
