@@ -27,7 +27,68 @@
 struct imap {
 	mailimap	*s;
 	char		*host;
+	int		 authing;	/* the transcript hides what we send */
 };
+
+/* The most of one chunk of the conversation the transcript shows. */
+#define IMAP_TRANSCRIPT_MAX	160
+
+/*
+ * -vv: the IMAP conversation, the first line of each chunk read or
+ * written (a fetched message is its first line and a count). Never a
+ * password: libetpan sends LOGIN's as private data, which is left out,
+ * and so is everything sent from a LOGIN or AUTHENTICATE command until
+ * the server answers with other than a continuation ("+").
+ */
+static void
+imap_transcript(mailstream *s, int type, const char *str, size_t size,
+    void *arg)
+{
+	struct imap	*im = arg;
+	const char	*verb;
+	size_t		 n, show;
+
+	(void)s;
+	if (type == MAILSTREAM_LOG_TYPE_DATA_RECEIVED) {
+		if (size == 0 || str[0] != '+')
+			im->authing = 0;
+	} else if (type == MAILSTREAM_LOG_TYPE_DATA_SENT) {
+		if (im->authing) {
+			log_trace("imap %s: > (%zu bytes of the login, not "
+			    "shown)", im->host, size);
+			return;
+		}
+		/* "TAG VERB ...": from LOGIN or AUTHENTICATE on, only the
+		 * verb (and AUTHENTICATE's mechanism) shows. */
+		verb = memchr(str, ' ', size);
+		if (verb != NULL && ((size_t)(str + size - verb) > 6 &&
+		    strncasecmp(verb, " LOGIN", 6) == 0)) {
+			im->authing = 1;
+			log_trace("imap %s: > %.*s LOGIN (the rest not shown)",
+			    im->host, (int)(verb - str), str);
+			return;
+		}
+		if (verb != NULL && (size_t)(str + size - verb) > 13 &&
+		    strncasecmp(verb, " AUTHENTICATE", 13) == 0)
+			im->authing = 1;
+	} else if (type == MAILSTREAM_LOG_TYPE_DATA_SENT_PRIVATE) {
+		log_trace("imap %s: > (%zu private bytes, not shown)",
+		    im->host, size);
+		return;
+	} else
+		return;
+	for (n = 0; n < size && str[n] != '\r' && str[n] != '\n'; n++)
+		;
+	show = n < IMAP_TRANSCRIPT_MAX ? n : IMAP_TRANSCRIPT_MAX;
+	if (show < n || size - n > 2)
+		log_trace("imap %s: %s %.*s ... (%zu bytes)", im->host,
+		    type == MAILSTREAM_LOG_TYPE_DATA_SENT ? ">" : "<",
+		    (int)show, str, size);
+	else
+		log_trace("imap %s: %s %.*s", im->host,
+		    type == MAILSTREAM_LOG_TYPE_DATA_SENT ? ">" : "<",
+		    (int)show, str);
+}
 
 /* libetpan's error codes say little; the server's last words say more. */
 static char *
@@ -140,6 +201,8 @@ imap_connect(struct imap *im, const struct config_imap *c, uint16_t port,
 		    "refused" : "no answer");
 		return (-1);
 	}
+	if (log_get_level() >= LOG_LEVEL_TRACE)
+		mailstream_set_logger(im->s->imap_stream, imap_transcript, im);
 	if (c->tls == CONFIG_TLS_STARTTLS) {
 		imap_capabilities(im);
 		if (!mailimap_has_extension(im->s, "STARTTLS")) {

@@ -159,6 +159,19 @@ if [ ! -S /run/systemd/journal/socket ]; then
 	HELPQ_TEST_PW=Geheim-42 JOURNAL_STREAM=$(stat -c '%d:%i' "$T/err7") \
 	    "$HELPQ" --config "$T/c4" -vv poll >/dev/null 2>>"$T/err7"
 	like "$(cat "$T/err7")" '^<7>smtp [^ ]+: > AUTH PLAIN' "-vv shows the login's mechanism"
+	like "$(cat "$T/err7")" '^<7>imap 127.0.0.1: > [0-9]+ SELECT INBOX$' \
+	    "-vv shows the IMAP conversation"
+	like "$(cat "$T/err7")" '^<7>imap 127.0.0.1: > \([0-9]+ private bytes, not shown\)$' \
+	    "but not the IMAP login"
+	is "$(grep -c -e "$IMAP_PASS" -e "$(printf '\0%s\0%s' "$IMAP_USER" "$IMAP_PASS" | base64)" "$T/err7")" 0 \
+	    "the IMAP password appears nowhere"
+	sed 's/^\[imap\]$/[imap]\nauth = plain/' "$T/c4" >"$T/c4p"
+	: >"$T/err8"
+	HELPQ_TEST_PW=Geheim-42 JOURNAL_STREAM=$(stat -c '%d:%i' "$T/err8") \
+	    "$HELPQ" --config "$T/c4p" -vv poll >/dev/null 2>>"$T/err8"
+	ok_rc $? "-vv poll with AUTHENTICATE PLAIN"
+	is "$(grep -c -e "$IMAP_PASS" -e "$(printf '\0%s\0%s' "$IMAP_USER" "$IMAP_PASS" | base64)" "$T/err8")" 0 \
+	    "nor with AUTHENTICATE PLAIN"
 	b64=$(printf '\0desk\0Geheim-42' | base64)
 	is "$(grep -c -e 'Geheim-42' -e "$b64" -e "${b64%??}" "$T/err7")" 0 \
 	    "but never the password"
