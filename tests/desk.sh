@@ -10,11 +10,7 @@ servers_need dovecot smtp
 
 desk_up
 hq() { "$HELPQ" --config "$T/c" "$@"; }
-NOW=$(date -R)
-mail() {	# mail FILE N: customer N writes now
-	printf 'From: Kunde %s <kunde%s@example.net>\nTo: support@example.com\nSubject: Frage %s zur Lieferung\nDate: %s\nMessage-ID: <d%s@example.net>\n\nWann kommt meine Lieferung %s? Vielen Dank.\n' \
-	    "$2" "$2" "$2" "$NOW" "$2" "$2" > "$1"
-}
+mail() { desk_mail "$@"; }
 
 hq -q poll; is $? 0 "first contact with an empty INBOX"
 mail "$T/m1" 1

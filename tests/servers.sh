@@ -551,6 +551,12 @@ smtp_rejected() {	# smtp_rejected [PORT]: commands refused by --fail
 	if [ -e "$f" ]; then wc -l <"$f" | tr -d ' '; else echo 0; fi
 }
 
+# desk_mail FILE N: customer N (kunde N@example.net) asks, in German, now.
+desk_mail() {
+	printf 'From: Kunde %s <kunde%s@example.net>\nTo: support@example.com\nSubject: Frage %s zur Lieferung\nDate: %s\nMessage-ID: <d%s@example.net>\n\nWann kommt meine Lieferung %s? Vielen Dank.\n' \
+	    "$2" "$2" "$2" "$(date -R)" "$2" "$2" > "$1"
+}
+
 # desk_up: Dovecot and a STARTTLS sink up, a Sent folder, and $T/c a
 # desk's whole configuration: agents, rules, templates, IMAP with Sent,
 # SMTP with the certificate checked; the database is $T/h.db.

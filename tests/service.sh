@@ -11,11 +11,7 @@ servers_need dovecot smtp
 
 desk_up
 hq() { "$HELPQ" --config "$T/c" "$@"; }
-NOW=$(date -R)
-mail() {	# mail FILE N: customer N writes now
-	printf 'From: Kunde %s <kunde%s@example.net>\nTo: support@example.com\nSubject: Frage %s\nDate: %s\nMessage-ID: <s%s@example.net>\n\nWann kommt meine Lieferung %s? Vielen Dank.\n' \
-	    "$2" "$2" "$2" "$NOW" "$2" "$2" > "$1"
-}
+mail() { desk_mail "$@"; }
 hq -q poll
 
 # listen.py SOCKET LOG: datagrams on a Unix socket, each written to LOG
