@@ -182,6 +182,13 @@ if [ ! -S /run/systemd/journal/socket ]; then
 	JOURNAL_STREAM=$(stat -c '%d:%i' "$T/err6") "$HELPQ" --config "$T/c5" poll \
 	    >/dev/null 2>>"$T/err6"
 	like "$(cat "$T/err6")" '^<4>' "a server refusing: a warning (<4>)"
+	printf 'wrong\n' >"$T/pw9"
+	sed "s|^password-file = .*|password-file = $T/pw9|" "$T/c" >"$T/c9"
+	: >"$T/err9"
+	JOURNAL_STREAM=$(stat -c '%d:%i' "$T/err9") "$HELPQ" --config "$T/c9" poll \
+	    >/dev/null 2>>"$T/err9"
+	like "$(cat "$T/err9")" '^<3>login as [^ ]+ at 127.0.0.1: login refused' \
+	    "a refused login: an error (<3>)"
 else
 	diag "a journal socket is reachable: the levels are checked by the namespace part"
 fi
