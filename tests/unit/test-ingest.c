@@ -343,10 +343,14 @@ test_preview(struct fixture *fx)
 int
 main(void)
 {
+	static const char *const suffixes[] = {
+		"-wal", "-shm", "-search", "-search-wal", "-search-shm"
+	};
 	struct fixture	 fx;
 	char		 path[] = "/tmp/helpq-test-ingest-XXXXXX";
 	char		*cause = NULL;
 	const char	*top;
+	size_t		 i;
 	int		 fd;
 
 	memset(&fx, 0, sizeof fx);
@@ -387,13 +391,12 @@ main(void)
 	store_close(fx.st);
 	config_clear(&fx.conf);
 	unlink(path);
-	/* SQLite's write-ahead log and its index, if left. */
+	/* SQLite's write-ahead logs, the search index beside the store. */
 	free(cause);
-	cause = xprintf("%s-wal", path);
-	unlink(cause);
-	free(cause);
-	cause = xprintf("%s-shm", path);
-	unlink(cause);
-	free(cause);
+	for (i = 0; i < nitems(suffixes); i++) {
+		cause = xprintf("%s%s", path, suffixes[i]);
+		unlink(cause);
+		free(cause);
+	}
 	return (done_testing());
 }
