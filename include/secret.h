@@ -22,6 +22,9 @@ struct secret_spec {
 	char			*arg;
 };
 
+/* The user the shipped systemd units run helpq as. */
+#define SECRET_SERVICE_USER	"helpq"
+
 /* The most a file or command may give before its first line ends. */
 #define SECRET_MAX	65536
 
@@ -30,7 +33,8 @@ struct secret_spec {
  * without its CR/LF. A file owned by another user than the one helpq runs
  * as (or root), writable by group or others, readable by others, or
  * readable by its group unless root owns it and the group is helpq's
- * effective group, is refused; so are an empty secret and a command that fails. A command
+ * effective group (for root also the helpq user's group, so that root
+ * uses the service's files), is refused; so are an empty secret and a command that fails. A command
  * inherits stdin and stderr. Returns 0 with *out allocated (free it with
  * secret_free()), or -1 with *cause allocated (caller frees; it never holds
  * the secret).

@@ -40,7 +40,7 @@
 #include "xmalloc.h"
 
 /* The user the shipped units run as (sysusers.d). */
-#define DOCTOR_USER	"helpq"
+#define DOCTOR_USER	SECRET_SERVICE_USER
 
 enum doctor_status { DOCTOR_OK, DOCTOR_WARN, DOCTOR_FAIL };
 

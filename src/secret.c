@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -99,6 +100,19 @@ out:
 	return (rv);
 }
 
+/* helpq's own group: the effective one; for root also the service
+ * user's, whose files root uses when it runs helpq by hand. */
+static int
+secret_own_group(gid_t gid)
+{
+	struct passwd	*pw;
+
+	if (gid == getegid())
+		return (1);
+	return (geteuid() == 0 && (pw = getpwnam(SECRET_SERVICE_USER)) !=
+	    NULL && pw->pw_gid == gid);
+}
+
 /*
  * Nobody but its owner may change it, and nobody but the owner and, on a
  * file root owns, helpq's own group may read it: root:helpq 0640 is how
@@ -111,7 +125,7 @@ secret_mode_ok(const struct stat *st)
 		return (0);
 	if ((st->st_mode & S_IRGRP) == 0)
 		return (1);
-	return (st->st_uid == 0 && st->st_gid == getegid());
+	return (st->st_uid == 0 && secret_own_group(st->st_gid));
 }
 
 /* Like ssh with a private key, refuse a file others could read or change. */

@@ -133,6 +133,55 @@ out=$(runuser -u helpq -- /usr/bin/helpq --config /etc/helpq/helpq.conf check 2>
 ok_rc $? "runuser -u helpq -- helpq --config /etc/helpq/helpq.conf check passes"
 like "$out" "[0-9]+ rules in 2 files OK" "with the shipped rules"
 
+# The desk starts as its unit starts it: helpq@desk.service's command,
+# as the helpq user, in its state directory, against a Dovecot and an
+# SMTP sink of the test's own; ready once logged in (sd_notify), a
+# clean stop on SIGTERM. The password is root:helpq 0640, as the README
+# says to install it. doctor passes, as the helpq user and as root.
+. "$TOP_SRCDIR/tests/servers.sh"
+desk_up
+install -m 640 -o root -g helpq "$T/pw" /etc/helpq/desk-imap-password
+install -m 644 "$DOVECOT_CA" /etc/helpq/desk-ca.pem
+sed -e "s|^password-file = .*|password-file = /etc/helpq/desk-imap-password|" \
+    -e "s|^ca-file = .*|ca-file = /etc/helpq/desk-ca.pem|" \
+    -e "/^database = /d" -e "/^templates = /d" -e "s|^path = .*|path = /usr/share/helpq/rules|" \
+    "$T/c" >/etc/helpq/desk.conf
+chmod 644 /etc/helpq/desk.conf
+out=$(runuser -u helpq -- /usr/bin/helpq --config /etc/helpq/desk.conf doctor 2>&1)
+ok_rc $? "helpq doctor as the helpq user passes"
+[ -z "$(printf '%s\n' "$out" | grep '^FAILED')" ] || printf '%s\n' "$out" | sed 's/^/#   /'
+out=$(/usr/bin/helpq --config /etc/helpq/desk.conf doctor 2>&1)
+ok_rc $? "helpq doctor as root passes, the helpq user's access included"
+[ -z "$(printf '%s\n' "$out" | grep '^FAILED')" ] || printf '%s\n' "$out" | sed 's/^/#   /'
+like "$out" "^ok +user +helpq can read the IMAP password /etc/helpq/desk-imap-password$" \
+    "the root:helpq 0640 password is the helpq user's to read"
+install -d -m 750 -o helpq -g helpq /var/lib/helpq/desk
+rm -f "$T/notify"
+"$PY" -c '
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o777)
+with open(sys.argv[2], "a") as log:
+    while True:
+        log.write(s.recv(4096).decode().replace("\n", "|") + "\n"); log.flush()
+' "$T/notify" "$T/notify.log" &
+npid=$!
+_srv_wait 10 test -S "$T/notify"
+exec_start=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/helpq@.service | sed 's/%i/desk/g')
+runuser -u helpq -- env STATE_DIRECTORY=/var/lib/helpq/desk NOTIFY_SOCKET="$T/notify" \
+    $exec_start 2>"$T/desk.log" &
+dpid=$!
+_srv_wait 20 grep -q '^READY=1' "$T/notify.log"
+ok_rc $? "helpq@desk's command starts and says it is ready"
+ok_rc "$([ -s /var/lib/helpq/desk/helpq.db ]; echo $?)" "its database is in /var/lib/helpq/desk"
+is "$(stat -c %U /var/lib/helpq/desk/helpq.db 2>&1)" helpq "the helpq user's"
+kill -TERM $(pgrep -u helpq -f 'helpq --config /etc/helpq/desk.conf run') 2>/dev/null
+wait "$dpid"
+is "$?" 0 "SIGTERM stops it cleanly"
+is "$(tail -1 "$T/notify.log")" "STOPPING=1" "saying so"
+kill "$npid" 2>/dev/null
+rm -f /etc/helpq/desk.conf /etc/helpq/desk-imap-password /etc/helpq/desk-ca.pem
+
 # Installing again (an upgrade's path through the scripts) keeps the
 # administrator's configuration.
 echo "# changed by the administrator" >>/etc/helpq/helpq.conf
