@@ -16,7 +16,8 @@ void	service_reloading(void);
 void	service_stopping(void);
 /* The status line systemctl status shows (STATUS=). */
 void	service_status(const char *, ...) __printflike(1, 2);
-/* Still alive (WATCHDOG=1), when systemd watches. */
+/* Still alive (WATCHDOG=1), when systemd watches; at most once a
+ * second, so a long cycle may call it for every message. */
 void	service_watchdog(void);
 /* How often to ping the watchdog: seconds (half systemd's interval, at
  * least 1), or 0 when nobody watches. */

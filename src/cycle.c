@@ -43,6 +43,8 @@ cycle_tick(void *arg, uint64_t n)
 
 	(*t->done)++;
 	cmd_progress_show(t->pg, *t->done, 0);
+	/* A first poll of a big mailbox takes longer than the watchdog. */
+	service_watchdog();
 }
 
 int

@@ -22,6 +22,7 @@
 #include "outbox.h"
 #include "outbox_private.h"
 #include "safe.h"
+#include "service.h"
 #include "smtp.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -167,6 +168,8 @@ deliver_flush_locked(struct outbox *ob, struct store *st, int force,
 			rc = DELIVER_ERROR;
 			break;
 		}
+		/* A long flush must not look like a hang. */
+		service_watchdog();
 		/* Gone, or sent by now: nothing to do. */
 		if (r == 0 && j.status == OUTBOX_QUEUED)
 			rc = deliver_send_one(ob, st, sm, &j, stats, cause);

@@ -74,6 +74,15 @@ service_status(const char *fmt, ...)
 void
 service_watchdog(void)
 {
+	static struct timespec	last;
+	struct timespec		now;
+
+	/* Called for every message of a long cycle: once a second is
+	 * plenty for a watchdog of minutes. */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (last.tv_sec != 0 && now.tv_sec == last.tv_sec)
+		return;
+	last = now;
 	service_send("WATCHDOG=1");
 }
 

@@ -69,6 +69,8 @@ like "$(cat "$D$unitdir/helpq.service")" "^ExecStart=$bindir/helpq --config $sys
     "the unit starts the installed program with the installed configuration"
 like "$(cat "$D$unitdir/helpq.service")" "^Type=$servicetype$" \
     "Type=$servicetype (libsystemd: notify)"
+like "$(cat "$D$unitdir/helpq.service")" "^WatchdogSec=$watchdog$" \
+    "WatchdogSec=$watchdog (libsystemd: 10min; without, helpq cannot ping it)"
 
 # The skeleton is a configuration helpq accepts (its shipped rules
 # where DESTDIR put them).
