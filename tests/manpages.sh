@@ -91,9 +91,16 @@ for f in $fields; do
 done
 
 # The pages as groff reads them: no warning (-ww), UTF-8 in (-k); and
-# what mdoc would take for macros (%A of a date format) is text.
+# what mdoc would take for macros (%A of a date format) is text. With
+# the paths of a Debian install: a long --prefix (distcheck's) makes
+# paths no line can hold, which says nothing about the page.
 for p in helpq.1 helpq.conf.5 helpq.rules.5; do
-	w=$(groff -k -ww -mandoc -Tutf8 -z "$TOP_BUILDDIR/man/$p" 2>&1)
+	sed -e 's|@bindir@|/usr/bin|g' -e 's|@sysconfdir@|/etc|g' \
+	    -e 's|@localstatedir@|/var|g' -e 's|@pkgdatadir@|/usr/share/helpq|g' \
+	    -e 's|@docdir@|/usr/share/doc/helpq|g' \
+	    -e 's|@bashcompletiondir@|/usr/share/bash-completion/completions|g' \
+	    "$TOP_SRCDIR/man/$p.in" >"$T/$p"
+	w=$(groff -k -ww -mandoc -Tutf8 -z "$T/$p" 2>&1)
 	is "$w" "" "groff -ww reads $p without a warning"
 done
 page=$(groff -k -mandoc -Tutf8 -P-bcu "$TOP_BUILDDIR/man/helpq.conf.5" 2>/dev/null)
