@@ -192,6 +192,14 @@ int	 store_message_known(struct store *, const char *msgid,
 int	 store_ticket_by_msgid(struct store *, const char *msgid,
 	    int64_t *ticketp, char **cause);
 
+/* The oldest ticket whose messages reference msgid, which no stored
+ * message has: *ticketp, or 0. 0, or -1 with *cause. */
+int	 store_ticket_by_ghost(struct store *, const char *msgid,
+	    int64_t *ticketp, char **cause);
+/* Whether the ticket's first message replies to another (In-Reply-To or
+ * References): 1 yes, 0 no, -1 with *cause. */
+int	 store_ticket_root_is_reply(struct store *, int64_t ticket,
+	    char **cause);
 /*
  * The newest ticket of customer whose normalised subject is norm_subject
  * and which had activity at or after since.

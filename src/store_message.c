@@ -323,6 +323,30 @@ message_attachments(struct store *s, const struct message *m, int64_t id,
 	return (0);
 }
 
+/* What m references that no stored message is: the ticket's ghosts. */
+static int
+message_ghosts(struct store *s, const struct message *m, int64_t ticket,
+    char **cause)
+{
+	struct store_query	 q;
+	const char		*id;
+	size_t			 i;
+
+	for (i = 0; i <= m->nreferences; i++) {
+		id = i == m->nreferences ? m->in_reply_to : m->references[i];
+		if (id == NULL || *id == '\0')
+			continue;
+		if (store_query_start(&q, s, ST_GHOST_ADD, "storing a "
+		    "referenced Message-ID", cause) != 0)
+			return (-1);
+		store_query_text(&q, 1, id);
+		store_query_int(&q, 2, ticket);
+		if (store_query_exec(&q, cause) != 0)
+			return (-1);
+	}
+	return (0);
+}
+
 static int
 message_participants(struct store *s, const struct message *m,
     int64_t ticket, char **cause)
@@ -374,7 +398,8 @@ store_message_insert(struct store *s, const struct message *m,
 	s->inserted = 1;
 
 	if (ticket != 0) {
-		if (message_participants(s, m, ticket, cause) != 0)
+		if (message_participants(s, m, ticket, cause) != 0 ||
+		    message_ghosts(s, m, ticket, cause) != 0)
 			return (-1);
 		/* A Date in the future must not pin the ticket on top. */
 		when = date;

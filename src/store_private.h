@@ -62,6 +62,9 @@ enum store_stmt {
 	ST_KNOWN_ID,
 	ST_KNOWN_HASH,
 	ST_BY_MSGID,
+	ST_BY_GHOST,
+	ST_GHOST_ADD,
+	ST_ROOT_IS_REPLY,
 	ST_BY_SUBJECT,
 	ST_TICKET_GET,
 	ST_TICKET_TAGS,
@@ -209,6 +212,17 @@ const char *const store_sql[ST__MAX] = {
 	    " WHERE message_id = ?1 AND ticket_id IS NOT NULL"
 	    " UNION ALL SELECT ticket_id FROM outbox"
 	    " WHERE message_id = ?1 AND ticket_id IS NOT NULL LIMIT 1",
+	/* The oldest ticket that references msgid, which no stored message
+	 * has (yet). */
+	[ST_BY_GHOST] =
+	    "SELECT ticket_id FROM ghosts WHERE msgid = ?1"
+	    " ORDER BY ticket_id LIMIT 1",
+	[ST_GHOST_ADD] =
+	    "INSERT OR IGNORE INTO ghosts (msgid, ticket_id) SELECT ?1, ?2"
+	    " WHERE NOT EXISTS (SELECT 1 FROM messages WHERE message_id = ?1)",
+	[ST_ROOT_IS_REPLY] =
+	    "SELECT in_reply_to IS NOT NULL OR refs IS NOT NULL FROM messages"
+	    " WHERE ticket_id = ?1 ORDER BY id LIMIT 1",
 	[ST_BY_SUBJECT] =
 	    "SELECT t.id FROM customers c"
 	    " JOIN tickets t ON t.customer_id = c.id"

@@ -242,6 +242,25 @@ static const char *const store_migrations[] = {
 	" rated INTEGER,"
 	" message_id INTEGER REFERENCES messages(id));"
 	"CREATE INDEX tickets_closed ON tickets(closed) WHERE closed IS NOT NULL;",
+	/* 9 -> 10: the "ghosts" of JWZ threading: Message-IDs a stored
+	 * message references (In-Reply-To, References) that no stored
+	 * message has, with the ticket of the message that referenced
+	 * them. A reply that came before its parent leaves one; the parent,
+	 * or a sibling referencing the same ghost, joins that ticket. */
+	"CREATE TABLE ghosts ("
+	" msgid TEXT NOT NULL,"
+	" ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
+	" PRIMARY KEY (msgid, ticket_id)) WITHOUT ROWID;"
+	"WITH RECURSIVE split(ticket, rest, id) AS ("
+	" SELECT ticket_id, coalesce(in_reply_to, '') || ' ' ||"
+	"  coalesce(refs, '') || ' ', '' FROM messages"
+	"  WHERE ticket_id IS NOT NULL"
+	"  AND (in_reply_to IS NOT NULL OR refs IS NOT NULL)"
+	" UNION ALL SELECT ticket, substr(rest, instr(rest, ' ') + 1),"
+	"  substr(rest, 1, instr(rest, ' ') - 1) FROM split WHERE rest <> '')"
+	" INSERT OR IGNORE INTO ghosts (msgid, ticket_id)"
+	" SELECT id, ticket FROM split WHERE id <> '' AND NOT EXISTS"
+	"  (SELECT 1 FROM messages m WHERE m.message_id = split.id);",
 };
 #define STORE_VERSION	((int)nitems(store_migrations))
 

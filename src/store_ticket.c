@@ -39,6 +39,37 @@ store_ticket_by_msgid(struct store *s, const char *msgid, int64_t *ticketp,
 }
 
 int
+store_ticket_by_ghost(struct store *s, const char *msgid, int64_t *ticketp,
+    char **cause)
+{
+	struct store_query	q;
+
+	*ticketp = 0;
+	if (msgid == NULL || *msgid == '\0')
+		return (0);
+	if (store_query_start(&q, s, ST_BY_GHOST, "looking up a referenced "
+	    "Message-ID", cause) != 0)
+		return (-1);
+	store_query_text(&q, 1, msgid);
+	return (store_query_lookup(&q, ticketp, cause) == -1 ? -1 : 0);
+}
+
+int
+store_ticket_root_is_reply(struct store *s, int64_t ticket, char **cause)
+{
+	struct store_query	q;
+	int64_t			v = 0;
+
+	if (store_query_start(&q, s, ST_ROOT_IS_REPLY, "reading a ticket's "
+	    "first message", cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, ticket);
+	if (store_query_lookup(&q, &v, cause) == -1)
+		return (-1);
+	return (v != 0);
+}
+
+int
 store_ticket_by_subject(struct store *s, const char *customer,
     const char *norm_subject, time_t since, int64_t *ticketp, char **cause)
 {

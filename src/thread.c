@@ -666,6 +666,85 @@ thread_by_references(struct store *st, const struct config *conf,
 	return (1);
 }
 
+/*
+ * One ghost: id, which no stored message has, referenced by a ticket;
+ * header is where this message names it, NULL for its own Message-ID.
+ * A message referenced by a ticket joins it only when its sender is the
+ * ticket's customer, a participant or an agent, as for a token: it must
+ * not carry a stranger into someone else's conversation.
+ */
+static int
+thread_by_ghost(struct store *st, const struct config *conf, const char *id,
+    const char *header, const char *sender, time_t now,
+    struct thread_result *r, char **cause)
+{
+	struct ticket	 t;
+	int64_t		 ticket = 0;
+	char		*q;
+	int		 rc;
+
+	if (id == NULL || *id == '\0')
+		return (1);
+	if (store_ticket_by_ghost(st, id, &ticket, cause) != 0)
+		return (-1);
+	if (ticket == 0)
+		return (1);
+	memset(&t, 0, sizeof t);
+	if ((rc = store_ticket_get(st, ticket, &t, cause)) != 0) {
+		store_ticket_clear(&t);
+		return (rc);
+	}
+	if (header == NULL &&
+	    (rc = thread_may_join(st, conf, &t, sender, cause)) != 1) {
+		store_ticket_clear(&t);
+		return (rc == -1 ? -1 : 1);
+	}
+	q = thread_quote(id);
+	if (header != NULL)
+		thread_settle(conf, &t, THREAD_REFERENCES, xprintf("%s <%s>, "
+		    "not stored yet, is referenced by ticket %lld too",
+		    header, q, (long long)ticket), now, r);
+	else
+		thread_settle(conf, &t, THREAD_REFERENCES, xprintf("its "
+		    "Message-ID <%s> is referenced by ticket %lld (a reply "
+		    "came first)", q, (long long)ticket), now, r);
+	free(q);
+	store_ticket_clear(&t);
+	return (0);
+}
+
+/*
+ * Rule 2b, for replies that came before their parent: a Message-ID this
+ * message references that is not stored yet but another ticket's
+ * message references too (a sibling), then this message's own
+ * Message-ID when a ticket references it (a reply came first).
+ */
+static int
+thread_by_ghosts(struct store *st, const struct config *conf,
+    const struct message *msg, const char *sender, time_t now,
+    struct thread_result *r, char **cause)
+{
+	size_t	i, tried = 0;
+	int	rc;
+
+	rc = thread_by_ghost(st, conf, msg->in_reply_to, "In-Reply-To",
+	    sender, now, r, cause);
+	for (i = msg->nreferences; rc == 1 && i > 0 && tried < REFS_MAX;
+	    i--) {
+		if (msg->references[i - 1] == NULL ||
+		    (msg->in_reply_to != NULL &&
+		    strcmp(msg->references[i - 1], msg->in_reply_to) == 0))
+			continue;
+		tried++;
+		rc = thread_by_ghost(st, conf, msg->references[i - 1],
+		    "References", sender, now, r, cause);
+	}
+	if (rc == 1)
+		rc = thread_by_ghost(st, conf, msg->message_id, NULL, sender,
+		    now, r, cause);
+	return (rc);
+}
+
 /* Is norm one of the subjects everybody writes? */
 static int
 thread_is_generic(const char *norm)
@@ -692,8 +771,8 @@ thread_is_generic(const char *norm)
  */
 static int
 thread_by_subject(struct store *st, const struct config *conf,
-    const char *sender, int prefixed, time_t now, struct thread_result *r,
-    struct thread_notes *nt, char **cause)
+    const char *sender, int replies, int prefixed, time_t now,
+    struct thread_result *r, struct thread_notes *nt, char **cause)
 {
 	struct ticket	 t;
 	struct tm	 tm;
@@ -713,6 +792,16 @@ thread_by_subject(struct store *st, const struct config *conf,
 	since = now > conf->subject_window ? now - conf->subject_window : 0;
 	rc = store_ticket_by_subject(st, sender, norm, since, &ticket, cause);
 	if (rc != 0 || ticket == 0)
+		return (rc == -1 ? -1 : 1);
+	/*
+	 * A reply to a message helpq has not seen joins a ticket by its
+	 * subject only when that ticket began with a message of its own,
+	 * not with another such reply: replies under one subject to
+	 * different unseen messages (a bot answering every pull request)
+	 * are different conversations, each waiting for its parent.
+	 */
+	if (replies &&
+	    (rc = store_ticket_root_is_reply(st, ticket, cause)) != 0)
 		return (rc == -1 ? -1 : 1);
 	memset(&t, 0, sizeof t);
 	rc = store_ticket_get(st, ticket, &t, cause);
@@ -779,6 +868,10 @@ thread_new(const char *prefix, struct thread_result *r,
  *    not proof of being in the conversation. Rules 2 and 3 still run for
  *    such a stranger, since a Message-ID quoted in References is.
  * 2. In-Reply-To, then References newest first (at most REFS_MAX ids).
+ *    Then the same ids among those no message has yet but another
+ *    ticket's message references (a sibling that came first), then this
+ *    message's own Message-ID when a ticket references it (its reply
+ *    came first).
  * 3. The same customer and normalised subject, active within the subject
  *    window (0 turns the rule off). An empty subject never matches; a
  *    generic one ("Hello", "Question", under three characters) only when it
@@ -804,8 +897,11 @@ thread_find(struct store *st, const struct config *conf,
 	if (rc == 1)
 		rc = thread_by_references(st, conf, msg, now, r, cause);
 	if (rc == 1)
-		rc = thread_by_subject(st, conf, sender, prefixed, now, r,
-		    &nt, cause);
+		rc = thread_by_ghosts(st, conf, msg, sender, now, r, cause);
+	if (rc == 1)
+		rc = thread_by_subject(st, conf, sender,
+		    (msg->in_reply_to != NULL && *msg->in_reply_to != '\0') ||
+		    msg->nreferences > 0, prefixed, now, r, &nt, cause);
 	if (rc == -1) {
 		thread_result_clear(r);
 		return (-1);

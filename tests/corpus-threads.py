@@ -2,8 +2,9 @@
 """corpus-threads.py - helper for threads.sh, with Python's email parser as
 the independent judge of what the corpus threads are.
 
-prepare SRC DIR: copy every message file under SRC into DIR/Maildir/cur in
-    Date order (the order mail arrives) and write DIR/index.json.
+prepare SRC DIR [ORDER]: copy every message file under SRC into
+    DIR/Maildir/cur in Date order (the order mail arrives), or reversed,
+    or shuffled (seeded: the same every run), and write DIR/index.json.
 check DIR DB NAME: read which ticket holds each message from helpq's
     database DB (one process for the whole folder, not one `helpq show` per
     ticket) and print "ok ..." / "not ok ..." lines: every reply whose
@@ -24,7 +25,7 @@ def ids(value):
     return MID.findall(str(value or ''))
 
 
-def prepare(src, out):
+def prepare(src, out, order='date'):
     msgs = []
     for root, dirs, files in os.walk(src):
         dirs.sort()
@@ -45,6 +46,11 @@ def prepare(src, out):
                          'from': email.utils.parseaddr(str(m.get('From') or ''))[1].lower(),
                          'date': date})
     msgs.sort(key=lambda x: x['date'])
+    if order == 'reversed':
+        msgs.reverse()
+    elif order == 'shuffled':
+        import random
+        random.Random(16).shuffle(msgs)
     for sub in ('cur', 'new', 'tmp'):
         os.makedirs(os.path.join(out, 'Maildir', sub), exist_ok=True)
     for i, m in enumerate(msgs):
@@ -106,6 +112,17 @@ def check(out, db, name):
                       (m['mid'], ticket_of.get(m['mid']), p, ticket_of.get(p)))
     print('%s %s: %d of %d replies are in their parent\'s ticket' %
           ('ok' if bad == 0 else 'not ok', name, replies - bad, replies))
+    # Every reply whose parent is in the folder, whichever came first.
+    replies = bad = 0
+    for m in msgs:
+        p = m['irt']
+        if not m['mid'] or not p or p not in order:
+            continue
+        replies += 1
+        if ticket_of.get(m['mid']) != ticket_of.get(p):
+            bad += 1
+    print('# %s: %d of %d replies, parent first or not, are in their '
+          'parent\'s ticket' % (name, replies - bad, replies))
     groups = {}
     for m in msgs:
         if m['mid'] and not m['irt'] and not m['refs'] and m['subject'].strip():
@@ -145,7 +162,7 @@ def agree(db, shows, name):
 
 if __name__ == '__main__':
     if sys.argv[1] == 'prepare':
-        prepare(sys.argv[2], sys.argv[3])
+        prepare(sys.argv[2], sys.argv[3], *sys.argv[4:5])
     elif sys.argv[1] == 'largest':
         largest(sys.argv[2], int(sys.argv[3]))
     elif sys.argv[1] == 'agree':

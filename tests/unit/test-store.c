@@ -125,6 +125,21 @@ insert(struct store *st, struct message *m, const char *raw, size_t rawlen,
 	return (id);
 }
 
+/* The ticket that references msgid as a ghost, 0 for none, -1 on error. */
+static int64_t
+ghost(struct store *st, const char *msgid)
+{
+	int64_t	 t = 0;
+	char	*cause = NULL;
+
+	if (store_ticket_by_ghost(st, msgid, &t, &cause) != 0) {
+		diag("ghost: %s", cause);
+		free(cause);
+		return (-1);
+	}
+	return (t);
+}
+
 static int
 user_version(const char *path)
 {
@@ -182,23 +197,40 @@ static void
 test_open(void)
 {
 	struct store	*st = NULL;
+	struct message	*m;
 	char		*path, *path2, *cause = NULL;
-	int64_t		 n;
+	int64_t		 n, tk;
 
 	path = path_in("schema.db");
 	ok(store_open(path, 0, &st, &cause) == 0, "open creates");
-	is_int(user_version(path), 9, "user_version 9 after create");
-	new_ticket(st, "hello", "a@example.com", NULL, 1000);
+	is_int(user_version(path), 10, "user_version 10 after create");
+	tk = new_ticket(st, "hello", "a@example.com", NULL, 1000);
+	/* A reply whose parent is not stored leaves the parent's ghost;
+	 * the stored one it also references does not. */
+	m = msg_new("r1@example.com", "r1", NULL, "a@example.com", "Re: hello",
+	    "text", 1000);
+	m->in_reply_to = xstrdup("p1@example.com");
+	m->references = xcalloc(2, sizeof *m->references);
+	m->references[0] = xstrdup("r1@example.com");
+	m->references[1] = xstrdup("p1@example.com");
+	m->nreferences = 2;
+	ok(insert(st, m, "x", 1, tk, MSG_IN, 1000) > 0, "a reply stored");
+	message_free(m);
+	is_int(ghost(st, "p1@example.com"), tk, "its unseen parent is a ghost "
+	    "of its ticket");
+	is_int(ghost(st, "r1@example.com"), 0, "a stored message is no ghost");
+	is_int(ghost(st, "zz@example.com"), 0, "an unknown id is no ghost");
 	store_close(st);
 
 	ok(store_open(path, 0, &st, &cause) == 0, "reopen");
-	is_int(user_version(path), 9, "user_version still 9");
+	is_int(user_version(path), 10, "user_version still 10");
 	n = count(st, "tickets");
 	is_int(n, 1, "reopen keeps data (no migration re-run)");
 	store_close(st);
 
 	/* A version 1 database (as helpq 0.1 wrote it) moves forward. */
-	set_user_version_sql(path, "DROP TABLE surveys; DROP INDEX tickets_closed;"
+	set_user_version_sql(path, "DROP TABLE ghosts;"
+	    "DROP TABLE surveys; DROP INDEX tickets_closed;"
 	    "DROP INDEX tickets_created;"
 	    "ALTER TABLE tickets DROP COLUMN waited;"
 	    "ALTER TABLE tickets DROP COLUMN waiting_since;"
@@ -212,8 +244,14 @@ test_open(void)
 	    "ALTER TABLE tickets DROP COLUMN "
 	    "response_time; DROP TABLE ticket_fields; PRAGMA user_version = 1");
 	is_int(user_version(path), 1, "made a version 1 database");
-	ok(store_open(path, 0, &st, &cause) == 0, "open migrates 1 -> 9");
-	is_int(user_version(path), 9, "user_version 9 after migrating");
+	if (!ok(store_open(path, 0, &st, &cause) == 0, "open migrates 1 -> 10")) {
+		diag("%s", cause);
+		exit(1);
+	}
+	is_int(user_version(path), 10, "user_version 10 after migrating");
+	is_int(ghost(st, "p1@example.com"), tk, "migrating finds the ghosts "
+	    "of the stored messages");
+	is_int(ghost(st, "r1@example.com"), 0, "and not the stored ones");
 	is_int(count(st, "failed"), 0, "the migrated database has failed");
 	is_int(count(st, "tickets"), 1, "migration keeps the tickets");
 	ok(store_begin(st, &cause) == 0 && store_ticket_field_set(st, 1,
