@@ -84,7 +84,10 @@ int		 cmd_open_store(struct globals *, int writes, struct store **);
 /*
  * Run fn on each ticket number in ids[0..n) in one transaction of the
  * store opened for writing: a ticket that does not exist is EX_DATAERR
- * and changes nothing. Returns 0 or an exit status after saying why.
+ * and changes nothing. fn gets the ticket a merged number names and
+ * returns 0, -1 with *cause, or 1 for bad input it has logged
+ * (EX_DATAERR, nothing changes). Returns 0 or an exit status after
+ * saying why.
  */
 int		 cmd_each_ticket(struct globals *, int n, char **ids,
 		    int (*fn)(struct store *, int64_t, void *, char **),
@@ -194,6 +197,7 @@ extern const struct command cmd_doctor_command;
 extern const struct command cmd_failed_command;
 extern const struct command cmd_help_command;
 extern const struct command cmd_import_command;
+extern const struct command cmd_merge_command;
 extern const struct command cmd_note_command;
 extern const struct command cmd_outbox_command;
 extern const struct command cmd_poll_command;

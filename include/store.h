@@ -192,10 +192,21 @@ int	 store_message_known(struct store *, const char *msgid,
 int	 store_ticket_by_msgid(struct store *, const char *msgid,
 	    int64_t *ticketp, char **cause);
 
-/* The oldest ticket whose messages reference msgid, which no stored
- * message has: *ticketp, or 0. 0, or -1 with *cause. */
-int	 store_ticket_by_ghost(struct store *, const char *msgid,
+/* The oldest ticket whose messages reference msgid: *ticketp, or 0.
+ * 0, or -1 with *cause. */
+int	 store_ticket_by_reference(struct store *, const char *msgid,
 	    int64_t *ticketp, char **cause);
+/* The other tickets one reference away from ticket (they reference its
+ * messages, hold messages it references, or reference what it does),
+ * oldest first: up to max into v, their number in *np. 0, or -1 with
+ * *cause. */
+int	 store_ticket_links(struct store *, int64_t ticket, int64_t *v,
+	    size_t max, size_t *np, char **cause);
+/* Call fn with each address that takes part in both tickets a and b
+ * until it returns nonzero: that value, 0 when none did, -1 with *cause.
+ */
+int	 store_shared_participants(struct store *, int64_t a, int64_t b,
+	    int (*fn)(const char *addr, void *), void *arg, char **cause);
 /* Whether the ticket's first message replies to another (In-Reply-To or
  * References): 1 yes, 0 no, -1 with *cause. */
 int	 store_ticket_root_is_reply(struct store *, int64_t ticket,
@@ -208,7 +219,28 @@ int	 store_ticket_by_subject(struct store *, const char *customer,
 	    const char *norm_subject, time_t since, int64_t *ticketp,
 	    char **cause);
 
-/* Read ticket id into t (with tags and message count). */
+/*
+ * Merge ticket from into ticket into: its messages, participants, tags,
+ * fields, events, outbox, clocks and survey go to into, whose values win
+ * where both have one; of two running clocks of a kind the earlier runs
+ * on. from's number becomes an alias of into (store_ticket_get and
+ * store_ticket_resolve follow it) and both tickets' messages are marked
+ * again at the source. The caller writes the event. 0, 1 when either
+ * ticket is not there or they are one, -1 with *cause.
+ */
+int	 store_ticket_merge(struct store *, int64_t into, int64_t from,
+	    time_t now, char **cause);
+/* The numbers merged into ticket: *vp (allocated, the caller frees;
+ * NULL when none) and their number *np. 0, or -1 with *cause. */
+int	 store_ticket_aliases(struct store *, int64_t ticket, int64_t **vp,
+	    size_t *np, char **cause);
+/* The ticket a number names now: id, or the ticket it was merged into.
+ * 0, or -1 with *cause. */
+int	 store_ticket_resolve(struct store *, int64_t id, int64_t *ticketp,
+	    char **cause);
+
+/* Read ticket id into t (with tags and message count); a merged
+ * ticket's number reads the ticket it went into. */
 int	 store_ticket_get(struct store *, int64_t id, struct ticket *t,
 	    char **cause);
 void	 store_ticket_clear(struct ticket *);

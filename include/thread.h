@@ -37,6 +37,23 @@ int	 thread_find(struct store *, const struct config *,
 	    struct thread_result *r, char **cause);
 void	 thread_result_clear(struct thread_result *);
 
+/*
+ * After msg is stored in ticket: merge the other tickets it links to it
+ * (those holding or referencing its Message-ID, In-Reply-To and
+ * References), each time under the older ticket, when their customers
+ * know each other as for a token and neither was closed longer ago than
+ * the reopen window. *ticketp is where msg is then. 0, or -1 with
+ * *cause.
+ */
+int	 thread_merges(struct store *, const struct config *,
+	    const struct message *msg, int64_t ticket, time_t now,
+	    int64_t *ticketp, char **cause);
+/* Merge tickets a and b under the older with a "merged" event saying why
+ * (helpq merge, thread_merges); *intop is the older. 0, 1 when they are
+ * one or either is not there, -1 with *cause. */
+int	 thread_merge_into(struct store *, int64_t a, int64_t b, time_t now,
+	    const char *why, int64_t *intop, char **cause);
+
 /* Short name of how: "new", "token", "references", "subject", "msgid". */
 const char *thread_how_name(enum thread_how);
 

@@ -1,6 +1,6 @@
 /*
- * helpq - cmd_agent.c: the agents' desk: assign, note and priority. Each
- * change is an event that names who made it (--agent, else
+ * helpq - cmd_agent.c: the agents' desk: assign, note, priority and
+ * merge. Each change is an event that names who made it (--agent, else
  * $HELPQ_AGENT, else the login name).
  */
 #include "compat.h"
@@ -18,6 +18,7 @@
 #include "now.h"
 #include "rules.h"
 #include "store.h"
+#include "thread.h"
 #include "xmalloc.h"
 
 /* A note longer than this is cut in the event. */
@@ -198,4 +199,58 @@ out:
 const struct command cmd_note_command = {
 	"note", NULL, note_main, by_opts, "N", 1, 1, CMD_OPERAND_TICKET, 0,
 	"Add an internal note to a ticket (never sent to the customer)"
+};
+
+/* helpq merge N M...: the tickets become one, under the oldest. */
+struct agent_merge {
+	int64_t		 into;		/* the ticket so far */
+	const char	*by;
+	char		**argv;		/* the numbers as given */
+	int		 i;
+};
+
+static int
+merge_apply(struct store *st, int64_t id, void *arg, char **cause)
+{
+	struct agent_merge	*m = arg;
+	char			*why;
+	int			 rc;
+
+	const char		*given = m->argv[m->i++];
+
+	if (m->into == 0) {
+		m->into = id;
+		return (0);
+	}
+	why = xprintf("by %s", m->by);
+	rc = thread_merge_into(st, m->into, id, now_get(), why, &m->into,
+	    cause);
+	free(why);
+	if (rc == 1)
+		log_error("ticket %s is ticket %lld already: nothing was "
+		    "merged", given, (long long)m->into);
+	return (rc);
+}
+
+static int
+merge_main(struct globals *g, struct args *a)
+{
+	struct agent_merge	 m;
+	const char		*val, *by = NULL;
+	int			 rc;
+
+	memset(&m, 0, sizeof m);
+	while (args_next(a, 0, &val) != -1)
+		by = val;
+	m.by = cmd_agent_name(by);
+	m.argv = a->argv;
+	if ((rc = cmd_each_ticket(g, a->argc, a->argv, merge_apply, &m)) == 0)
+		printf("ticket %lld\n", (long long)m.into);
+	return (rc);
+}
+
+const struct command cmd_merge_command = {
+	"merge", NULL, merge_main, by_opts, "N M ...", 2, -1,
+	CMD_OPERAND_TICKET, 0, "Merge tickets into the oldest; the other "
+	"numbers name it"
 };

@@ -226,8 +226,17 @@ cmd_each_ticket(struct globals *g, int n, char **ids,
 			store_close(st);
 			return (EX_DATAERR);
 		}
+		/* A merged ticket's number names the ticket it went into. */
+		if (r == 0)
+			id = t.id;
 		store_ticket_clear(&t);
-		if (r != 0 || fn(st, id, arg, &cause) != 0) {
+		if (r == 0 && (r = fn(st, id, arg, &cause)) == 1) {
+			/* Bad input fn has said why: nothing changes. */
+			store_rollback(st);
+			store_close(st);
+			return (EX_DATAERR);
+		}
+		if (r != 0) {
 			store_rollback(st);
 			goto fail;
 		}

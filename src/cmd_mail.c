@@ -244,6 +244,13 @@ reply_main(struct globals *g, struct args *a)
 	buf_init(&text);
 	if ((rc = cmd_open_store(g, 1, &st)) != 0)
 		goto out;
+	/* A merged ticket's number answers the ticket it went into. */
+	if (store_ticket_resolve(st, ticket, &ticket, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		rc = EX_SOFTWARE;
+		goto out;
+	}
 	if ((rc = reply_text(st, g->conf.tz, ticket, tname, &text)) != 0)
 		goto out;
 	if (notify_reply(ob, st, ticket, buf_cstr(&text), tname, agent, then,

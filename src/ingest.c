@@ -790,7 +790,9 @@ ingest_apply(struct ingest *in, struct ingest_plan *p,
 		return (-1);
 	if (p->rated && ingest_apply_rating(in, p, cause) != 0)
 		return (-1);
-	return (0);
+	/* A late parent can join the conversations its replies began. */
+	return (thread_merges(in->store, in->conf, msg, t, p->when,
+	    &p->ticket, cause));
 }
 
 /* Everything one message writes; runs inside the batch transaction. The

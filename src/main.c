@@ -130,6 +130,7 @@ static const struct command *const commands[] = {
 	&cmd_failed_command,
 	&cmd_help_command,
 	&cmd_import_command,
+	&cmd_merge_command,
 	&cmd_note_command,
 	&cmd_outbox_command,
 	&cmd_poll_command,

@@ -517,6 +517,7 @@ output_show(FILE *f, const struct tz *tz, struct store *st, int64_t id,
 	memset(&t, 0, sizeof t);
 	if ((rc = store_ticket_get(st, id, &t, cause)) != 0)
 		return (rc);
+	id = t.id;	/* a merged ticket's number shows the one it went into */
 	memset(&ctx, 0, sizeof ctx);
 	ctx.f = f;
 	ctx.tz = tz;

@@ -417,6 +417,7 @@ output_sla_explain(FILE *f, const struct config *conf, struct store *st,
 
 	if ((r = store_ticket_get(st, ticket, &t, cause)) != 0)
 		return (r);
+	ticket = t.id;	/* a merged ticket's number: the one it went into */
 	memset(&l, 0, sizeof l);
 	if (store_ticket_clocks(st, ticket, sla_rows_cb, &l, cause) != 0) {
 		store_ticket_clear(&t);

@@ -323,9 +323,9 @@ message_attachments(struct store *s, const struct message *m, int64_t id,
 	return (0);
 }
 
-/* What m references that no stored message is: the ticket's ghosts. */
+/* What m references, for threading the messages that come later. */
 static int
-message_ghosts(struct store *s, const struct message *m, int64_t ticket,
+message_references(struct store *s, const struct message *m, int64_t ticket,
     char **cause)
 {
 	struct store_query	 q;
@@ -336,7 +336,7 @@ message_ghosts(struct store *s, const struct message *m, int64_t ticket,
 		id = i == m->nreferences ? m->in_reply_to : m->references[i];
 		if (id == NULL || *id == '\0')
 			continue;
-		if (store_query_start(&q, s, ST_GHOST_ADD, "storing a "
+		if (store_query_start(&q, s, ST_REFERENCE_ADD, "storing a "
 		    "referenced Message-ID", cause) != 0)
 			return (-1);
 		store_query_text(&q, 1, id);
@@ -399,7 +399,7 @@ store_message_insert(struct store *s, const struct message *m,
 
 	if (ticket != 0) {
 		if (message_participants(s, m, ticket, cause) != 0 ||
-		    message_ghosts(s, m, ticket, cause) != 0)
+		    message_references(s, m, ticket, cause) != 0)
 			return (-1);
 		/* A Date in the future must not pin the ticket on top. */
 		when = date;

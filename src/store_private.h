@@ -62,9 +62,36 @@ enum store_stmt {
 	ST_KNOWN_ID,
 	ST_KNOWN_HASH,
 	ST_BY_MSGID,
-	ST_BY_GHOST,
-	ST_GHOST_ADD,
+	ST_BY_REFERENCE,
+	ST_REFERENCE_ADD,
 	ST_ROOT_IS_REPLY,
+	ST_TICKET_LINKS,
+	ST_ALIAS,
+	ST_ALIASES,
+	ST_SHARED_PARTICIPANTS,
+	/* store_ticket_merge runs these in order: ?1 into, ?2 from, ?3 now */
+	ST_MERGE_REMARK,
+	ST_MERGE_TICKET,
+	ST_MERGE_MESSAGES,
+	ST_MERGE_PARTICIPANTS,
+	ST_MERGE_PARTICIPANTS_DEL,
+	ST_MERGE_TAGS,
+	ST_MERGE_TAGS_DEL,
+	ST_MERGE_FIELDS,
+	ST_MERGE_FIELDS_DEL,
+	ST_MERGE_REFS,
+	ST_MERGE_REFS_DEL,
+	ST_MERGE_EVENTS,
+	ST_MERGE_OUTBOX,
+	ST_MERGE_RATINGS,
+	ST_MERGE_SURVEYS,
+	ST_MERGE_SURVEYS_DEL,
+	ST_MERGE_CLOCKS,
+	ST_MERGE_CLOCKS_STOP,
+	ST_MERGE_LINKS,
+	ST_MERGE_ALIASES,
+	ST_MERGE_ALIAS,
+	ST_MERGE_DELETE,
 	ST_BY_SUBJECT,
 	ST_TICKET_GET,
 	ST_TICKET_TAGS,
@@ -212,23 +239,141 @@ const char *const store_sql[ST__MAX] = {
 	    " WHERE message_id = ?1 AND ticket_id IS NOT NULL"
 	    " UNION ALL SELECT ticket_id FROM outbox"
 	    " WHERE message_id = ?1 AND ticket_id IS NOT NULL LIMIT 1",
-	/* The oldest ticket that references msgid, which no stored message
-	 * has (yet). */
-	[ST_BY_GHOST] =
-	    "SELECT ticket_id FROM ghosts WHERE msgid = ?1"
+	/* The oldest ticket whose messages reference msgid. */
+	[ST_BY_REFERENCE] =
+	    "SELECT ticket_id FROM thread_refs WHERE msgid = ?1"
 	    " ORDER BY ticket_id LIMIT 1",
-	[ST_GHOST_ADD] =
-	    "INSERT OR IGNORE INTO ghosts (msgid, ticket_id) SELECT ?1, ?2"
-	    " WHERE NOT EXISTS (SELECT 1 FROM messages WHERE message_id = ?1)",
+	[ST_REFERENCE_ADD] =
+	    "INSERT OR IGNORE INTO thread_refs (msgid, ticket_id)"
+	    " VALUES (?1, ?2)",
 	[ST_ROOT_IS_REPLY] =
 	    "SELECT in_reply_to IS NOT NULL OR refs IS NOT NULL FROM messages"
 	    " WHERE ticket_id = ?1 ORDER BY id LIMIT 1",
+	[ST_SHARED_PARTICIPANTS] =
+	    "SELECT a.address FROM participants a JOIN participants b"
+	    " ON b.ticket_id = ?2 AND b.address = a.address"
+	    " WHERE a.ticket_id = ?1",
+	[ST_ALIAS] = "SELECT ticket_id FROM ticket_aliases WHERE id = ?1",
+	[ST_ALIASES] =
+	    "SELECT id FROM ticket_aliases WHERE ticket_id = ?1 ORDER BY id",
+	/* The other tickets one reference away from ?1: they reference
+	 * its messages, hold messages it references, or reference what it
+	 * references. */
+	[ST_TICKET_LINKS] =
+	    "SELECT r.ticket_id FROM messages m JOIN thread_refs r"
+	    " ON r.msgid = m.message_id WHERE m.ticket_id = ?1"
+	    " AND r.ticket_id <> ?1"
+	    " UNION SELECT m.ticket_id FROM thread_refs r JOIN messages m"
+	    " ON m.message_id = r.msgid WHERE r.ticket_id = ?1"
+	    " AND m.ticket_id <> ?1"
+	    " UNION SELECT b.ticket_id FROM thread_refs a JOIN thread_refs b"
+	    " ON b.msgid = a.msgid WHERE a.ticket_id = ?1 AND b.ticket_id <> ?1"
+	    " ORDER BY 1 LIMIT ?2",
+	/*
+	 * Merging ticket ?2 into ticket ?1 at ?3. Both tickets' messages
+	 * are marked again at the source (their keywords change); the
+	 * ticket row takes the earlier start, the later activity, the
+	 * earlier answer and due times, and the status that needs the
+	 * most attention; everything that hangs on ?2 moves to ?1, whose
+	 * values win where both have one; ?2's number stays an alias.
+	 */
+	[ST_MERGE_REMARK] =
+	    "UPDATE mailbox_state SET reflected_uid = min(reflected_uid,"
+	    " (SELECT min(m.uid) - 1 FROM messages m"
+	    "  WHERE m.ticket_id IN (?1, ?2) AND m.mailbox = mailbox_state.mailbox"
+	    "  AND m.uidvalidity = mailbox_state.uidvalidity))"
+	    " WHERE EXISTS (SELECT 1 FROM messages m"
+	    "  WHERE m.ticket_id IN (?1, ?2) AND m.mailbox = mailbox_state.mailbox"
+	    "  AND m.uidvalidity = mailbox_state.uidvalidity"
+	    "  AND m.uid IS NOT NULL)",
+	[ST_MERGE_TICKET] =
+	    "UPDATE tickets SET"
+	    " status = CASE WHEN tickets.status = 'new' AND f.status = 'new'"
+	    "  THEN 'new' WHEN tickets.status IN ('new', 'open')"
+	    "  OR f.status IN ('new', 'open') THEN 'open'"
+	    "  WHEN 'waiting' IN (tickets.status, f.status) THEN 'waiting'"
+	    "  ELSE 'closed' END,"
+	    " waiting_since = CASE WHEN tickets.status NOT IN ('new', 'open')"
+	    "  AND f.status NOT IN ('new', 'open') THEN coalesce(min("
+	    "  tickets.waiting_since, f.waiting_since), tickets.waiting_since,"
+	    "  f.waiting_since) END,"
+	    " closed = CASE WHEN tickets.closed IS NOT NULL AND f.closed IS NOT"
+	    "  NULL THEN max(tickets.closed, f.closed) END,"
+	    " created = min(tickets.created, f.created),"
+	    " updated = max(tickets.updated, f.updated, ?3),"
+	    " first_response = coalesce(min(tickets.first_response,"
+	    "  f.first_response), tickets.first_response, f.first_response),"
+	    " due = coalesce(min(tickets.due, f.due), tickets.due, f.due),"
+	    " next_due = coalesce(min(tickets.next_due, f.next_due),"
+	    "  tickets.next_due, f.next_due),"
+	    " waited = tickets.waited + f.waited,"
+	    " queue = coalesce(tickets.queue, f.queue),"
+	    " priority = max(tickets.priority, f.priority),"
+	    " assignee = coalesce(tickets.assignee, f.assignee),"
+	    " language = coalesce(tickets.language, f.language),"
+	    " response_time = coalesce(tickets.response_time, f.response_time),"
+	    " linked_to = CASE WHEN tickets.linked_to IS NULL"
+	    "  AND f.linked_to IS NOT ?1 THEN f.linked_to"
+	    "  WHEN tickets.linked_to = ?2 THEN NULL ELSE tickets.linked_to END"
+	    " FROM (SELECT * FROM tickets WHERE id = ?2) AS f"
+	    " WHERE tickets.id = ?1",
+	[ST_MERGE_MESSAGES] =
+	    "UPDATE messages SET ticket_id = ?1 WHERE ticket_id = ?2",
+	[ST_MERGE_PARTICIPANTS] =
+	    "INSERT OR IGNORE INTO participants (ticket_id, address)"
+	    " SELECT ?1, address FROM participants WHERE ticket_id = ?2",
+	[ST_MERGE_PARTICIPANTS_DEL] =
+	    "DELETE FROM participants WHERE ticket_id = ?2",
+	[ST_MERGE_TAGS] =
+	    "INSERT OR IGNORE INTO tags (ticket_id, tag)"
+	    " SELECT ?1, tag FROM tags WHERE ticket_id = ?2",
+	[ST_MERGE_TAGS_DEL] = "DELETE FROM tags WHERE ticket_id = ?2",
+	[ST_MERGE_FIELDS] =
+	    "INSERT OR IGNORE INTO ticket_fields (ticket_id, name, value)"
+	    " SELECT ?1, name, value FROM ticket_fields WHERE ticket_id = ?2",
+	[ST_MERGE_FIELDS_DEL] = "DELETE FROM ticket_fields WHERE ticket_id = ?2",
+	[ST_MERGE_REFS] =
+	    "INSERT OR IGNORE INTO thread_refs (msgid, ticket_id)"
+	    " SELECT msgid, ?1 FROM thread_refs WHERE ticket_id = ?2",
+	[ST_MERGE_REFS_DEL] = "DELETE FROM thread_refs WHERE ticket_id = ?2",
+	[ST_MERGE_EVENTS] =
+	    "UPDATE events SET ticket_id = ?1 WHERE ticket_id = ?2",
+	[ST_MERGE_OUTBOX] =
+	    "UPDATE outbox SET ticket_id = ?1 WHERE ticket_id = ?2",
+	[ST_MERGE_RATINGS] =
+	    "UPDATE ratings SET ticket_id = ?1 WHERE ticket_id = ?2",
+	[ST_MERGE_SURVEYS] =
+	    "INSERT OR IGNORE INTO surveys (ticket_id, time, scale, outbox_id,"
+	    " skipped, rating, comment, rated, message_id)"
+	    " SELECT ?1, time, scale, outbox_id, skipped, rating, comment,"
+	    " rated, message_id FROM surveys WHERE ticket_id = ?2",
+	[ST_MERGE_SURVEYS_DEL] = "DELETE FROM surveys WHERE ticket_id = ?2",
+	[ST_MERGE_CLOCKS] =
+	    "UPDATE clocks SET ticket_id = ?1 WHERE ticket_id = ?2",
+	/* Of two running clocks of a kind, the one that started first
+	 * (the stricter promise) runs on. */
+	[ST_MERGE_CLOCKS_STOP] =
+	    "UPDATE clocks SET stopped = max(?3, started), outcome = 'merged'"
+	    " WHERE ticket_id = ?1 AND stopped IS NULL AND EXISTS (SELECT 1"
+	    " FROM clocks o WHERE o.ticket_id = ?1 AND o.stopped IS NULL"
+	    " AND (o.kind = 'resolution') = (clocks.kind = 'resolution')"
+	    " AND (o.started < clocks.started"
+	    " OR (o.started = clocks.started AND o.id < clocks.id)))",
+	[ST_MERGE_LINKS] =
+	    "UPDATE tickets SET linked_to = ?1 WHERE linked_to = ?2 AND id <> ?1",
+	[ST_MERGE_ALIASES] =
+	    "UPDATE ticket_aliases SET ticket_id = ?1 WHERE ticket_id = ?2",
+	[ST_MERGE_ALIAS] =
+	    "INSERT INTO ticket_aliases (id, ticket_id) VALUES (?2, ?1)",
+	[ST_MERGE_DELETE] = "DELETE FROM tickets WHERE id = ?2",
 	[ST_BY_SUBJECT] =
 	    "SELECT t.id FROM customers c"
 	    " JOIN tickets t ON t.customer_id = c.id"
 	    " WHERE c.address = ?1 AND t.norm_subject = ?2"
 	    " AND t.updated >= ?3 ORDER BY t.updated DESC, t.id DESC LIMIT 1",
-	[ST_TICKET_GET] = TICKET_SELECT " WHERE t.id = ?1",
+	/* A merged ticket's number names the ticket it went into. */
+	[ST_TICKET_GET] = TICKET_SELECT " WHERE t.id = coalesce((SELECT"
+	    " ticket_id FROM ticket_aliases WHERE id = ?1), ?1)",
 	[ST_TICKET_TAGS] =
 	    "SELECT tag FROM tags WHERE ticket_id = ?1 ORDER BY tag",
 	[ST_HAS_PARTICIPANT] =

@@ -242,15 +242,19 @@ static const char *const store_migrations[] = {
 	" rated INTEGER,"
 	" message_id INTEGER REFERENCES messages(id));"
 	"CREATE INDEX tickets_closed ON tickets(closed) WHERE closed IS NOT NULL;",
-	/* 9 -> 10: the "ghosts" of JWZ threading: Message-IDs a stored
-	 * message references (In-Reply-To, References) that no stored
-	 * message has, with the ticket of the message that referenced
-	 * them. A reply that came before its parent leaves one; the parent,
-	 * or a sibling referencing the same ghost, joins that ticket. */
-	"CREATE TABLE ghosts ("
+	/* 9 -> 10: threads whose messages come out of order. Every
+	 * Message-ID a ticket's messages reference (In-Reply-To,
+	 * References), stored or not: a reply that came before its parent
+	 * leaves its parent's id (a "ghost" of JWZ threading) that the
+	 * parent, or a sibling, finds; a reference that could not merge two
+	 * tickets yet is there to try again. A merged ticket's number
+	 * stays an alias of the ticket it went into, so its token still
+	 * threads. */
+	"CREATE TABLE thread_refs ("
 	" msgid TEXT NOT NULL,"
 	" ticket_id INTEGER NOT NULL REFERENCES tickets(id),"
 	" PRIMARY KEY (msgid, ticket_id)) WITHOUT ROWID;"
+	"CREATE INDEX thread_refs_ticket ON thread_refs(ticket_id);"
 	"WITH RECURSIVE split(ticket, rest, id) AS ("
 	" SELECT ticket_id, coalesce(in_reply_to, '') || ' ' ||"
 	"  coalesce(refs, '') || ' ', '' FROM messages"
@@ -258,9 +262,12 @@ static const char *const store_migrations[] = {
 	"  AND (in_reply_to IS NOT NULL OR refs IS NOT NULL)"
 	" UNION ALL SELECT ticket, substr(rest, instr(rest, ' ') + 1),"
 	"  substr(rest, 1, instr(rest, ' ') - 1) FROM split WHERE rest <> '')"
-	" INSERT OR IGNORE INTO ghosts (msgid, ticket_id)"
-	" SELECT id, ticket FROM split WHERE id <> '' AND NOT EXISTS"
-	"  (SELECT 1 FROM messages m WHERE m.message_id = split.id);",
+	" INSERT OR IGNORE INTO thread_refs (msgid, ticket_id)"
+	" SELECT id, ticket FROM split WHERE id <> '';"
+	"CREATE TABLE ticket_aliases ("
+	" id INTEGER PRIMARY KEY,"
+	" ticket_id INTEGER NOT NULL REFERENCES tickets(id));"
+	"CREATE INDEX ticket_aliases_ticket ON ticket_aliases(ticket_id);",
 };
 #define STORE_VERSION	((int)nitems(store_migrations))
 

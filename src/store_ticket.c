@@ -39,19 +39,141 @@ store_ticket_by_msgid(struct store *s, const char *msgid, int64_t *ticketp,
 }
 
 int
-store_ticket_by_ghost(struct store *s, const char *msgid, int64_t *ticketp,
-    char **cause)
+store_ticket_by_reference(struct store *s, const char *msgid,
+    int64_t *ticketp, char **cause)
 {
 	struct store_query	q;
 
 	*ticketp = 0;
 	if (msgid == NULL || *msgid == '\0')
 		return (0);
-	if (store_query_start(&q, s, ST_BY_GHOST, "looking up a referenced "
-	    "Message-ID", cause) != 0)
+	if (store_query_start(&q, s, ST_BY_REFERENCE, "looking up a "
+	    "referenced Message-ID", cause) != 0)
 		return (-1);
 	store_query_text(&q, 1, msgid);
 	return (store_query_lookup(&q, ticketp, cause) == -1 ? -1 : 0);
+}
+
+int
+store_ticket_links(struct store *s, int64_t ticket, int64_t *v, size_t max,
+    size_t *np, char **cause)
+{
+	struct store_query	q;
+	int			r;
+
+	*np = 0;
+	if (store_query_start(&q, s, ST_TICKET_LINKS, "reading a ticket's "
+	    "references", cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, ticket);
+	store_query_int(&q, 2, (int64_t)max);
+	while ((r = store_query_step(&q, cause)) == 1) {
+		if (*np < max)
+			v[(*np)++] = sqlite3_column_int64(q.stmt, 0);
+	}
+	return (r);
+}
+
+int
+store_shared_participants(struct store *s, int64_t a, int64_t b,
+    int (*fn)(const char *, void *), void *arg, char **cause)
+{
+	struct store_query	q;
+	int			r, v = 0;
+
+	if (store_query_start(&q, s, ST_SHARED_PARTICIPANTS, "reading "
+	    "participants", cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, a);
+	store_query_int(&q, 2, b);
+	while ((r = store_query_step(&q, cause)) == 1) {
+		if ((v = fn(store_column_text(&q, 0), arg)) != 0) {
+			store_query_end(&q);
+			return (v);
+		}
+	}
+	return (r);
+}
+
+int
+store_ticket_aliases(struct store *s, int64_t ticket, int64_t **vp,
+    size_t *np, char **cause)
+{
+	struct store_query	q;
+	int			r;
+
+	*vp = NULL;
+	*np = 0;
+	if (store_query_start(&q, s, ST_ALIASES, "reading a ticket's "
+	    "aliases", cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, ticket);
+	while ((r = store_query_step(&q, cause)) == 1) {
+		*vp = xreallocarray(*vp, *np + 1, sizeof **vp);
+		(*vp)[(*np)++] = sqlite3_column_int64(q.stmt, 0);
+	}
+	if (r == -1) {
+		free(*vp);
+		*vp = NULL;
+		*np = 0;
+	}
+	return (r);
+}
+
+int
+store_ticket_resolve(struct store *s, int64_t id, int64_t *ticketp,
+    char **cause)
+{
+	struct store_query	q;
+	int			r;
+
+	*ticketp = id;
+	if (store_query_start(&q, s, ST_ALIAS, "reading a ticket's alias",
+	    cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, id);
+	if ((r = store_query_lookup(&q, ticketp, cause)) == 1)
+		*ticketp = id;
+	return (r == -1 ? -1 : 0);
+}
+
+int
+store_ticket_merge(struct store *s, int64_t into, int64_t from, time_t now,
+    char **cause)
+{
+	struct store_query	q;
+	int64_t			a, b;
+	int			st, np;
+
+	/* Both must be tickets of their own, not aliases. */
+	if (store_ticket_resolve(s, into, &a, cause) != 0 ||
+	    store_ticket_resolve(s, from, &b, cause) != 0)
+		return (-1);
+	if (a != into || b != from || into == from)
+		return (1);
+	for (st = 0; st < 2; st++) {
+		if (store_query_start(&q, s, ST_TICKET_GET, "reading ticket",
+		    cause) != 0)
+			return (-1);
+		store_query_int(&q, 1, st == 0 ? into : from);
+		if ((np = store_query_lookup(&q, NULL, cause)) != 0)
+			return (np);
+	}
+	for (st = ST_MERGE_REMARK; st <= ST_MERGE_DELETE; st++) {
+		if (store_query_start(&q, s, (enum store_stmt)st, "merging "
+		    "tickets", cause) != 0)
+			return (-1);
+		/* Each statement names the parameters it needs. */
+		np = sqlite3_bind_parameter_count(q.stmt);
+		store_query_int(&q, 1, into);
+		if (np >= 2)
+			store_query_int(&q, 2, from);
+		if (np >= 3)
+			store_query_int(&q, 3, now);
+		if (store_query_exec(&q, cause) != 0)
+			return (-1);
+	}
+	return (0);
 }
 
 int

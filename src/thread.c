@@ -666,17 +666,61 @@ thread_by_references(struct store *st, const struct config *conf,
 	return (1);
 }
 
+/* An address that is neither the desk nor an agent's. */
+static int
+thread_outsider(const char *addr, void *arg)
+{
+	const struct config	*conf = arg;
+
+	return (addr != NULL && *addr != '\0' && !config_is_agent(conf, addr));
+}
+
+/*
+ * Does msg know ticket t's conversation? Its sender may join it as for a
+ * token, or one of its addresses besides the desk's and the agents' (a
+ * mailing list, a colleague in Cc) takes part in it. 1 yes, 0 no, -1
+ * error.
+ */
+static int
+thread_knows(struct store *st, const struct config *conf,
+    const struct ticket *t, const struct message *msg, const char *sender,
+    char **cause)
+{
+	const struct msg_addrs	*lists[] = {
+		&msg->from, &msg->to, &msg->cc, &msg->reply_to
+	};
+	const char		*addr;
+	size_t			 i, j;
+	int			 rc;
+
+	if ((rc = thread_may_join(st, conf, t, sender, cause)) != 0)
+		return (rc);
+	for (i = 0; i < nitems(lists); i++) {
+		for (j = 0; j < lists[i]->n; j++) {
+			addr = lists[i]->v[j].addr;
+			if (!thread_outsider(addr, (void *)conf))
+				continue;
+			if ((rc = thread_may_join(st, conf, t, addr,
+			    cause)) != 0)
+				return (rc);
+		}
+	}
+	return (0);
+}
+
 /*
  * One ghost: id, which no stored message has, referenced by a ticket;
  * header is where this message names it, NULL for its own Message-ID.
- * A message referenced by a ticket joins it only when its sender is the
- * ticket's customer, a participant or an agent, as for a token: it must
- * not carry a stranger into someone else's conversation.
+ * A message the ticket references joins it only when it knows the
+ * ticket's conversation (thread_knows): the reply that came first may
+ * have joined its ticket by subject alone, and must not pull a stranger's
+ * conversation in with it. A sibling's reference is proof enough, as in
+ * rule 2.
  */
 static int
-thread_by_ghost(struct store *st, const struct config *conf, const char *id,
-    const char *header, const char *sender, time_t now,
-    struct thread_result *r, char **cause)
+thread_by_ghost(struct store *st, const struct config *conf,
+    const struct message *msg, const char *id, const char *header,
+    const char *sender, time_t now, struct thread_result *r, char **cause)
 {
 	struct ticket	 t;
 	int64_t		 ticket = 0;
@@ -685,7 +729,7 @@ thread_by_ghost(struct store *st, const struct config *conf, const char *id,
 
 	if (id == NULL || *id == '\0')
 		return (1);
-	if (store_ticket_by_ghost(st, id, &ticket, cause) != 0)
+	if (store_ticket_by_reference(st, id, &ticket, cause) != 0)
 		return (-1);
 	if (ticket == 0)
 		return (1);
@@ -695,7 +739,7 @@ thread_by_ghost(struct store *st, const struct config *conf, const char *id,
 		return (rc);
 	}
 	if (header == NULL &&
-	    (rc = thread_may_join(st, conf, &t, sender, cause)) != 1) {
+	    (rc = thread_knows(st, conf, &t, msg, sender, cause)) != 1) {
 		store_ticket_clear(&t);
 		return (rc == -1 ? -1 : 1);
 	}
@@ -727,7 +771,7 @@ thread_by_ghosts(struct store *st, const struct config *conf,
 	size_t	i, tried = 0;
 	int	rc;
 
-	rc = thread_by_ghost(st, conf, msg->in_reply_to, "In-Reply-To",
+	rc = thread_by_ghost(st, conf, msg, msg->in_reply_to, "In-Reply-To",
 	    sender, now, r, cause);
 	for (i = msg->nreferences; rc == 1 && i > 0 && tried < REFS_MAX;
 	    i--) {
@@ -736,12 +780,12 @@ thread_by_ghosts(struct store *st, const struct config *conf,
 		    strcmp(msg->references[i - 1], msg->in_reply_to) == 0))
 			continue;
 		tried++;
-		rc = thread_by_ghost(st, conf, msg->references[i - 1],
+		rc = thread_by_ghost(st, conf, msg, msg->references[i - 1],
 		    "References", sender, now, r, cause);
 	}
 	if (rc == 1)
-		rc = thread_by_ghost(st, conf, msg->message_id, NULL, sender,
-		    now, r, cause);
+		rc = thread_by_ghost(st, conf, msg, msg->message_id, NULL,
+		    sender, now, r, cause);
 	return (rc);
 }
 
@@ -921,4 +965,117 @@ thread_find(struct store *st, const struct config *conf,
 		r->evidence = s;
 	}
 	return (0);
+}
+
+/* ---- merging: a message that links two tickets ---- */
+
+/* The tickets one merge looks at, and the rounds it goes; a thread
+ * larger than that merges over the next messages. */
+#define MERGE_MAX	16
+#define MERGE_ROUNDS	4
+
+/* A closed ticket older than the reopen window stays as it is. */
+static int
+thread_merge_closed(const struct config *conf, const struct ticket *t,
+    time_t now)
+{
+	return (t->status == TICKET_CLOSED && t->closed != 0 &&
+	    now - t->closed > conf->reopen_window);
+}
+
+/*
+ * May a and b become one ticket? Their customers must know each other:
+ * the same, an agent, one a participant of the other's conversation, or
+ * both conversations with someone besides the desk (a mailing list, a
+ * colleague in Cc). 1 yes, 0 no, -1 error.
+ */
+static int
+thread_may_merge(struct store *st, const struct config *conf,
+    const struct ticket *a, const struct ticket *b, time_t now,
+    char **cause)
+{
+	int	rc;
+
+	if (thread_merge_closed(conf, a, now) ||
+	    thread_merge_closed(conf, b, now))
+		return (0);
+	if (conf->stranger == CONFIG_STRANGER_JOIN)
+		return (1);
+	if ((rc = thread_may_join(st, conf, a, b->customer, cause)) != 0 ||
+	    (rc = thread_may_join(st, conf, b, a->customer, cause)) != 0)
+		return (rc);
+	return (store_shared_participants(st, a->id, b->id, thread_outsider,
+	    (void *)conf, cause));
+}
+
+int
+thread_merge_into(struct store *st, int64_t a, int64_t b, time_t now,
+    const char *why, int64_t *intop, char **cause)
+{
+	int64_t	 into = a < b ? a : b, from = a < b ? b : a;
+	char	*detail;
+	int	 rc;
+
+	*intop = a;
+	if ((rc = store_ticket_merge(st, into, from, now, cause)) != 0)
+		return (rc);
+	*intop = into;
+	detail = xprintf("ticket %lld merged into ticket %lld: %s",
+	    (long long)from, (long long)into, why);
+	rc = store_event_add(st, into, 0, now, "merged", detail, cause);
+	free(detail);
+	return (rc);
+}
+
+/* One round: merge what ticket links to that may be merged. 1 when one
+ * was, 0 when none, -1 on error. */
+static int
+thread_merge_round(struct store *st, const struct config *conf,
+    const char *quoted, time_t now, int64_t *ticketp, char **cause)
+{
+	struct ticket	 a, b;
+	int64_t		 v[MERGE_MAX];
+	size_t		 i, n;
+	char		*why;
+	int		 rc = 0, merged = 0;
+
+	if (store_ticket_links(st, *ticketp, v, nitems(v), &n, cause) != 0)
+		return (-1);
+	for (i = 0; i < n && rc != -1; i++) {
+		memset(&a, 0, sizeof a);
+		memset(&b, 0, sizeof b);
+		if ((rc = store_ticket_get(st, *ticketp, &a, cause)) == 0 &&
+		    (rc = store_ticket_get(st, v[i], &b, cause)) == 0 &&
+		    a.id != b.id &&
+		    (rc = thread_may_merge(st, conf, &a, &b, now, cause)) == 1) {
+			why = xprintf("their messages reference each other "
+			    "(seen on message <%s>)", quoted);
+			rc = thread_merge_into(st, a.id, b.id, now, why,
+			    ticketp, cause);
+			free(why);
+			if (rc == 0)
+				merged = 1;
+		}
+		store_ticket_clear(&a);
+		store_ticket_clear(&b);
+	}
+	return (rc == -1 ? -1 : merged);
+}
+
+int
+thread_merges(struct store *st, const struct config *conf,
+    const struct message *msg, int64_t ticket, time_t now, int64_t *ticketp,
+    char **cause)
+{
+	char	*q;
+	int	 i, rc = 1;
+
+	*ticketp = ticket;
+	if (ticket <= 0)
+		return (0);
+	q = thread_quote(msg->message_id != NULL ? msg->message_id : "");
+	for (i = 0; i < MERGE_ROUNDS && rc == 1; i++)
+		rc = thread_merge_round(st, conf, q, now, ticketp, cause);
+	free(q);
+	return (rc == -1 ? -1 : 0);
 }

@@ -125,14 +125,14 @@ insert(struct store *st, struct message *m, const char *raw, size_t rawlen,
 	return (id);
 }
 
-/* The ticket that references msgid as a ghost, 0 for none, -1 on error. */
+/* The oldest ticket that references msgid, 0 for none, -1 on error. */
 static int64_t
 ghost(struct store *st, const char *msgid)
 {
 	int64_t	 t = 0;
 	char	*cause = NULL;
 
-	if (store_ticket_by_ghost(st, msgid, &t, &cause) != 0) {
+	if (store_ticket_by_reference(st, msgid, &t, &cause) != 0) {
 		diag("ghost: %s", cause);
 		free(cause);
 		return (-1);
@@ -205,21 +205,22 @@ test_open(void)
 	ok(store_open(path, 0, &st, &cause) == 0, "open creates");
 	is_int(user_version(path), 10, "user_version 10 after create");
 	tk = new_ticket(st, "hello", "a@example.com", NULL, 1000);
-	/* A reply whose parent is not stored leaves the parent's ghost;
-	 * the stored one it also references does not. */
+	/* A reply's references are kept for the messages that come later,
+	 * its unseen parent's too. */
 	m = msg_new("r1@example.com", "r1", NULL, "a@example.com", "Re: hello",
 	    "text", 1000);
 	m->in_reply_to = xstrdup("p1@example.com");
 	m->references = xcalloc(2, sizeof *m->references);
-	m->references[0] = xstrdup("r1@example.com");
+	m->references[0] = xstrdup("p0@example.com");
 	m->references[1] = xstrdup("p1@example.com");
 	m->nreferences = 2;
 	ok(insert(st, m, "x", 1, tk, MSG_IN, 1000) > 0, "a reply stored");
 	message_free(m);
-	is_int(ghost(st, "p1@example.com"), tk, "its unseen parent is a ghost "
-	    "of its ticket");
-	is_int(ghost(st, "r1@example.com"), 0, "a stored message is no ghost");
-	is_int(ghost(st, "zz@example.com"), 0, "an unknown id is no ghost");
+	is_int(ghost(st, "p1@example.com"), tk, "its unseen parent is "
+	    "referenced by its ticket");
+	is_int(ghost(st, "p0@example.com"), tk, "and the whole References");
+	is_int(ghost(st, "r1@example.com"), 0, "the reply itself is not");
+	is_int(ghost(st, "zz@example.com"), 0, "an unknown id is not");
 	store_close(st);
 
 	ok(store_open(path, 0, &st, &cause) == 0, "reopen");
@@ -229,7 +230,8 @@ test_open(void)
 	store_close(st);
 
 	/* A version 1 database (as helpq 0.1 wrote it) moves forward. */
-	set_user_version_sql(path, "DROP TABLE ghosts;"
+	set_user_version_sql(path, "DROP TABLE thread_refs;"
+	    "DROP TABLE ticket_aliases;"
 	    "DROP TABLE surveys; DROP INDEX tickets_closed;"
 	    "DROP INDEX tickets_created;"
 	    "ALTER TABLE tickets DROP COLUMN waited;"
@@ -249,9 +251,10 @@ test_open(void)
 		exit(1);
 	}
 	is_int(user_version(path), 10, "user_version 10 after migrating");
-	is_int(ghost(st, "p1@example.com"), tk, "migrating finds the ghosts "
-	    "of the stored messages");
-	is_int(ghost(st, "r1@example.com"), 0, "and not the stored ones");
+	is_int(ghost(st, "p1@example.com"), tk, "migrating finds what the "
+	    "stored messages reference");
+	is_int(ghost(st, "p0@example.com"), tk, "In-Reply-To and References");
+	is_int(ghost(st, "r1@example.com"), 0, "and nothing else");
 	is_int(count(st, "failed"), 0, "the migrated database has failed");
 	is_int(count(st, "tickets"), 1, "migration keeps the tickets");
 	ok(store_begin(st, &cause) == 0 && store_ticket_field_set(st, 1,
@@ -1099,6 +1102,80 @@ test_names(void)
 	    "outbox status name");
 }
 
+/* Two tickets become one: everything moves, the younger number is an
+ * alias, and the ticket row takes from both. */
+static void
+test_merge(struct store *st)
+{
+	struct ticket	 t;
+	struct message	*m;
+	int64_t		 a, b, c, v[4], id, before;
+	size_t		 n;
+	char		*cause = NULL;
+
+	before = count(st, "tickets");
+	ok(store_begin(st, &cause) == 0, "merge: begin");
+	a = new_ticket(st, "Invoice", "ann@example.com", NULL, 5000);
+	b = new_ticket(st, "Re: Invoice", "ben@example.com", NULL, 6000);
+	c = new_ticket(st, "Other", "cid@example.com", NULL, 6500);
+	m = msg_new("inv1@example.com", "inv1", NULL, "ann@example.com",
+	    "Invoice", "Where is it?", 5000);
+	ok(insert(st, m, "x", 1, a, MSG_IN, 5000) > 0, "merge: a's message");
+	message_free(m);
+	m = msg_new("inv2@example.com", "inv2", NULL, "ben@example.com",
+	    "Re: Invoice", "Here.", 6000);
+	m->in_reply_to = xstrdup("inv1@example.com");
+	ok(insert(st, m, "x", 1, b, MSG_IN, 6000) > 0, "merge: b's reply");
+	message_free(m);
+	ok(store_ticket_links(st, a, v, nitems(v), &n, &cause) == 0 &&
+	    n == 1 && v[0] == b, "a ticket's links: the one answering it");
+	ok(store_ticket_links(st, b, v, nitems(v), &n, &cause) == 0 &&
+	    n == 1 && v[0] == a, "and the one it answers");
+	ok(store_ticket_links(st, c, v, nitems(v), &n, &cause) == 0 &&
+	    n == 0, "an unrelated ticket has none");
+	ok(store_ticket_set_status(st, a, TICKET_WAITING, 5500, &cause) == 0 &&
+	    store_tag_add(st, a, "billing", 5500, &cause) == 0 &&
+	    store_tag_add(st, b, "vip", 6000, &cause) == 0,
+	    "merge: a waits, tags on both");
+
+	is_int(store_ticket_merge(st, a, b, 7000, &cause), 0, "merge b into a");
+	is_int(store_ticket_merge(st, a, b, 7000, &cause), 1,
+	    "again: they are one");
+	is_int(store_ticket_merge(st, a, a, 7000, &cause), 1,
+	    "a ticket with itself: nothing");
+	is_int(store_ticket_merge(st, a, 999999, 7000, &cause), 1,
+	    "with no ticket: nothing");
+	ok(store_ticket_resolve(st, b, &id, &cause) == 0 && id == a,
+	    "b's number names a");
+	ok(store_ticket_resolve(st, c, &id, &cause) == 0 && id == c,
+	    "another number names itself");
+	memset(&t, 0, sizeof t);
+	ok(store_ticket_get(st, b, &t, &cause) == 0 && t.id == a,
+	    "reading b reads a");
+	is_int(t.nmessages, 2, "a has both messages");
+	is_int(t.status, TICKET_OPEN, "a waited, b was new: open");
+	is_int(t.created, 5000, "the earlier start");
+	is_str(t.customer, "ann@example.com", "the older ticket's customer");
+	ok(t.ntags == 2, "the tags of both");
+	store_ticket_clear(&t);
+	ok(store_ticket_links(st, a, v, nitems(v), &n, &cause) == 0 && n == 0,
+	    "a merged ticket links to nothing outside");
+	/* The store merges as told; the older-survives rule is threading's. */
+	is_int(store_ticket_merge(st, c, a, 7100, &cause), 0,
+	    "merge a into c");
+	ok(store_ticket_resolve(st, a, &id, &cause) == 0 && id == c,
+	    "a's number names c");
+	ok(store_ticket_resolve(st, b, &id, &cause) == 0 && id == c,
+	    "and so does b's: its alias moved with a");
+	ok(store_ticket_get(st, b, &t, &cause) == 0 && t.id == c &&
+	    t.nmessages == 2, "reading b reads c with both messages");
+	store_ticket_clear(&t);
+	is_int(count(st, "tickets"), before + 1, "three tickets made, two "
+	    "merged away");
+	ok(store_commit(st, &cause) == 0, "merge: commit");
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -1120,6 +1197,7 @@ main(void)
 	test_mailbox(st);
 	test_outbox(st);
 	test_failed(st);
+	test_merge(st);
 	store_close(st);
 	free(path);
 
