@@ -38,6 +38,8 @@ struct source_mark {
 	const char	*queue;		/* NULL: none */
 	char *const	*tags;
 	size_t		 ntags;
+	const int64_t	*aliases;	/* numbers merged into ticket */
+	size_t		 naliases;
 };
 
 struct source_ops {

@@ -117,6 +117,7 @@ cycle_state_save(struct cycle *c, const char *folder,
 struct cycle_marks {
 	struct source_mark	*v;
 	struct ticket		*t;	/* v[i]'s ticket (id 0: none read) */
+	int64_t			**aliases; /* v[i]'s, allocated */
 	size_t			 n;
 };
 
@@ -129,6 +130,8 @@ cycle_marks_add(uint32_t uid, int64_t ticket, void *arg)
 
 	m->v = xreallocarray(m->v, m->n + 1, sizeof *m->v);
 	m->t = xreallocarray(m->t, m->n + 1, sizeof *m->t);
+	m->aliases = xreallocarray(m->aliases, m->n + 1, sizeof *m->aliases);
+	m->aliases[m->n] = NULL;
 	sm = &m->v[m->n];
 	t = &m->t[m->n++];
 	memset(sm, 0, sizeof *sm);
@@ -155,6 +158,10 @@ cycle_marks_tickets(struct store *st, struct cycle_marks *m, char **cause)
 		m->v[i].queue = m->t[i].queue;
 		m->v[i].tags = m->t[i].tags;
 		m->v[i].ntags = m->t[i].ntags;
+		if (store_ticket_aliases(st, m->t[i].id, &m->aliases[i],
+		    &m->v[i].naliases, cause) != 0)
+			return (-1);
+		m->v[i].aliases = m->aliases[i];
 	}
 	return (0);
 }
@@ -164,8 +171,11 @@ cycle_marks_free(struct cycle_marks *m)
 {
 	size_t	i;
 
-	for (i = 0; i < m->n; i++)
+	for (i = 0; i < m->n; i++) {
 		store_ticket_clear(&m->t[i]);
+		free(m->aliases[i]);
+	}
+	free(m->aliases);
 	free(m->t);
 	free(m->v);
 }

@@ -501,8 +501,8 @@ imap_fetch(struct imap *im, const uint32_t *uids, size_t n, int headers_only,
 }
 
 int
-imap_add_keywords(struct imap *im, uint32_t uid, char *const *keywords,
-    size_t n, char **cause)
+imap_store_keywords(struct imap *im, uint32_t uid, char *const *keywords,
+    size_t n, int add, char **cause)
 {
 	struct mailimap_flag_list	*fl;
 	struct mailimap_store_att_flags	*sf;
@@ -516,7 +516,8 @@ imap_add_keywords(struct imap *im, uint32_t uid, char *const *keywords,
 	for (i = 0; i < n; i++)
 		mailimap_flag_list_add(fl,
 		    mailimap_flag_new_flag_keyword(xstrdup(keywords[i])));
-	sf = mailimap_store_att_flags_new_add_flags_silent(fl);
+	sf = add ? mailimap_store_att_flags_new_add_flags_silent(fl) :
+	    mailimap_store_att_flags_new_remove_flags_silent(fl);
 	set = mailimap_set_new_single(uid);
 	r = mailimap_uid_store(im->s, set, sf);
 	mailimap_set_free(set);

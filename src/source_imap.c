@@ -213,6 +213,24 @@ mark_keywords(const struct source_mark *m, char ***kp)
 	return (n);
 }
 
+/* The keywords of the tickets merged into this one: $ticket-N each. */
+static size_t
+mark_aliases(const struct source_mark *m, char ***kp)
+{
+	char	**k;
+	char	 num[32];
+	size_t	 i;
+
+	k = xreallocarray(NULL, m->naliases, sizeof *k);
+	for (i = 0; i < m->naliases; i++) {
+		snprintf(num, sizeof num, "ticket-%lld",
+		    (long long)m->aliases[i]);
+		k[i] = imap_keyword("$", num);
+	}
+	*kp = k;
+	return (m->naliases);
+}
+
 /* [imap] queue-folder with %q replaced by queue. Allocated. */
 static char *
 mark_folder(const char *pattern, const char *queue)
@@ -240,13 +258,19 @@ mark_one(struct source_imap *si, const struct source_mark *m, char **cause)
 			return (0);
 		k = xreallocarray(NULL, 1, sizeof *k);
 		k[0] = xstrdup(SOURCE_IMAP_FAILED_KEYWORD);
-		rc = imap_add_keywords(si->im, m->uid, k, 1, cause);
+		rc = imap_store_keywords(si->im, m->uid, k, 1, 1, cause);
 		xfreev(k, 1);
 		return (rc);
 	}
 	if (c->keywords) {
 		n = mark_keywords(m, &k);
-		rc = imap_add_keywords(si->im, m->uid, k, n, cause);
+		rc = imap_store_keywords(si->im, m->uid, k, n, 1, cause);
+		xfreev(k, n);
+	}
+	if (rc == 0 && c->keywords && m->naliases > 0) {
+		/* Merged: the numbers that name this ticket now go. */
+		n = mark_aliases(m, &k);
+		rc = imap_store_keywords(si->im, m->uid, k, n, 0, cause);
 		xfreev(k, n);
 	}
 	if (rc == 0 && c->queue_folder != NULL && m->queue != NULL &&

@@ -86,6 +86,15 @@ is "$(imap_count INBOX)" 13 "nothing was deleted from the server"
 like "$(imap_keywords INBOX 11)" "\\\$ticket-$t1\$" "the ticket number is a keyword"
 is "$(imap_uids INBOX seen | wc -l)" 0 "reading does not set \\Seen"
 like "$(imap_keywords INBOX 1)" '\$billing' "a rule's tag is a keyword, visible to another client"
+# Merged tickets: the next poll marks the younger one's message with the
+# number that is left, and takes the merged number away.
+t2=$(ticket_of kunde2@example.net)
+hq merge "$t1" "$t2" >/dev/null; is $? 0 "two tickets merged"
+hq -q poll
+is "$(imap_keywords INBOX 12 | grep -c -x -e "\\\$ticket-$t1" -e "\\\$ticket-$t2")" 1 \
+    "the merged ticket's message has one ticket keyword after the next poll"
+like "$(imap_keywords INBOX 12)" "\\\$ticket-$t1\$" "the number that is left"
+like "$(imap_keywords INBOX 11)" "\\\$ticket-$t1\$" "the older ticket's message keeps its own"
 
 # ---- dry run changes nothing -------------------------------------------
 mkmail "$T/dry" 4 4
