@@ -5,12 +5,14 @@ the independent judge of what the corpus threads are.
 prepare SRC DIR [ORDER]: copy every message file under SRC into
     DIR/Maildir/cur in Date order (the order mail arrives), or reversed,
     or shuffled (seeded: the same every run), and write DIR/index.json.
-check DIR DB NAME: read which ticket holds each message from helpq's
-    database DB (one process for the whole folder, not one `helpq show` per
-    ticket) and print "ok ..." / "not ok ..." lines: every reply whose
-    parent arrived earlier is in its parent's ticket; messages with the
-    same subject from different senders that reply to nothing are in
-    different tickets.
+check DIR DB NAME [all]: read which ticket holds each message from
+    helpq's database DB (one process for the whole folder, not one `helpq
+    show` per ticket) and print "ok ..." / "not ok ..." lines: every reply
+    whose parent arrived earlier is in its parent's ticket; messages with
+    the same subject from different senders that reply to nothing are in
+    different tickets; with "all", every reply whose parent is anywhere in
+    the folder, before or after it, is in its parent's ticket (otherwise
+    that figure is a "#" line).
 largest DB N: print the numbers of the N tickets with the most messages.
 agree DB SHOWS NAME: read `helpq show --json` documents (concatenated) and
     print one line: each lists its ticket's messages as the database has
@@ -86,7 +88,7 @@ def ticket_messages(db):
     return tickets
 
 
-def check(out, db, name):
+def check(out, db, name, strict=''):
     with open(os.path.join(out, 'index.json')) as f:
         msgs = json.load(f)
     ticket_of = {}
@@ -121,8 +123,9 @@ def check(out, db, name):
         replies += 1
         if ticket_of.get(m['mid']) != ticket_of.get(p):
             bad += 1
-    print('# %s: %d of %d replies, parent first or not, are in their '
-          'parent\'s ticket' % (name, replies - bad, replies))
+    verdict = '#' if strict != 'all' else 'ok' if bad == 0 else 'not ok'
+    print('%s %s: %d of %d replies, parent first or not, are in their '
+          'parent\'s ticket' % (verdict, name, replies - bad, replies))
     groups = {}
     for m in msgs:
         if m['mid'] and not m['irt'] and not m['refs'] and m['subject'].strip():
@@ -168,4 +171,4 @@ if __name__ == '__main__':
     elif sys.argv[1] == 'agree':
         agree(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
-        check(sys.argv[2], sys.argv[3], sys.argv[4])
+        check(sys.argv[2], sys.argv[3], sys.argv[4], *sys.argv[5:6])
