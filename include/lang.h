@@ -35,5 +35,19 @@ void		 lang_free(struct lang *);
  * life of the handle).
  */
 const char	*lang_detect(struct lang *, const struct message *msg);
+/* Its Content-Language, when that names a configured language: NULL
+ * else. */
+const char	*lang_declared(struct lang *, const struct message *msg);
+/* The identified language of msg's text alone (its start, quotes and
+ * signature cut), or NULL. */
+const char	*lang_identify(struct lang *, const struct message *msg);
+/* The configured code that tag ("de", "de-AT", "el_GR") names, or NULL. */
+const char	*lang_code(const struct lang *, const char *tag);
+/*
+ * Guess msg's language ahead of need, into msg->lang_guess, when it is
+ * likely to open a ticket (it replies to nothing) and does not declare
+ * one: the reader thread does this so that the store's thread need not.
+ */
+void		 lang_guess(struct lang *, struct message *msg);
 
 #endif

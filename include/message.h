@@ -54,6 +54,10 @@ struct message {
 	char			*list_id;
 	char			*return_path;	/* "" for <>, NULL if absent */
 	char			*content_language;
+	/* Its text's language as guessed ahead of need (the reader thread,
+	 * lang_guess): a code, "-" when the text said nothing, "" when
+	 * nobody looked. */
+	char			 lang_guess[8];
 
 	struct msg_header	*headers;	/* all top-level fields, in order */
 	size_t			 nheaders;
@@ -67,6 +71,12 @@ struct message {
 	size_t			 nattachments;
 
 	char			 hash[65];	/* SHA-256 of the raw bytes, hex */
+	/* The raw bytes as the store keeps them (store_raw_pack), when the
+	 * reader thread packed them ahead of the store; else NULL. */
+	void			*packed;
+	size_t			 packedlen;
+	void			*packed_text;	/* text, likewise, or NULL */
+	size_t			 packed_textlen;
 	size_t			 size;		/* raw size in bytes */
 
 	int			 limits;	/* MESSAGE_LIMIT_* hit while parsing */

@@ -288,9 +288,27 @@ int	 store_ticket_set_due(struct store *, int64_t ticket, time_t due,
 int	 store_ticket_field_set(struct store *, int64_t ticket,
 	    const char *name, const char *value, char **cause);
 
+/*
+ * The raw bytes of a message as the store keeps them: *outp (allocated,
+ * the caller frees) and *outlenp. *zctx is a compression context the
+ * caller keeps for the next call (start with NULL; free it with
+ * store_raw_pack_free); one thread uses it at a time. 0, or -1 when the
+ * bytes are better kept as they are (*outp NULL).
+ */
+int	 store_raw_pack(void **zctx, const char *raw, size_t len, void **outp,
+	    size_t *outlenp);
+/* A message text at least this long is kept packed the same way. */
+#define STORE_TEXT_PACK_MIN	512
+void	 store_raw_pack_free(void *zctx);
+
 /* The tickets opened so far by the customer at addr (0 if unknown). */
 int	 store_customer_tickets(struct store *, const char *addr,
 	    int64_t *np, char **cause);
+/* The language of the last ticket of the customer at addr that has one:
+ * *langp (allocated, the caller frees), NULL when none. 0, or -1 with
+ * *cause. */
+int	 store_customer_language(struct store *, const char *addr,
+	    char **langp, char **cause);
 
 
 /*

@@ -166,11 +166,18 @@ ingest_set_outbox(struct ingest *in, struct outbox *ob)
 	in->mail = outbox_enabled(ob);
 }
 
-/* The customer's language, identified among the configured ones. */
+/*
+ * The customer's language among the configured ones: the message's
+ * Content-Language, else its text's (as the reader guessed it, or
+ * identified now), else, when the text says too little, the language of
+ * the customer's last ticket.
+ */
 static const char *
-ingest_language(struct ingest *in, const struct message *msg)
+ingest_language(struct ingest *in, const struct message *msg,
+    const struct msg_addr *party)
 {
-	char	*cause = NULL;
+	const char	*code;
+	char		*known = NULL, *cause = NULL;
 
 	if (in->lang == NULL && !in->lang_failed) {
 		in->lang = lang_new((const char *const *)in->conf->languages,
@@ -182,7 +189,25 @@ ingest_language(struct ingest *in, const struct message *msg)
 			in->lang_failed = 1;
 		}
 	}
-	return (in->lang != NULL ? lang_detect(in->lang, msg) : NULL);
+	if (in->lang == NULL)
+		return (NULL);
+	if ((code = lang_declared(in->lang, msg)) != NULL)
+		return (code);
+	if (msg->lang_guess[0] != '\0')
+		code = lang_code(in->lang, msg->lang_guess);
+	else
+		code = lang_identify(in->lang, msg);
+	if (code != NULL)
+		return (code);
+	if (in->store != NULL && party != NULL &&
+	    store_customer_language(in->store, party->addr, &known,
+	    &cause) != 0) {
+		log_warnx("%s", cause);
+		free(cause);
+	}
+	code = lang_code(in->lang, known);
+	free(known);
+	return (code);
 }
 
 const struct ingest_stats *
@@ -278,7 +303,7 @@ ingest_facts_for(struct ingest *in, const struct message *msg,
 	/* A new ticket keeps it; otherwise only a rule would ask. */
 	if (f->language == NULL && (ticket == 0 ||
 	    rules_uses_language(in->rules)))
-		f->language = ingest_language(in, msg);
+		f->language = ingest_language(in, msg, party);
 	return (0);
 }
 
@@ -1086,6 +1111,7 @@ ingest_threaded(struct ingest *in, struct source *src, ingest_progress_fn fn,
     void *arg, uint64_t count, char **cause)
 {
 	struct ingest_queue	*q;
+	struct lang		*rl;
 	struct ingest_item	 batch[INGEST_QUEUE], done[INGEST_QUEUE];
 	struct msg_origin	 origin;
 	enum ingest_result	 res;
@@ -1093,7 +1119,12 @@ ingest_threaded(struct ingest *in, struct source *src, ingest_progress_fn fn,
 	char			*error;
 	int			 rc = 0;
 
-	q = ingest_queue_start(src);
+	/* The reader's own classifier: a handle serves one thread. */
+	rl = in->conf->nlanguages > 0 ? lang_new((const char *const *)
+	    in->conf->languages, in->conf->nlanguages, NULL, &error) : NULL;
+	if (rl == NULL && in->conf->nlanguages > 0)
+		free(error);
+	q = ingest_queue_start(src, rl);
 	while (rc == 0 && (n = ingest_queue_take(q, done, &ndone,
 	    batch)) > 0) {
 		for (i = 0; i < n; i++) {
@@ -1119,6 +1150,7 @@ ingest_threaded(struct ingest *in, struct source *src, ingest_progress_fn fn,
 		}
 	}
 	error = ingest_queue_stop(q);
+	lang_free(rl);
 	while (ndone > 0)
 		ingest_queue_item_clear(&done[--ndone]);
 	if (rc == 0 && error != NULL) {

@@ -14,8 +14,10 @@
 #include <string.h>
 
 #include "ingest_queue.h"
+#include "lang.h"
 #include "message.h"
 #include "source.h"
+#include "store.h"
 #include "worker.h"
 #include "xmalloc.h"
 
@@ -35,6 +37,8 @@ struct ingest_queue {
 	int			 stop;		/* the consumer gave up */
 	char			*error;		/* the source failed */
 	struct source		*src;
+	struct lang		*lang;		/* the reader's; may be NULL */
+	void			*zctx;		/* the reader's packing context */
 };
 
 void
@@ -87,6 +91,17 @@ ingest_queue_read(struct ingest_queue *q, struct ingest_item *it,
 	it->archive = si.archive;
 	if (message_parse(it->raw, it->len, &it->msg, &it->why) != 0)
 		it->msg = NULL;
+	else {
+		if (q->lang != NULL)
+			lang_guess(q->lang, it->msg);
+		/* The store would pack it on its own thread. */
+		(void)store_raw_pack(&q->zctx, it->raw, it->len,
+		    &it->msg->packed, &it->msg->packedlen);
+		if (it->msg->textlen >= STORE_TEXT_PACK_MIN)
+			(void)store_raw_pack(&q->zctx, it->msg->text,
+			    it->msg->textlen, &it->msg->packed_text,
+			    &it->msg->packed_textlen);
+	}
 	return (0);
 }
 
@@ -134,12 +149,13 @@ ingest_queue_reader(void *arg)
 }
 
 struct ingest_queue *
-ingest_queue_start(struct source *src)
+ingest_queue_start(struct source *src, struct lang *lang)
 {
 	struct ingest_queue	*q;
 
 	q = xcalloc(1, sizeof *q);
 	q->src = src;
+	q->lang = lang;
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->can_put, NULL);
 	pthread_cond_init(&q->can_take, NULL);
@@ -196,6 +212,7 @@ ingest_queue_stop(struct ingest_queue *q)
 		q->count--;
 	}
 	error = q->error;
+	store_raw_pack_free(q->zctx);
 	pthread_cond_destroy(&q->can_take);
 	pthread_cond_destroy(&q->can_put);
 	pthread_mutex_destroy(&q->mu);

@@ -9,6 +9,7 @@
 
 #include <time.h>
 
+struct lang;
 struct message;
 struct source;
 
@@ -32,8 +33,11 @@ struct ingest_item {
 
 struct ingest_queue;
 
-/* Start a reader thread over src (borrowed until ingest_queue_stop). */
-struct ingest_queue *ingest_queue_start(struct source *src);
+/* Start a reader thread over src; with lang (NULL: none), which only
+ * the reader uses, it guesses the language of each message that may
+ * open a ticket (lang_guess). Both are borrowed until ingest_queue_stop. */
+struct ingest_queue *ingest_queue_start(struct source *src,
+	    struct lang *lang);
 /*
  * Give back the items in done[0..*ndone) (*ndone is set to 0) and take
  * every parsed message waiting, at least one, into batch (room for

@@ -136,29 +136,77 @@ lang_known(const struct lang *l, const char *tag, size_t len)
 	return (NULL);
 }
 
-/* Identify len bytes of UTF-8 text; NULL when unsure. */
-static const char *
-lang_identify(struct lang *l, const char *text, size_t len)
+const char *
+lang_code(const struct lang *l, const char *tag)
 {
-	const char	*r, *end;
-	size_t		 i, letters = 0;
+	return (tag != NULL ? lang_known(l, tag, strlen(tag)) : NULL);
+}
 
-	if (l->tc == NULL)
+/*
+ * The text textcat looks at: lines quoted with '>' and what follows a
+ * signature delimiter ("-- ") are someone else's or boilerplate, and the
+ * start of the rest says enough. Copies at most LANG_SAMPLE bytes into
+ * buf, whole UTF-8 characters; returns how many.
+ */
+static size_t
+lang_sample(const char *text, size_t len, char *buf)
+{
+	const char	*p = text, *end = text + len, *nl;
+	size_t		 n = 0, take;
+
+	while (p < end && n < LANG_SAMPLE) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		take = (size_t)(nl - p);
+		if (take > 0 && p[take - 1] == '\r')
+			take--;
+		if (take == 3 && memcmp(p, "-- ", 3) == 0)
+			break;
+		if (*p != '>') {
+			if (take > LANG_SAMPLE - n - 1)
+				take = utf8_cut(p, take, LANG_SAMPLE - n - 1);
+			memcpy(buf + n, p, take);
+			n += take;
+			buf[n++] = '\n';
+		}
+		p = nl + 1;
+	}
+	return (n);
+}
+
+const char *
+lang_identify(struct lang *l, const struct message *msg)
+{
+	char		 buf[LANG_SAMPLE + 1];
+	const char	*r, *end;
+	size_t		 i, len, letters = 0;
+
+	if (l->tc == NULL || msg->text == NULL)
 		return (NULL);
-	len = utf8_cut(text, len, LANG_SAMPLE);
+	len = lang_sample(msg->text, msg->textlen, buf);
+	buf[len] = '\0';	/* textcat reads up to a NUL, whatever len says */
 	/* ASCII letters, and every non-ASCII character (its lead byte). */
 	for (i = 0; i < len; i++) {
-		if (isalpha((unsigned char)text[i]) ||
-		    (unsigned char)text[i] >= 0xc0)
+		if (isalpha((unsigned char)buf[i]) ||
+		    (unsigned char)buf[i] >= 0xc0)
 			letters++;
 	}
 	if (letters < LANG_MIN_TEXT)
 		return (NULL);
 	/* "[de][nl]": the first is the best; "UNKNOWN" or "SHORT" else. */
-	r = textcat_Classify(l->tc, text, len);
+	r = textcat_Classify(l->tc, buf, len);
 	if (r == NULL || *r != '[' || (end = strchr(r, ']')) == NULL)
 		return (NULL);
 	return (lang_known(l, r + 1, (size_t)(end - r - 1)));
+}
+
+const char *
+lang_declared(struct lang *l, const struct message *msg)
+{
+	if (msg->content_language == NULL)
+		return (NULL);
+	return (lang_known(l, msg->content_language,
+	    strlen(msg->content_language)));
 }
 
 const char *
@@ -166,8 +214,22 @@ lang_detect(struct lang *l, const struct message *msg)
 {
 	const char	*code;
 
-	if (msg->content_language != NULL && (code = lang_known(l,
-	    msg->content_language, strlen(msg->content_language))) != NULL)
+	if ((code = lang_declared(l, msg)) != NULL)
 		return (code);
-	return (lang_identify(l, msg->text, msg->textlen));
+	return (lang_identify(l, msg));
+}
+
+void
+lang_guess(struct lang *l, struct message *msg)
+{
+	const char	*code;
+
+	msg->lang_guess[0] = '\0';
+	if (msg->in_reply_to != NULL || msg->nreferences > 0 ||
+	    lang_declared(l, msg) != NULL)
+		return;
+	/* "-": looked, and the text said nothing. */
+	code = lang_identify(l, msg);
+	snprintf(msg->lang_guess, sizeof msg->lang_guess, "%s",
+	    code != NULL ? code : "-");
 }

@@ -150,6 +150,8 @@ message_free(struct message *msg)
 
 	if (msg == NULL)
 		return;
+	free(msg->packed);
+	free(msg->packed_text);
 	free(msg->message_id);
 	free(msg->in_reply_to);
 	for (i = 0; i < msg->nreferences; i++)

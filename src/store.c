@@ -213,6 +213,7 @@ store_open(const char *path, int readonly, struct store **sp, char **cause)
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &s->db, cause) != 0)
 		goto fail;
 	if (store_fold_register(s->db, s->path, cause) != 0 ||
+	    store_text_register(s->db, s->path, cause) != 0 ||
 	    store_configure(s, cause) != 0 ||
 	    store_schema_upgrade(s, cause) != 0)
 		goto fail;
@@ -280,6 +281,7 @@ store_close(struct store *s)
 			log_warnx("%s: close: %s", s->path,
 			    sqlite3_errmsg(s->db));
 	}
+	store_raw_free(s);
 	free(s->path);
 	free(s);
 }

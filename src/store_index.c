@@ -18,16 +18,20 @@
 #include "store_private.h"
 #include "xmalloc.h"
 
-/* 2: tokens folded with utf8_fold, which makes the dotless i an i. */
-#define INDEX_VERSION	2
+/* 2: tokens folded with utf8_fold, which makes the dotless i an i.
+ * 3: contentless: the database has the text, the index only finds it. */
+#define INDEX_VERSION	3
+#define INDEX_VERSION_S	"3"
 
 static const char index_schema[] =
 	"CREATE TABLE IF NOT EXISTS index_state ("
 	" id INTEGER PRIMARY KEY CHECK (id = 1),"
 	" upto INTEGER NOT NULL);"
 	"INSERT OR IGNORE INTO index_state VALUES (1, 0);"
+	/* No copy of the text: snippets come from the database's own
+	 * (store_search.c), so the index is a fraction of the mail. */
 	"CREATE VIRTUAL TABLE IF NOT EXISTS messages_fts USING fts5("
-	" subject, body, tokenize = '" FOLD_TOKENIZER "');"
+	" subject, body, content = '', tokenize = '" FOLD_TOKENIZER "');"
 	"INSERT INTO messages_fts(messages_fts, rank) VALUES ('pgsz', 8000);"
 	/*
 	 * Merge 8 segments of a level at a time, not 4: an import indexes
@@ -52,7 +56,7 @@ static const char index_temp[] =
 	" id INTEGER PRIMARY KEY, subject TEXT, body TEXT)";
 static const char index_stage[] =
 	"INSERT INTO temp.pending (id, subject, body)"
-	" SELECT id, coalesce(subject, ''), coalesce(body, '')"
+	" SELECT id, coalesce(subject, ''), coalesce(helpq_text(body), '')"
 	" FROM db.messages"
 	" WHERE id > (SELECT upto FROM main.index_state WHERE id = 1)"
 	" ORDER BY id LIMIT " INDEX_CHUNK;
@@ -122,6 +126,7 @@ index_open(const char *dbpath, struct store_index **ixp, char **cause)
 	    SQLITE_OPEN_CREATE, &ix->db, cause) != 0)
 		goto fail;
 	if (store_fold_register(ix->db, ix->path, cause) != 0 ||
+	    store_text_register(ix->db, ix->path, cause) != 0 ||
 	    index_exec(ix, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA cache_size = -8000;"
@@ -156,7 +161,8 @@ index_open(const char *dbpath, struct store_index **ixp, char **cause)
 	    (v > 0 && index_exec(ix, "DROP TABLE IF EXISTS messages_fts;"
 	    "UPDATE index_state SET upto = 0", cause) != 0) ||
 	    index_exec(ix, index_schema, cause) != 0 ||
-	    index_exec(ix, "PRAGMA main.user_version = 2; COMMIT", cause))) {
+	    index_exec(ix, "PRAGMA main.user_version = " INDEX_VERSION_S ";"
+	    " COMMIT", cause))) {
 		sqlite3_exec(ix->db, "ROLLBACK", NULL, NULL, NULL);
 		goto fail;
 	}

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zstd.h>
 
 #include "buf.h"
 #include "message.h"
@@ -260,6 +261,8 @@ message_row(struct store *s, const struct message *m,
 	struct buf		 to, cc;
 	const struct msg_addr	*from;
 	char			*refs;
+	void			*z = NULL;
+	size_t			 zlen = 0;
 	int			 rc;
 
 	if (store_query_start(&q, s, ST_MESSAGE_INSERT, "storing message",
@@ -291,8 +294,17 @@ message_row(struct store *s, const struct message *m,
 	store_query_text(&q, 16, m->in_reply_to);
 	store_query_text(&q, 17, refs);
 	store_query_text(&q, 18, m->subject != NULL ? m->subject : "");
-	store_query_text_len(&q, 19, m->text, m->text != NULL ? m->textlen : 0);
+	/* A long text is kept packed too (helpq_text reads it back). */
+	if (m->packed_text != NULL)
+		store_query_blob(&q, 19, m->packed_text, m->packed_textlen);
+	else if (m->text != NULL && m->textlen >= STORE_TEXT_PACK_MIN &&
+	    store_raw_pack(&s->zc, m->text, m->textlen, &z, &zlen) == 0)
+		store_query_blob(&q, 19, z, zlen);
+	else
+		store_query_text_len(&q, 19, m->text, m->text != NULL ?
+		    m->textlen : 0);
 	rc = store_query_exec(&q, cause);
+	free(z);
 	buf_free(&to);
 	buf_free(&cc);
 	free(refs);
@@ -366,13 +378,172 @@ message_participants(struct store *s, const struct message *m,
 	return (0);
 }
 
+/*
+ * Raw messages are kept compressed (zstd, as Dovecot compresses mail):
+ * a blob that begins with zstd's frame magic is a frame, anything else
+ * is the raw bytes as they came. Mail begins with a header field, never
+ * with the magic; should raw bytes ever begin with it, they are
+ * compressed all the same, so the rule holds.
+ */
+#define RAW_LEVEL	1	/* mail packs as well as at zstd's default, faster */
+static const unsigned char raw_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+
+static int
+raw_is_frame(const void *p, size_t len)
+{
+	return (len >= sizeof raw_magic &&
+	    memcmp(p, raw_magic, sizeof raw_magic) == 0);
+}
+
+void
+store_raw_pack_free(void *zctx)
+{
+	ZSTD_freeCCtx(zctx);
+}
+
+void
+store_raw_free(struct store *s)
+{
+	store_raw_pack_free(s->zc);
+	s->zc = NULL;
+}
+
+int
+store_raw_pack(void **zctx, const char *raw, size_t len, void **outp,
+    size_t *outlenp)
+{
+	void	*z;
+	size_t	 zlen, bound;
+
+	*outp = NULL;
+	*outlenp = 0;
+	if (len == 0)
+		return (-1);
+	if (*zctx == NULL && (*zctx = ZSTD_createCCtx()) == NULL)
+		return (-1);
+	bound = ZSTD_compressBound(len);
+	z = xmalloc(bound);
+	zlen = ZSTD_compressCCtx(*zctx, z, bound, raw, len, RAW_LEVEL);
+	if (ZSTD_isError(zlen) || (zlen >= len && !raw_is_frame(raw, len))) {
+		free(z);
+		return (-1);
+	}
+	*outp = z;
+	*outlenp = zlen;
+	return (0);
+}
+
+/* Store the raw bytes, packed if m's reader did not pack them already. */
+static int
+store_raw_insert(struct store *s, int64_t id, const struct message *m,
+    const char *raw, size_t len, char **cause)
+{
+	struct store_query	 q;
+	void			*z = NULL;
+	size_t			 zlen = 0;
+	int			 rc;
+
+	if (m->packed == NULL)
+		(void)store_raw_pack(&s->zc, raw, len, &z, &zlen);
+	if (m->packed == NULL && z == NULL && raw_is_frame(raw, len)) {
+		*cause = xstrdup("storing raw message: it cannot be "
+		    "compressed");
+		return (-1);
+	}
+	if (store_query_start(&q, s, ST_RAW_INSERT, "storing raw message",
+	    cause) != 0) {
+		free(z);
+		return (-1);
+	}
+	store_query_int(&q, 1, id);
+	if (m->packed != NULL)
+		store_query_blob(&q, 2, m->packed, m->packedlen);
+	else if (z != NULL)
+		store_query_blob(&q, 2, z, zlen);
+	else
+		store_query_blob(&q, 2, raw, len);
+	rc = store_query_exec(&q, cause);
+	free(z);
+	return (rc);
+}
+
+/* The raw bytes of a stored blob, allocated with a spare NUL. */
+static int
+raw_unpack(const void *p, size_t len, char **rawp, size_t *lenp,
+    char **cause)
+{
+	unsigned long long	 n;
+	size_t			 got;
+
+	if (!raw_is_frame(p, len)) {
+		*rawp = xmalloc(len + 1);
+		if (len > 0)
+			memcpy(*rawp, p, len);
+		(*rawp)[len] = '\0';
+		*lenp = len;
+		return (0);
+	}
+	n = ZSTD_getFrameContentSize(p, len);
+	if (n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN ||
+	    n > SIZE_MAX - 1) {
+		*cause = xstrdup("reading raw message: a damaged frame");
+		return (-1);
+	}
+	*rawp = xmalloc((size_t)n + 1);
+	got = ZSTD_decompress(*rawp, (size_t)n, p, len);
+	if (ZSTD_isError(got) || got != n) {
+		*cause = xprintf("reading raw message: %s", ZSTD_isError(got) ?
+		    ZSTD_getErrorName(got) : "short frame");
+		free(*rawp);
+		*rawp = NULL;
+		return (-1);
+	}
+	(*rawp)[got] = '\0';
+	*lenp = got;
+	return (0);
+}
+
+/* helpq_text(x): a stored text, unpacked if it was packed. */
+static void
+text_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const void	*p;
+	char		*text, *cause = NULL;
+	size_t		 len;
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) != SQLITE_BLOB) {
+		sqlite3_result_value(ctx, argv[0]);
+		return;
+	}
+	p = sqlite3_value_blob(argv[0]);
+	len = (size_t)sqlite3_value_bytes(argv[0]);
+	if (raw_unpack(p, len, &text, &len, &cause) != 0) {
+		sqlite3_result_error(ctx, cause, -1);
+		free(cause);
+		return;
+	}
+	sqlite3_result_text64(ctx, text, len, free, SQLITE_UTF8);
+}
+
+int
+store_text_register(sqlite3 *db, const char *path, char **cause)
+{
+	if (sqlite3_create_function(db, "helpq_text", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, text_fn, NULL,
+	    NULL) != SQLITE_OK) {
+		*cause = xprintf("%s: %s", path, sqlite3_errmsg(db));
+		return (-1);
+	}
+	return (0);
+}
+
 int
 store_message_insert(struct store *s, const struct message *m,
     const char *raw, size_t rawlen, const struct msg_origin *o,
     enum msg_direction dir, enum msg_kind kind, int64_t ticket,
     int64_t *idp, char **cause)
 {
-	struct store_query	q;
 	time_t			date, when;
 	int64_t			id;
 
@@ -386,12 +557,8 @@ store_message_insert(struct store *s, const struct message *m,
 		return (-1);
 	id = sqlite3_last_insert_rowid(s->db);
 
-	if (store_query_start(&q, s, ST_RAW_INSERT, "storing raw message",
+	if (store_raw_insert(s, id, m, raw, raw != NULL ? rawlen : 0,
 	    cause) != 0)
-		return (-1);
-	store_query_int(&q, 1, id);
-	store_query_blob(&q, 2, raw, raw != NULL ? rawlen : 0);
-	if (store_query_exec(&q, cause) != 0)
 		return (-1);
 	if (message_attachments(s, m, id, cause) != 0)
 		return (-1);
@@ -431,14 +598,11 @@ store_message_raw(struct store *s, int64_t id, char **rawp, size_t *lenp,
 	p = sqlite3_column_blob(q.stmt, 0);
 	len = (size_t)sqlite3_column_bytes(q.stmt, 0);
 	/* One spare NUL so text callers may treat it as a string. */
-	*rawp = xmalloc(len + 1);
-	if (len > 0)
-		memcpy(*rawp, p, len);
-	(*rawp)[len] = '\0';
-	if (lenp != NULL)
-		*lenp = len;
+	r = raw_unpack(p, len, rawp, &len, cause);
 	store_query_end(&q);
-	return (0);
+	if (r == 0 && lenp != NULL)
+		*lenp = len;
+	return (r);
 }
 
 /* ---- messages set aside ---- */

@@ -107,6 +107,7 @@ enum store_stmt {
 	ST_FIELD_SET,
 	ST_FIELDS,
 	ST_CUSTOMER_TICKETS,
+	ST_CUSTOMER_LANGUAGE,
 	ST_MESSAGE_INSERT,
 	ST_RAW_INSERT,
 	ST_ATTACHMENT_INSERT,
@@ -117,6 +118,8 @@ enum store_stmt {
 	ST_EVENTS,
 	ST_SEARCH,
 	ST_SEARCH_TEXT,
+	ST_SEARCH_HL_FILL,
+	ST_SEARCH_HL_CLEAR,
 	ST_RAW_GET,
 	ST_ATTACH_INDEX,
 	ST_DETACH_INDEX,
@@ -428,6 +431,10 @@ const char *const store_sql[ST__MAX] = {
 	    " ORDER BY name",
 	[ST_CUSTOMER_TICKETS] =
 	    "SELECT tickets FROM customers WHERE address = ?1",
+	[ST_CUSTOMER_LANGUAGE] =
+	    "SELECT t.language FROM customers c JOIN tickets t"
+	    " ON t.customer_id = c.id WHERE c.address = ?1"
+	    " AND t.language IS NOT NULL ORDER BY t.id DESC LIMIT 1",
 	[ST_MAILBOX_GET] =
 	    "SELECT uidvalidity, last_uid, history_uid, reflected_uid, updated"
 	    " FROM mailbox_state WHERE mailbox = ?1",
@@ -475,7 +482,7 @@ const char *const store_sql[ST__MAX] = {
 	[ST_MESSAGES] =
 	    "SELECT m.id, coalesce(m.ticket_id, 0), m.message_id,"
 	    " m.direction, m.kind, m.from_addr, m.from_name, m.to_addrs,"
-	    " m.cc_addrs, m.subject, m.date, m.received, m.body,"
+	    " m.cc_addrs, m.subject, m.date, m.received, helpq_text(m.body),"
 	    " (SELECT json_group_array(json_object('name', a.filename,"
 	    " 'type', a.type, 'size', a.size)) FROM attachments a"
 	    " WHERE a.message_id = m.id), m.hash, m.in_reply_to, m.refs"
@@ -493,10 +500,16 @@ const char *const store_sql[ST__MAX] = {
 	    " WHERE messages_fts MATCH ?1"
 	    " ORDER BY bm25(messages_fts, 2.0, 1.0), m.id LIMIT ?2",
 	/* Apart from ST_SEARCH: only the hits shown pay for it. */
+	/* The index keeps no text: a hit's is marked up in a one-row
+	 * table of the connection's own (store_search.c). */
 	[ST_SEARCH_TEXT] =
-	    "SELECT highlight(messages_fts, 1, x'02', x'03'),"
-	    " highlight(messages_fts, 0, x'02', x'03')"
-	    " FROM idx.messages_fts WHERE messages_fts MATCH ?1 AND rowid = ?2",
+	    "SELECT highlight(hl, 1, x'02', x'03'), highlight(hl, 0, x'02',"
+	    " x'03') FROM temp.hl WHERE hl MATCH ?1",
+	[ST_SEARCH_HL_FILL] =
+	    "INSERT INTO temp.hl (rowid, subject, body)"
+	    " SELECT id, coalesce(subject, ''), coalesce(helpq_text(body), '')"
+	    " FROM messages WHERE id = ?1",
+	[ST_SEARCH_HL_CLEAR] = "DELETE FROM temp.hl",
 	[ST_RAW_GET] = "SELECT raw FROM message_raw WHERE id = ?1",
 	[ST_ATTACH_INDEX] = "ATTACH DATABASE ?1 AS idx",
 	[ST_DETACH_INDEX] = "DETACH DATABASE idx",
@@ -703,6 +716,8 @@ struct store {
 	sqlite3_stmt	*stmts[ST__MAX];
 	sqlite3_stmt	*lists[LIST_COMBOS];
 	int		 last_rc;	/* SQLite's code for the last error */
+	void		*zc;		/* zstd's compression context, or NULL */
+	int		 hl;		/* temp.hl made (store_search.c) */
 };
 
 /* One use of a cached statement. Bind errors are kept until the step. */
@@ -751,6 +766,11 @@ int	 store_exec_fixed(struct store *s, const char *sql, const char *what,
 /* Bring the schema of a store just opened up to this helpq's version.
  * 0, or -1 + *cause. (store_schema.c) */
 int	 store_schema_upgrade(struct store *s, char **cause);
+/* Register helpq_text(x), which reads a stored message text back
+ * (packed or not), on db. 0, or -1 + *cause. (store_message.c) */
+int	 store_text_register(sqlite3 *db, const char *path, char **cause);
+/* Free what storing raw messages keeps (store_message.c). */
+void	 store_raw_free(struct store *s);
 /* Add addr (may be NULL or empty: nothing to do) to the ticket's
  * participants (store_ticket.c). */
 int	 store_participant_add(struct store *s, int64_t ticket,

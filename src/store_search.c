@@ -235,10 +235,21 @@ search_hit_text(struct store *s, const char *match, int64_t id,
 	int			r;
 
 	buf_reset(snip);
-	if (store_query_start(&q, s, ST_SEARCH_TEXT, "searching", cause) != 0)
+	/* FTS5 marks the match up in a copy of the hit's text alone. */
+	if (!s->hl && store_exec_fixed(s, "CREATE VIRTUAL TABLE IF NOT EXISTS"
+	    " temp.hl USING fts5(subject, body, tokenize = '" FOLD_TOKENIZER
+	    "')", "searching", cause) != 0)
+		return (-1);
+	s->hl = 1;
+	if (store_run(s, ST_SEARCH_HL_CLEAR, "searching", cause) != 0 ||
+	    store_query_start(&q, s, ST_SEARCH_HL_FILL, "searching",
+	    cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, id);
+	if (store_query_exec(&q, cause) != 0 ||
+	    store_query_start(&q, s, ST_SEARCH_TEXT, "searching", cause) != 0)
 		return (-1);
 	store_query_text(&q, 1, match);
-	store_query_int(&q, 2, id);
 	if ((r = store_query_step(&q, cause)) == 1) {
 		if (search_snippet(store_column_text(&q, 0), snip) != 0 &&
 		    search_snippet(store_column_text(&q, 1), snip) != 0)

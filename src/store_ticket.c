@@ -536,6 +536,28 @@ store_customer_tickets(struct store *s, const char *addr, int64_t *np,
 }
 
 int
+store_customer_language(struct store *s, const char *addr, char **langp,
+    char **cause)
+{
+	struct store_query	q;
+	int			r;
+
+	*langp = NULL;
+	if (addr == NULL || *addr == '\0')
+		return (0);
+	if (store_query_start(&q, s, ST_CUSTOMER_LANGUAGE, "reading a "
+	    "customer's language", cause) != 0)
+		return (-1);
+	store_query_text(&q, 1, addr);
+	if ((r = store_query_step(&q, cause)) == 1) {
+		*langp = store_column_dup(&q, 0);
+		store_query_end(&q);
+		return (0);
+	}
+	return (r == 0 ? 0 : -1);
+}
+
+int
 store_ticket_answered(struct store *s, int64_t ticket, time_t when,
     char **cause)
 {

@@ -6,7 +6,17 @@
 DB=$T/h.db
 hq() { "$HELPQ" -c "$SAMPLE/helpq.conf" --db "$DB" "$@"; }
 # raw ID: the stored raw bytes of message ID, hex-encoded.
-raw() { "$PY" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT raw FROM message_raw WHERE id=?", (int(sys.argv[2]),)).fetchone()[0].hex())' "$DB" "$1"; }
+# raw ID: the stored raw bytes of message ID in hex, unpacked with the
+# zstd tool when the store packed them.
+raw() {
+	"$PY" -c 'import sqlite3,sys; sys.stdout.buffer.write(sqlite3.connect(sys.argv[1]).execute("SELECT raw FROM message_raw WHERE id=?", (int(sys.argv[2]),)).fetchone()[0])' "$DB" "$1" > "$T/raw.bin"
+	if [ "$(head -c 4 "$T/raw.bin" | od -An -tx1 | tr -d ' ')" = 28b52ffd ]; then
+		zstd -dcq "$T/raw.bin" > "$T/raw.out"
+	else
+		cp "$T/raw.bin" "$T/raw.out"
+	fi
+	hex "$T/raw.out"
+}
 hex() { "$PY" -c 'import sys; print(open(sys.argv[1],"rb").read().hex())' "$1"; }
 # msgid MESSAGE-ID: the store's id of that message.
 msgid() { "$PY" -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT id FROM messages WHERE message_id=?", (sys.argv[2],)).fetchone()[0])' "$DB" "$1"; }

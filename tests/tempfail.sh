@@ -24,10 +24,13 @@ fill() {	# fill KIB: leave KIB kibibytes free on the tmpfs
 printf 'From: a@example.org\r\nSubject: one\r\nMessage-ID: <t1@example.org>\r\n\r\nhello\r\n' |
     hd -q import -
 is "$?" 0 "a first message is delivered"
+# Random base64, as an attachment is: the store packs mail, and this
+# does not get smaller.
 "$PY" -c '
-import sys
+import base64, os, sys
 sys.stdout.write("From: b@example.org\r\nSubject: two\r\n"
-    "Message-ID: <t2@example.org>\r\n\r\n" + ("word " * 20 + "\r\n") * 2000)' \
+    "Message-ID: <t2@example.org>\r\n\r\n" + "".join(
+    base64.b64encode(os.urandom(57)).decode() + "\r\n" for i in range(2700)))' \
     > "$T/big.eml"
 
 # The database opens, storing the message fills the disk.

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "message.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -1109,9 +1110,10 @@ test_merge(struct store *st)
 {
 	struct ticket	 t;
 	struct message	*m;
+	struct ticket_change tc;
 	int64_t		 a, b, c, v[4], id, before;
 	size_t		 n;
-	char		*cause = NULL;
+	char		*cause = NULL, *lang = NULL;
 
 	before = count(st, "tickets");
 	ok(store_begin(st, &cause) == 0, "merge: begin");
@@ -1172,7 +1174,81 @@ test_merge(struct store *st)
 	store_ticket_clear(&t);
 	is_int(count(st, "tickets"), before + 1, "three tickets made, two "
 	    "merged away");
+	/* A customer's language is that of their last ticket with one. */
+	ok(store_customer_language(st, "cid@example.com", &lang, &cause) == 0 &&
+	    lang == NULL, "a customer without a ticket language: none");
+	memset(&tc, 0, sizeof tc);
+	tc.language = "de";
+	ok(store_ticket_change(st, c, &tc, 7200, &cause) == 0 &&
+	    store_customer_language(st, "CID@example.com", &lang, &cause) == 0 &&
+	    lang != NULL && strcmp(lang, "de") == 0,
+	    "then the language of their ticket, whatever the address's case");
+	free(lang);
+	ok(store_customer_language(st, "nobody@example.com", &lang,
+	    &cause) == 0 && lang == NULL, "an unknown address: none");
 	ok(store_commit(st, &cause) == 0, "merge: commit");
+	free(cause);
+}
+
+/* Raw messages are kept packed and come back byte for byte. */
+static void
+test_raw(struct store *st)
+{
+	static const char magic[] = "\x28\xb5\x2f\xfdnot a frame at all";
+	struct message	*m;
+	struct buf	 big;
+	void		*zc = NULL;
+	int64_t		 tk, id1, id2, id3, id4;
+	char		*raw, *cause = NULL;
+	size_t		 len;
+	int		 i;
+
+	buf_init(&big);
+	buf_adds(&big, "From: a@example.com\r\nSubject: big\r\n\r\n");
+	for (i = 0; i < 2000; i++)
+		buf_addf(&big, "Line %d of a long and repetitive letter.\r\n",
+		    i % 7);
+	ok(store_begin(st, &cause) == 0, "raw: begin");
+	tk = new_ticket(st, "raw", "raw@example.com", NULL, 9000);
+	m = msg_new("raw1@example.com", "raw1", NULL, "raw@example.com",
+	    "big", "x", 9000);
+	id1 = insert(st, m, big.data, big.len, tk, MSG_IN, 9000);
+	message_free(m);
+	m = msg_new("raw2@example.com", "raw2", NULL, "raw@example.com",
+	    "magic", "x", 9000);
+	id2 = insert(st, m, magic, sizeof magic - 1, tk, MSG_IN, 9000);
+	message_free(m);
+	m = msg_new("raw3@example.com", "raw3", NULL, "raw@example.com",
+	    "tiny", "x", 9000);
+	id3 = insert(st, m, "F", 1, tk, MSG_IN, 9000);
+	message_free(m);
+	/* Packed ahead by the reader, as ingest does. */
+	m = msg_new("raw4@example.com", "raw4", NULL, "raw@example.com",
+	    "packed", "x", 9000);
+	ok(store_raw_pack(&zc, big.data, big.len, &m->packed,
+	    &m->packedlen) == 0 && m->packedlen < big.len / 10,
+	    "a repetitive letter packs to under a tenth");
+	id4 = insert(st, m, big.data, big.len, tk, MSG_IN, 9000);
+	message_free(m);
+	store_raw_pack_free(zc);
+	ok(store_commit(st, &cause) == 0, "raw: commit");
+
+	ok(store_message_raw(st, id1, &raw, &len, &cause) == 0 &&
+	    len == big.len && memcmp(raw, big.data, len) == 0,
+	    "a packed message comes back byte for byte");
+	free(raw);
+	ok(store_message_raw(st, id2, &raw, &len, &cause) == 0 &&
+	    len == sizeof magic - 1 && memcmp(raw, magic, len) == 0,
+	    "so does one that begins like a zstd frame");
+	free(raw);
+	ok(store_message_raw(st, id3, &raw, &len, &cause) == 0 && len == 1 &&
+	    raw[0] == 'F' && raw[1] == '\0', "and one too small to pack");
+	free(raw);
+	ok(store_message_raw(st, id4, &raw, &len, &cause) == 0 &&
+	    len == big.len && memcmp(raw, big.data, len) == 0,
+	    "and one the reader packed");
+	free(raw);
+	buf_free(&big);
 	free(cause);
 }
 
@@ -1198,6 +1274,7 @@ main(void)
 	test_outbox(st);
 	test_failed(st);
 	test_merge(st);
+	test_raw(st);
 	store_close(st);
 	free(path);
 
