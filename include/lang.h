@@ -43,11 +43,5 @@ const char	*lang_declared(struct lang *, const struct message *msg);
 const char	*lang_identify(struct lang *, const struct message *msg);
 /* The configured code that tag ("de", "de-AT", "el_GR") names, or NULL. */
 const char	*lang_code(const struct lang *, const char *tag);
-/*
- * Guess msg's language ahead of need, into msg->lang_guess, when it is
- * likely to open a ticket (it replies to nothing) and does not declare
- * one: the reader thread does this so that the store's thread need not.
- */
-void		 lang_guess(struct lang *, struct message *msg);
 
 #endif

@@ -54,10 +54,6 @@ struct message {
 	char			*list_id;
 	char			*return_path;	/* "" for <>, NULL if absent */
 	char			*content_language;
-	/* Its text's language as guessed ahead of need (the reader thread,
-	 * lang_guess): a code, "-" when the text said nothing, "" when
-	 * nobody looked. */
-	char			 lang_guess[8];
 
 	struct msg_header	*headers;	/* all top-level fields, in order */
 	size_t			 nheaders;

@@ -168,9 +168,8 @@ ingest_set_outbox(struct ingest *in, struct outbox *ob)
 
 /*
  * The customer's language among the configured ones: the message's
- * Content-Language, else its text's (as the reader guessed it, or
- * identified now), else, when the text says too little, the language of
- * the customer's last ticket.
+ * Content-Language, else its text's, else, when the text says too
+ * little, the language of the customer's last ticket.
  */
 static const char *
 ingest_language(struct ingest *in, const struct message *msg,
@@ -193,11 +192,7 @@ ingest_language(struct ingest *in, const struct message *msg,
 		return (NULL);
 	if ((code = lang_declared(in->lang, msg)) != NULL)
 		return (code);
-	if (msg->lang_guess[0] != '\0')
-		code = lang_code(in->lang, msg->lang_guess);
-	else
-		code = lang_identify(in->lang, msg);
-	if (code != NULL)
+	if ((code = lang_identify(in->lang, msg)) != NULL)
 		return (code);
 	if (in->store != NULL && party != NULL &&
 	    store_customer_language(in->store, party->addr, &known,
@@ -1111,7 +1106,6 @@ ingest_threaded(struct ingest *in, struct source *src, ingest_progress_fn fn,
     void *arg, uint64_t count, char **cause)
 {
 	struct ingest_queue	*q;
-	struct lang		*rl;
 	struct ingest_item	 batch[INGEST_QUEUE], done[INGEST_QUEUE];
 	struct msg_origin	 origin;
 	enum ingest_result	 res;
@@ -1119,12 +1113,7 @@ ingest_threaded(struct ingest *in, struct source *src, ingest_progress_fn fn,
 	char			*error;
 	int			 rc = 0;
 
-	/* The reader's own classifier: a handle serves one thread. */
-	rl = in->conf->nlanguages > 0 ? lang_new((const char *const *)
-	    in->conf->languages, in->conf->nlanguages, NULL, &error) : NULL;
-	if (rl == NULL && in->conf->nlanguages > 0)
-		free(error);
-	q = ingest_queue_start(src, rl);
+	q = ingest_queue_start(src);
 	while (rc == 0 && (n = ingest_queue_take(q, done, &ndone,
 	    batch)) > 0) {
 		for (i = 0; i < n; i++) {
@@ -1150,7 +1139,6 @@ ingest_threaded(struct ingest *in, struct source *src, ingest_progress_fn fn,
 		}
 	}
 	error = ingest_queue_stop(q);
-	lang_free(rl);
 	while (ndone > 0)
 		ingest_queue_item_clear(&done[--ndone]);
 	if (rc == 0 && error != NULL) {

@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "ingest_queue.h"
-#include "lang.h"
 #include "message.h"
 #include "source.h"
 #include "store.h"
@@ -37,7 +36,6 @@ struct ingest_queue {
 	int			 stop;		/* the consumer gave up */
 	char			*error;		/* the source failed */
 	struct source		*src;
-	struct lang		*lang;		/* the reader's; may be NULL */
 	void			*zctx;		/* the reader's packing context */
 };
 
@@ -92,8 +90,6 @@ ingest_queue_read(struct ingest_queue *q, struct ingest_item *it,
 	if (message_parse(it->raw, it->len, &it->msg, &it->why) != 0)
 		it->msg = NULL;
 	else {
-		if (q->lang != NULL)
-			lang_guess(q->lang, it->msg);
 		/* The store would pack it on its own thread. */
 		(void)store_raw_pack(&q->zctx, it->raw, it->len,
 		    &it->msg->packed, &it->msg->packedlen);
@@ -149,13 +145,12 @@ ingest_queue_reader(void *arg)
 }
 
 struct ingest_queue *
-ingest_queue_start(struct source *src, struct lang *lang)
+ingest_queue_start(struct source *src)
 {
 	struct ingest_queue	*q;
 
 	q = xcalloc(1, sizeof *q);
 	q->src = src;
-	q->lang = lang;
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->can_put, NULL);
 	pthread_cond_init(&q->can_take, NULL);

@@ -9,7 +9,6 @@
 
 #include <time.h>
 
-struct lang;
 struct message;
 struct source;
 
@@ -33,11 +32,9 @@ struct ingest_item {
 
 struct ingest_queue;
 
-/* Start a reader thread over src; with lang (NULL: none), which only
- * the reader uses, it guesses the language of each message that may
- * open a ticket (lang_guess). Both are borrowed until ingest_queue_stop. */
-struct ingest_queue *ingest_queue_start(struct source *src,
-	    struct lang *lang);
+/* Start a reader thread over src (borrowed until ingest_queue_stop). It
+ * also packs each message as the store keeps it (store_raw_pack). */
+struct ingest_queue *ingest_queue_start(struct source *src);
 /*
  * Give back the items in done[0..*ndone) (*ndone is set to 0) and take
  * every parsed message waiting, at least one, into batch (room for

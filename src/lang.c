@@ -218,18 +218,3 @@ lang_detect(struct lang *l, const struct message *msg)
 		return (code);
 	return (lang_identify(l, msg));
 }
-
-void
-lang_guess(struct lang *l, struct message *msg)
-{
-	const char	*code;
-
-	msg->lang_guess[0] = '\0';
-	if (msg->in_reply_to != NULL || msg->nreferences > 0 ||
-	    lang_declared(l, msg) != NULL)
-		return;
-	/* "-": looked, and the text said nothing. */
-	code = lang_identify(l, msg);
-	snprintf(msg->lang_guess, sizeof msg->lang_guess, "%s",
-	    code != NULL ? code : "-");
-}

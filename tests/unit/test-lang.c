@@ -1,8 +1,7 @@
 /*
  * helpq - test-lang.c: the customer's language through libexttextcat's
  * real models: Content-Language first, then the text's start with quotes
- * and signature cut; the reader's guess only for mail that may open a
- * ticket.
+ * and signature cut.
  */
 #include "compat.h"
 
@@ -71,7 +70,6 @@ int
 main(void)
 {
 	struct lang	*l;
-	struct message	*m;
 	char		*cause = NULL, *body;
 
 	l = lang_new(codes, nitems(codes), NULL, &cause);
@@ -105,29 +103,6 @@ main(void)
 	is_str(lang_code(l, "el_GR"), "el", "so does a locale name");
 	ok(lang_code(l, "ru") == NULL, "a language not configured: none");
 	ok(lang_code(l, NULL) == NULL, "no tag: none");
-
-	/* The reader guesses for mail that replies to nothing. */
-	m = mk("", de);
-	lang_guess(l, m);
-	is_str(m->lang_guess, "de", "a first message gets a guess");
-	message_free(m);
-	/* The same sender in another language: the text decides. */
-	m = mk("", en);
-	lang_guess(l, m);
-	is_str(m->lang_guess, "en", "the same sender writing English");
-	message_free(m);
-	m = mk("In-Reply-To: <x@example.net>\n", de);
-	lang_guess(l, m);
-	is_str(m->lang_guess, "", "a reply does not: its ticket has one");
-	message_free(m);
-	m = mk("", "Danke!\n");
-	lang_guess(l, m);
-	is_str(m->lang_guess, "-", "a text too short: looked, nothing found");
-	message_free(m);
-	m = mk("Content-Language: fr\n", de);
-	lang_guess(l, m);
-	is_str(m->lang_guess, "", "nor does mail that says its language");
-	message_free(m);
 
 	lang_free(l);
 	return (done_testing());
