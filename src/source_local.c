@@ -21,10 +21,18 @@
 #include "source.h"
 #include "xmalloc.h"
 
+/*
+ * The file names of a large Maildir are most of what reading it costs in
+ * memory: they are kept in one buffer, each as 'n' or 'c' (new/ or cur/)
+ * then the base name and a NUL, and the paths are made one at a time.
+ */
 struct maildir {
-	char		**files;	/* paths, in delivery order */
+	char		 *dir;		/* the Maildir */
+	struct buf	  names;
+	const char	**files;	/* into names, in delivery order */
 	size_t		  nfiles;
 	size_t		  next;
+	char		 *path;		/* the current file's */
 	struct buf	  data;		/* the current message */
 };
 
@@ -90,21 +98,18 @@ static int
 maildir_cmp(const void *a, const void *b)
 {
 	/* Delivery order: the base names start with the delivery time. */
-	const char	*pa = strrchr(*(char *const *)a, '/');
-	const char	*pb = strrchr(*(char *const *)b, '/');
-
-	return (strverscmp(pa, pb));
+	return (strverscmp(*(const char *const *)a + 1,
+	    *(const char *const *)b + 1));
 }
 
 static int
-maildir_scan(struct maildir *md, const char *path, const char *sub,
-    char **cause)
+maildir_scan(struct maildir *md, const char *sub, char **cause)
 {
 	DIR		*d;
 	struct dirent	*de;
 	char		*dir;
 
-	dir = xprintf("%s/%s", path, sub);
+	dir = xprintf("%s/%s", md->dir, sub);
 	if ((d = opendir(dir)) == NULL) {
 		*cause = xprintf("%s: %s", dir, strerror(errno));
 		free(dir);
@@ -113,13 +118,30 @@ maildir_scan(struct maildir *md, const char *path, const char *sub,
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		md->files = xreallocarray(md->files, md->nfiles + 1,
-		    sizeof *md->files);
-		md->files[md->nfiles++] = xprintf("%s/%s", dir, de->d_name);
+		buf_addc(&md->names, *sub);
+		buf_add(&md->names, de->d_name, strlen(de->d_name) + 1);
+		md->nfiles++;
 	}
 	closedir(d);
 	free(dir);
 	return (0);
+}
+
+/* Point files at the names, now that the buffer no longer moves. */
+static void
+maildir_index(struct maildir *md)
+{
+	const char	*p = md->names.data;
+	size_t		 i;
+
+	if (md->nfiles == 0)
+		return;
+	md->files = xreallocarray(NULL, md->nfiles, sizeof *md->files);
+	for (i = 0; i < md->nfiles; i++) {
+		md->files[i] = p;
+		p += strlen(p) + 1;
+	}
+	qsort(md->files, md->nfiles, sizeof *md->files, maildir_cmp);
 }
 
 /*
@@ -174,7 +196,11 @@ maildir_next(struct source *s, struct source_item *item, char **cause)
 	for (;;) {
 		if (md->next >= md->nfiles)
 			return (1);
-		path = md->files[md->next++];
+		free(md->path);
+		path = md->path = xprintf("%s/%s/%s", md->dir,
+		    md->files[md->next][0] == 'n' ? "new" : "cur",
+		    md->files[md->next] + 1);
+		md->next++;
 		if ((fd = maildir_open_file(path, cause)) == -2)
 			continue;
 		if (fd == -1)
@@ -202,11 +228,11 @@ static void
 maildir_close(struct source *s)
 {
 	struct maildir	*md = s->priv;
-	size_t		 i;
 
-	for (i = 0; i < md->nfiles; i++)
-		free(md->files[i]);
 	free(md->files);
+	buf_free(&md->names);
+	free(md->path);
+	free(md->dir);
 	buf_free(&md->data);
 	free(md);
 }
@@ -221,14 +247,16 @@ maildir_open(const char *path, struct source *s, char **cause)
 	struct maildir	*md;
 
 	md = xcalloc(1, sizeof *md);
-	if (maildir_scan(md, path, "new", cause) != 0 ||
-	    maildir_scan(md, path, "cur", cause) != 0) {
+	md->dir = xstrdup(path);
+	buf_init(&md->names);
+	if (maildir_scan(md, "new", cause) != 0 ||
+	    maildir_scan(md, "cur", cause) != 0) {
 		s->priv = md;
 		maildir_close(s);
 		s->priv = NULL;
 		return (-1);
 	}
-	qsort(md->files, md->nfiles, sizeof *md->files, maildir_cmp);
+	maildir_index(md);
 	s->ops = &maildir_ops;
 	s->priv = md;
 	s->total = md->nfiles;

@@ -69,4 +69,17 @@ is "$rc" 66 "listing a missing database: EX_NOINPUT"
 hq show 999 2>"$T/err"; rc=$?
 is "$rc" 65 "show of an unknown ticket: EX_DATAERR"
 
+# A Maildir is read in delivery order: by the time its file names begin
+# with, as numbers, across new/ and cur/.
+OD=$T/order
+mkdir -p "$OD/new" "$OD/cur" "$OD/tmp"
+for f in new/1000.a new/10000.b cur/999.c:2,S cur/1001.d:2,S new/2.e; do
+	id=${f##*.}; id=${id%%:*}
+	printf 'From: o@example.net\nTo: support@example.com\nSubject: order %s\nMessage-ID: <o-%s@example.net>\n\nhi\n' \
+	    "$id" "$id" > "$OD/$f"
+done
+"$HELPQ" -q -c "$SAMPLE/helpq.conf" --db "$T/order.db" import "$OD"
+is "$("$PY" -c 'import sqlite3,sys; print(" ".join(r[0][2] for r in sqlite3.connect(sys.argv[1]).execute("SELECT message_id FROM messages ORDER BY id")))' "$T/order.db")" \
+    "e c a d b" "a Maildir in delivery order, new/ and cur/ together"
+
 done_testing
