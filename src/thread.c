@@ -610,62 +610,6 @@ thread_by_token(struct store *st, const struct config *conf,
 	return (1);
 }
 
-/* One In-Reply-To or References id: 0 decided, 1 not, -1 error. */
-static int
-thread_by_msgid(struct store *st, const struct config *conf,
-    const char *header, const char *id, time_t now,
-    struct thread_result *r, char **cause)
-{
-	struct ticket	 t;
-	int64_t		 ticket = 0;
-	char		*q;
-	int		 rc;
-
-	if (id == NULL || *id == '\0')
-		return (1);
-	rc = store_ticket_by_msgid(st, id, &ticket, cause);
-	if (rc != 0 || ticket == 0)
-		return (rc == -1 ? -1 : 1);
-	memset(&t, 0, sizeof t);
-	rc = store_ticket_get(st, ticket, &t, cause);
-	if (rc != 0) {
-		store_ticket_clear(&t);
-		return (rc);
-	}
-	q = thread_quote(id);
-	thread_settle(conf, &t, THREAD_REFERENCES, xprintf("%s <%s> is in "
-	    "ticket %lld", header, q, (long long)ticket), now, r);
-	free(q);
-	store_ticket_clear(&t);
-	return (0);
-}
-
-/* Rule 2: In-Reply-To, then References newest first. */
-static int
-thread_by_references(struct store *st, const struct config *conf,
-    const struct message *msg, time_t now, struct thread_result *r,
-    char **cause)
-{
-	const char	*irt = msg->in_reply_to, *id;
-	size_t		 i, tried = 0;
-	int		 rc;
-
-	rc = thread_by_msgid(st, conf, "In-Reply-To", irt, now, r, cause);
-	if (rc != 1)
-		return (rc);
-	for (i = msg->nreferences; i > 0 && tried < REFS_MAX; i--) {
-		id = msg->references[i - 1];
-		if (id == NULL || (irt != NULL && strcmp(id, irt) == 0))
-			continue;
-		tried++;
-		rc = thread_by_msgid(st, conf, "References", id, now, r,
-		    cause);
-		if (rc != 1)
-			return (rc);
-	}
-	return (1);
-}
-
 /* An address that is neither the desk nor an agent's. */
 static int
 thread_outsider(const char *addr, void *arg)
@@ -709,82 +653,83 @@ thread_knows(struct store *st, const struct config *conf,
 }
 
 /*
- * One ghost: id, which no stored message has, referenced by a ticket;
- * header is where this message names it, NULL for its own Message-ID.
- * A message the ticket references joins it only when it knows the
- * ticket's conversation (thread_knows): the reply that came first may
- * have joined its ticket by subject alone, and must not pull a stranger's
- * conversation in with it. A sibling's reference is proof enough, as in
- * rule 2.
+ * One Message-ID this message names (header: "In-Reply-To" or
+ * "References"; NULL for its own): 0 decided, 1 not, -1 error. Rule 2
+ * (ghost 0) looks for the ticket holding it. Rule 2b (ghost 1), for
+ * replies that came before their parent, looks for the oldest ticket
+ * that references it while no message has it: a sibling's reference is
+ * proof enough, as in rule 2; this message's own Message-ID joins only
+ * when it knows the ticket's conversation (thread_knows), since the reply
+ * that came first may have joined its ticket by subject alone and must
+ * not pull a stranger's conversation in with it.
  */
 static int
-thread_by_ghost(struct store *st, const struct config *conf,
-    const struct message *msg, const char *id, const char *header,
-    const char *sender, time_t now, struct thread_result *r, char **cause)
+thread_by_id(struct store *st, const struct config *conf,
+    const struct message *msg, const char *header, const char *id,
+    int ghost, const char *sender, time_t now, struct thread_result *r,
+    char **cause)
 {
 	struct ticket	 t;
 	int64_t		 ticket = 0;
-	char		*q;
+	char		*q, *why;
 	int		 rc;
 
 	if (id == NULL || *id == '\0')
 		return (1);
-	if (store_ticket_by_reference(st, id, &ticket, cause) != 0)
-		return (-1);
-	if (ticket == 0)
-		return (1);
+	rc = ghost ? store_ticket_by_reference(st, id, &ticket, cause) :
+	    store_ticket_by_msgid(st, id, &ticket, cause);
+	if (rc == -1 || ticket == 0)
+		return (rc == -1 ? -1 : 1);
 	memset(&t, 0, sizeof t);
-	if ((rc = store_ticket_get(st, ticket, &t, cause)) != 0) {
-		store_ticket_clear(&t);
-		return (rc);
-	}
-	if (header == NULL &&
-	    (rc = thread_knows(st, conf, &t, msg, sender, cause)) != 1) {
+	if ((rc = store_ticket_get(st, ticket, &t, cause)) != 0 ||
+	    (header == NULL &&
+	    (rc = thread_knows(st, conf, &t, msg, sender, cause)) != 1)) {
 		store_ticket_clear(&t);
 		return (rc == -1 ? -1 : 1);
 	}
 	q = thread_quote(id);
-	if (header != NULL)
-		thread_settle(conf, &t, THREAD_REFERENCES, xprintf("%s <%s>, "
-		    "not stored yet, is referenced by ticket %lld too",
-		    header, q, (long long)ticket), now, r);
+	if (!ghost)
+		why = xprintf("%s <%s> is in ticket %lld", header, q,
+		    (long long)ticket);
+	else if (header != NULL)
+		why = xprintf("%s <%s>, not stored yet, is referenced by "
+		    "ticket %lld too", header, q, (long long)ticket);
 	else
-		thread_settle(conf, &t, THREAD_REFERENCES, xprintf("its "
-		    "Message-ID <%s> is referenced by ticket %lld (a reply "
-		    "came first)", q, (long long)ticket), now, r);
+		why = xprintf("its Message-ID <%s> is referenced by ticket "
+		    "%lld (a reply came first)", q, (long long)ticket);
+	thread_settle(conf, &t, THREAD_REFERENCES, why, now, r);
 	free(q);
 	store_ticket_clear(&t);
 	return (0);
 }
 
 /*
- * Rule 2b, for replies that came before their parent: a Message-ID this
- * message references that is not stored yet but another ticket's
- * message references too (a sibling), then this message's own
- * Message-ID when a ticket references it (a reply came first).
+ * Rule 2 (ghost 0) or 2b (ghost 1) over In-Reply-To, then References
+ * newest first (at most REFS_MAX), then for 2b the message's own
+ * Message-ID.
  */
 static int
-thread_by_ghosts(struct store *st, const struct config *conf,
-    const struct message *msg, const char *sender, time_t now,
+thread_by_ids(struct store *st, const struct config *conf,
+    const struct message *msg, int ghost, const char *sender, time_t now,
     struct thread_result *r, char **cause)
 {
-	size_t	i, tried = 0;
-	int	rc;
+	const char	*irt = msg->in_reply_to, *id;
+	size_t		 i, tried = 0;
+	int		 rc;
 
-	rc = thread_by_ghost(st, conf, msg, msg->in_reply_to, "In-Reply-To",
-	    sender, now, r, cause);
+	rc = thread_by_id(st, conf, msg, "In-Reply-To", irt, ghost, sender,
+	    now, r, cause);
 	for (i = msg->nreferences; rc == 1 && i > 0 && tried < REFS_MAX;
 	    i--) {
-		if (msg->references[i - 1] == NULL ||
-		    (msg->in_reply_to != NULL &&
-		    strcmp(msg->references[i - 1], msg->in_reply_to) == 0))
+		id = msg->references[i - 1];
+		if (id == NULL || (irt != NULL && strcmp(id, irt) == 0))
 			continue;
 		tried++;
-		rc = thread_by_ghost(st, conf, msg, msg->references[i - 1],
-		    "References", sender, now, r, cause);
+		rc = thread_by_id(st, conf, msg, "References", id, ghost,
+		    sender, now, r, cause);
 	}
-	if (rc == 1)
-		rc = thread_by_ghost(st, conf, msg, msg->message_id, NULL,
+	if (rc == 1 && ghost)
+		rc = thread_by_id(st, conf, msg, NULL, msg->message_id, 1,
 		    sender, now, r, cause);
 	return (rc);
 }
@@ -939,9 +884,9 @@ thread_find(struct store *st, const struct config *conf,
 
 	rc = thread_by_token(st, conf, msg, sender, now, r, &nt, cause);
 	if (rc == 1)
-		rc = thread_by_references(st, conf, msg, now, r, cause);
+		rc = thread_by_ids(st, conf, msg, 0, sender, now, r, cause);
 	if (rc == 1)
-		rc = thread_by_ghosts(st, conf, msg, sender, now, r, cause);
+		rc = thread_by_ids(st, conf, msg, 1, sender, now, r, cause);
 	if (rc == 1)
 		rc = thread_by_subject(st, conf, sender,
 		    (msg->in_reply_to != NULL && *msg->in_reply_to != '\0') ||
