@@ -119,11 +119,24 @@ PY
 DB3=$T/mbox.db
 "$HELPQ" -q -c "$T/conf" --db "$DB3" import "$T/big.mbox" &
 pid=$!
-# Once helpq has the file (open or mapped), cut it to nothing.
+# Once helpq has read some of the file (its descriptor's offset has
+# moved; a mapping counts too), cut it to nothing.
+read_some() {
+	local fd
+	grep -q big.mbox "/proc/$pid/maps" 2>/dev/null && return 0
+	for fd in /proc/$pid/fd/*; do
+		case $(readlink "$fd" 2>/dev/null) in
+		*/big.mbox) ;;
+		*) continue ;;
+		esac
+		[ "$(awk '/^pos:/ { print $2 }' "/proc/$pid/fdinfo/${fd##*/}" 2>/dev/null)" -gt 0 ] 2>/dev/null &&
+		    return 0
+	done
+	return 1
+}
 i=0
-until grep -q big.mbox "/proc/$pid/maps" 2>/dev/null ||
-    ls -l "/proc/$pid/fd" 2>/dev/null | grep -q big.mbox; do
-	[ $i -lt 500 ] || break
+until read_some; do
+	[ $i -lt 1000 ] || break
 	sleep 0.01; i=$((i + 1))
 done
 truncate -s 0 "$T/big.mbox"
