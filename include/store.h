@@ -230,10 +230,10 @@ int	 store_ticket_by_subject(struct store *, const char *customer,
  */
 int	 store_ticket_merge(struct store *, int64_t into, int64_t from,
 	    time_t now, char **cause);
-/* The numbers merged into ticket: *vp (allocated, the caller frees;
- * NULL when none) and their number *np. 0, or -1 with *cause. */
-int	 store_ticket_aliases(struct store *, int64_t ticket, int64_t **vp,
-	    size_t *np, char **cause);
+/* The numbers merged into ticket, oldest first: up to max into v, their
+ * number in *np. 0, or -1 with *cause. */
+int	 store_ticket_aliases(struct store *, int64_t ticket, int64_t *v,
+	    size_t max, size_t *np, char **cause);
 /* The ticket a number names now: id, or the ticket it was merged into.
  * 0, or -1 with *cause. */
 int	 store_ticket_resolve(struct store *, int64_t id, int64_t *ticketp,

@@ -114,6 +114,9 @@ cycle_state_save(struct cycle *c, const char *folder,
 /* ---- the mark at the source ---- */
 
 /* The committed messages of a folder that the server does not show yet. */
+/* The merged numbers whose keywords a mark takes away, at most. */
+#define MARK_ALIASES	64
+
 struct cycle_marks {
 	struct source_mark	*v;
 	struct ticket		*t;	/* v[i]'s ticket (id 0: none read) */
@@ -158,8 +161,10 @@ cycle_marks_tickets(struct store *st, struct cycle_marks *m, char **cause)
 		m->v[i].queue = m->t[i].queue;
 		m->v[i].tags = m->t[i].tags;
 		m->v[i].ntags = m->t[i].ntags;
-		if (store_ticket_aliases(st, m->t[i].id, &m->aliases[i],
-		    &m->v[i].naliases, cause) != 0)
+		m->aliases[i] = xreallocarray(NULL, MARK_ALIASES,
+		    sizeof *m->aliases[i]);
+		if (store_ticket_aliases(st, m->t[i].id, m->aliases[i],
+		    MARK_ALIASES, &m->v[i].naliases, cause) != 0)
 			return (-1);
 		m->v[i].aliases = m->aliases[i];
 	}

@@ -190,9 +190,7 @@ ingest_language(struct ingest *in, const struct message *msg,
 	}
 	if (in->lang == NULL)
 		return (NULL);
-	if ((code = lang_declared(in->lang, msg)) != NULL)
-		return (code);
-	if ((code = lang_identify(in->lang, msg)) != NULL)
+	if ((code = lang_detect(in->lang, msg)) != NULL)
 		return (code);
 	if (in->store != NULL && party != NULL &&
 	    store_customer_language(in->store, party->addr, &known,

@@ -54,12 +54,26 @@ store_ticket_by_reference(struct store *s, const char *msgid,
 	return (store_query_lookup(&q, ticketp, cause) == -1 ? -1 : 0);
 }
 
+/* The first column of each row of q, at most max of them, into v. */
+static int
+ticket_ids(struct store_query *q, int64_t *v, size_t max, size_t *np,
+    char **cause)
+{
+	int	r;
+
+	*np = 0;
+	while ((r = store_query_step(q, cause)) == 1) {
+		if (*np < max)
+			v[(*np)++] = sqlite3_column_int64(q->stmt, 0);
+	}
+	return (r);
+}
+
 int
 store_ticket_links(struct store *s, int64_t ticket, int64_t *v, size_t max,
     size_t *np, char **cause)
 {
 	struct store_query	q;
-	int			r;
 
 	*np = 0;
 	if (store_query_start(&q, s, ST_TICKET_LINKS, "reading a ticket's "
@@ -67,11 +81,7 @@ store_ticket_links(struct store *s, int64_t ticket, int64_t *v, size_t max,
 		return (-1);
 	store_query_int(&q, 1, ticket);
 	store_query_int(&q, 2, (int64_t)max);
-	while ((r = store_query_step(&q, cause)) == 1) {
-		if (*np < max)
-			v[(*np)++] = sqlite3_column_int64(q.stmt, 0);
-	}
-	return (r);
+	return (ticket_ids(&q, v, max, np, cause));
 }
 
 int
@@ -96,28 +106,17 @@ store_shared_participants(struct store *s, int64_t a, int64_t b,
 }
 
 int
-store_ticket_aliases(struct store *s, int64_t ticket, int64_t **vp,
-    size_t *np, char **cause)
+store_ticket_aliases(struct store *s, int64_t ticket, int64_t *v,
+    size_t max, size_t *np, char **cause)
 {
 	struct store_query	q;
-	int			r;
 
-	*vp = NULL;
 	*np = 0;
 	if (store_query_start(&q, s, ST_ALIASES, "reading a ticket's "
 	    "aliases", cause) != 0)
 		return (-1);
 	store_query_int(&q, 1, ticket);
-	while ((r = store_query_step(&q, cause)) == 1) {
-		*vp = xreallocarray(*vp, *np + 1, sizeof **vp);
-		(*vp)[(*np)++] = sqlite3_column_int64(q.stmt, 0);
-	}
-	if (r == -1) {
-		free(*vp);
-		*vp = NULL;
-		*np = 0;
-	}
-	return (r);
+	return (ticket_ids(&q, v, max, np, cause));
 }
 
 int
