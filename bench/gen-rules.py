@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
-"""gen-rules.py KIT_RULES N OUTDIR [VARY] - write N equivalent rules for
-helpq (OUTDIR/helpq-N.rules) and fdm (OUTDIR/fdm-N.conf, reading
-OUTDIR/Maildir).
+"""gen-rules.py KIT_RULES N OUTDIR - write N equivalent rules for helpq
+(OUTDIR/helpq-N.rules) and fdm (OUTDIR/fdm-N.conf, reading OUTDIR/Maildir).
 
-The first 50 are the kit's rules.txt ('H regex' header rule, 'B regex' body
-rule); every further one is a variant of one of them in which each word of
-three letters or more gets a suffix of its own ("invoice" -> "invoiceq7"),
-so variants share no literal with each other or the originals, and, like
-most rules of a real desk, rarely match. VARY, a file of rule numbers (0 to
-49, one per line), names the rules variants are made of: those with a
-literal every match needs (bench/rules asks helpq which they are); without
-it, all.
+Every count has the same kinds of rule in the same shares as the kit's
+rules.txt (50: 'H regex' header rules, 'B regex' body rules, with and
+without literals). Fewer than 50 are an evenly spaced sample of them
+(10: the 1st, 6th, 11th, ...); more are the 50, then variants of each in
+turn, in which every word of three letters or more gets a suffix of its
+own ("invoice" -> "invoiceq7"), so variants share no literal with each
+other or the originals and, like most rules of a real desk, rarely match.
+A rule with no such word becomes an alternation of itself and a literal
+no mail has ("^-- $" -> "(^-- $|q7q)"), or, when it only asks for a
+header, asks for another header ("Q7-X-Autoreply"), so it stays a test of
+the same kind and cost that no tool can merge with the original.
 
 Header rules "^Name:rest" become conditions on the header Name (helpq reads
 header values decoded and unfolded; fdm reads raw header lines), body rules
@@ -25,29 +27,37 @@ import sys
 kit, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 base = [l.rstrip('\n').split(' ', 1) for l in open(kit) if l.strip()]
 assert len(base) == 50, len(base)
-vary = list(range(50))
-if len(sys.argv) > 4:
-    vary = [int(x) for x in open(sys.argv[4]) if x.strip()]
 
+HEAD = re.compile(r'^\^([A-Za-z0-9|()-]+):(.*)$')
 WORD = re.compile(r'(?<![\\?])\b([a-z]{3,})\b')
 
 
 def variant(rx, k):
     # Suffix every plain word; escapes like \d and group syntax stay.
     suffix = 'q%s' % k
-    return WORD.sub(lambda m: m.group(1) + suffix, rx)
+    out = WORD.sub(lambda m: m.group(1) + suffix, rx)
+    if out != rx:
+        return out
+    if rx.endswith(':'):
+        return '^Q%d-' % k + rx[1:]	# a header of another name
+    # An alternative no text has; POSIX (fdm) and PCRE read it alike.
+    m = HEAD.match(rx)
+    if m:
+        return '^%s:(%s|%sq)' % (m.group(1), m.group(2), suffix)
+    return '(%s|%sq)' % (rx, suffix)
 
 
 rules = []
 for i in range(n):
-    if i < 50:
+    if n < 50:
+        kind, rx = base[i * 50 // n]
+    elif i < 50:
         kind, rx = base[i]
     else:
-        kind, rx = base[vary[(i - 50) % len(vary)]]
-        rx = variant(rx, (i - 50) // len(vary) + 1)
+        kind, rx = base[(i - 50) % 50]
+        rx = variant(rx, (i - 50) // 50 + 1)
     rules.append((kind, rx))
 
-HEAD = re.compile(r'^\^([A-Za-z|()-]+):(.*)$')
 
 
 def header_cond(rx):
@@ -56,7 +66,7 @@ def header_cond(rx):
     if names.startswith('(') and names.endswith(')'):
         names = names[1:-1]
     # "List-(Id|Unsubscribe|Post)" names several headers.
-    pm = re.match(r'^([A-Za-z-]*)\(([A-Za-z|]+)\)$', names)
+    pm = re.match(r'^([A-Za-z0-9-]*)\(([A-Za-z|]+)\)$', names)
     if pm:
         names = '|'.join(pm.group(1) + x for x in pm.group(2).split('|'))
     if rest.startswith('.*'):
