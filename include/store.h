@@ -300,6 +300,17 @@ int	 store_raw_pack(void **zctx, const char *raw, size_t len, void **outp,
 /* A message text at least this long is kept packed the same way. */
 #define STORE_TEXT_PACK_MIN	512
 void	 store_raw_pack_free(void *zctx);
+/*
+ * A message text as the store keeps it beside the raw bytes it came
+ * from: packed with zstd against them, so that what the text shares with
+ * the raw message (all of a plain text mail's body) costs a few bytes.
+ * *outp (allocated, the caller frees) and *outlenp; zctx as for
+ * store_raw_pack. 0, or -1 when the text is better kept as it is.
+ */
+int	 store_text_pack(void **zctx, const char *text, size_t len,
+	    const char *raw, size_t rawlen, void **outp, size_t *outlenp);
+/* A text at least this long is packed against its raw message. */
+#define STORE_TEXT_DELTA_MIN	64
 
 /* The tickets opened so far by the customer at addr (0 if unknown). */
 int	 store_customer_tickets(struct store *, const char *addr,

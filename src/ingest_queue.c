@@ -93,10 +93,9 @@ ingest_queue_read(struct ingest_queue *q, struct ingest_item *it,
 		/* The store would pack it on its own thread. */
 		(void)store_raw_pack(&q->zctx, it->raw, it->len,
 		    &it->msg->packed, &it->msg->packedlen);
-		if (it->msg->textlen >= STORE_TEXT_PACK_MIN)
-			(void)store_raw_pack(&q->zctx, it->msg->text,
-			    it->msg->textlen, &it->msg->packed_text,
-			    &it->msg->packed_textlen);
+		(void)store_text_pack(&q->zctx, it->msg->text,
+		    it->msg->textlen, it->raw, it->len,
+		    &it->msg->packed_text, &it->msg->packed_textlen);
 	}
 	return (0);
 }

@@ -56,8 +56,9 @@ static const char index_temp[] =
 	" id INTEGER PRIMARY KEY, subject TEXT, body TEXT)";
 static const char index_stage[] =
 	"INSERT INTO temp.pending (id, subject, body)"
-	" SELECT id, coalesce(subject, ''), coalesce(helpq_text(body), '')"
-	" FROM db.messages"
+	" SELECT id, coalesce(subject, ''), coalesce("
+	STORE_TEXT_SQL_OR("db", "m", ", ''") ", '')"
+	" FROM db.messages m"
 	" WHERE id > (SELECT upto FROM main.index_state WHERE id = 1)"
 	" ORDER BY id LIMIT " INDEX_CHUNK;
 static const char index_insert[] =

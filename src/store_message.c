@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "message.h"
 #include "store.h"
+#include "log.h"
 #include "store_private.h"
 #include "xmalloc.h"
 
@@ -253,9 +254,9 @@ refs_join(const struct message *m)
 }
 
 static int
-message_row(struct store *s, const struct message *m,
-    const struct msg_origin *o, enum msg_direction dir, enum msg_kind kind,
-    int64_t ticket, time_t date, char **cause)
+message_row(struct store *s, const struct message *m, const char *raw,
+    size_t rawlen, const struct msg_origin *o, enum msg_direction dir,
+    enum msg_kind kind, int64_t ticket, time_t date, char **cause)
 {
 	struct store_query	 q;
 	struct buf		 to, cc;
@@ -297,7 +298,12 @@ message_row(struct store *s, const struct message *m,
 	/* A long text is kept packed too (helpq_text reads it back). */
 	if (m->packed_text != NULL)
 		store_query_blob(&q, 19, m->packed_text, m->packed_textlen);
-	else if (m->text != NULL && m->textlen >= STORE_TEXT_PACK_MIN &&
+	else if (m->text != NULL && raw != NULL && rawlen > 0 &&
+	    store_text_pack(&s->zc, m->text, m->textlen, raw, rawlen, &z,
+	    &zlen) == 0)
+		store_query_blob(&q, 19, z, zlen);
+	else if (m->text != NULL && (raw == NULL || rawlen == 0) &&
+	    m->textlen >= STORE_TEXT_PACK_MIN &&
 	    store_raw_pack(&s->zc, m->text, m->textlen, &z, &zlen) == 0)
 		store_query_blob(&q, 19, z, zlen);
 	else
@@ -433,6 +439,53 @@ store_raw_pack(void **zctx, const char *raw, size_t len, void **outp,
 	return (0);
 }
 
+/*
+ * A text packed against its raw message is a tag byte, then a zstd frame
+ * made with the raw bytes as its prefix (ZSTD_CCtx_refPrefix): reading it
+ * takes the raw message too. Stored texts are TEXT otherwise, never a
+ * blob that begins with the tag.
+ */
+#define TEXT_DELTA_TAG	0x01
+
+int
+store_text_pack(void **zctx, const char *text, size_t len, const char *raw,
+    size_t rawlen, void **outp, size_t *outlenp)
+{
+	unsigned char	*z;
+	size_t		 zlen, bound;
+
+	*outp = NULL;
+	*outlenp = 0;
+	if (text == NULL || len < STORE_TEXT_DELTA_MIN || raw == NULL ||
+	    rawlen == 0)
+		return (-1);
+	if (*zctx == NULL && (*zctx = ZSTD_createCCtx()) == NULL)
+		return (-1);
+	bound = ZSTD_compressBound(len);
+	z = xmalloc(bound + 1);
+	z[0] = TEXT_DELTA_TAG;
+	/* The prefix lasts for one frame; a reset drops any left over. A
+	 * checksum tells a text read against the wrong bytes. */
+	ZSTD_CCtx_reset(*zctx, ZSTD_reset_session_and_parameters);
+	if (ZSTD_isError(ZSTD_CCtx_setParameter(*zctx,
+	    ZSTD_c_compressionLevel, RAW_LEVEL)) ||
+	    ZSTD_isError(ZSTD_CCtx_setParameter(*zctx,
+	    ZSTD_c_checksumFlag, 1)) ||
+	    ZSTD_isError(ZSTD_CCtx_refPrefix(*zctx, raw, rawlen))) {
+		free(z);
+		return (-1);
+	}
+	zlen = ZSTD_compress2(*zctx, z + 1, bound, text, len);
+	ZSTD_CCtx_reset(*zctx, ZSTD_reset_session_and_parameters);
+	if (ZSTD_isError(zlen) || zlen + 1 >= len) {
+		free(z);
+		return (-1);
+	}
+	*outp = z;
+	*outlenp = zlen + 1;
+	return (0);
+}
+
 /* Store the raw bytes, packed if m's reader did not pack them already. */
 static int
 store_raw_insert(struct store *s, int64_t id, const struct message *m,
@@ -467,10 +520,13 @@ store_raw_insert(struct store *s, int64_t id, const struct message *m,
 	return (rc);
 }
 
-/* The raw bytes of a stored blob, allocated with a spare NUL. */
+/*
+ * The raw bytes of a stored blob, allocated with a spare NUL. dctx, a
+ * context kept for the next call (a new one is costly), or NULL.
+ */
 static int
-raw_unpack(const void *p, size_t len, char **rawp, size_t *lenp,
-    char **cause)
+raw_unpack(ZSTD_DCtx *dctx, const void *p, size_t len, char **rawp,
+    size_t *lenp, char **cause)
 {
 	unsigned long long	 n;
 	size_t			 got;
@@ -490,7 +546,11 @@ raw_unpack(const void *p, size_t len, char **rawp, size_t *lenp,
 		return (-1);
 	}
 	*rawp = xmalloc((size_t)n + 1);
-	got = ZSTD_decompress(*rawp, (size_t)n, p, len);
+	if (dctx != NULL) {
+		ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only);
+		got = ZSTD_decompressDCtx(dctx, *rawp, (size_t)n, p, len);
+	} else
+		got = ZSTD_decompress(*rawp, (size_t)n, p, len);
 	if (ZSTD_isError(got) || got != n) {
 		*cause = xprintf("reading raw message: %s", ZSTD_isError(got) ?
 		    ZSTD_getErrorName(got) : "short frame");
@@ -503,22 +563,92 @@ raw_unpack(const void *p, size_t len, char **rawp, size_t *lenp,
 	return (0);
 }
 
-/* helpq_text(x): a stored text, unpacked if it was packed. */
+/* A text packed against raw (blob bytes as stored), allocated with a NUL. */
+static int
+text_unpack_delta(ZSTD_DCtx *dctx, const unsigned char *p, size_t len,
+    const void *rawblob, size_t rawbloblen, char **textp, size_t *lenp,
+    char **cause)
+{
+	unsigned long long	 n;
+	char			*raw;
+	size_t			 rawlen, got;
+
+	if (rawblob == NULL) {
+		*cause = xstrdup("reading a message text: its raw message "
+		    "is missing");
+		return (-1);
+	}
+	if (raw_unpack(dctx, rawblob, rawbloblen, &raw, &rawlen, cause) != 0)
+		return (-1);
+	p++;
+	len--;
+	n = ZSTD_getFrameContentSize(p, len);
+	if (n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN ||
+	    n > SIZE_MAX - 1) {
+		free(raw);
+		*cause = xstrdup("reading a message text: a damaged frame");
+		return (-1);
+	}
+	*textp = xmalloc((size_t)n + 1);
+	/* The prefix holds for this one frame. */
+	ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only);
+	got = ZSTD_DCtx_refPrefix(dctx, raw, rawlen);
+	if (!ZSTD_isError(got))
+		got = ZSTD_decompressDCtx(dctx, *textp, (size_t)n, p, len);
+	free(raw);
+	if (ZSTD_isError(got) || got != n) {
+		*cause = xprintf("reading a message text: %s",
+		    ZSTD_isError(got) ? ZSTD_getErrorName(got) :
+		    "short frame");
+		free(*textp);
+		*textp = NULL;
+		return (-1);
+	}
+	(*textp)[got] = '\0';
+	*lenp = got;
+	return (0);
+}
+
+/*
+ * helpq_text(x, raw [, instead]): a stored text x, unpacked if it was
+ * packed; raw, the message's raw blob, is needed (and only read:
+ * STORE_TEXT_SQL) when x was packed against it. A text that cannot be
+ * read is an error, or instead when given (the search index would stop
+ * at it for good).
+ */
 static void
 text_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	const void	*p;
-	char		*text, *cause = NULL;
-	size_t		 len;
+	ZSTD_DCtx		*dctx = sqlite3_user_data(ctx);
+	const unsigned char	*p;
+	char			*text, *cause = NULL;
+	size_t			 len;
+	int			 r;
 
-	(void)argc;
+	if (argc != 2 && argc != 3) {
+		sqlite3_result_error(ctx, "helpq_text takes 2 or 3 arguments",
+		    -1);
+		return;
+	}
 	if (sqlite3_value_type(argv[0]) != SQLITE_BLOB) {
 		sqlite3_result_value(ctx, argv[0]);
 		return;
 	}
 	p = sqlite3_value_blob(argv[0]);
 	len = (size_t)sqlite3_value_bytes(argv[0]);
-	if (raw_unpack(p, len, &text, &len, &cause) != 0) {
+	if (len > 0 && p[0] == TEXT_DELTA_TAG)
+		r = text_unpack_delta(dctx, p, len,
+		    sqlite3_value_blob(argv[1]),
+		    (size_t)sqlite3_value_bytes(argv[1]), &text, &len, &cause);
+	else
+		r = raw_unpack(dctx, p, len, &text, &len, &cause);
+	if (r != 0 && argc > 2) {
+		log_warnx("%s", cause);
+		free(cause);
+		sqlite3_result_value(ctx, argv[2]);
+		return;
+	}
+	if (r != 0) {
 		sqlite3_result_error(ctx, cause, -1);
 		free(cause);
 		return;
@@ -526,12 +656,26 @@ text_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text64(ctx, text, len, free, SQLITE_UTF8);
 }
 
+static void
+text_fn_free(void *dctx)
+{
+	ZSTD_freeDCtx(dctx);
+}
+
 int
 store_text_register(sqlite3 *db, const char *path, char **cause)
 {
-	if (sqlite3_create_function(db, "helpq_text", 1, SQLITE_UTF8 |
-	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, text_fn, NULL,
-	    NULL) != SQLITE_OK) {
+	ZSTD_DCtx	*dctx;
+
+	/* One context for the connection, which one thread uses at a time;
+	 * SQLite frees it with the function (also when this fails). */
+	if ((dctx = ZSTD_createDCtx()) == NULL) {
+		*cause = xprintf("%s: out of memory", path);
+		return (-1);
+	}
+	if (sqlite3_create_function_v2(db, "helpq_text", -1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, dctx, text_fn, NULL,
+	    NULL, text_fn_free) != SQLITE_OK) {
 		*cause = xprintf("%s: %s", path, sqlite3_errmsg(db));
 		return (-1);
 	}
@@ -553,7 +697,8 @@ store_message_insert(struct store *s, const struct message *m,
 		return (-1);
 	}
 	date = m->date != 0 ? m->date : o->received;
-	if (message_row(s, m, o, dir, kind, ticket, date, cause) != 0)
+	if (message_row(s, m, raw, raw != NULL ? rawlen : 0, o, dir, kind,
+	    ticket, date, cause) != 0)
 		return (-1);
 	id = sqlite3_last_insert_rowid(s->db);
 
@@ -598,7 +743,7 @@ store_message_raw(struct store *s, int64_t id, char **rawp, size_t *lenp,
 	p = sqlite3_column_blob(q.stmt, 0);
 	len = (size_t)sqlite3_column_bytes(q.stmt, 0);
 	/* One spare NUL so text callers may treat it as a string. */
-	r = raw_unpack(p, len, rawp, &len, cause);
+	r = raw_unpack(NULL, p, len, rawp, &len, cause);
 	store_query_end(&q);
 	if (r == 0 && lenp != NULL)
 		*lenp = len;

@@ -14,6 +14,19 @@
 /* The FTS5 tokenizer that folds Greek and German; named in the schema. */
 #define FOLD_TOKENIZER		"helpq_fold"
 
+/*
+ * The text of the messages row aliased m, in schema db ("main", or the
+ * index connection's "db"). A text packed against its raw message (a blob
+ * that begins with 0x01: store_text_pack) is read with the raw bytes; the
+ * raw blob is read only then.
+ */
+#define STORE_TEXT_SQL(db, m)	STORE_TEXT_SQL_OR(db, m, "")
+/* The same, or instead (SQL: "''") for a text that cannot be read. */
+#define STORE_TEXT_SQL_OR(db, m, instead)				\
+	"helpq_text(" m ".body, (SELECT raw FROM " db ".message_raw"	\
+	" WHERE id = " m ".id AND substr(" m ".body, 1, 1) = x'01')"	\
+	instead ")"
+
 /* How long a connection waits for another one's lock. */
 #define STORE_BUSY_MS		10000
 
@@ -482,7 +495,8 @@ const char *const store_sql[ST__MAX] = {
 	[ST_MESSAGES] =
 	    "SELECT m.id, coalesce(m.ticket_id, 0), m.message_id,"
 	    " m.direction, m.kind, m.from_addr, m.from_name, m.to_addrs,"
-	    " m.cc_addrs, m.subject, m.date, m.received, helpq_text(m.body),"
+	    " m.cc_addrs, m.subject, m.date, m.received, "
+	    STORE_TEXT_SQL("main", "m") ","
 	    " (SELECT json_group_array(json_object('name', a.filename,"
 	    " 'type', a.type, 'size', a.size)) FROM attachments a"
 	    " WHERE a.message_id = m.id), m.hash, m.in_reply_to, m.refs"
@@ -507,8 +521,9 @@ const char *const store_sql[ST__MAX] = {
 	    " x'03') FROM temp.hl WHERE hl MATCH ?1",
 	[ST_SEARCH_HL_FILL] =
 	    "INSERT INTO temp.hl (rowid, subject, body)"
-	    " SELECT id, coalesce(subject, ''), coalesce(helpq_text(body), '')"
-	    " FROM messages WHERE id = ?1",
+	    " SELECT id, coalesce(subject, ''), coalesce("
+	    STORE_TEXT_SQL("main", "m") ", '')"
+	    " FROM messages m WHERE id = ?1",
 	[ST_SEARCH_HL_CLEAR] = "DELETE FROM temp.hl",
 	[ST_RAW_GET] = "SELECT raw FROM message_raw WHERE id = ?1",
 	[ST_ATTACH_INDEX] = "ATTACH DATABASE ?1 AS idx",
@@ -766,7 +781,7 @@ int	 store_exec_fixed(struct store *s, const char *sql, const char *what,
 /* Bring the schema of a store just opened up to this helpq's version.
  * 0, or -1 + *cause. (store_schema.c) */
 int	 store_schema_upgrade(struct store *s, char **cause);
-/* Register helpq_text(x), which reads a stored message text back
+/* Register helpq_text(x, raw), which reads a stored message text back
  * (packed or not), on db. 0, or -1 + *cause. (store_message.c) */
 int	 store_text_register(sqlite3 *db, const char *path, char **cause);
 /* Free what storing raw messages keeps (store_message.c). */

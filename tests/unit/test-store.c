@@ -204,7 +204,7 @@ test_open(void)
 
 	path = path_in("schema.db");
 	ok(store_open(path, 0, &st, &cause) == 0, "open creates");
-	is_int(user_version(path), 10, "user_version 10 after create");
+	is_int(user_version(path), 11, "user_version 11 after create");
 	tk = new_ticket(st, "hello", "a@example.com", NULL, 1000);
 	/* A reply's references are kept for the messages that come later,
 	 * its unseen parent's too. */
@@ -225,7 +225,7 @@ test_open(void)
 	store_close(st);
 
 	ok(store_open(path, 0, &st, &cause) == 0, "reopen");
-	is_int(user_version(path), 10, "user_version still 10");
+	is_int(user_version(path), 11, "user_version still 11");
 	n = count(st, "tickets");
 	is_int(n, 1, "reopen keeps data (no migration re-run)");
 	store_close(st);
@@ -247,11 +247,11 @@ test_open(void)
 	    "ALTER TABLE tickets DROP COLUMN "
 	    "response_time; DROP TABLE ticket_fields; PRAGMA user_version = 1");
 	is_int(user_version(path), 1, "made a version 1 database");
-	if (!ok(store_open(path, 0, &st, &cause) == 0, "open migrates 1 -> 10")) {
+	if (!ok(store_open(path, 0, &st, &cause) == 0, "open migrates 1 -> 11")) {
 		diag("%s", cause);
 		exit(1);
 	}
-	is_int(user_version(path), 10, "user_version 10 after migrating");
+	is_int(user_version(path), 11, "user_version 11 after migrating");
 	is_int(ghost(st, "p1@example.com"), tk, "migrating finds what the "
 	    "stored messages reference");
 	is_int(ghost(st, "p0@example.com"), tk, "In-Reply-To and References");
@@ -1252,6 +1252,150 @@ test_raw(struct store *st)
 	free(cause);
 }
 
+/* The first stored text of ticket tk, copied into buf. */
+static int
+text_cb(const struct stored_message *m, void *arg)
+{
+	struct buf	*b = arg;
+
+	if (b->len == 0)
+		buf_adds(b, m->body != NULL ? m->body : "(null)");
+	return (1);
+}
+
+static char *
+text_of(struct store *st, int64_t tk)
+{
+	struct buf	 b;
+	char		*cause = NULL;
+
+	buf_init(&b);
+	if (store_ticket_messages(st, tk, text_cb, &b, &cause) != 0) {
+		diag("text: %s", cause);
+		free(cause);
+		buf_free(&b);
+		return (NULL);
+	}
+	return (buf_steal(&b, NULL));
+}
+
+/* How the row of message id keeps its text: "delta N", "frame N", "text N". */
+static void
+text_kept(const char *path, int64_t id, char *out, size_t len)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*stmt;
+	const unsigned char *p;
+	int		 n;
+
+	snprintf(out, len, "?");
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(db, "SELECT typeof(body), body"
+	    " FROM messages WHERE id = ?1", -1, &stmt, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return;
+	}
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		p = sqlite3_column_blob(stmt, 1);
+		n = sqlite3_column_bytes(stmt, 1);
+		snprintf(out, len, "%s %d", strcmp((const char *)
+		    sqlite3_column_text(stmt, 0), "blob") != 0 ? "text" :
+		    n > 0 && p[0] == 0x01 ? "delta" : "frame", n);
+	}
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+}
+
+static void
+test_text(struct store *st, const char *path)
+{
+	struct message	*m;
+	struct buf	 raw, body;
+	void		*zc = NULL, *z;
+	size_t		 zl;
+	int64_t		 tk[4], id[4];
+	char		*t, *cause = NULL, kept[64], sql[160];
+	struct seen	 s;
+	int		 i, n;
+
+	buf_init(&raw);
+	buf_init(&body);
+	for (i = 0; i < 300; i++)
+		buf_addf(&body, "Zeile %d: Wann kommt meine Lieferung %d?\n", i,
+		    i * 7919 % 1000);
+	buf_adds(&raw, "From: t@example.com\nSubject: text\n\n");
+	buf_add(&raw, body.data, body.len);
+	ok(store_begin(st, &cause) == 0, "text: begin");
+	for (i = 0; i < 4; i++)
+		tk[i] = new_ticket(st, "text", "t@example.com", NULL, 9100 + i);
+	/* Packed by the store, against the raw bytes. */
+	m = msg_new("t0@example.com", "t0", NULL, "t@example.com", "text",
+	    buf_cstr(&body), 9100);
+	id[0] = insert(st, m, raw.data, raw.len, tk[0], MSG_IN, 9100);
+	message_free(m);
+	/* Packed ahead by the reader, as ingest does. */
+	m = msg_new("t1@example.com", "t1", NULL, "t@example.com", "text",
+	    buf_cstr(&body), 9101);
+	ok(store_text_pack(&zc, m->text, m->textlen, raw.data, raw.len,
+	    &m->packed_text, &m->packed_textlen) == 0 &&
+	    m->packed_textlen < body.len / 50,
+	    "a text that is the raw message's body packs to under a 50th");
+	id[1] = insert(st, m, raw.data, raw.len, tk[1], MSG_IN, 9101);
+	message_free(m);
+	/* A text the raw bytes do not hold (decoded, say) still packs. */
+	m = msg_new("t2@example.com", "t2", NULL, "t@example.com", "text",
+	    "Grüße aus Köln, und noch einmal: Grüße aus Köln, bis bald!",
+	    9102);
+	id[2] = insert(st, m, raw.data, raw.len, tk[2], MSG_IN, 9102);
+	message_free(m);
+	/* No raw bytes (nothing to pack against): a frame of its own. */
+	m = msg_new("t3@example.com", "t3", NULL, "t@example.com", "text",
+	    buf_cstr(&body), 9103);
+	id[3] = insert(st, m, NULL, 0, tk[3], MSG_IN, 9103);
+	message_free(m);
+	ok(store_text_pack(&zc, "short", 5, raw.data, raw.len, &z, &zl) ==
+	    -1 && z == NULL, "a short text is kept as it is");
+	store_raw_pack_free(zc);
+	ok(store_commit(st, &cause) == 0, "text: commit");
+
+	for (i = 0; i < 4; i++) {
+		t = text_of(st, tk[i]);
+		ok(t != NULL && strcmp(t, i == 2 ? "Grüße aus Köln, und noch "
+		    "einmal: Grüße aus Köln, bis bald!" : buf_cstr(&body)) == 0,
+		    "text %d reads back as it was", i);
+		free(t);
+	}
+	text_kept(path, id[0], kept, sizeof kept);
+	n = 0;
+	ok(sscanf(kept, "delta %d", &n) == 1 && n < (int)body.len / 50,
+	    "the store packs against the raw message (%s)", kept);
+	text_kept(path, id[3], kept, sizeof kept);
+	ok(strncmp(kept, "frame ", 6) == 0, "without raw bytes: a frame "
+	    "(%s)", kept);
+
+	/* Read against other bytes, the checksum says so. */
+	snprintf(sql, sizeof sql, "UPDATE message_raw SET raw = 'From: "
+	    "x@example.com' WHERE id = %lld", (long long)id[0]);
+	set_user_version_sql(path, sql);
+	t = text_of(st, tk[0]);
+	ok(t == NULL, "a text read against the wrong raw bytes is an error");
+	free(t);
+	/* The index passes over what it cannot read and goes on. */
+	ok(store_begin(st, &cause) == 0, "text: begin again");
+	m = msg_new("t4@example.com", "t4", NULL, "t@example.com", "text",
+	    "Zwiebelkuchen und Federweißer, wie jedes Jahr im Oktober.", 9104);
+	insert(st, m, raw.data, raw.len, tk[3], MSG_IN, 9104);
+	message_free(m);
+	ok(store_commit(st, &cause) == 0, "text: commit again");
+	search_ticket = tk[3];
+	is_int(search(st, "zwiebelkuchen", &s), 1,
+	    "the index goes past a text it cannot read");
+	buf_free(&raw);
+	buf_free(&body);
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -1275,6 +1419,7 @@ main(void)
 	test_failed(st);
 	test_merge(st);
 	test_raw(st);
+	test_text(st, path);
 	store_close(st);
 	free(path);
 
