@@ -17,7 +17,7 @@
 #include "xmalloc.h"
 
 /* Text looked at: the start of a message says enough, and costs less. */
-#define LANG_SAMPLE	2048
+#define LANG_SAMPLE	1024
 /* Below this many letters textcat guesses; better to say nothing. */
 #define LANG_MIN_TEXT	24
 
