@@ -292,11 +292,13 @@ int	 store_ticket_field_set(struct store *, int64_t ticket,
  * The raw bytes of a message as the store keeps them: *outp (allocated,
  * the caller frees) and *outlenp. *zctx is a compression context the
  * caller keeps for the next call (start with NULL; free it with
- * store_raw_pack_free); one thread uses it at a time. 0, or -1 when the
- * bytes are better kept as they are (*outp NULL).
+ * store_raw_pack_free); one thread uses it at a time. The store (may be
+ * NULL) lends the dictionary it packs mail with, once it has one; any
+ * thread may ask while the store is open. 0, or -1 when the bytes are
+ * better kept as they are (*outp NULL).
  */
-int	 store_raw_pack(void **zctx, const char *raw, size_t len, void **outp,
-	    size_t *outlenp);
+int	 store_raw_pack(void **zctx, struct store *, const char *raw,
+	    size_t len, void **outp, size_t *outlenp);
 /* A message text at least this long is kept packed the same way. */
 #define STORE_TEXT_PACK_MIN	512
 void	 store_raw_pack_free(void *zctx);

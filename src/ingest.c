@@ -1111,7 +1111,7 @@ ingest_threaded(struct ingest *in, struct source *src, ingest_progress_fn fn,
 	char			*error;
 	int			 rc = 0;
 
-	q = ingest_queue_start(src);
+	q = ingest_queue_start(src, in->store);
 	while (rc == 0 && (n = ingest_queue_take(q, done, &ndone,
 	    batch)) > 0) {
 		for (i = 0; i < n; i++) {

@@ -37,6 +37,7 @@ struct ingest_queue {
 	char			*error;		/* the source failed */
 	struct source		*src;
 	void			*zctx;		/* the reader's packing context */
+	struct store		*store;		/* lends its dictionary */
 };
 
 void
@@ -91,7 +92,7 @@ ingest_queue_read(struct ingest_queue *q, struct ingest_item *it,
 		it->msg = NULL;
 	else {
 		/* The store would pack it on its own thread. */
-		(void)store_raw_pack(&q->zctx, it->raw, it->len,
+		(void)store_raw_pack(&q->zctx, q->store, it->raw, it->len,
 		    &it->msg->packed, &it->msg->packedlen);
 		(void)store_text_pack(&q->zctx, it->msg->text,
 		    it->msg->textlen, it->raw, it->len,
@@ -144,12 +145,13 @@ ingest_queue_reader(void *arg)
 }
 
 struct ingest_queue *
-ingest_queue_start(struct source *src)
+ingest_queue_start(struct source *src, struct store *st)
 {
 	struct ingest_queue	*q;
 
 	q = xcalloc(1, sizeof *q);
 	q->src = src;
+	q->store = st;
 	pthread_mutex_init(&q->mu, NULL);
 	pthread_cond_init(&q->can_put, NULL);
 	pthread_cond_init(&q->can_take, NULL);

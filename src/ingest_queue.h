@@ -11,6 +11,7 @@
 
 struct message;
 struct source;
+struct store;
 
 /* How many parsed messages the reader may be ahead of the store. */
 #define INGEST_QUEUE	64
@@ -33,8 +34,10 @@ struct ingest_item {
 struct ingest_queue;
 
 /* Start a reader thread over src (borrowed until ingest_queue_stop). It
- * also packs each message as the store keeps it (store_raw_pack). */
-struct ingest_queue *ingest_queue_start(struct source *src);
+ * also packs each message as st keeps it (store_raw_pack; st may be NULL
+ * and is borrowed likewise). */
+struct ingest_queue *ingest_queue_start(struct source *src,
+	    struct store *st);
 /*
  * Give back the items in done[0..*ndone) (*ndone is set to 0) and take
  * every parsed message waiting, at least one, into batch (room for

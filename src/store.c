@@ -213,9 +213,11 @@ store_open(const char *path, int readonly, struct store **sp, char **cause)
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &s->db, cause) != 0)
 		goto fail;
 	if (store_fold_register(s->db, s->path, cause) != 0 ||
-	    store_text_register(s->db, s->path, cause) != 0 ||
+	    store_text_register(s->db, s->path, "main", &s->tctx,
+	    cause) != 0 ||
 	    store_configure(s, cause) != 0 ||
-	    store_schema_upgrade(s, cause) != 0)
+	    store_schema_upgrade(s, cause) != 0 ||
+	    (!readonly && store_raw_dict_load(s, cause) != 0))
 		goto fail;
 	/* Catch up with messages a crash left unindexed. */
 	if (!readonly && store_index_update(path, cause) != 0)
@@ -312,6 +314,8 @@ store_commit(struct store *s, char **cause)
 	s->in_tx = 0;
 	if (s->indexer != NULL)
 		store_worker_kick(s->indexer);
+	if (s->inserted && !s->dict_checked)
+		store_raw_dict_train(s);
 	return (0);
 }
 

@@ -127,7 +127,7 @@ index_open(const char *dbpath, struct store_index **ixp, char **cause)
 	    SQLITE_OPEN_CREATE, &ix->db, cause) != 0)
 		goto fail;
 	if (store_fold_register(ix->db, ix->path, cause) != 0 ||
-	    store_text_register(ix->db, ix->path, cause) != 0 ||
+	    store_text_register(ix->db, ix->path, "db", NULL, cause) != 0 ||
 	    index_exec(ix, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = NORMAL;"
 	    "PRAGMA cache_size = -8000;"

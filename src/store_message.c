@@ -6,8 +6,10 @@
 #include "compat.h"
 
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zdict.h>
 #include <zstd.h>
 
 #include "buf.h"
@@ -304,7 +306,7 @@ message_row(struct store *s, const struct message *m, const char *raw,
 		store_query_blob(&q, 19, z, zlen);
 	else if (m->text != NULL && (raw == NULL || rawlen == 0) &&
 	    m->textlen >= STORE_TEXT_PACK_MIN &&
-	    store_raw_pack(&s->zc, m->text, m->textlen, &z, &zlen) == 0)
+	    store_raw_pack(&s->zc, NULL, m->text, m->textlen, &z, &zlen) == 0)
 		store_query_blob(&q, 19, z, zlen);
 	else
 		store_query_text_len(&q, 19, m->text, m->text != NULL ?
@@ -392,6 +394,9 @@ message_participants(struct store *s, const struct message *m,
  * compressed all the same, so the rule holds.
  */
 #define RAW_LEVEL	1	/* mail packs as well as at zstd's default, faster */
+
+static int	raw_unpack(struct store_text_ctx *, const void *, size_t,
+		    char **, size_t *, char **);
 static const unsigned char raw_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 
 static int
@@ -412,14 +417,150 @@ store_raw_free(struct store *s)
 {
 	store_raw_pack_free(s->zc);
 	s->zc = NULL;
+	ZSTD_freeCDict(atomic_load(&s->cdict));
+	atomic_store(&s->cdict, NULL);
+}
+
+/*
+ * A dictionary packs small mail much tighter: what messages share (header
+ * names, the desk's address, mail clients' and list servers' boilerplate)
+ * is in it once. It is learnt from the desk's own mail, once there is
+ * enough, and kept in zdicts under its zstd dictionary id, which each
+ * frame names; earlier messages stay packed as they were.
+ */
+#define RAW_DICT_SAMPLES	500		/* messages learnt from */
+#define RAW_DICT_SAMPLE_MAX	4096		/* bytes of each: the start */
+#define RAW_DICT_SIZE		(64 * 1024)
+
+static int
+raw_dict_use(struct store *s, const void *dict, size_t len, char **cause)
+{
+	ZSTD_CDict	*cd;
+
+	if ((cd = ZSTD_createCDict(dict, len, RAW_LEVEL)) == NULL) {
+		*cause = xprintf("%s: a damaged raw dictionary", s->path);
+		return (-1);
+	}
+	ZSTD_freeCDict(atomic_exchange(&s->cdict, cd));
+	s->dict_checked = 1;
+	return (0);
 }
 
 int
-store_raw_pack(void **zctx, const char *raw, size_t len, void **outp,
-    size_t *outlenp)
+store_raw_dict_load(struct store *s, char **cause)
 {
-	void	*z;
-	size_t	 zlen, bound;
+	struct store_query	q;
+	int			r;
+
+	if (store_query_start(&q, s, ST_ZDICT_NEWEST, "reading the raw "
+	    "dictionary", cause) != 0)
+		return (-1);
+	if ((r = store_query_step(&q, cause)) != 1)
+		return (r);
+	r = raw_dict_use(s, sqlite3_column_blob(q.stmt, 0),
+	    (size_t)sqlite3_column_bytes(q.stmt, 0), cause);
+	store_query_end(&q);
+	return (r);
+}
+
+/* The starts of the newest RAW_DICT_SAMPLES raw messages, end to end. */
+static int
+raw_dict_samples(struct store *s, struct buf *b, size_t *sizes, unsigned *n,
+    char **cause)
+{
+	struct store_query	 q;
+	char			*raw;
+	size_t			 len;
+	int			 r;
+
+	*n = 0;
+	if (store_query_start(&q, s, ST_ZDICT_SAMPLES, "learning a raw "
+	    "dictionary", cause) != 0)
+		return (-1);
+	store_query_int(&q, 1, RAW_DICT_SAMPLES);
+	while ((r = store_query_step(&q, cause)) == 1) {
+		if (raw_unpack(s->tctx, sqlite3_column_blob(q.stmt, 0),
+		    (size_t)sqlite3_column_bytes(q.stmt, 0), &raw, &len,
+		    cause) != 0) {
+			store_query_end(&q);
+			return (-1);
+		}
+		if (len > RAW_DICT_SAMPLE_MAX)
+			len = RAW_DICT_SAMPLE_MAX;
+		buf_add(b, raw, len);
+		sizes[(*n)++] = len;
+		free(raw);
+	}
+	return (r);
+}
+
+void
+store_raw_dict_train(struct store *s)
+{
+	struct store_query	 q;
+	struct buf		 samples;
+	size_t			*sizes, dlen;
+	unsigned		 n;
+	char			*dict, *cause = NULL;
+	int64_t			 newest = 0;
+
+	if (s->readonly || s->in_tx || s->dict_checked)
+		return;
+	if (store_query_start(&q, s, ST_ZDICT_COUNT, "learning a raw "
+	    "dictionary", &cause) == 0 && store_query_lookup(&q, &newest,
+	    &cause) == -1)
+		goto fail;
+	if (cause != NULL)
+		goto fail;
+	if (newest < RAW_DICT_SAMPLES)
+		return;			/* not yet enough mail */
+	s->dict_checked = 1;
+	buf_init(&samples);
+	sizes = xcalloc(RAW_DICT_SAMPLES, sizeof *sizes);
+	dict = xmalloc(RAW_DICT_SIZE);
+	if (raw_dict_samples(s, &samples, sizes, &n, &cause) != 0)
+		goto done;
+	dlen = ZDICT_trainFromBuffer(dict, RAW_DICT_SIZE, samples.data, sizes,
+	    n);
+	if (ZDICT_isError(dlen)) {
+		log_debug("%s: no raw dictionary: %s", s->path,
+		    ZDICT_getErrorName(dlen));
+		goto done;
+	}
+	if (store_begin(s, &cause) != 0)
+		goto done;
+	if (store_query_start(&q, s, ST_ZDICT_INSERT, "storing the raw "
+	    "dictionary", &cause) != 0) {
+		store_rollback(s);
+		goto done;
+	}
+	store_query_int(&q, 1, ZDICT_getDictID(dict, dlen));
+	store_query_blob(&q, 2, dict, dlen);
+	if (store_query_exec(&q, &cause) != 0 || store_commit(s, &cause) != 0) {
+		store_rollback(s);
+		goto done;
+	}
+	if (raw_dict_use(s, dict, dlen, &cause) == 0)
+		log_debug("%s: raw messages are packed with a dictionary of "
+		    "%zu bytes learnt from %u", s->path, dlen, n);
+done:
+	buf_free(&samples);
+	free(sizes);
+	free(dict);
+fail:
+	if (cause != NULL) {
+		log_warnx("%s", cause);
+		free(cause);
+	}
+}
+
+int
+store_raw_pack(void **zctx, struct store *s, const char *raw, size_t len,
+    void **outp, size_t *outlenp)
+{
+	ZSTD_CDict	*cd;
+	void		*z;
+	size_t		 zlen, bound;
 
 	*outp = NULL;
 	*outlenp = 0;
@@ -429,7 +570,12 @@ store_raw_pack(void **zctx, const char *raw, size_t len, void **outp,
 		return (-1);
 	bound = ZSTD_compressBound(len);
 	z = xmalloc(bound);
-	zlen = ZSTD_compressCCtx(*zctx, z, bound, raw, len, RAW_LEVEL);
+	cd = s != NULL ? atomic_load_explicit(&s->cdict, memory_order_acquire) :
+	    NULL;
+	if (cd != NULL)
+		zlen = ZSTD_compress_usingCDict(*zctx, z, bound, raw, len, cd);
+	else
+		zlen = ZSTD_compressCCtx(*zctx, z, bound, raw, len, RAW_LEVEL);
 	if (ZSTD_isError(zlen) || (zlen >= len && !raw_is_frame(raw, len))) {
 		free(z);
 		return (-1);
@@ -497,7 +643,7 @@ store_raw_insert(struct store *s, int64_t id, const struct message *m,
 	int			 rc;
 
 	if (m->packed == NULL)
-		(void)store_raw_pack(&s->zc, raw, len, &z, &zlen);
+		(void)store_raw_pack(&s->zc, s, raw, len, &z, &zlen);
 	if (m->packed == NULL && z == NULL && raw_is_frame(raw, len)) {
 		*cause = xstrdup("storing raw message: it cannot be "
 		    "compressed");
@@ -521,14 +667,68 @@ store_raw_insert(struct store *s, int64_t id, const struct message *m,
 }
 
 /*
- * The raw bytes of a stored blob, allocated with a spare NUL. dctx, a
- * context kept for the next call (a new one is costly), or NULL.
+ * What helpq_text and store_message_raw read with, one for a connection
+ * (one thread uses it at a time): a decompression context (a new one is
+ * costly) and the dictionaries met so far.
  */
+#define TEXT_CTX_DICTS	8
+struct store_text_ctx {
+	sqlite3		*db;
+	char		*zdicts;	/* "main.zdicts" or "db.zdicts" */
+	ZSTD_DCtx	*dctx;
+	unsigned	 ids[TEXT_CTX_DICTS];
+	ZSTD_DDict	*dicts[TEXT_CTX_DICTS];
+	size_t		 ndicts;
+};
+
+/* The dictionary a frame names, read from zdicts the first time. */
+static ZSTD_DDict *
+text_ctx_dict(struct store_text_ctx *c, unsigned id, char **cause)
+{
+	sqlite3_stmt	*stmt = NULL;
+	ZSTD_DDict	*dd = NULL;
+	char		*sql;
+	size_t		 i;
+
+	for (i = 0; i < c->ndicts; i++) {
+		if (c->ids[i] == id)
+			return (c->dicts[i]);
+	}
+	sql = xprintf("SELECT dict FROM %s WHERE id = ?1", c->zdicts);
+	if (sqlite3_prepare_v2(c->db, sql, -1, &stmt, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(stmt, 1, id);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			dd = ZSTD_createDDict(sqlite3_column_blob(stmt, 0),
+			    (size_t)sqlite3_column_bytes(stmt, 0));
+	}
+	sqlite3_finalize(stmt);
+	free(sql);
+	if (dd == NULL) {
+		*cause = xprintf("reading raw message: its dictionary %u is "
+		    "missing", id);
+		return (NULL);
+	}
+	if (c->ndicts == TEXT_CTX_DICTS) {
+		ZSTD_freeDDict(c->dicts[0]);
+		memmove(c->ids, c->ids + 1, (TEXT_CTX_DICTS - 1) *
+		    sizeof c->ids[0]);
+		memmove(c->dicts, c->dicts + 1, (TEXT_CTX_DICTS - 1) *
+		    sizeof c->dicts[0]);
+		c->ndicts--;
+	}
+	c->ids[c->ndicts] = id;
+	c->dicts[c->ndicts++] = dd;
+	return (dd);
+}
+
+/* The raw bytes of a stored blob, allocated with a spare NUL. */
 static int
-raw_unpack(ZSTD_DCtx *dctx, const void *p, size_t len, char **rawp,
+raw_unpack(struct store_text_ctx *c, const void *p, size_t len, char **rawp,
     size_t *lenp, char **cause)
 {
 	unsigned long long	 n;
+	ZSTD_DDict		*dd = NULL;
+	unsigned		 id;
 	size_t			 got;
 
 	if (!raw_is_frame(p, len)) {
@@ -545,12 +745,16 @@ raw_unpack(ZSTD_DCtx *dctx, const void *p, size_t len, char **rawp,
 		*cause = xstrdup("reading raw message: a damaged frame");
 		return (-1);
 	}
+	if ((id = ZSTD_getDictID_fromFrame(p, len)) != 0 &&
+	    (dd = text_ctx_dict(c, id, cause)) == NULL)
+		return (-1);
 	*rawp = xmalloc((size_t)n + 1);
-	if (dctx != NULL) {
-		ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only);
-		got = ZSTD_decompressDCtx(dctx, *rawp, (size_t)n, p, len);
-	} else
-		got = ZSTD_decompress(*rawp, (size_t)n, p, len);
+	ZSTD_DCtx_reset(c->dctx, ZSTD_reset_session_only);
+	if (dd != NULL)
+		got = ZSTD_decompress_usingDDict(c->dctx, *rawp, (size_t)n, p,
+		    len, dd);
+	else
+		got = ZSTD_decompressDCtx(c->dctx, *rawp, (size_t)n, p, len);
 	if (ZSTD_isError(got) || got != n) {
 		*cause = xprintf("reading raw message: %s", ZSTD_isError(got) ?
 		    ZSTD_getErrorName(got) : "short frame");
@@ -565,7 +769,7 @@ raw_unpack(ZSTD_DCtx *dctx, const void *p, size_t len, char **rawp,
 
 /* A text packed against raw (blob bytes as stored), allocated with a NUL. */
 static int
-text_unpack_delta(ZSTD_DCtx *dctx, const unsigned char *p, size_t len,
+text_unpack_delta(struct store_text_ctx *c, const unsigned char *p, size_t len,
     const void *rawblob, size_t rawbloblen, char **textp, size_t *lenp,
     char **cause)
 {
@@ -578,7 +782,7 @@ text_unpack_delta(ZSTD_DCtx *dctx, const unsigned char *p, size_t len,
 		    "is missing");
 		return (-1);
 	}
-	if (raw_unpack(dctx, rawblob, rawbloblen, &raw, &rawlen, cause) != 0)
+	if (raw_unpack(c, rawblob, rawbloblen, &raw, &rawlen, cause) != 0)
 		return (-1);
 	p++;
 	len--;
@@ -591,10 +795,10 @@ text_unpack_delta(ZSTD_DCtx *dctx, const unsigned char *p, size_t len,
 	}
 	*textp = xmalloc((size_t)n + 1);
 	/* The prefix holds for this one frame. */
-	ZSTD_DCtx_reset(dctx, ZSTD_reset_session_only);
-	got = ZSTD_DCtx_refPrefix(dctx, raw, rawlen);
+	ZSTD_DCtx_reset(c->dctx, ZSTD_reset_session_only);
+	got = ZSTD_DCtx_refPrefix(c->dctx, raw, rawlen);
 	if (!ZSTD_isError(got))
-		got = ZSTD_decompressDCtx(dctx, *textp, (size_t)n, p, len);
+		got = ZSTD_decompressDCtx(c->dctx, *textp, (size_t)n, p, len);
 	free(raw);
 	if (ZSTD_isError(got) || got != n) {
 		*cause = xprintf("reading a message text: %s",
@@ -619,7 +823,7 @@ text_unpack_delta(ZSTD_DCtx *dctx, const unsigned char *p, size_t len,
 static void
 text_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-	ZSTD_DCtx		*dctx = sqlite3_user_data(ctx);
+	struct store_text_ctx	*c = sqlite3_user_data(ctx);
 	const unsigned char	*p;
 	char			*text, *cause = NULL;
 	size_t			 len;
@@ -637,11 +841,11 @@ text_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	p = sqlite3_value_blob(argv[0]);
 	len = (size_t)sqlite3_value_bytes(argv[0]);
 	if (len > 0 && p[0] == TEXT_DELTA_TAG)
-		r = text_unpack_delta(dctx, p, len,
+		r = text_unpack_delta(c, p, len,
 		    sqlite3_value_blob(argv[1]),
 		    (size_t)sqlite3_value_bytes(argv[1]), &text, &len, &cause);
 	else
-		r = raw_unpack(dctx, p, len, &text, &len, &cause);
+		r = raw_unpack(c, p, len, &text, &len, &cause);
 	if (r != 0 && argc > 2) {
 		log_warnx("%s", cause);
 		free(cause);
@@ -657,28 +861,42 @@ text_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 static void
-text_fn_free(void *dctx)
+text_ctx_free(void *arg)
 {
-	ZSTD_freeDCtx(dctx);
+	struct store_text_ctx	*c = arg;
+	size_t			 i;
+
+	for (i = 0; i < c->ndicts; i++)
+		ZSTD_freeDDict(c->dicts[i]);
+	ZSTD_freeDCtx(c->dctx);
+	free(c->zdicts);
+	free(c);
 }
 
 int
-store_text_register(sqlite3 *db, const char *path, char **cause)
+store_text_register(sqlite3 *db, const char *path, const char *schema,
+    struct store_text_ctx **ctxp, char **cause)
 {
-	ZSTD_DCtx	*dctx;
+	struct store_text_ctx	*c;
 
-	/* One context for the connection, which one thread uses at a time;
-	 * SQLite frees it with the function (also when this fails). */
-	if ((dctx = ZSTD_createDCtx()) == NULL) {
+	c = xcalloc(1, sizeof *c);
+	c->db = db;
+	c->zdicts = xprintf("%s.zdicts", schema);
+	if ((c->dctx = ZSTD_createDCtx()) == NULL) {
+		free(c->zdicts);
+		free(c);
 		*cause = xprintf("%s: out of memory", path);
 		return (-1);
 	}
+	/* SQLite frees c with the function (also when this fails). */
 	if (sqlite3_create_function_v2(db, "helpq_text", -1, SQLITE_UTF8 |
-	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, dctx, text_fn, NULL,
-	    NULL, text_fn_free) != SQLITE_OK) {
+	    SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, c, text_fn, NULL,
+	    NULL, text_ctx_free) != SQLITE_OK) {
 		*cause = xprintf("%s: %s", path, sqlite3_errmsg(db));
 		return (-1);
 	}
+	if (ctxp != NULL)
+		*ctxp = c;
 	return (0);
 }
 
@@ -743,7 +961,7 @@ store_message_raw(struct store *s, int64_t id, char **rawp, size_t *lenp,
 	p = sqlite3_column_blob(q.stmt, 0);
 	len = (size_t)sqlite3_column_bytes(q.stmt, 0);
 	/* One spare NUL so text callers may treat it as a string. */
-	r = raw_unpack(NULL, p, len, rawp, &len, cause);
+	r = raw_unpack(s->tctx, p, len, rawp, &len, cause);
 	store_query_end(&q);
 	if (r == 0 && lenp != NULL)
 		*lenp = len;

@@ -134,6 +134,10 @@ enum store_stmt {
 	ST_SEARCH_HL_FILL,
 	ST_SEARCH_HL_CLEAR,
 	ST_RAW_GET,
+	ST_ZDICT_NEWEST,
+	ST_ZDICT_COUNT,
+	ST_ZDICT_SAMPLES,
+	ST_ZDICT_INSERT,
 	ST_ATTACH_INDEX,
 	ST_DETACH_INDEX,
 	ST_MAILBOX_GET,
@@ -526,6 +530,11 @@ const char *const store_sql[ST__MAX] = {
 	    " FROM messages m WHERE id = ?1",
 	[ST_SEARCH_HL_CLEAR] = "DELETE FROM temp.hl",
 	[ST_RAW_GET] = "SELECT raw FROM message_raw WHERE id = ?1",
+	[ST_ZDICT_NEWEST] = "SELECT dict FROM zdicts ORDER BY seq DESC LIMIT 1",
+	[ST_ZDICT_COUNT] = "SELECT coalesce(max(id), 0) FROM message_raw",
+	[ST_ZDICT_SAMPLES] =
+	    "SELECT raw FROM message_raw ORDER BY id DESC LIMIT ?1",
+	[ST_ZDICT_INSERT] = "INSERT INTO zdicts (id, dict) VALUES (?1, ?2)",
 	[ST_ATTACH_INDEX] = "ATTACH DATABASE ?1 AS idx",
 	[ST_DETACH_INDEX] = "DETACH DATABASE idx",
 
@@ -732,6 +741,12 @@ struct store {
 	sqlite3_stmt	*lists[LIST_COMBOS];
 	int		 last_rc;	/* SQLite's code for the last error */
 	void		*zc;		/* zstd's compression context, or NULL */
+	/* The dictionary new raw messages are packed with (a ZSTD_CDict,
+	 * read by the reader thread too), or NULL; dict_checked: one was
+	 * loaded, made or given up on. */
+	_Atomic(void *)	 cdict;
+	int		 dict_checked;
+	struct store_text_ctx *tctx;	/* helpq_text's, owned by SQLite */
 	int		 hl;		/* temp.hl made (store_search.c) */
 };
 
@@ -781,9 +796,21 @@ int	 store_exec_fixed(struct store *s, const char *sql, const char *what,
 /* Bring the schema of a store just opened up to this helpq's version.
  * 0, or -1 + *cause. (store_schema.c) */
 int	 store_schema_upgrade(struct store *s, char **cause);
-/* Register helpq_text(x, raw), which reads a stored message text back
- * (packed or not), on db. 0, or -1 + *cause. (store_message.c) */
-int	 store_text_register(sqlite3 *db, const char *path, char **cause);
+/*
+ * Register helpq_text(x, raw), which reads a stored message text back
+ * (packed or not), on db, whose messages are in schema ("main", "db").
+ * *ctxp (may be NULL) is what it reads with, for store_message_raw;
+ * SQLite frees it with the connection. 0, or -1 + *cause.
+ * (store_message.c)
+ */
+struct store_text_ctx;
+int	 store_text_register(sqlite3 *db, const char *path,
+	    const char *schema, struct store_text_ctx **ctxp, char **cause);
+/* Load the newest raw dictionary, if any (store_message.c). */
+int	 store_raw_dict_load(struct store *s, char **cause);
+/* After a commit: make the raw dictionary once there is mail enough to
+ * learn from. Failing costs only its size, so it is logged. */
+void	 store_raw_dict_train(struct store *s);
 /* Free what storing raw messages keeps (store_message.c). */
 void	 store_raw_free(struct store *s);
 /* Add addr (may be NULL or empty: nothing to do) to the ticket's

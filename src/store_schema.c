@@ -269,9 +269,14 @@ static const char *const store_migrations[] = {
 	" ticket_id INTEGER NOT NULL REFERENCES tickets(id));"
 	"CREATE INDEX ticket_aliases_ticket ON ticket_aliases(ticket_id);",
 	/* 10 -> 11: a message text may be packed against its raw message
-	 * (a blob that begins with 0x01, store_text_pack), which a helpq
-	 * of version 10 would show as it is: the version keeps it out. */
-	"SELECT 1;",
+	 * (a blob that begins with 0x01, store_text_pack), and raw messages
+	 * with a dictionary learnt from the desk's mail: a frame names its
+	 * dictionary by its zstd id. A helpq of version 10 could read
+	 * neither. */
+	"CREATE TABLE zdicts ("
+	" seq INTEGER PRIMARY KEY,"
+	" id INTEGER NOT NULL UNIQUE,"
+	" dict BLOB NOT NULL);",
 };
 #define STORE_VERSION	((int)nitems(store_migrations))
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include "buf.h"
 #include "message.h"
@@ -231,7 +232,7 @@ test_open(void)
 	store_close(st);
 
 	/* A version 1 database (as helpq 0.1 wrote it) moves forward. */
-	set_user_version_sql(path, "DROP TABLE thread_refs;"
+	set_user_version_sql(path, "DROP TABLE zdicts; DROP TABLE thread_refs;"
 	    "DROP TABLE ticket_aliases;"
 	    "DROP TABLE surveys; DROP INDEX tickets_closed;"
 	    "DROP INDEX tickets_created;"
@@ -1225,7 +1226,7 @@ test_raw(struct store *st)
 	/* Packed ahead by the reader, as ingest does. */
 	m = msg_new("raw4@example.com", "raw4", NULL, "raw@example.com",
 	    "packed", "x", 9000);
-	ok(store_raw_pack(&zc, big.data, big.len, &m->packed,
+	ok(store_raw_pack(&zc, NULL, big.data, big.len, &m->packed,
 	    &m->packedlen) == 0 && m->packedlen < big.len / 10,
 	    "a repetitive letter packs to under a tenth");
 	id4 = insert(st, m, big.data, big.len, tk, MSG_IN, 9000);
@@ -1396,6 +1397,126 @@ test_text(struct store *st, const char *path)
 	free(cause);
 }
 
+/* The first column of the first row of sql on path, or -1. */
+static int64_t
+sql_int(const char *path, const char *sql)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*stmt;
+	int64_t		 v = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			v = sqlite3_column_int64(stmt, 0);
+		sqlite3_finalize(stmt);
+	}
+	sqlite3_close(db);
+	return (v);
+}
+
+/* A customer's mail, different in every part a desk's mail differs in. */
+static void
+dict_mail(struct buf *b, int i)
+{
+	static const char *const words[] = { "Lieferung", "Rechnung",
+	    "Passwort", "Bestellung", "Rücksendung", "Gutschein", "Konto",
+	    "Adresse", "Paket", "Zahlung", "Termin", "Vertrag" };
+	int	 k;
+
+	buf_reset(b);
+	buf_addf(b, "Received: from mx%d.example.net (mx%d.example.net "
+	    "[192.0.2.%d])\n\tby mail.example.com with ESMTPS id %08x;\n\t"
+	    "Mon, 7 Dec 2026 %02d:%02d:%02d +0100\nFrom: Kunde %d "
+	    "<kunde%d@example.net>\nTo: support@example.com\nSubject: Frage "
+	    "%d zur %s\nMessage-ID: <d%d.%x@example.net>\nMIME-Version: 1.0"
+	    "\nContent-Type: text/plain; charset=utf-8\n\nGuten Tag,\n\n",
+	    i % 17, i % 17, i % 250, (unsigned)(i * 2654435761u), i % 24,
+	    i % 60, (i * 7) % 60, i, i, i, words[i % 12], i,
+	    (unsigned)(i * 40503u));
+	for (k = 0; k < 12; k++)
+		buf_addf(b, "meine %s %d (Nummer %06d) ist noch nicht da.\n",
+		    words[(i + k * 5) % 12], i * k, (i * 7919 + k) % 1000000);
+	buf_adds(b, "\nViele Grüße\n");
+}
+
+static void
+test_dict(void)
+{
+	struct store	*st = NULL;
+	struct message	*m;
+	struct buf	 raw;
+	int64_t		 tk, tk2, id = 0;
+	char		*path, *back, *t, *cause = NULL, sql[128];
+	size_t		 len, plain;
+	void		*z;
+	int		 i;
+
+	path = path_in("dict.db");
+	buf_init(&raw);
+	if (!ok(store_open(path, 0, &st, &cause) == 0, "dict: open")) {
+		diag("%s", cause);
+		return;
+	}
+	ok(store_begin(st, &cause) == 0, "dict: begin");
+	tk = new_ticket(st, "dict", "kunde@example.net", NULL, 9200);
+	for (i = 0; i < 1000; i++) {
+		dict_mail(&raw, i);
+		m = msg_new("x", "dict", NULL, "kunde@example.net", "Frage",
+		    "Guten Tag", 9200);
+		insert(st, m, raw.data, raw.len, tk, MSG_IN, 9200);
+		message_free(m);
+		if (i % 100 == 99 && (store_commit(st, &cause) != 0 ||
+		    store_begin(st, &cause) != 0))
+			break;
+	}
+	ok(store_commit(st, &cause) == 0, "dict: commit");
+	is_int(sql_int(path, "SELECT count(*) FROM zdicts"), 1,
+	    "after 1,000 messages (500 needed) the store learnt a dictionary");
+
+	ok(store_begin(st, &cause) == 0, "dict: begin again");
+	tk2 = new_ticket(st, "dict 2", "kunde@example.net", NULL, 9300);
+	dict_mail(&raw, 4711);
+	m = msg_new("y", "dict2", NULL, "kunde@example.net", "Frage",
+	    strstr(raw.data, "\n\n") + 2, 9300);
+	id = insert(st, m, raw.data, raw.len, tk2, MSG_IN, 9300);
+	message_free(m);
+	ok(store_commit(st, &cause) == 0, "dict: commit again");
+	snprintf(sql, sizeof sql, "SELECT length(raw) FROM message_raw WHERE "
+	    "id = %lld", (long long)id);
+	len = (size_t)sql_int(path, sql);
+	z = xmalloc(ZSTD_compressBound(raw.len));
+	plain = ZSTD_compress(z, ZSTD_compressBound(raw.len), raw.data,
+	    raw.len, 1);
+	free(z);
+	ok(len < plain * 3 / 4, "with it a message packs into %zu bytes, "
+	    "not %zu", len, plain);
+	for (i = 0; i < 2; i++) {
+		back = NULL;
+		ok(store_message_raw(st, id, &back, &len, &cause) == 0 &&
+		    len == raw.len && memcmp(back, raw.data, len) == 0,
+		    "%s: the raw message comes back byte for byte",
+		    i == 0 ? "the same connection" : "a new one");
+		free(back);
+		t = text_of(st, tk2);
+		ok(t != NULL && strcmp(t, strstr(raw.data, "\n\n") + 2) == 0,
+		    "%s: and its text, packed against it",
+		    i == 0 ? "the same connection" : "a new one");
+		free(t);
+		store_close(st);
+		st = NULL;
+		if (i == 0 && store_open(path, 0, &st, &cause) != 0) {
+			diag("%s", cause);
+			break;
+		}
+	}
+	store_close(st);
+	buf_free(&raw);
+	free(path);
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -1421,6 +1542,7 @@ main(void)
 	test_raw(st);
 	test_text(st, path);
 	store_close(st);
+	test_dict();
 	free(path);
 
 	cmd = xprintf("rm -rf '%s'", tmpdir);
