@@ -42,6 +42,7 @@ struct config_imap {
 	size_t		 nfolders;
 	char		*sent;		/* agents' replies; NULL: none */
 	int		 keywords;	/* reflect tickets as keywords */
+	int		 ticket_keywords; /* and $ticket-N, one per ticket */
 	char		*queue_folder;	/* move here, %q = queue; NULL: no */
 	unsigned	 batch;		/* messages per UID FETCH */
 	size_t		 max_size;	/* larger: headers only; 0: no limit */

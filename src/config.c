@@ -775,6 +775,8 @@ static const struct config_key config_keys[] = {
 	{ "imap",	"queue-folder",		CUSTOM(set_queue_folder) },
 	{ "imap",	"sent",			F(CF_FOLDER, imap.sent) },
 	{ "imap",	"start",		CUSTOM(set_imap_start) },
+	{ "imap",	"ticket-keywords",	F(CF_YESNO,
+	    imap.ticket_keywords) },
 	{ "imap",	"timeout",		F(CF_SECONDS, imap.timeout) },
 	{ "imap",	"tls",			F(CF_ENUM, imap.tls),
 	    .words = &config_tls_imap },

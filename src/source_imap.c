@@ -195,18 +195,30 @@ source_imap_next(struct source *src, struct source_item *item, char **cause)
 
 /* The keyword of a message set aside as failed (helpq failed). */
 #define SOURCE_IMAP_FAILED_KEYWORD	"$helpq-failed"
+/* The keyword of every message stored in a ticket. */
+#define SOURCE_IMAP_KEYWORD		"$helpq"
 
-/* The ticket's keywords: $ticket-N, then one per tag. */
+/*
+ * A message's keywords: $helpq, one per tag, and $ticket-N when asked
+ * for. A folder keeps every keyword ever set in it, and the server lists
+ * them all whenever one is new: one a ticket grows without end (each new
+ * ticket costs more, and some clients cannot read such a folder), so the
+ * set is bounded by the desk's tags unless ticket-keywords says so.
+ */
 static size_t
-mark_keywords(const struct source_mark *m, char ***kp)
+mark_keywords(const struct source_mark *m, int tickets, char ***kp)
 {
 	char	**k;
 	char	 num[32];
 	size_t	 i, n = 0;
 
-	k = xreallocarray(NULL, m->ntags + 1, sizeof *k);
-	snprintf(num, sizeof num, "ticket-%lld", (long long)m->ticket);
-	k[n++] = imap_keyword("$", num);
+	k = xreallocarray(NULL, m->ntags + 2, sizeof *k);
+	k[n++] = xstrdup(SOURCE_IMAP_KEYWORD);
+	if (tickets) {
+		snprintf(num, sizeof num, "ticket-%lld",
+		    (long long)m->ticket);
+		k[n++] = imap_keyword("$", num);
+	}
 	for (i = 0; i < m->ntags; i++)
 		k[n++] = imap_keyword("$", m->tags[i]);
 	*kp = k;
@@ -263,11 +275,12 @@ mark_one(struct source_imap *si, const struct source_mark *m, char **cause)
 		return (rc);
 	}
 	if (c->keywords) {
-		n = mark_keywords(m, &k);
+		n = mark_keywords(m, c->ticket_keywords, &k);
 		rc = imap_store_keywords(si->im, m->uid, k, n, 1, cause);
 		xfreev(k, n);
 	}
-	if (rc == 0 && c->keywords && m->naliases > 0) {
+	if (rc == 0 && c->keywords && c->ticket_keywords &&
+	    m->naliases > 0) {
 		/* Merged: the numbers that name this ticket now go. */
 		n = mark_aliases(m, &k);
 		rc = imap_store_keywords(si->im, m->uid, k, n, 0, cause);

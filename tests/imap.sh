@@ -36,9 +36,13 @@ user = $IMAP_USER
 password-file = $T/pw
 sent = Sent
 batch = 10
+$TK
 ${2:-}
 EOF
 }
+# Most of this file watches the ticket numbers as keywords too; the
+# default, without them, is checked on a folder of its own below.
+TK="ticket-keywords = yes"
 conf "$T/c"
 hq() { "$HELPQ" --config "$T/c" "$@"; }
 count() { hq tickets --json | json "$1"; }
@@ -83,7 +87,8 @@ t1=$(ticket_of kunde1@example.net)
 ev=$(hq show --json "$t1" | json '[e["detail"] for e in j["events"] if e["kind"] == "received"][0]')
 is "$ev" INBOX "mail that arrived later is not history"
 is "$(imap_count INBOX)" 13 "nothing was deleted from the server"
-like "$(imap_keywords INBOX 11)" "\\\$ticket-$t1\$" "the ticket number is a keyword"
+like "$(imap_keywords INBOX 11)" "\\\$ticket-$t1\$" "the ticket number is a keyword (ticket-keywords)"
+like "$(imap_keywords INBOX 11)" '^\$helpq$' "every message in a ticket gets \$helpq"
 is "$(imap_uids INBOX seen | wc -l)" 0 "reading does not set \\Seen"
 like "$(imap_keywords INBOX 1)" '\$billing' "a rule's tag is a keyword, visible to another client"
 # Merged tickets: the next poll marks the younger one's message with the
@@ -95,6 +100,18 @@ is "$(imap_keywords INBOX 12 | grep -c -x -e "\\\$ticket-$t1" -e "\\\$ticket-$t2
     "the merged ticket's message has one ticket keyword after the next poll"
 like "$(imap_keywords INBOX 12)" "\\\$ticket-$t1\$" "the number that is left"
 like "$(imap_keywords INBOX 11)" "\\\$ticket-$t1\$" "the older ticket's message keeps its own"
+
+# ---- by default: \$helpq and the tags, no keyword a ticket ---------------
+TK= conf "$T/cd" "folders = Plain"
+sed -i "s|^database = .*|database = $T/plain.db|" "$T/cd"
+imap_create Plain
+mkmail "$T/plain" 40 42
+imap_seed Plain "$T"/plain/*
+"$HELPQ" --config "$T/cd" -q poll; is $? 0 "a poll with the default keywords"
+like "$(imap_keywords Plain 1)" '^\$helpq$' "a stored message gets \$helpq"
+is "$(imap_keywords Plain 1 | grep -c '^\$ticket-')" 0 \
+    "and no keyword of its ticket's number (ticket-keywords = no)"
+is "$(imap_keywords Plain 3 | grep -c '^\$helpq$')" 1 "so does every other one"
 
 # ---- dry run changes nothing -------------------------------------------
 mkmail "$T/dry" 4 4

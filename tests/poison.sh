@@ -80,9 +80,9 @@ hq retry "$id" 2>/dev/null; rc=$?
 is "$rc" 65 "retrying it again: no such failed message"
 t2=$(hq tickets --json | json '[t["number"] for t in j if t["subject"] == "Frage 2"][0]')
 hq -q poll
-like "$(imap_keywords INBOX 2)" "\\\$ticket-$t2\$" \
+like "$(imap_keywords INBOX 2)" '^\$helpq$' \
     "the next poll gives the retried message its ticket's keyword"
-like "$(imap_keywords INBOX 4)" "\\\$ticket-" \
+like "$(imap_keywords INBOX 4)" '^\$helpq$' \
     "and later messages keep theirs"
 
 # A parse failure and a rules failure are set aside the same way.
@@ -150,7 +150,7 @@ is "$(hb tickets --json | json 'sorted(t["subject"] for t in j) == sorted("Frage
     True "the two batches committed before stay stored"
 kw=""
 for u in 1 10 11; do
-	kw="$kw $(imap_keywords Big $u | grep -c '^\$ticket-')"
+	kw="$kw $(imap_keywords Big $u | grep -c '^\$helpq$')"
 done
 is "$kw" " 1 1 0" "their messages got keywords, the rest none yet"
 out=$(hb poll 2>&1); rc=$?
@@ -160,7 +160,7 @@ is "$(hb tickets --json | json 'sum(t["messages"] for t in j)')" 23 \
     "every message once: none lost, none twice"
 n=0
 for u in $(seq 1 23); do
-	imap_keywords Big $u | grep -q '^\$ticket-' && n=$((n + 1))
+	imap_keywords Big $u | grep -q '^\$helpq$' && n=$((n + 1))
 done
 is "$n" 23 "and every message has its keyword"
 
