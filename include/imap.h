@@ -70,10 +70,11 @@ typedef int (*imap_msg_fn)(uint32_t uid, const char *data, size_t len,
 int	 imap_fetch(struct imap *, const uint32_t *uids, size_t n,
 	    int headers_only, imap_msg_fn fn, void *arg, char **cause);
 
-/* Add keywords to one message of the selected folder, or remove them
- * (add 0); either is idempotent. */
-int	 imap_store_keywords(struct imap *, uint32_t uid,
-	    char *const *keywords, size_t n, int add, char **cause);
+/* Add keywords to messages uids[0..nuids) of the selected folder (in
+ * one command), or remove them (add 0); either is idempotent. */
+int	 imap_store_keywords(struct imap *, const uint32_t *uids,
+	    size_t nuids, char *const *keywords, size_t n, int add,
+	    char **cause);
 
 /*
  * Move one message to folder (created if missing): UID MOVE when the

@@ -501,16 +501,16 @@ imap_fetch(struct imap *im, const uint32_t *uids, size_t n, int headers_only,
 }
 
 int
-imap_store_keywords(struct imap *im, uint32_t uid, char *const *keywords,
-    size_t n, int add, char **cause)
+imap_store_keywords(struct imap *im, const uint32_t *uids, size_t nuids,
+    char *const *keywords, size_t n, int add, char **cause)
 {
 	struct mailimap_flag_list	*fl;
 	struct mailimap_store_att_flags	*sf;
 	struct mailimap_set		*set;
-	size_t				 i;
+	size_t				 i, j;
 	int				 r;
 
-	if (n == 0)
+	if (n == 0 || nuids == 0)
 		return (0);
 	fl = mailimap_flag_list_new_empty();
 	for (i = 0; i < n; i++)
@@ -518,7 +518,13 @@ imap_store_keywords(struct imap *im, uint32_t uid, char *const *keywords,
 		    mailimap_flag_new_flag_keyword(xstrdup(keywords[i])));
 	sf = add ? mailimap_store_att_flags_new_add_flags_silent(fl) :
 	    mailimap_store_att_flags_new_remove_flags_silent(fl);
-	set = mailimap_set_new_single(uid);
+	/* Runs of consecutive UIDs go as ranges: a short command line. */
+	set = mailimap_set_new_empty();
+	for (i = 0; i < nuids; i = j) {
+		for (j = i + 1; j < nuids && uids[j] == uids[j - 1] + 1; j++)
+			continue;
+		mailimap_set_add_interval(set, uids[i], uids[j - 1]);
+	}
 	r = mailimap_uid_store(im->s, set, sf);
 	mailimap_set_free(set);
 	mailimap_store_att_flags_free(sf);
