@@ -142,22 +142,29 @@ ghost(struct store *st, const char *msgid)
 	return (t);
 }
 
-static int
-user_version(const char *path)
+/* The first column of the first row of sql on path, or -1. */
+static int64_t
+sql_int(const char *path, const char *sql)
 {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt;
-	int		 v = -1;
+	int64_t		 v = -1;
 
 	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
-	    SQLITE_OK && sqlite3_prepare_v2(db, "PRAGMA user_version", -1,
-	    &stmt, NULL) == SQLITE_OK) {
+	    SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) ==
+	    SQLITE_OK) {
 		if (sqlite3_step(stmt) == SQLITE_ROW)
-			v = sqlite3_column_int(stmt, 0);
+			v = sqlite3_column_int64(stmt, 0);
 		sqlite3_finalize(stmt);
 	}
 	sqlite3_close(db);
 	return (v);
+}
+
+static int
+user_version(const char *path)
+{
+	return ((int)sql_int(path, "PRAGMA user_version"));
 }
 
 /* Run sql on the database at path with a connection of its own. */
@@ -1395,25 +1402,6 @@ test_text(struct store *st, const char *path)
 	buf_free(&raw);
 	buf_free(&body);
 	free(cause);
-}
-
-/* The first column of the first row of sql on path, or -1. */
-static int64_t
-sql_int(const char *path, const char *sql)
-{
-	sqlite3		*db;
-	sqlite3_stmt	*stmt;
-	int64_t		 v = -1;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
-	    SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) ==
-	    SQLITE_OK) {
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			v = sqlite3_column_int64(stmt, 0);
-		sqlite3_finalize(stmt);
-	}
-	sqlite3_close(db);
-	return (v);
 }
 
 /* A customer's mail, different in every part a desk's mail differs in. */
