@@ -299,8 +299,6 @@ int	 store_ticket_field_set(struct store *, int64_t ticket,
  */
 int	 store_raw_pack(void **zctx, struct store *, const char *raw,
 	    size_t len, void **outp, size_t *outlenp);
-/* A message text at least this long is kept packed the same way. */
-#define STORE_TEXT_PACK_MIN	512
 void	 store_raw_pack_free(void *zctx);
 /*
  * A message text as the store keeps it beside the raw bytes it came
@@ -311,8 +309,6 @@ void	 store_raw_pack_free(void *zctx);
  */
 int	 store_text_pack(void **zctx, const char *text, size_t len,
 	    const char *raw, size_t rawlen, void **outp, size_t *outlenp);
-/* A text at least this long is packed against its raw message. */
-#define STORE_TEXT_DELTA_MIN	64
 
 /* The tickets opened so far by the customer at addr (0 if unknown). */
 int	 store_customer_tickets(struct store *, const char *addr,

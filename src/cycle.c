@@ -144,9 +144,11 @@ cycle_marks_add(uint32_t uid, int64_t ticket, void *arg)
 	return (0);
 }
 
-/* Each mark gets its ticket's tags and queue. */
+/* Each mark gets its ticket's tags and queue, and with numbered
+ * keywords the numbers merged into it. */
 static int
-cycle_marks_tickets(struct store *st, struct cycle_marks *m, char **cause)
+cycle_marks_tickets(struct store *st, struct cycle_marks *m, int numbers,
+    char **cause)
 {
 	size_t	i;
 
@@ -161,6 +163,8 @@ cycle_marks_tickets(struct store *st, struct cycle_marks *m, char **cause)
 		m->v[i].queue = m->t[i].queue;
 		m->v[i].tags = m->t[i].tags;
 		m->v[i].ntags = m->t[i].ntags;
+		if (!numbers)
+			continue;
 		m->aliases[i] = xreallocarray(NULL, MARK_ALIASES,
 		    sizeof *m->aliases[i]);
 		if (store_ticket_aliases(st, m->t[i].id, m->aliases[i],
@@ -207,7 +211,8 @@ cycle_mark(struct cycle *c, struct source *src, const char *folder,
 	if ((ci->keywords || ci->queue_folder != NULL) &&
 	    (store_mailbox_messages(c->st, folder, ms.uidvalidity,
 	    ms.reflected_uid, ms.last_uid, cycle_marks_add, &m, cause) != 0 ||
-	    cycle_marks_tickets(c->st, &m, cause) != 0)) {
+	    cycle_marks_tickets(c->st, &m, ci->keywords &&
+	    ci->ticket_keywords, cause) != 0)) {
 		cycle_marks_free(&m);
 		return (-1);
 	}

@@ -19,6 +19,11 @@
 #include "store_private.h"
 #include "xmalloc.h"
 
+/* A text without raw bytes beside it is packed from this long. */
+#define TEXT_PACK_MIN	512
+/* One with raw bytes is packed against them from this long. */
+#define TEXT_DELTA_MIN	64
+
 static const char *const kind_names[] = {
 	[MSG_KIND_CUSTOMER] = "customer",
 	[MSG_KIND_AGENT] = "agent",
@@ -305,7 +310,7 @@ message_row(struct store *s, const struct message *m, const char *raw,
 	    &zlen) == 0)
 		store_query_blob(&q, 19, z, zlen);
 	else if (m->text != NULL && (raw == NULL || rawlen == 0) &&
-	    m->textlen >= STORE_TEXT_PACK_MIN &&
+	    m->textlen >= TEXT_PACK_MIN &&
 	    store_raw_pack(&s->zc, NULL, m->text, m->textlen, &z, &zlen) == 0)
 		store_query_blob(&q, 19, z, zlen);
 	else
@@ -506,11 +511,9 @@ store_raw_dict_train(struct store *s)
 
 	if (s->readonly || s->in_tx || s->dict_checked)
 		return;
-	if (store_query_start(&q, s, ST_ZDICT_COUNT, "learning a raw "
-	    "dictionary", &cause) == 0 && store_query_lookup(&q, &newest,
+	if (store_query_start(&q, s, ST_RAW_LAST_ID, "learning a raw "
+	    "dictionary", &cause) != 0 || store_query_lookup(&q, &newest,
 	    &cause) == -1)
-		goto fail;
-	if (cause != NULL)
 		goto fail;
 	if (newest < RAW_DICT_SAMPLES)
 		return;			/* not yet enough mail */
@@ -602,7 +605,7 @@ store_text_pack(void **zctx, const char *text, size_t len, const char *raw,
 
 	*outp = NULL;
 	*outlenp = 0;
-	if (text == NULL || len < STORE_TEXT_DELTA_MIN || raw == NULL ||
+	if (text == NULL || len < TEXT_DELTA_MIN || raw == NULL ||
 	    rawlen == 0)
 		return (-1);
 	if (*zctx == NULL && (*zctx = ZSTD_createCCtx()) == NULL)

@@ -135,7 +135,7 @@ enum store_stmt {
 	ST_SEARCH_HL_CLEAR,
 	ST_RAW_GET,
 	ST_ZDICT_NEWEST,
-	ST_ZDICT_COUNT,
+	ST_RAW_LAST_ID,
 	ST_ZDICT_SAMPLES,
 	ST_ZDICT_INSERT,
 	ST_ATTACH_INDEX,
@@ -531,7 +531,7 @@ const char *const store_sql[ST__MAX] = {
 	[ST_SEARCH_HL_CLEAR] = "DELETE FROM temp.hl",
 	[ST_RAW_GET] = "SELECT raw FROM message_raw WHERE id = ?1",
 	[ST_ZDICT_NEWEST] = "SELECT dict FROM zdicts ORDER BY seq DESC LIMIT 1",
-	[ST_ZDICT_COUNT] = "SELECT coalesce(max(id), 0) FROM message_raw",
+	[ST_RAW_LAST_ID] = "SELECT coalesce(max(id), 0) FROM message_raw",
 	[ST_ZDICT_SAMPLES] =
 	    "SELECT raw FROM message_raw ORDER BY id DESC LIMIT ?1",
 	[ST_ZDICT_INSERT] = "INSERT INTO zdicts (id, dict) VALUES (?1, ?2)",
